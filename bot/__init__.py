@@ -1,0 +1,1 @@
+"""A Telegram bot that coaches a gentle daily practice for the psoas muscle."""

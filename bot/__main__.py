@@ -1,0 +1,84 @@
+"""Command line: `python -m bot run | demo | check-content [DIR] | backup PATH`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings
+from bot.content import ContentInvalid, load_folder
+from bot.store import StoreError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot (long polling, or a webhook)")
+    run.add_argument("--webhook", metavar="URL", help="serve a webhook at URL instead of polling")
+    commands.add_parser("demo", help="talk to the bot in this terminal, no token or network")
+    check = commands.add_parser("check-content", help="validate a content folder")
+    check.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR or content/")
+    args = parser.parse_args(argv)
+
+    load_dotenv(".env", override=False)  # an optional .env; real environment variables win
+    try:
+        settings = Settings.from_env(os.environ)
+        if args.command == "check-content":
+            return check_content(args.folder or settings.content_dir)
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(settings)
+        settings.require_token()
+        configure_logging(settings.log_level)
+        from bot.runner import run_bot
+
+        return run_bot(settings, webhook_url=args.webhook)
+    except (ConfigError, StoreError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ContentInvalid as err:
+        print(
+            "error: the content folder has problems and no earlier version is archived:",
+            file=sys.stderr,
+        )
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+
+
+def check_content(folder: Path) -> int:
+    """Prints `file:line: reason` for every problem (exit 1), or a one-line summary (exit 0)."""
+    try:
+        library = load_folder(folder)
+    except ContentInvalid as err:
+        for problem in err.problems:
+            print(problem)
+        print(f"{len(err.problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    program = library.program
+    days = sum(len(phase.days) for phase in program.phases)
+    print(
+        f"ok: {len(library.practices)} practices, {len(program.phases)} phases "
+        f"({days} program days), {len(library.notes)} notes in {folder}"
+    )
+    return 0
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request line, and those hold the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

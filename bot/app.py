@@ -1,0 +1,212 @@
+"""Wiring: builds the PTB Application, its handlers, and what runs at start and stop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
+from telegram.request import HTTPXRequest
+
+from bot import texts
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content import ContentInvalid, Library, diff_summary, load_folder
+from bot.ratelimit import PacedRateLimiter
+from bot.sender import Engine
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What every handler needs, kept in bot_data under one key."""
+
+    settings: Settings
+    clock: Clock
+    store: Store | None = None
+    library: Library | None = None
+    content_version: int | None = None
+    engine: Any = None  # bot.sender.Engine, started in post_init
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """CallbackContext with typed access to the store, the clock and the live content."""
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.application.bot_data["runtime"]
+
+    @property
+    def store(self) -> Store:
+        store = self.runtime.store
+        assert store is not None, "the store opens in post_init"
+        return store
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    @property
+    def library(self) -> Library:
+        library = self.runtime.library
+        assert library is not None, "content loads in post_init"
+        return library
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
+    """The bot as one Application; nothing touches the network or the disk until it starts."""
+    from bot.flows import register_all  # flows import app's BotContext
+
+    runtime = Runtime(settings=settings, clock=clock or Clock())
+    # A small pool: PTB's default 256 connections costs more in bookkeeping than it brings.
+    request = HTTPXRequest(
+        connection_pool_size=8,
+        read_timeout=15,
+        write_timeout=15,
+        connect_timeout=10,
+        pool_timeout=10,
+    )
+    updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .request(request)
+        .get_updates_request(updates_request)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(False)  # one person's taps are applied in the order they were made
+        .rate_limiter(PacedRateLimiter(per_second=settings.max_per_second))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["runtime"] = runtime
+    register_all(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    runtime: Runtime = application.bot_data["runtime"]
+    runtime.store = Store(runtime.settings.db_path)
+    load_content(runtime)
+    await application.bot.set_my_commands(
+        [BotCommand(name, about) for name, about in texts.COMMANDS]
+    )
+    for hook in application.bot_data.get("startup_hooks", []):
+        await hook(application)
+    runtime.engine = Engine(application)
+    runtime.engine.start()
+    application.job_queue.run_repeating(
+        _tick, interval=runtime.settings.tick_seconds, first=0.1, name="tick"
+    )
+    log.info("bot.started content_version=%s", runtime.content_version)
+
+
+async def _tick(context: BotContext) -> None:
+    """The one scheduler job: everything due (reminders, timers) is found in the database."""
+    await context.runtime.engine.tick()
+
+
+async def _post_stop(application: Application) -> None:
+    runtime: Runtime = application.bot_data["runtime"]
+    if runtime.engine is not None:
+        await runtime.engine.stop()
+        runtime.engine = None
+
+
+async def _post_shutdown(application: Application) -> None:
+    runtime: Runtime = application.bot_data["runtime"]
+    if runtime.store is not None:
+        runtime.store.close()
+        runtime.store = None
+    log.info("bot.stopped")
+
+
+def load_content(runtime: Runtime) -> None:
+    """Loads the content folder; if it is broken, keeps serving the last version archived."""
+    store = runtime.store
+    assert store is not None
+    try:
+        library = load_folder(runtime.settings.content_dir)
+    except ContentInvalid as err:
+        for problem in err.problems:
+            log.error("content.invalid %s", problem)
+        archived = store.latest_content()
+        if archived is None:
+            raise
+        runtime.library, runtime.content_version = archived
+        log.warning("content.fallback version=%s", runtime.content_version)
+        return
+    runtime.library = library
+    runtime.content_version = store.archive_content(
+        library, diff_summary(None, library), admin_id=None, now=runtime.clock.now()
+    )
+
+
+def add_startup_hook(application: Application, hook: Any) -> None:
+    """Flows add coroutines that run after the store opens (rebuilding timers, the tick job)."""
+    application.bot_data.setdefault("startup_hooks", []).append(hook)
+
+
+def runtime_of(application: Application) -> Runtime:
+    return application.bot_data["runtime"]
+
+
+def chat_id_of(update: Update) -> int | None:
+    chat = update.effective_chat
+    return chat.id if chat else None
+
+
+@asynccontextmanager
+async def polling(
+    application: Application, *, poll_timeout: int = 10
+) -> AsyncIterator[Application]:
+    """Runs the application's polling loop inside the current event loop (tests, demo, bench).
+
+    `run_polling` owns the loop and signals, so embedded use starts the parts by hand; it must
+    then call post_init and post_shutdown itself, which `run_polling` would have done.
+    """
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+        await application.start()
+        try:
+            yield application
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

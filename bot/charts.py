@@ -1,0 +1,285 @@
+"""The /progress chart: tension and pain over a period as a PNG, readable on a phone.
+
+Built on `matplotlib.figure.Figure` with the Agg canvas and no pyplot: nothing global is
+created or left open, so charts can render in a worker thread while the bot serves others.
+Styling is set per artist rather than in `rcParams` for the same reason.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Iterable, Sequence, Set
+from datetime import date, timedelta
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import (
+    MO,
+    DateLocator,
+    DayLocator,
+    MonthLocator,
+    WeekdayLocator,
+    num2date,
+)
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+
+from bot.insights import (
+    EMPTY_HISTORY_LINE,
+    EMPTY_PERIOD_LINE,
+    Summary,
+    all_practised_days,
+    daily_values,
+    day_month,
+    month_name,
+    rolling_average,
+    short_date,
+    summary_lines,
+)
+from bot.models import CheckIn
+
+# Okabe-Ito, safe for the common colour-vision deficiencies; each series also differs in
+# marker and line style so the chart still reads in grayscale.
+TENSION_COLOUR = "#0072B2"  # blue
+PAIN_COLOUR = "#D55E00"  # vermillion
+PRACTISED_COLOUR = "#009E73"  # bluish green
+GRID_COLOUR = "#DDDDDD"
+TEXT_COLOUR = "#222222"
+
+WIDTH_IN, HEIGHT_IN, DPI = 12, 8, 100  # 1200 x 800 px
+ROLLING_DAYS = 7
+
+_TITLE_SIZE = 24
+_LABEL_SIZE = 18
+_TICK_SIZE = 16
+_LEGEND_SIZE = 16
+_PRACTISED_Y = -0.75
+_HALF_DAY = np.timedelta64(12, "h")
+
+
+def _new_figure() -> Figure:
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    # No bbox_inches="tight": it draws the figure twice.
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def _marker_size(days: int) -> float:
+    if days <= 31:
+        return 10.0
+    if days <= 120:
+        return 7.0
+    return 4.5
+
+
+def _series(points: Sequence[tuple[date, float]]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([d for d, _ in points], dtype="datetime64[D]")
+    y = np.array([v for _, v in points], dtype=float)
+    return x, y
+
+
+def _rolling_series(
+    points: Sequence[tuple[date, float]], start: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rolling average from `start` as one line, broken (NaN) where no rating fell inside
+    a window: a line across a month without ratings would invent a trend."""
+    xs: list[date] = []
+    ys: list[float] = []
+    previous: date | None = None
+    for d, v in rolling_average(points, ROLLING_DAYS):
+        if d < start:
+            continue
+        if previous is not None and (d - previous).days > ROLLING_DAYS:
+            xs.append(previous + timedelta(days=1))
+            ys.append(float("nan"))
+        xs.append(d)
+        ys.append(v)
+        previous = d
+    return np.array(xs, dtype="datetime64[D]"), np.array(ys, dtype=float)
+
+
+def _period_title(start: date, end: date) -> str:
+    if start == end:
+        return f"Tension and pain, {day_month(end)} {end.year}"
+    first = day_month(start) if start.year == end.year else f"{day_month(start)} {start.year}"
+    return f"Tension and pain, {first} – {day_month(end)} {end.year}"
+
+
+def _tick_label(value: float, _pos: int | None = None) -> str:
+    d = num2date(value).date()
+    return day_month(d)
+
+
+def _month_label(value: float, _pos: int | None = None) -> str:
+    d = num2date(value).date()
+    month = month_name(d)
+    return f"{month}\n{d.year}" if d.month == 1 else month
+
+
+def _date_axis(ax: Axes, days: int) -> None:
+    """Ticks a thumb can read: days for short periods, months for long ones, English names
+    whatever the process locale."""
+    if days <= 10:
+        locator: DateLocator = DayLocator()
+    elif days <= 45:
+        locator = WeekdayLocator(byweekday=MO)
+    elif days <= 120:
+        locator = WeekdayLocator(byweekday=MO, interval=2)
+    else:
+        locator = MonthLocator(interval=max(1, math.ceil(days / 30.4 / 7)))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(_tick_label if days <= 120 else _month_label))
+
+
+def _placeholder(message: str) -> bytes:
+    fig = _new_figure()
+    fig.text(
+        0.5,
+        0.5,
+        textwrap.fill(message, 36, break_on_hyphens=False),
+        ha="center",
+        va="center",
+        fontsize=_TITLE_SIZE + 4,
+        color=TEXT_COLOUR,
+        linespacing=1.5,
+    )
+    return _png(fig)
+
+
+def render_progress_chart(
+    checkins: Iterable[CheckIn], practised_days: Set[date], start: date, end: date
+) -> bytes:
+    """PNG of the daily tension and pain ratings (markers), their 7-day rolling averages
+    (thick lines) and the days practised (triangles under the 0 line), from `start` to `end`
+    inclusive. With nothing recorded in the period it returns a friendly placeholder."""
+    if end < start:
+        raise ValueError("end must not be before start")
+    # The week before `start` feeds the first rolling averages, so the line starts true.
+    lookback = start - timedelta(days=ROLLING_DAYS - 1)
+    everything = list(checkins)
+    checkins = [c for c in everything if lookback <= c.local_date <= end]
+    practised = sorted(d for d in all_practised_days(checkins, practised_days) if start <= d <= end)
+    values = sorted(daily_values(checkins).items())
+    tension = [(d, float(v.tension)) for d, v in values if v.tension is not None]
+    pain = [(d, float(v.pain)) for d, v in values if v.pain is not None]
+    rated_in_period = any(d >= start for d, _ in tension + pain)
+    if not (rated_in_period or practised):
+        earlier = any(c.local_date < start for c in everything) or any(
+            d < start for d in practised_days
+        )
+        return _placeholder(EMPTY_PERIOD_LINE if earlier else EMPTY_HISTORY_LINE)
+
+    days = (end - start).days + 1
+    size = _marker_size(days)
+    fig = _new_figure()
+    ax = fig.add_axes((0.09, 0.12, 0.88, 0.68))
+
+    for points, colour, marker, dashes in (
+        (tension, TENSION_COLOUR, "o", None),
+        (pain, PAIN_COLOUR, "s", (5, 2.5)),
+    ):
+        if not points:
+            continue
+        x, y = _series([p for p in points if p[0] >= start])
+        # One Line2D per series, never one artist per point: a year stays fast.
+        ax.plot(
+            x,
+            y,
+            linestyle="none",
+            marker=marker,
+            markersize=size,
+            color=colour,
+            alpha=0.45,
+            markeredgewidth=0,
+        )
+        rx, ry = _rolling_series(points, start)
+        line = ax.plot(rx, ry, color=colour, linewidth=4, solid_capstyle="round")[0]
+        if dashes:
+            line.set_dashes(dashes)
+    if practised:
+        ax.plot(
+            np.array(practised, dtype="datetime64[D]"),
+            np.full(len(practised), _PRACTISED_Y),
+            linestyle="none",
+            marker="^",
+            markersize=max(size, 7.0),
+            color=PRACTISED_COLOUR,
+            markeredgewidth=0,
+        )
+    if not rated_in_period:
+        ax.text(
+            0.5,
+            0.55,
+            "No ratings in this period yet",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=_LABEL_SIZE + 2,
+            color=TEXT_COLOUR,
+        )
+
+    ax.set_ylim(-1.4, 10.4)
+    ax.set_yticks(range(0, 11, 2))
+    ax.set_xlim(np.datetime64(start) - _HALF_DAY, np.datetime64(end) + _HALF_DAY)
+    _date_axis(ax, days)
+    ax.tick_params(labelsize=_TICK_SIZE, colors=TEXT_COLOUR)
+    ax.set_ylabel("0 = none   ·   10 = worst", fontsize=_LABEL_SIZE, color=TEXT_COLOUR)
+    ax.grid(axis="y", color=GRID_COLOUR, linewidth=1)
+    ax.axhline(-0.2, color=GRID_COLOUR, linewidth=1)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+    fig.text(
+        0.09,
+        0.93,
+        _period_title(start, end),
+        fontsize=_TITLE_SIZE,
+        weight="bold",
+        color=TEXT_COLOUR,
+    )
+    handles = [
+        Line2D([], [], color=TENSION_COLOUR, marker="o", linewidth=4, markersize=10),
+        Line2D([], [], color=PAIN_COLOUR, marker="s", linewidth=4, markersize=10, dashes=(5, 2.5)),
+        Line2D([], [], color=PRACTISED_COLOUR, marker="^", linestyle="none", markersize=12),
+    ]
+    fig.legend(
+        handles,
+        ["Tension", "Pain", "Practised"],
+        loc="lower left",
+        bbox_to_anchor=(0.085, 0.815),
+        ncols=3,
+        frameon=False,
+        fontsize=_LEGEND_SIZE,
+        handlelength=3,
+    )
+    fig.text(
+        0.97,
+        0.835,
+        f"dots: daily · lines: {ROLLING_DAYS}-day average",
+        ha="right",
+        fontsize=_TICK_SIZE - 2,
+        color="#555555",
+    )
+    return _png(fig)
+
+
+def alt_text(summary: Summary) -> str:
+    """What the chart shows, in words, for the photo caption and screen readers."""
+    if summary.is_empty:
+        return EMPTY_HISTORY_LINE
+    head = (
+        f"Chart of your tension and pain (0 to 10) from {short_date(summary.start)} "
+        f"to {short_date(summary.end)}, with the days you practised marked."
+    )
+    return " ".join([head, *summary_lines(summary)])

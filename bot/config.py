@@ -1,0 +1,83 @@
+"""Settings read from the environment (and an optional .env file), checked once at start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable, never a secret."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str = field(default="", repr=False)  # repr=False: the token never reaches a log
+    api_url: str = DEFAULT_API_URL
+    file_url: str = DEFAULT_FILE_URL
+    db_path: Path = Path("data/bot.db")
+    content_dir: Path = Path("content")
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
+    grace: timedelta = timedelta(hours=3)
+    tick_seconds: float = 1.0
+    max_per_second: float | None = 30.0  # Telegram's bulk limit; None turns pacing off (bench)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Builds settings from an environment mapping; a bad value names its variable."""
+        admin_ids = frozenset(
+            _int("BOT_ADMIN_IDS", part)
+            for part in environ.get("BOT_ADMIN_IDS", "").split(",")
+            if part.strip()
+        )
+        level = environ.get("BOT_LOG_LEVEL", "INFO").upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ConfigError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        grace_hours = _float("BOT_GRACE_HOURS", environ.get("BOT_GRACE_HOURS", "3"))
+        tick = _float("BOT_TICK_SECONDS", environ.get("BOT_TICK_SECONDS", "1"))
+        return cls(
+            token=environ.get("BOT_TOKEN", "").strip(),
+            api_url=environ.get("TELEGRAM_API_URL", DEFAULT_API_URL),
+            file_url=environ.get("TELEGRAM_FILE_URL", DEFAULT_FILE_URL),
+            db_path=Path(environ.get("BOT_DB", "data/bot.db")),
+            content_dir=Path(environ.get("BOT_CONTENT_DIR", "content")),
+            admin_ids=admin_ids,
+            log_level=level,
+            webhook_url=environ.get("BOT_WEBHOOK_URL", ""),
+            webhook_secret=environ.get("BOT_WEBHOOK_SECRET", ""),
+            grace=timedelta(hours=grace_hours),
+            tick_seconds=tick,
+        )
+
+    def require_token(self) -> None:
+        if not self.token:
+            raise ConfigError(
+                "BOT_TOKEN is not set: get one from @BotFather, or run `python -m bot demo` "
+                "to try the bot locally without one."
+            )
+
+
+def _int(name: str, value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated Telegram user ids (numbers)") from None
+
+
+def _float(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be greater than zero")
+    return number

@@ -1,0 +1,215 @@
+"""`python -m bot demo`: the real bot against the local emulator, chatted with from a terminal.
+
+No token and no network: the emulator plays Telegram on 127.0.0.1 and this module plays the
+person. Type as you would in Telegram; `#N` presses inline button N of the latest message that
+has buttons. Lines starting with `!` act on the world (see HELP). Works from a script too:
+`printf '/start\\nBerlin\\n#2\\n' | python -m bot demo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import build_application, polling
+from bot.clock import Clock
+from bot.config import Settings
+from bot.emulator import Emulator
+
+DEMO_USER = 1000
+QUIET_SECONDS = 0.6  # how long the bot must stay silent before the next scripted line is sent
+
+HELP = """\
+Type messages as you would in Telegram. Commands start with /, like /start or /help.
+  #N                  press button N of the latest message that has buttons
+  !location LAT LON   share a location          !sticker   send a sticker
+  !photo              send a photo              !file PATH upload a document
+  !remind             make today's reminder due now
+  !later MINUTES      move the clock forward (timers, snoozes, the next day: !later 1440)
+  !help               this help                 !quit      leave (Ctrl-D works too)
+"""
+
+
+class DemoClock(Clock):
+    """The real clock plus an offset that `!later` moves forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+def run_demo(settings: Settings) -> int:
+    try:
+        asyncio.run(_demo(settings))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _demo(settings: Settings) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    emulator = Emulator()
+    await emulator.start()
+    clock = DemoClock()
+    db_path = settings.db_path if settings.db_path != Path("data/bot.db") else Path("data/demo.db")
+    demo_settings = replace(
+        settings,
+        token=emulator.token,
+        api_url=emulator.base_url,
+        file_url=emulator.base_file_url,
+        db_path=db_path,
+        admin_ids=settings.admin_ids | {DEMO_USER},  # so the admin commands can be tried too
+    )
+    emulator.add_user(DEMO_USER, "You")
+    application = build_application(demo_settings, clock=clock)
+    screen = Screen(emulator)
+    print(f"Demo chat with the bot (database: {db_path}). Type !help for help.\n")
+    try:
+        async with polling(application, poll_timeout=5):
+            await chat(emulator, application, clock, screen)
+    finally:
+        await emulator.stop()
+
+
+async def chat(emulator: Emulator, application, clock: DemoClock, screen: Screen) -> None:
+    printer = asyncio.create_task(screen.follow())
+    interactive = sys.stdin.isatty()
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            if interactive:
+                print("you> ", end="", flush=True)
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            line = line.rstrip("\n")
+            if not interactive and line:
+                print(f"you> {line}")
+            if not await act(line.strip(), emulator, application, clock, screen):
+                break
+            if not interactive:
+                await screen.settle()
+        await screen.settle()
+    finally:
+        printer.cancel()
+
+
+async def act(line: str, emulator: Emulator, application, clock: DemoClock, screen: Screen) -> bool:
+    """Carries out one line typed by the person; False means leave."""
+    if not line:
+        return True
+    if match := re.fullmatch(r"#(\d+)", line):
+        message, data = screen.button(int(match.group(1)))
+        if data is None:
+            print("  (no such button on the latest message)")
+        else:
+            await emulator.press(DEMO_USER, message["message_id"], data)
+        return True
+    if not line.startswith("!"):
+        await emulator.send_text(DEMO_USER, line)
+        return True
+    command, *args = line[1:].split()
+    runtime = application.bot_data["runtime"]
+    if command in {"quit", "exit"}:
+        return False
+    if command == "help":
+        print(HELP)
+    elif command == "sticker":
+        await emulator.send_sticker(DEMO_USER)
+    elif command == "photo":
+        await emulator.send_photo(DEMO_USER)
+    elif command == "location" and len(args) == 2:
+        await emulator.send_location(DEMO_USER, float(args[0]), float(args[1]))
+    elif command == "file" and args:
+        path = Path(args[0]).expanduser()
+        await emulator.send_document(DEMO_USER, path.name, path.read_bytes())
+    elif command == "remind":
+        runtime.store.update_subscriber(DEMO_USER, clock.now(), next_due_utc=clock.now())
+        await runtime.engine.tick()
+    elif command == "later" and args and args[0].isdigit():
+        clock.offset += timedelta(minutes=int(args[0]))
+        print(f"  (the clock moved {args[0]} minutes forward)")
+        await runtime.engine.tick()
+    else:
+        print(HELP)
+    return True
+
+
+class Screen:
+    """Prints what the bot sends to the demo chat: new messages, and edits as they happen."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.shown: dict[int, str] = {}
+        self.latest_with_buttons: dict | None = None
+        self.files = Path(tempfile.mkdtemp(prefix="psoas-demo-"))
+
+    async def follow(self) -> None:
+        while True:
+            self.refresh()
+            calls = len(self.emulator.calls)
+            await self.emulator.wait_until(lambda c=calls: len(self.emulator.calls) > c, 3600)
+
+    async def settle(self) -> None:
+        """Waits until the bot has been quiet for a moment (for scripted input)."""
+        while True:
+            calls = len(self.emulator.calls)
+            try:
+                await self.emulator.wait_until(
+                    lambda c=calls: len(self.emulator.calls) > c, QUIET_SECONDS
+                )
+            except AssertionError:
+                self.refresh()
+                return
+
+    def refresh(self) -> None:
+        for message in self.emulator.messages(DEMO_USER):
+            if message.get("from", {}).get("is_bot") is False:
+                continue
+            rendered = self.render(message)
+            if self.shown.get(message["message_id"]) == rendered:
+                continue
+            edited = message["message_id"] in self.shown
+            self.shown[message["message_id"]] = rendered
+            if (message.get("reply_markup") or {}).get("inline_keyboard"):
+                self.latest_with_buttons = message
+            print(("bot (edited)> " if edited else "bot> ") + rendered + "\n", flush=True)
+
+    def render(self, message: dict) -> str:
+        text = message.get("text") or message.get("caption") or ""
+        text = html.unescape(re.sub(r"</?[a-z][^>]*>", "", text))
+        parts = [text.replace("\n", "\n     ")]
+        for kind in ("photo", "document"):
+            if message.get(kind) and message.get("_content"):
+                name = (message.get("document") or {}).get("file_name") or f"{kind}.png"
+                path = self.files / f"{message['message_id']}-{name}"
+                path.write_bytes(message["_content"])
+                parts.append(f"[{kind} saved to {path}]")
+        markup = message.get("reply_markup") or {}
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        if buttons:
+            parts.append("  ".join(f"[#{n} {b['text']}]" for n, b in enumerate(buttons, 1)))
+        if markup.get("keyboard"):
+            labels = [b if isinstance(b, str) else b["text"] for row in markup["keyboard"] for b in row]
+            parts.append("keyboard: " + " | ".join(labels) + "  (use !location LAT LON to share)")
+        return "\n     ".join(parts)
+
+    def button(self, number: int) -> tuple[dict | None, str | None]:
+        message = self.latest_with_buttons
+        if message is None:
+            return None, None
+        markup = message.get("reply_markup") or {}
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        if not 1 <= number <= len(buttons):
+            return message, None
+        return message, buttons[number - 1].get("callback_data")

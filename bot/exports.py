@@ -1,0 +1,279 @@
+"""/export: the person's check-ins as a CSV file and a one-page PDF report for a therapist.
+
+Pure: bytes in, bytes out, no Telegram and no files on disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence, Set
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import matplotlib
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+from bot.insights import (
+    HISTORY_PAGE_DAYS,
+    Summary,
+    all_practised_days,
+    area_label,
+    daily_values,
+    day_month,
+    short_date,
+    summary_lines,
+)
+from bot.models import CheckIn
+
+CSV_COLUMNS = (
+    "date",
+    "practised",
+    "tension_before",
+    "tension",
+    "pain",
+    "areas",
+    "completion",
+    "note",
+    "recorded_at",
+)
+# Excel reads a cell starting with one of these as a formula ("=HYPERLINK(...)"): prefix a
+# quote, as OWASP advises for CSV injection. The person's own text, but a file travels.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _rating(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell_text(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def checkins_csv(checkins: Iterable[CheckIn], zone_name: str) -> bytes:
+    """One row per check-in, oldest first, as UTF-8 with a BOM (Excel then reads the
+    encoding right) and CRLF line ends. `date` is the local date the check-in belongs to;
+    `recorded_at` is when it was saved, on the clock of `zone_name`, to the minute."""
+    zone = ZoneInfo(zone_name)
+    ordered = sorted(checkins, key=lambda c: (c.local_date, c.created_utc or _EARLIEST))
+    buf = io.StringIO()
+    writer = csv.writer(buf)  # excel dialect: CRLF, quotes only where needed
+    writer.writerow(CSV_COLUMNS)
+    for c in ordered:
+        recorded = (
+            c.created_utc.astimezone(zone).isoformat(timespec="minutes") if c.created_utc else ""
+        )
+        writer.writerow(
+            (
+                c.local_date.isoformat(),
+                "yes" if c.practised else "no",
+                _rating(c.tension_before),
+                _rating(c.tension),
+                _rating(c.pain),
+                "; ".join(area_label(a) for a in c.areas),
+                c.completion.value if c.completion else "",
+                _cell_text(c.note or ""),
+                recorded,
+            )
+        )
+    return buf.getvalue().encode("utf-8-sig")
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+_FONT = "DejaVu"
+_FONT_DIR = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+_MISSING_GLYPH = "?"
+# Invisible joiners and variation selectors: dropped, not shown as "?" ("❤️" is ❤ + FE0F).
+# Skin-tone modifiers likewise: "👍🏽" becomes one "?", not two.
+_DROP = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400)}
+
+_PAGE_W = 210  # A4, mm
+_MARGIN = 12
+_CONTENT_W = _PAGE_W - 2 * _MARGIN
+_CHART_W = 174  # the 3:2 chart: 174 x 116 mm
+_ROW_H = 5.2
+_TABLE_ROWS = HISTORY_PAGE_DAYS  # the last 14 days, so a year of data stays on one page
+# date, practised, before, tension, pain, areas, note
+_COL_W = (24, 20, 15, 16, 12, 47, 52)
+_HEADERS = ("Date", "Practised", "Before", "Tension", "Pain", "Where", "Note")
+
+
+@cache
+def _font_cmap() -> frozenset[int]:
+    """Code points both bundled DejaVu Sans faces (regular and bold) can draw."""
+    drawable: frozenset[int] | None = None
+    for file in _FONT_FILES.values():
+        with TTFont(os.path.join(_FONT_DIR, file), lazy=True) as font:
+            cmap = frozenset(font.getBestCmap())
+        drawable = cmap if drawable is None else drawable & cmap
+    return drawable or frozenset()
+
+
+def pdf_safe(text: str) -> str:
+    """`text` with every character the font lacks (most emoji) replaced by "?", so a note
+    never crashes the report; fpdf2 would otherwise log the missing characters, and notes
+    must stay out of logs. Line breaks become spaces: table cells are one line."""
+    cmap = _font_cmap()
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        cp = ord(ch)
+        if ch in "\r\n\t":
+            out.append(" ")
+        elif cp in _DROP or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue  # invisible, and a bidi override would scramble the rest of the line
+        elif cp in cmap:
+            out.append(ch)
+        elif unicodedata.category(ch) == "Mn":
+            continue  # a combining mark the font lacks: the base letter still reads
+        else:
+            out.append(_MISSING_GLYPH)
+    return "".join(out)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """Cut `text` with an ellipsis to fit one table cell."""
+    text = pdf_safe(text).strip()
+    limit = width - 2 * pdf.c_margin
+    if pdf.get_string_width(text) <= limit:
+        return text
+    # Binary search on the length: a note can be 4096 characters long.
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdf.get_string_width(text[:mid] + "…") <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+class _Report(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(_FONT, size=7.5)
+        self.set_text_color(110)
+        self.cell(
+            0,
+            5,
+            "Self-reported ratings: 0 = none, 10 = worst. Practice guidance, not a diagnosis.",
+            align=Align.C,
+        )
+
+
+def report_pdf(
+    checkins: Sequence[CheckIn],
+    summary: Summary,
+    chart_png: bytes,
+    *,
+    title_name: str | None = None,
+    practised_days: Set[date] = frozenset(),
+) -> bytes:
+    """A one-page A4 report: title, period, the progress chart, the last 14 days as a table
+    and the summary facts. Text comes through DejaVu Sans (bundled with matplotlib), so any
+    script it covers prints; other characters become "?"."""
+    pdf = _Report(format="A4", unit="mm")
+    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+    pdf.set_auto_page_break(False)  # one page by construction: the table is capped instead
+    for style, file in _FONT_FILES.items():
+        pdf.add_font(_FONT, style=style, fname=os.path.join(_FONT_DIR, file))
+    title = "Psoas practice report"
+    if title_name:
+        title += f" — {title_name}"
+    pdf.set_title(pdf_safe(title))
+    pdf.set_creator("psoas-bot")
+    pdf.add_page()
+
+    pdf.set_font(_FONT, "B", 17)
+    pdf.cell(0, 9, _fit(pdf, title, _CONTENT_W), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FONT, size=10)
+    pdf.set_text_color(80)
+    period = (
+        f"{day_month(summary.start)} {summary.start.year} – "
+        f"{day_month(summary.end)} {summary.end.year}"
+    )
+    pdf.cell(0, 6, pdf_safe(period), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+
+    # A box, not just a width: a chart of another shape still leaves room for the table.
+    pdf.image(
+        io.BytesIO(chart_png),
+        x=(_PAGE_W - _CHART_W) / 2,
+        w=_CHART_W,
+        h=_CHART_W * 2 / 3,
+        keep_aspect_ratio=True,
+    )
+    pdf.ln(2)
+
+    _table(pdf, checkins, practised_days, summary)
+    pdf.ln(3)
+
+    pdf.set_font(_FONT, "B", 11)
+    pdf.cell(0, 6, "Summary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FONT, size=9)
+    bottom = pdf.h - 16
+    for line in [*summary_lines(summary), *_period_facts(summary)]:
+        if pdf.get_y() + 9 > bottom:
+            break
+        pdf.multi_cell(0, 4.5, pdf_safe("• " + line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+def _table(
+    pdf: FPDF, checkins: Sequence[CheckIn], practised_days: Set[date], summary: Summary
+) -> None:
+    """The last 14 days up to the summary's end, newest first; days with nothing recorded
+    keep their row, so gaps show as gaps, not as anything worse."""
+    end = summary.end
+    start = max(summary.start, end - timedelta(days=_TABLE_ROWS - 1))
+    in_table = [c for c in checkins if start <= c.local_date <= end]
+    values = daily_values(in_table)
+    practised = all_practised_days(in_table, practised_days)
+    notes: dict[date, list[str]] = {}
+    for c in sorted(in_table, key=lambda c: c.created_utc or _EARLIEST):
+        if c.note and c.note.strip():
+            notes.setdefault(c.local_date, []).append(c.note.strip())
+
+    pdf.set_font(_FONT, "B", 8.5)
+    pdf.set_fill_color(235, 240, 245)
+    for width, header in zip(_COL_W, _HEADERS, strict=True):
+        pdf.cell(width, _ROW_H + 0.6, header, border="B", fill=True)
+    pdf.ln()
+    pdf.set_font(_FONT, size=8.5)
+    day = end
+    while day >= start:
+        v = values.get(day)
+        cells = (
+            short_date(day),
+            "yes" if day in practised else "",
+            _rating(v.tension_before) if v else "",
+            _rating(v.tension) if v else "",
+            _rating(v.pain) if v else "",
+            ", ".join(area_label(a) for a in v.areas) if v else "",
+            " / ".join(notes.get(day, ())),
+        )
+        for width, text in zip(_COL_W, cells, strict=True):
+            pdf.cell(width, _ROW_H, _fit(pdf, text, width), border="B")
+        pdf.ln()
+        day -= timedelta(days=1)
+
+
+def _period_facts(summary: Summary) -> list[str]:
+    """Extra facts a therapist asks for that the chat message leaves to the chart."""
+    if summary.is_empty or (summary.avg_tension is None and summary.avg_pain is None):
+        return []
+    parts = []
+    if summary.avg_tension is not None:
+        parts.append(f"tension {summary.avg_tension:.1f}")
+    if summary.avg_pain is not None:
+        parts.append(f"pain {summary.avg_pain:.1f}")
+    days = "day" if summary.rated_days == 1 else "days"
+    return [f"Averages over the period: {', '.join(parts)} ({summary.rated_days} rated {days})."]

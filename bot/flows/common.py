@@ -1,0 +1,116 @@
+"""/start, /help and the catch-alls: unknown commands, stickers, stray text, stale buttons."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.app import BotContext
+from bot.flows import steps
+from bot.store import StoreError
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Lists the commands from the same list as the Telegram menu."""
+    lines = "\n".join(f"/{name} — {texts.escape(about)}" for name, about in texts.COMMANDS)
+    await update.effective_message.reply_text(texts.t("help", commands=texts.Safe(lines)))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Points unknown commands (and admin commands from non-admins) to /help."""
+    await update.effective_message.reply_text(texts.t("unknown_command"))
+
+
+async def route_message(update: Update, context: BotContext) -> None:
+    """Hands a message to the step the person is in, or answers it kindly."""
+    message = update.effective_message
+    subscriber = context.store.subscriber(message.chat_id)
+    handler = steps.handler_for(subscriber.awaiting if subscriber else None)
+    if handler is not None:
+        await handler(update, context, subscriber)
+    elif message.text:
+        await message.reply_text(texts.t("free_text_idle"))
+    else:
+        await message.reply_text(texts.t("not_text"))
+
+
+async def edited_message(update: Update, context: BotContext) -> None:
+    """Edits are not re-read: answers saved already stay as first sent."""
+    await update.edited_message.reply_text(texts.t("edited_message"))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Answers a button press that no flow recognised (old, forged or garbage data)."""
+    await update.callback_query.answer(texts.t("button_expired"), show_alert=False)
+
+
+async def not_private(update: Update, context: BotContext) -> None:
+    """Groups and channels: health talk belongs in a private chat."""
+    message = update.effective_message
+    if (
+        message
+        and message.chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
+        and (message.text or "").startswith("/")
+    ):
+        await message.reply_text(texts.t("private_only"))
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Logs the update id and traceback (never the text) and answers the person kindly."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    storage = isinstance(error, StoreError | sqlite3.OperationalError | sqlite3.DatabaseError)
+    log.error("update.failed update=%s storage=%s", update_id, storage, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except Exception:  # an answer is a courtesy; the reply below matters more
+            log.debug("callback.answer_failed update=%s", update_id)
+    key = "save_failed" if storage else "internal_error"
+    try:
+        await context.bot.send_message(update.effective_chat.id, texts.t(key))
+    except Exception:
+        log.warning("error.reply_failed update=%s", update_id)
+
+
+PRIVATE_MESSAGES = PRIVATE & filters.UpdateType.MESSAGE
+
+
+def register(application: Application) -> None:
+    application.add_handlers(
+        [
+            CommandHandler("help", help_command, filters=PRIVATE_MESSAGES),
+        ]
+    )
+
+
+def register_fallbacks(application: Application) -> None:
+    """Added last: PTB gives an update to the first matching handler of a group."""
+    private_messages = PRIVATE_MESSAGES
+    application.add_handlers(
+        [
+            MessageHandler(~PRIVATE, not_private),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message),
+            MessageHandler(private_messages & filters.COMMAND, unknown_command),
+            MessageHandler(private_messages, route_message),
+            CallbackQueryHandler(stale_button),
+        ]
+    )
+    application.add_error_handler(on_error)

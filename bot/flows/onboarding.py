@@ -1,0 +1,510 @@
+"""Subscribing and settings: /start, time zone, reminder time, /settings, /pause, /resume, /stop.
+
+Every answer is written to the store at once and the next question is stored as the person's
+`awaiting` step, so a restart in the middle of setting up resumes at the same question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import schedule, texts, timeparse, zones
+from bot.app import BotContext, add_startup_hook
+from bot.errors import BotError
+from bot.flows import steps
+from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.today import local_today
+from bot.store import Status, Subscriber
+from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
+
+log = logging.getLogger(__name__)
+
+COMMON_TIMES = ("07:00", "07:30", "08:00", "12:30", "17:30", "18:00", "19:00", "20:00", "21:00")
+MAX_PAUSE_DAYS = 90
+SETTING_UP = {Status.NEW, Status.STOPPED, Status.BLOCKED}
+
+
+# --- /start and the two questions ----------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greets the person, then asks for their time zone (or says what is already set)."""
+    store, now = context.store, context.clock.now()
+    chat_id = update.effective_chat.id
+    subscriber, created = store.ensure_subscriber(chat_id, now)
+    message = update.effective_message
+    first_name = update.effective_user.first_name if update.effective_user else ""
+    name_part = f", {first_name}" if first_name else ""
+    log.info("start chat=%s new=%s status=%s", chat_id, created, subscriber.status.value)
+    if subscriber.status in {Status.STOPPED, Status.BLOCKED}:
+        await message.reply_text(texts.t("welcome_back", name_part=name_part))
+    elif subscriber.status is Status.NEW:
+        if subscriber.awaiting is None:
+            await message.reply_text(texts.t("welcome", name_part=name_part))
+    elif subscriber.status is Status.PAUSED:
+        await message.reply_text(texts.t("already_paused"))
+        return
+    else:
+        await message.reply_text(texts.t("already_subscribed", next=next_text(subscriber, now)))
+        return
+    if subscriber.zone and subscriber.awaiting == "time":
+        await ask_time(context, chat_id)
+    else:
+        await ask_zone(context, chat_id)
+
+
+async def ask_zone(context: BotContext, chat_id: int) -> None:
+    context.store.set_awaiting(chat_id, context.clock.now(), "zone")
+    keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(SHARE_LOCATION, request_location=True)], [PICK_FROM_LIST]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await context.bot.send_message(chat_id, texts.t("ask_zone"), reply_markup=keyboard)
+
+
+@steps.step("zone")
+async def zone_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
+    """Reads a shared location, a city or an offset, then confirms the zone."""
+    message = update.effective_message
+    try:
+        if message.location:
+            zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
+        elif message.text == PICK_FROM_LIST:
+            buttons = [
+                [InlineKeyboardButton(label, callback_data=f"ob:z:{name}")]
+                for label, name in zones.COMMON_ZONES
+            ]
+            await message.reply_text(texts.t("pick_zone"), reply_markup=InlineKeyboardMarkup(buttons))
+            return
+        elif message.text:
+            lookup = zones.resolve_zone_text(message.text)
+            if lookup.zone is None:
+                await offer_choices(message, lookup.choices)
+                return
+            zone = lookup.zone
+        else:
+            await message.reply_text(texts.t("zone_not_text"))
+            return
+    except BotError as err:
+        await message.reply_text(err.user_message)
+        return
+    await set_zone(context, subscriber, zone)
+
+
+async def offer_choices(message, choices) -> None:
+    buttons = [
+        [InlineKeyboardButton(city.label, callback_data=f"ob:z:{city.zone}")] for city in choices
+    ]
+    buttons.append([InlineKeyboardButton(texts.t("zone_none_of_these"), callback_data="ob:z:")])
+    await message.reply_text(texts.t("zone_choices"), reply_markup=InlineKeyboardMarkup(buttons))
+
+
+async def set_zone(context: BotContext, subscriber: Subscriber, zone_name: str) -> None:
+    store, now = context.store, context.clock.now()
+    chat_id = subscriber.chat_id
+    local_time = schedule.local_now(schedule.zone(zone_name), now).strftime("%H:%M")
+    setting_up = subscriber.status in SETTING_UP
+    store.update_subscriber(chat_id, now, zone=zone_name, awaiting="time" if setting_up else None)
+    await context.bot.send_message(
+        chat_id,
+        texts.t("zone_set", zone=zone_name, local_time=local_time),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    log.info("zone.set chat=%s", chat_id)
+    if setting_up:
+        await ask_time(context, chat_id)
+    else:
+        await reschedule(context, chat_id)
+
+
+async def ask_time(context: BotContext, chat_id: int) -> None:
+    context.store.set_awaiting(chat_id, context.clock.now(), "time")
+    rows = [COMMON_TIMES[i : i + 3] for i in range(0, len(COMMON_TIMES), 3)]
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
+    )
+    await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
+
+
+@steps.step("time")
+async def time_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
+    """Reads a typed reminder time in any usual form."""
+    message = update.effective_message
+    if not message.text:
+        await message.reply_text(texts.t("time_not_text"))
+        return
+    try:
+        at = timeparse.parse_local_time(message.text)
+    except BotError as err:
+        await message.reply_text(err.user_message)
+        return
+    await set_time(context, subscriber, at)
+
+
+async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> None:
+    store, now = context.store, context.clock.now()
+    chat_id = subscriber.chat_id
+    if not subscriber.zone:  # a stale time button from before the zone question
+        await ask_zone(context, chat_id)
+        return
+    setting_up = subscriber.status in SETTING_UP
+    store.update_subscriber(chat_id, now, remind_at=timeparse.format_time(at), awaiting=None)
+    if setting_up:
+        store.update_subscriber(chat_id, now, status=Status.ACTIVE)
+    subscriber = await reschedule(context, chat_id, announce=not setting_up)
+    if setting_up:
+        log.info("subscribed chat=%s", chat_id)
+        button = InlineKeyboardButton(texts.t("start_now_button"), callback_data="pr:today")
+        await context.bot.send_message(
+            chat_id,
+            texts.t("subscribed", time=subscriber.remind_at, next=next_text(subscriber, now)),
+            reply_markup=InlineKeyboardMarkup([[button]]),
+        )
+        for hook in AFTER_SUBSCRIBE:
+            await hook(context, chat_id)
+
+
+# Run after a person finishes subscribing (the check-in flow adds the red-flag screen here).
+AFTER_SUBSCRIBE: list = []
+
+
+async def onboarding_button(update: Update, context: BotContext) -> None:
+    """Zone and time buttons: ob:z:<zone> and ob:t:<HH:MM>."""
+    query = update.callback_query
+    await query.answer()
+    _, kind, value = query.data.split(":", 2)
+    store, now = context.store, context.clock.now()
+    subscriber, _ = store.ensure_subscriber(query.message.chat.id, now)
+    if kind == "z":
+        if not value:
+            await query.message.reply_text(texts.t("zone_retry"))
+            return
+        if value not in _zone_names():
+            return  # forged data: nothing to change
+        await set_zone(context, subscriber, value)
+    else:
+        try:
+            at = time.fromisoformat(value)
+        except ValueError:
+            return
+        await set_time(context, subscriber, at)
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+# --- next reminder ---------------------------------------------------------------------------
+
+
+def next_text(subscriber: Subscriber, now: datetime) -> str:
+    if subscriber.next_due_utc is None or not subscriber.zone:
+        return texts.t("next_none")
+    return schedule.describe_next(subscriber.next_due_utc, schedule.zone(subscriber.zone), now)
+
+
+async def reschedule(context: BotContext, chat_id: int, *, announce: bool = False) -> Subscriber:
+    """Recomputes the next reminder after a change; today counts if the time is still ahead."""
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id)
+    if subscriber.status is Status.ACTIVE and subscriber.zone and subscriber.remind_at:
+        due = schedule.next_due_utc(
+            time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), now
+        )
+        today = local_today(subscriber, now)
+        if store.has_delivery(chat_id, today, "reminder") and schedule.local_date(
+            due, schedule.zone(subscriber.zone)
+        ) == today:
+            # Today's reminder went out already: the new time starts tomorrow.
+            due = schedule.next_due_utc(time.fromisoformat(subscriber.remind_at),
+                                        schedule.zone(subscriber.zone), due)
+        store.update_subscriber(chat_id, now, next_due_utc=due)
+        subscriber = store.subscriber(chat_id)
+    if announce:
+        await context.bot.send_message(chat_id, texts.t("settings_saved",
+                                                         next=next_text(subscriber, now)))
+    return subscriber
+
+
+# --- /settings -------------------------------------------------------------------------------
+
+
+async def settings_command(update: Update, context: BotContext) -> None:
+    """Shows time, zone, status and the next reminder, with buttons to change them."""
+    subscriber = await require_subscriber(update, context)
+    if subscriber is None:
+        return
+    await update.effective_message.reply_text(
+        settings_text(subscriber, context.clock.now()), reply_markup=settings_keyboard(subscriber)
+    )
+
+
+def settings_text(subscriber: Subscriber, now: datetime) -> str:
+    if subscriber.status is Status.PAUSED and subscriber.paused_until:
+        status = texts.t("status_paused_until", day=_day_label(subscriber.paused_until))
+    else:
+        status = texts.t(f"status_{subscriber.status.value}")
+    return texts.t(
+        "settings",
+        time=subscriber.remind_at,
+        zone=subscriber.zone,
+        status=status,
+        next=next_text(subscriber, now),
+        followup=texts.t("on" if subscriber.followup else "off"),
+    )
+
+
+def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
+    paused = subscriber.status is Status.PAUSED
+    followup = "btn_followup_off" if subscriber.followup else "btn_followup_on"
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.t("btn_change_time"), callback_data="st:time"),
+                InlineKeyboardButton(texts.t("btn_change_zone"), callback_data="st:zone"),
+            ],
+            [InlineKeyboardButton(texts.t(followup), callback_data="st:followup")],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_resume" if paused else "btn_pause"),
+                    callback_data="st:resume" if paused else "st:pause",
+                ),
+                InlineKeyboardButton(texts.t("btn_stop"), callback_data="st:stop"),
+            ],
+        ]
+    )
+
+
+async def settings_button(update: Update, context: BotContext) -> None:
+    """st:time | st:zone | st:followup | st:pause | st:resume | st:stop"""
+    query = update.callback_query
+    await query.answer()
+    store, now = context.store, context.clock.now()
+    chat_id = query.message.chat.id
+    subscriber = store.subscriber(chat_id)
+    if subscriber is None or subscriber.status in SETTING_UP:
+        await query.message.reply_text(texts.t("not_subscribed"))
+        return
+    action = query.data.removeprefix("st:")
+    if action == "time":
+        await ask_time(context, chat_id)
+    elif action == "zone":
+        await ask_zone(context, chat_id)
+    elif action == "followup":
+        store.update_subscriber(chat_id, now, followup=not subscriber.followup)
+        subscriber = store.subscriber(chat_id)
+        await query.edit_message_text(
+            settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)
+        )
+        await query.message.reply_text(
+            texts.t("followup_on" if subscriber.followup else "followup_off")
+        )
+    elif action == "pause":
+        await ask_pause(context, chat_id)
+    elif action == "resume":
+        await resume(context, chat_id)
+    elif action == "stop":
+        await ask_stop(context, chat_id)
+
+
+async def require_subscriber(update: Update, context: BotContext) -> Subscriber | None:
+    """The person's subscription; otherwise a pointer to /start, or back to the setup question
+    they were answering (a command in the middle of setting up must not lose their place)."""
+    chat_id = update.effective_chat.id
+    subscriber = context.store.subscriber(chat_id)
+    if subscriber is not None and subscriber.status in SETTING_UP and subscriber.awaiting in {
+        "zone",
+        "time",
+    }:
+        await update.effective_message.reply_text(texts.t("need_setup"))
+        await (ask_time if subscriber.awaiting == "time" else ask_zone)(context, chat_id)
+        return None
+    if subscriber is None or subscriber.status in SETTING_UP or not subscriber.remind_at:
+        await update.effective_message.reply_text(texts.t("not_subscribed"))
+        return None
+    return subscriber
+
+
+# --- /pause, /resume, /stop ------------------------------------------------------------------
+
+
+async def pause_command(update: Update, context: BotContext) -> None:
+    """/pause shows choices; /pause N pauses for N days."""
+    subscriber = await require_subscriber(update, context)
+    if subscriber is None:
+        return
+    if not context.args:
+        await ask_pause(context, subscriber.chat_id)
+        return
+    try:
+        days = int(context.args[0])
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_PAUSE_DAYS:
+        await update.effective_message.reply_text(texts.t("pause_bad_days"))
+        return
+    await pause(context, subscriber.chat_id, days)
+
+
+async def ask_pause(context: BotContext, chat_id: int) -> None:
+    choices = [(texts.t("pause_day_button"), "pz:1")] + [
+        (texts.t("pause_days_button", days=n), f"pz:{n}") for n in (3, 7, 14)
+    ]
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in choices],
+            [InlineKeyboardButton(texts.t("pause_until_resume"), callback_data="pz:0")],
+        ]
+    )
+    await context.bot.send_message(chat_id, texts.t("ask_pause"), reply_markup=keyboard)
+
+
+async def pause_button(update: Update, context: BotContext) -> None:
+    """pz:<days>, 0 meaning until /resume."""
+    query = update.callback_query
+    await query.answer()
+    subscriber = context.store.subscriber(query.message.chat.id)
+    if subscriber is None or subscriber.status in SETTING_UP:
+        await query.message.reply_text(texts.t("not_subscribed"))
+        return
+    days = int(query.data.removeprefix("pz:") or 0)
+    await query.edit_message_reply_markup(None)
+    await pause(context, subscriber.chat_id, days if 0 < days <= MAX_PAUSE_DAYS else None)
+
+
+async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
+    """Pauses for `days` days starting today (None: until resumed); paused days never count
+    as missed. A timed pause keeps `next_due_utc` at the first reminder after it, so the
+    engine resumes by itself."""
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id)
+    today = local_today(subscriber, now)
+    with store.atomic():
+        store.end_pause(chat_id, today - timedelta(days=1))
+        if days is None:
+            store.start_pause(chat_id, today, None)
+            store.update_subscriber(
+                chat_id, now, status=Status.PAUSED, paused_until=None, next_due_utc=None
+            )
+        else:
+            last = today + timedelta(days=days - 1)
+            store.start_pause(chat_id, today, last)
+            zone = schedule.zone(subscriber.zone)
+            first_back = datetime.combine(last + timedelta(days=1), time(0), zone)
+            due = schedule.next_due_utc(
+                time.fromisoformat(subscriber.remind_at), zone, first_back - timedelta(seconds=1)
+            )
+            store.update_subscriber(
+                chat_id, now, status=Status.PAUSED, paused_until=last, next_due_utc=due
+            )
+    log.info("paused chat=%s days=%s", chat_id, days)
+    if days is None:
+        await context.bot.send_message(chat_id, texts.t("paused_open"))
+    else:
+        await context.bot.send_message(
+            chat_id, texts.t("paused_days", day=_day_label(today + timedelta(days=days)))
+        )
+
+
+async def resume_command(update: Update, context: BotContext) -> None:
+    """Ends a pause now."""
+    subscriber = await require_subscriber(update, context)
+    if subscriber is not None:
+        await resume(context, subscriber.chat_id)
+
+
+async def resume(context: BotContext, chat_id: int) -> None:
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id)
+    if subscriber.status is not Status.PAUSED:
+        await context.bot.send_message(
+            chat_id, texts.t("not_paused", next=next_text(subscriber, now))
+        )
+        return
+    today = local_today(subscriber, now)
+    with store.atomic():
+        store.end_pause(chat_id, today - timedelta(days=1))
+        store.update_subscriber(chat_id, now, status=Status.ACTIVE, paused_until=None)
+    subscriber = await reschedule(context, chat_id)
+    log.info("resumed chat=%s", chat_id)
+    await context.bot.send_message(chat_id, texts.t("resumed", next=next_text(subscriber, now)))
+
+
+async def stop_command(update: Update, context: BotContext) -> None:
+    """Asks before stopping reminders (history stays)."""
+    subscriber = await require_subscriber(update, context)
+    if subscriber is not None:
+        await ask_stop(context, subscriber.chat_id)
+
+
+async def ask_stop(context: BotContext, chat_id: int) -> None:
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.t("stop_yes"), callback_data="sp:yes")],
+            [InlineKeyboardButton(texts.t("stop_no"), callback_data="sp:no")],
+        ]
+    )
+    await context.bot.send_message(chat_id, texts.t("ask_stop"), reply_markup=keyboard)
+
+
+async def stop_button(update: Update, context: BotContext) -> None:
+    """sp:yes stops reminders; sp:no keeps them."""
+    query = update.callback_query
+    await query.answer()
+    store, now = context.store, context.clock.now()
+    chat_id = query.message.chat.id
+    await query.edit_message_reply_markup(None)
+    subscriber = store.subscriber(chat_id)
+    if query.data == "sp:no" or subscriber is None or subscriber.status in SETTING_UP:
+        await query.message.reply_text(texts.t("stop_cancelled"))
+        return
+    today = local_today(subscriber, now)
+    with store.atomic():
+        store.end_pause(chat_id, today - timedelta(days=1))
+        store.update_subscriber(
+            chat_id, now, status=Status.STOPPED, next_due_utc=None, paused_until=None, awaiting=None
+        )
+    log.info("stopped chat=%s", chat_id)
+    await query.message.reply_text(texts.t("stopped"))
+
+
+def _day_label(day: date) -> str:
+    return day.strftime("%A %-d %B")
+
+
+async def _warm_up(application: Application) -> None:
+    # City and zone data take a second to load: do it off the event loop, before anyone asks.
+    await asyncio.to_thread(zones.warm_up)
+
+
+def register(application: Application) -> None:
+    add_startup_hook(application, _warm_up)
+    application.add_handlers(
+        [
+            CommandHandler("start", start, filters=PRIVATE_MESSAGES),
+            CommandHandler("settings", settings_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("pause", pause_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("resume", resume_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("stop", stop_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(onboarding_button, pattern=r"^ob:(z:[\w/+-]*|t:\d\d:\d\d)$"),
+            CallbackQueryHandler(settings_button, pattern=r"^st:"),
+            CallbackQueryHandler(pause_button, pattern=r"^pz:\d+$"),
+            CallbackQueryHandler(stop_button, pattern=r"^sp:(yes|no)$"),
+        ]
+    )

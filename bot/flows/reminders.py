@@ -1,0 +1,188 @@
+"""The daily reminder and its buttons: Start now, Later (snooze), Skip today, 5-minute version.
+
+The sender decides when; this module decides what a reminder, a snoozed reminder and the
+optional follow-up say, and whether they should still go out at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot import schedule, sender, texts
+from bot.app import BotContext, runtime_of
+from bot.flows.today import local_today, todays_plan
+from bot.program import note_of_the_day
+from bot.store import Delivery, Status, Subscriber
+
+log = logging.getLogger(__name__)
+
+SNOOZE_MINUTES = (15, 30, 60)
+FOLLOWUP_AFTER = timedelta(hours=3)
+FOLLOWUP_LATEST_HOUR = 21  # no nudges late in the evening
+
+
+def reminder_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.t("btn_start"), callback_data="pr:today")],
+            [
+                InlineKeyboardButton(texts.t("btn_later"), callback_data=f"rm:later:{delivery_id}"),
+                InlineKeyboardButton(texts.t("btn_skip"), callback_data=f"rm:skip:{delivery_id}"),
+            ],
+            [InlineKeyboardButton(texts.t("btn_short"), callback_data="pr:short")],
+        ]
+    )
+
+
+def snooze_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    labels = [texts.t("snooze_minutes", minutes=m) for m in SNOOZE_MINUTES[:-1]]
+    labels.append(texts.t("snooze_hour"))
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"rm:snooze:{delivery_id}:{minutes}")
+                for label, minutes in zip(labels, SNOOZE_MINUTES, strict=True)
+            ],
+            [InlineKeyboardButton(texts.t("btn_back"), callback_data=f"rm:back:{delivery_id}")],
+        ]
+    )
+
+
+def reminder_text(application: Application, subscriber: Subscriber, now: datetime) -> str:
+    runtime = runtime_of(application)
+    today = local_today(subscriber, now)
+    plan = todays_plan(runtime.store, runtime.library, subscriber, today)
+    note = note_of_the_day(runtime.library, plan.day_number)
+    if plan.gentle:
+        return texts.t("reminder_gentle", title=plan.title, minutes=plan.minutes, note=note)
+    intro = f"{plan.phase_intro}\n" if plan.phase_intro else ""
+    return texts.t(
+        "reminder",
+        day=plan.day_number,
+        phase=plan.phase_title,
+        title=plan.title,
+        minutes=plan.minutes,
+        intro=intro,
+        note=note,
+    )
+
+
+def _why_not(application: Application, delivery: Delivery, subscriber: Subscriber) -> str | None:
+    """The reason a reminder-like message should not go out any more, if there is one."""
+    store = runtime_of(application).store
+    if subscriber.status is not Status.ACTIVE:
+        return f"not sent: subscriber is {subscriber.status.value}"
+    if subscriber.on_hold:
+        return "not sent: program on hold after a safety answer"
+    if store.practised_on(subscriber.chat_id, delivery.local_date):
+        return "not sent: already practised that day"
+    if store.has_delivery(subscriber.chat_id, delivery.local_date, "skip"):
+        return "not sent: the person skipped that day"
+    return None
+
+
+@sender.composer("reminder")
+async def compose_reminder(
+    application: Application, delivery: Delivery, subscriber: Subscriber
+) -> sender.Outgoing | sender.Skip:
+    reason = _why_not(application, delivery, subscriber)
+    if reason:
+        return sender.Skip(reason)
+    now = runtime_of(application).clock.now()
+    text = reminder_text(application, subscriber, now)
+    return sender.Outgoing(text, reminder_keyboard(delivery.id))
+
+
+@sender.composer("snooze")
+async def compose_snooze(
+    application: Application, delivery: Delivery, subscriber: Subscriber
+) -> sender.Outgoing | sender.Skip:
+    reason = _why_not(application, delivery, subscriber)
+    if reason is None and runtime_of(application).store.started_on(
+        subscriber.chat_id, delivery.local_date
+    ):
+        reason = "not sent: practice already started"
+    if reason:
+        return sender.Skip(reason)
+    now = runtime_of(application).clock.now()
+    text = texts.t("snooze_reminder") + "\n\n" + reminder_text(application, subscriber, now)
+    return sender.Outgoing(text, reminder_keyboard(delivery.id))
+
+
+@sender.composer("followup")
+async def compose_followup(
+    application: Application, delivery: Delivery, subscriber: Subscriber
+) -> sender.Outgoing | sender.Skip:
+    reason = _why_not(application, delivery, subscriber)
+    store = runtime_of(application).store
+    if reason is None and not subscriber.followup:
+        reason = "not sent: follow-up turned off"
+    if reason is None and store.started_on(subscriber.chat_id, delivery.local_date):
+        reason = "not sent: practice already started"
+    if reason:
+        return sender.Skip(reason)
+    return sender.Outgoing(texts.t("followup"), reminder_keyboard(delivery.id))
+
+
+def plan_followup(application: Application, subscriber: Subscriber, due: datetime, now) -> None:
+    """With the day's reminder, records the one optional follow-up a few hours later."""
+    if not subscriber.followup:
+        return
+    zone = schedule.zone(subscriber.zone)
+    at = due + FOLLOWUP_AFTER
+    local = schedule.local_now(zone, at)
+    if local.date() == schedule.local_date(due, zone) and local.hour < FOLLOWUP_LATEST_HOUR:
+        runtime_of(application).store.add_delivery(subscriber.chat_id, local.date(), "followup", at)
+
+
+sender.AFTER_DUE.append(plan_followup)
+
+
+async def reminder_button(update: Update, context: BotContext) -> None:
+    """rm:later|back|skip:<delivery id> and rm:snooze:<delivery id>:<minutes>."""
+    query = update.callback_query
+    parts = query.data.split(":")
+    store, now = context.store, context.clock.now()
+    chat_id = query.message.chat.id
+    delivery = store.delivery(int(parts[2]))
+    subscriber = store.subscriber(chat_id)
+    if delivery is None or delivery.chat_id != chat_id or subscriber is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    today = local_today(subscriber, now)
+    if delivery.local_date != today:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await query.message.reply_text(texts.t("old_reminder"))
+        return
+    await query.answer()
+    action = parts[1]
+    if action == "later":
+        await query.edit_message_reply_markup(snooze_keyboard(delivery.id))
+    elif action == "back":
+        await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
+    elif action == "snooze":
+        minutes = int(parts[3]) if parts[3:] and parts[3].isdigit() else 15
+        minutes = minutes if minutes in SNOOZE_MINUTES else 15
+        at = now + timedelta(minutes=minutes)
+        store.add_delivery(chat_id, today, "snooze", at, replace=True)
+        await query.edit_message_reply_markup(None)
+        local = schedule.local_now(schedule.zone(subscriber.zone), at).strftime("%H:%M")
+        await query.message.reply_text(texts.t("snoozed", time=local))
+        log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
+    elif action == "skip":
+        store.add_delivery(chat_id, today, "skip", now, status="skipped",
+                           reason="the person chose to skip today")
+        await query.edit_message_reply_markup(None)
+        await query.message.reply_text(texts.t("skipped_today"))
+        log.info("reminder.skipped chat=%s", chat_id)
+
+
+def register(application: Application) -> None:
+    application.add_handler(
+        CallbackQueryHandler(reminder_button, pattern=r"^rm:(later|back|skip|snooze):\d+(:\d+)?$")
+    )

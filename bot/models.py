@@ -1,0 +1,57 @@
+"""Values shared across the domain modules: small, frozen and free of Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class BodyArea(StrEnum):
+    """Where it hurts, from the list in the domain brief; sides where they matter."""
+
+    GROIN_LEFT = "groin_left"
+    GROIN_RIGHT = "groin_right"
+    HIP_FRONT_LEFT = "hip_front_left"
+    HIP_FRONT_RIGHT = "hip_front_right"
+    DEEP_BELLY = "deep_belly"
+    LOWER_BACK = "lower_back"
+    BUTTOCK_SACRUM = "buttock_sacrum"
+    THIGH_LEFT = "thigh_left"
+    THIGH_RIGHT = "thigh_right"
+    KNEE_LEG_LEFT = "knee_leg_left"
+    KNEE_LEG_RIGHT = "knee_leg_right"
+
+
+class Completion(StrEnum):
+    """How much of the practice the person did."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """One day's check-in as the person gave it; any answer may still be missing."""
+
+    chat_id: int
+    local_date: date
+    tension: int | None = None
+    pain: int | None = None
+    areas: tuple[BodyArea, ...] = ()
+    completion: Completion | None = None
+    note: str | None = None
+    tension_before: int | None = None  # from the tap before the session's first step
+    practised: bool = False  # a practice session was finished that day
+    created_utc: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayRecord:
+    """What one local calendar day looked like for a person, for history and insights."""
+
+    local_date: date
+    practised: bool = False
+    paused: bool = False
+    checkins: tuple[CheckIn, ...] = field(default_factory=tuple)

@@ -1,0 +1,100 @@
+"""Pacing every request to Telegram's published limits, so the bot never earns a 429.
+
+PTB's AIORateLimiter lets a burst through when its buckets start empty, has no limit per
+private chat, and in 22.8 does not hold back requests already waiting when a 429 pauses it
+(PTB issue #5338). This limiter hands out evenly spaced slots instead: at most `per_second`
+message-sending requests a second overall, and for bulk sends (reminders, broadcasts) at most
+one a second to each chat. A 429 pauses everyone for `retry_after`, including requests that
+already hold a slot, and the request is retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+SENDING_PREFIXES = ("send", "edit", "copy", "forward")
+BULK = {"bulk": True}  # pass as rate_limit_args= for reminders and broadcasts
+
+
+class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
+    def __init__(
+        self,
+        per_second: float | None = 30.0,
+        per_chat_interval: float = 1.0,
+        max_retries: int = 5,
+    ) -> None:
+        self._interval = 1.0 / per_second if per_second else 0.0
+        self._per_chat_interval = per_chat_interval
+        self._max_retries = max_retries
+        self._next_slot = 0.0
+        self._resume_at = 0.0
+        self._chat_next: dict[Any, float] = {}
+        self.pauses = 0  # how many 429s paused the bot, for logs and benchmarks
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        sending = endpoint.lower().startswith(SENDING_PREFIXES)
+        bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
+        for attempt in range(self._max_retries + 1):
+            if sending:
+                await self._wait_for_slot(data.get("chat_id") if bulk else None)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as err:
+                if attempt == self._max_retries:
+                    raise
+                delay = _seconds(err.retry_after)
+                loop = asyncio.get_running_loop()
+                self._resume_at = max(self._resume_at, loop.time() + delay + 0.1)
+                self.pauses += 1
+                log.warning("ratelimit.pause seconds=%s endpoint=%s", delay, endpoint)
+        raise AssertionError("unreachable")
+
+    async def _wait_for_slot(self, chat_id: Any) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            start = max(now, self._resume_at)
+            if chat_id is not None:
+                start = max(start, self._chat_next.get(chat_id, 0.0))
+            slot = max(start, self._next_slot)
+            self._next_slot = slot + self._interval
+            if chat_id is not None:
+                self._chat_next[chat_id] = slot + self._per_chat_interval
+                if len(self._chat_next) > 50_000:
+                    self._forget_old_chats(now)
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            # A 429 that arrived while we waited pauses us too (the bug in AIORateLimiter).
+            if loop.time() >= self._resume_at:
+                return
+
+    def _forget_old_chats(self, now: float) -> None:
+        self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
+
+
+def _seconds(retry_after: Any) -> float:
+    return (
+        retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
+    )

@@ -1,0 +1,55 @@
+"""The 0-10 ratings for pain and tension, and the plain names of the body areas.
+
+Pain uses the Numeric Pain Rating Scale (0 = no pain, 10 = worst imaginable);
+tension uses the same 0-10 self-rating so the two can share buttons and charts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.errors import RatingError
+from bot.models import BodyArea
+
+RATING_ANCHORS = {0: "none", 5: "moderate", 10: "worst imaginable"}
+"""Words shown beside 0, 5 and 10: the scale means little without its ends named."""
+
+AREA_LABELS: dict[BodyArea, str] = {
+    BodyArea.GROIN_LEFT: "Groin, left",
+    BodyArea.GROIN_RIGHT: "Groin, right",
+    BodyArea.HIP_FRONT_LEFT: "Front of hip, left",
+    BodyArea.HIP_FRONT_RIGHT: "Front of hip, right",
+    BodyArea.DEEP_BELLY: "Deep belly",
+    BodyArea.LOWER_BACK: "Lower back",
+    BodyArea.BUTTOCK_SACRUM: "Buttock / sacrum",
+    BodyArea.THIGH_LEFT: "Thigh, left",
+    BodyArea.THIGH_RIGHT: "Thigh, right",
+    BodyArea.KNEE_LEG_LEFT: "Knee or lower leg, left",
+    BodyArea.KNEE_LEG_RIGHT: "Knee or lower leg, right",
+}
+
+_NOT_A_RATING = (
+    f"Please send a whole number from 0 ({RATING_ANCHORS[0]}) "
+    f"to 10 ({RATING_ANCHORS[10]}), or tap a button."
+)
+# A whole number, optionally written out of ten ("6/10"). Halves are refused rather
+# than rounded: the scale is whole points, and rounding would record what was not said.
+_RATING = re.compile(r"(\d{1,2})(?:\s*/\s*10)?")
+
+
+def parse_rating(text: str | None) -> int:
+    """The 0-10 rating in `text`: "6", " 7 ", "6/10", "６" (fullwidth, via NFKC).
+
+    `None` is what a sticker or photo brings, so it is refused like any other
+    non-number. Raises RatingError, whose reply names the scale.
+    """
+    if text is None or len(text) > 20:
+        raise RatingError(_NOT_A_RATING, "no text, or too long for a rating")
+    match = _RATING.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        raise RatingError(_NOT_A_RATING, "rating not recognised")
+    value = int(match[1])
+    if value > 10:
+        raise RatingError(_NOT_A_RATING, "rating above 10")
+    return value

@@ -1,0 +1,79 @@
+"""Red-flag rules: when pain means easing off, and when to ask the urgent questions.
+
+The bot guides practice; it does not diagnose. These rules only decide when to step
+back to gentle release and when to remind the person to seek care. Every threshold
+lives here so that a therapist can review them in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from enum import Enum
+from statistics import fmean
+
+HIGH_PAIN = 8
+"""Pain at or above this (0-10) is high whatever the trend."""
+MEANINGFUL_RISE = 2
+"""About 2 points is the change the pain scale treats as meaningful."""
+RECENT_WINDOW_DAYS = 7
+"""How many previous days of ratings count as `recent` for the rise rule."""
+MIN_RECENT_FOR_RISE = 2
+"""A rise needs at least this many earlier ratings: one bad day is not a baseline."""
+GENTLE_DAYS = 3
+"""Days of gentle release after a high or rising pain signal."""
+SCREEN_EVERY = timedelta(days=7)
+"""How often the red-flag questions are asked again."""
+
+RED_FLAGS: tuple[str, ...] = (
+    "Numbness in your groin or inner thighs",
+    "New loss of bladder or bowel control",
+    "Weakness in a leg that is getting worse",
+    "Fever together with back pain",
+    "Pain that started after a fall or an accident",
+    "Severe pain at night that rest does not ease",
+)
+"""Signs that need urgent care, worded to be answered yes or no."""
+
+
+class PainSignal(Enum):
+    """What today's pain rating says about how hard to practise."""
+
+    NONE = "none"
+    HIGH = "high"
+    RISING = "rising"
+
+
+def assess_pain(pain: int, recent: Sequence[int]) -> PainSignal:
+    """HIGH at 8 or more; RISING when pain is 2 or more above the recent average.
+
+    `recent` holds the person's pain ratings from the previous RECENT_WINDOW_DAYS days,
+    not today's. Comparing with the average rather than yesterday keeps one good day
+    from making an ordinary one look like a rise. High wins over rising: it needs the
+    same step back, and says more.
+    """
+    if pain >= HIGH_PAIN:
+        return PainSignal.HIGH
+    if len(recent) >= MIN_RECENT_FOR_RISE and pain - fmean(recent) >= MEANINGFUL_RISE:
+        return PainSignal.RISING
+    return PainSignal.NONE
+
+
+def gentle_until(today: date, signal: PainSignal) -> date | None:
+    """The last day of gentle release after a pain signal, or None when there is none.
+
+    Counted from tomorrow: pain is rated after today's practice, so the step back
+    covers the next GENTLE_DAYS practices.
+    """
+    if signal is PainSignal.NONE:
+        return None
+    return today + timedelta(days=GENTLE_DAYS)
+
+
+def screen_due(last_screen_utc: datetime | None, now_utc: datetime) -> bool:
+    """True when the red-flag questions should be asked: never asked, or a week has passed.
+
+    Asked weekly rather than daily: often enough to catch a change, rarely enough
+    that the questions are still read.
+    """
+    return last_screen_utc is None or now_utc - last_screen_utc >= SCREEN_EVERY

@@ -1,0 +1,238 @@
+"""The reminder engine: a periodic tick finds who is due and a bounded pool of workers sends.
+
+The database is the schedule (shared DESIGN.md, decisions 1 and 2). A tick
+  1. turns every subscriber whose `next_due_utc` has come into a delivery row per day and
+     advances `next_due_utc` on the calendar, in one transaction, so nothing is lost or doubled;
+  2. hands pending deliveries that are due to the workers through a bounded queue.
+A worker marks the row in flight, sends through the paced rate limiter, then marks it sent,
+failed or skipped. What a delivery says is decided by the composer registered for its kind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application
+
+from bot import schedule
+from bot.ratelimit import BULK
+from bot.store import Delivery, Status, Subscriber
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+MAX_MISSED_DAYS = 60  # a bot down for longer records this many skipped days, then moves on
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    text: str
+    reply_markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    reason: str
+
+
+Composer = Callable[[Application, Delivery, Subscriber], Awaitable[Outgoing | Skip]]
+AfterDue = Callable[[Application, Subscriber, datetime], None]
+
+# Filled by the flows: what each kind of delivery says ("reminder", "followup", ...), and
+# extra rows to record when a reminder falls due (a follow-up, the weekly summary).
+COMPOSERS: dict[str, Composer] = {}
+AFTER_DUE: list[Callable[[Application, Subscriber, datetime, datetime], None]] = []
+
+
+def composer(kind: str) -> Callable[[Composer], Composer]:
+    def register(func: Composer) -> Composer:
+        COMPOSERS[kind] = func
+        return func
+
+    return register
+
+
+@dataclass
+class TickReport:
+    scheduled: int = 0
+    missed: int = 0
+    queued: int = 0
+
+
+class Engine:
+    """Owns the workers; `tick()` is what the scheduler job calls every few seconds."""
+
+    def __init__(self, application: Application, *, workers: int = 16, queue_size: int = 1000):
+        self.application = application
+        self.queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=queue_size)
+        self._queued: set[int] = set()
+        self._workers: list[asyncio.Task] = []
+        self._worker_count = workers
+        self.sent = 0
+        self.failed = 0
+
+    @property
+    def runtime(self):
+        return self.application.bot_data["runtime"]
+
+    def start(self) -> None:
+        recovered = self.runtime.store.recover_interrupted(self.runtime.clock.now())
+        if recovered:
+            log.warning("deliveries.interrupted count=%s", recovered)
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"sender-{n}") for n in range(self._worker_count)
+        ]
+
+    async def stop(self) -> None:
+        """Lets sends already on the wire finish; queued ones stay pending in the database."""
+        while not self.queue.empty():
+            delivery = self.queue.get_nowait()
+            self._queued.discard(delivery.id)
+            self.queue.task_done()
+        await asyncio.wait_for(self.queue.join(), timeout=30)
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+
+    async def idle(self) -> None:
+        """Waits until every queued delivery has been handled (tests and benchmarks)."""
+        await self.queue.join()
+
+    async def tick(self) -> TickReport:
+        now = self.runtime.clock.now()
+        report = TickReport()
+        self.schedule_due(now, report)
+        await self.enqueue_pending(now, report)
+        return report
+
+    def schedule_due(self, now: datetime, report: TickReport, batch: int = 1000) -> None:
+        store = self.runtime.store
+        grace = self.runtime.settings.grace
+        while True:
+            due = store.due_subscribers(now, batch)
+            if not due:
+                return
+            with store.atomic():
+                for subscriber in due:
+                    self._schedule_one(subscriber, now, grace, report)
+
+    def _schedule_one(
+        self, subscriber: Subscriber, now: datetime, grace: timedelta, report: TickReport
+    ) -> None:
+        store = self.runtime.store
+        zone = schedule.zone(subscriber.zone)
+        at = time.fromisoformat(subscriber.remind_at)
+        due = subscriber.next_due_utc
+        for _ in range(MAX_MISSED_DAYS):
+            local_day = schedule.local_date(due, zone)
+            if schedule.is_within_grace(due, now, grace):
+                if store.add_delivery(subscriber.chat_id, local_day, "reminder", due):
+                    report.scheduled += 1
+                for hook in AFTER_DUE:
+                    hook(self.application, subscriber, due, now)
+            else:
+                # Missed while the bot was down, too late to be useful: recorded, not sent.
+                store.add_delivery(
+                    subscriber.chat_id, local_day, "reminder", due,
+                    status="skipped", reason="missed: the bot was offline past the grace window",
+                )
+                report.missed += 1
+            due = schedule.next_due_utc(at, zone, due)
+            if due > now:
+                break
+        else:
+            due = schedule.next_due_utc(at, zone, now)
+        store.update_subscriber(subscriber.chat_id, now, next_due_utc=due)
+
+    async def enqueue_pending(self, now: datetime, report: TickReport) -> None:
+        room = self.queue.maxsize - self.queue.qsize()
+        if room <= 0:
+            return
+        for delivery in self.runtime.store.pending_deliveries(now, room, self._queued):
+            self._queued.add(delivery.id)
+            self.queue.put_nowait(delivery)
+            report.queued += 1
+
+    async def _work(self) -> None:
+        while True:
+            delivery = await self.queue.get()
+            try:
+                await self.deliver(delivery)
+            except Exception:  # one bad delivery must not stop the worker
+                log.exception("delivery.crashed id=%s", delivery.id)
+            finally:
+                self._queued.discard(delivery.id)
+                self.queue.task_done()
+
+    async def deliver(self, delivery: Delivery) -> None:
+        runtime = self.runtime
+        store, now = runtime.store, runtime.clock.now()
+        subscriber = store.subscriber(delivery.chat_id)
+        if subscriber is None:
+            return  # deleted meanwhile: the cascade removed the row too
+        if not schedule.is_within_grace(delivery.due_utc, now, runtime.settings.grace):
+            store.finish_delivery(delivery.id, "skipped", now, reason="late: past the grace window")
+            return
+        compose = COMPOSERS.get(delivery.kind.split(":")[0])
+        if compose is None:
+            store.finish_delivery(delivery.id, "failed", now, reason="no composer for this kind")
+            return
+        outgoing = await compose(self.application, delivery, subscriber)
+        if isinstance(outgoing, Skip):
+            store.finish_delivery(delivery.id, "skipped", now, reason=outgoing.reason)
+            log.info("delivery.skipped id=%s kind=%s", delivery.id, delivery.kind)
+            return
+        store.mark_in_flight(delivery.id)
+        try:
+            message = await self.application.bot.send_message(
+                delivery.chat_id, outgoing.text, reply_markup=outgoing.reply_markup,
+                rate_limit_args=BULK,
+            )
+        except Forbidden:
+            self._deactivate(delivery, "blocked: the person blocked the bot")
+        except BadRequest as err:
+            if "chat not found" in str(err).lower():
+                self._deactivate(delivery, "chat not found")
+            else:
+                self.failed += 1
+                store.finish_delivery(delivery.id, "failed", runtime.clock.now(),
+                                      reason=f"bad request: {err}")
+                log.error("delivery.bad_request id=%s", delivery.id)
+        except RetryAfter as err:
+            self._retry(delivery, timedelta(seconds=_seconds(err.retry_after)), "rate limited")
+        except NetworkError:  # timeouts and 5xx: Telegram did not take it, so try again later
+            self._retry(delivery, timedelta(seconds=5 * 2 ** delivery.attempts), "network error")
+        else:
+            self.sent += 1
+            store.finish_delivery(delivery.id, "sent", runtime.clock.now(),
+                                  message_id=message.message_id)
+            log.info("delivery.sent id=%s kind=%s", delivery.id, delivery.kind)
+
+    def _deactivate(self, delivery: Delivery, reason: str) -> None:
+        store, now = self.runtime.store, self.runtime.clock.now()
+        with store.atomic():
+            store.finish_delivery(delivery.id, "failed", now, reason=reason)
+            store.update_subscriber(delivery.chat_id, now, status=Status.BLOCKED, next_due_utc=None)
+        self.failed += 1
+        log.info("subscriber.blocked chat=%s", delivery.chat_id)
+
+    def _retry(self, delivery: Delivery, wait: timedelta, reason: str) -> None:
+        store, now = self.runtime.store, self.runtime.clock.now()
+        if delivery.attempts + 1 >= MAX_ATTEMPTS:
+            store.finish_delivery(delivery.id, "failed", now, reason=f"gave up: {reason}")
+            self.failed += 1
+            log.error("delivery.gave_up id=%s reason=%s", delivery.id, reason)
+            return
+        store.retry_delivery(delivery.id, now + wait, reason)
+        log.warning("delivery.retry id=%s in=%ss reason=%s", delivery.id, wait.seconds, reason)
+
+
+def _seconds(value) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)

@@ -1,0 +1,4 @@
+"""Messages for admin commands (content, versions, stats, broadcast)."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Messages for check-ins and safety replies."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Messages for history, progress, exports and data rights."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Messages for guided practice sessions and timers."""
+
+MESSAGES: dict[str, str] = {
+}

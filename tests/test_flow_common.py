@@ -1,0 +1,51 @@
+"""/start, /help, the commands menu, and kind answers to unknown commands, stickers and text."""
+
+from __future__ import annotations
+
+from bot import texts
+from tests.conftest import USER_ID
+
+
+async def test_start_greets_with_purpose_and_safety_note(bot):
+    welcome = await bot.say("/start")
+    assert "psoas" in welcome["text"]
+    assert "can't diagnose" in welcome["text"]
+    assert "urgent care" in welcome["text"]
+    ask_zone = await bot.reply()
+    assert "time zone" in ask_zone["text"]
+
+
+async def test_help_lists_every_menu_command(bot):
+    reply = await bot.say("/help")
+    for name, _ in texts.COMMANDS:
+        assert f"/{name}" in reply["text"]
+
+
+async def test_commands_menu_is_registered_from_the_same_list(bot):
+    params = await bot.emu.wait_for_call("setMyCommands")
+    assert [c["command"] for c in params["commands"]] == [name for name, _ in texts.COMMANDS]
+
+
+async def test_unknown_command_points_to_help(bot):
+    reply = await bot.say("/dance")
+    assert "/help" in reply["text"]
+
+
+async def test_sticker_gets_a_friendly_pointer(bot):
+    await bot.emu.send_sticker(USER_ID)
+    reply = await bot.reply()
+    assert "/help" in reply["text"]
+
+
+async def test_free_text_with_nothing_asked_gets_a_pointer(bot):
+    reply = await bot.say("hello there")
+    assert "/today" in reply["text"]
+
+
+async def test_typed_html_is_escaped_when_echoed(bot):
+    """Whatever a person typed reaches Telegram escaped: the emulator rejects bad HTML."""
+    await bot.say("/start")
+    bot.emu.drain(USER_ID)
+    reply = await bot.say("<b>Berlin & co</b>")
+    assert reply["text"]  # the emulator would have answered 400 to unescaped markup
+    assert not bot.emu.unknown_methods

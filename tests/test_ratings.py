@@ -1,0 +1,84 @@
+"""parse_rating accepts a whole 0-10 and refuses anything else with the scale named."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import BotError, RatingError
+from bot.models import BodyArea
+from bot.ratings import AREA_LABELS, RATING_ANCHORS, parse_rating
+
+NOT_A_RATING = "Please send a whole number from 0 (none) to 10 (worst imaginable), or tap a button."
+
+GOOD = {
+    "6": 6,
+    " 7 ": 7,
+    "6/10": 6,
+    "6 / 10": 6,
+    "0": 0,
+    "10": 10,
+    "10/10": 10,
+    "06": 6,
+    "７": 7,
+    "１０": 10,
+}
+
+BAD = {
+    "11": "eleven",
+    "-1": "minus-one",
+    "five": "word",
+    "": "empty",
+    "  ": "blank",
+    "3.5": "three-and-a-half",
+    "7.5": "seven-and-a-half",
+    "7,5": "decimal-comma",
+    "6/5": "out-of-five",
+    "6/": "dangling-slash",
+    "🙂": "emoji",
+    "1e1": "exponent",
+    "+5": "plus-sign",
+    "100": "hundred",
+    "6 7": "two-numbers",
+    "5" + " " * 30: "too-long",
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), GOOD.items(), ids=list(GOOD))
+def test_parse_rating_accepts(text: str, expected: int) -> None:
+    assert parse_rating(text) == expected
+
+
+@pytest.mark.parametrize("text", BAD, ids=list(BAD.values()))
+def test_parse_rating_rejects(text: str) -> None:
+    with pytest.raises(RatingError) as caught:
+        parse_rating(text)
+    assert caught.value.user_message == NOT_A_RATING
+
+
+def test_parse_rating_rejects_none_from_a_sticker() -> None:
+    with pytest.raises(RatingError) as caught:
+        parse_rating(None)
+    assert caught.value.user_message == NOT_A_RATING
+
+
+def test_rating_error_is_a_value_error_and_a_bot_error() -> None:
+    with pytest.raises(ValueError):
+        parse_rating("11")
+    with pytest.raises(BotError):
+        parse_rating("11")
+
+
+def test_rating_error_never_carries_the_persons_text() -> None:
+    """The exception text reaches the logs, so it must not echo the input."""
+    with pytest.raises(RatingError) as caught:
+        parse_rating("it hurts, Ada")
+    assert "Ada" not in str(caught.value)
+
+
+def test_every_body_area_has_a_label() -> None:
+    assert set(AREA_LABELS) == set(BodyArea)
+    assert len(set(AREA_LABELS.values())) == len(BodyArea)
+
+
+def test_rating_anchors_name_both_ends_and_the_middle() -> None:
+    assert RATING_ANCHORS == {0: "none", 5: "moderate", 10: "worst imaginable"}

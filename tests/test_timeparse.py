@@ -1,0 +1,112 @@
+"""parse_local_time reads the ways people write a time, and refuses kindly."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.errors import BotError, TimeInputError
+from bot.timeparse import format_time, parse_local_time
+
+GOOD = {
+    "7:30": time(7, 30),
+    "07.30": time(7, 30),
+    "7:30 pm": time(19, 30),
+    "7:30pm": time(19, 30),
+    "7.30 PM": time(19, 30),
+    "7:30 p.m.": time(19, 30),
+    "7:30 a.m.": time(7, 30),
+    "19:45": time(19, 45),
+    "7": time(7, 0),
+    "07": time(7, 0),
+    "7 am": time(7, 0),
+    "7am": time(7, 0),
+    "12 am": time(0, 0),
+    "12:15 am": time(0, 15),
+    "12 pm": time(12, 0),
+    "12:30 PM": time(12, 30),
+    "0:00": time(0, 0),
+    "00:00": time(0, 0),
+    "23:59": time(23, 59),
+    "1930": time(19, 30),
+    "0730": time(7, 30),
+    "730": time(7, 30),
+    "19h30": time(19, 30),
+    "19h": time(19, 0),
+    "7 30": time(7, 30),
+    "  7:30  ": time(7, 30),
+    "７:３０": time(7, 30),
+    "１９：４５": time(19, 45),
+    "noon": time(12, 0),
+    "Midnight": time(0, 0),
+}
+
+NOT_A_TIME = "I couldn't read that as a time. Try 7:30, 19:45 or 7 pm."
+
+BAD = {
+    "": "empty",
+    "   ": "blank",
+    "25:00": "hour-25",
+    "24:00": "hour-24",
+    "7:60": "minute-60",
+    "7:5": "one-digit-minute",
+    "half seven": "words",
+    "⏰": "emoji",
+    "13 pm": "13-pm",
+    "0 am": "0-am",
+    "-1": "negative",
+    "7:30:00": "seconds",
+    "193": "three-digits-bad-minute",
+    "12345": "five-digits",
+    "7:30 xm": "bad-suffix",
+    "7:30 pm" + " " * 40 + "x": "too-long",
+    "tomorrow": "word",
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), GOOD.items(), ids=list(GOOD))
+def test_parse_local_time_reads(text: str, expected: time) -> None:
+    assert parse_local_time(text) == expected
+
+
+@pytest.mark.parametrize("text", BAD, ids=list(BAD.values()))
+def test_parse_local_time_rejects(text: str) -> None:
+    with pytest.raises(TimeInputError) as caught:
+        parse_local_time(text)
+    assert caught.value.user_message == NOT_A_TIME
+
+
+def test_parse_local_time_rejects_none_from_a_sticker() -> None:
+    with pytest.raises(TimeInputError):
+        parse_local_time(None)
+
+
+def test_time_error_is_a_value_error_and_a_bot_error() -> None:
+    with pytest.raises(ValueError):
+        parse_local_time("25:00")
+    with pytest.raises(BotError):
+        parse_local_time("25:00")
+
+
+def test_time_error_never_carries_the_persons_text() -> None:
+    """The exception text reaches the logs, so it must not echo the input."""
+    secret = "my name is Ada 99:99"
+    with pytest.raises(TimeInputError) as caught:
+        parse_local_time(secret)
+    assert "Ada" not in str(caught.value)
+    assert all("Ada" not in str(arg) for arg in caught.value.args)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(time(7, 30), "07:30"), (time(0, 0), "00:00"), (time(19, 5), "19:05")],
+    ids=["morning", "midnight", "evening"],
+)
+def test_format_time_is_24_hour_with_leading_zero(value: time, expected: str) -> None:
+    assert format_time(value) == expected
+
+
+@pytest.mark.parametrize("text", ["07:30", "19:45", "00:05"], ids=["0730", "1945", "0005"])
+def test_format_time_round_trips(text: str) -> None:
+    assert format_time(parse_local_time(text)) == text
