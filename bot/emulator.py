@@ -459,8 +459,12 @@ class _Chat:
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:
-    """The message as Telegram shows it: without the emulator's "_" keys."""
-    return {k: v for k, v in message.items() if not k.startswith("_")}
+    """The message as Telegram returns it: without the emulator's "_" keys, and without a reply
+    keyboard (Telegram echoes only inline keyboards; PTB would fail to read another kind)."""
+    shown = {k: v for k, v in message.items() if not k.startswith("_")}
+    if "inline_keyboard" not in shown.get("reply_markup", {"inline_keyboard": None}):
+        del shown["reply_markup"]
+    return shown
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -855,8 +859,8 @@ class Emulator:
         message = chat.add(self.bot_user, content)
         if reply:
             message["reply_to_message"] = reply
-        if markup:  # Telegram echoes only inline keyboards; reply keyboards are kept aside
-            message["reply_markup" if "inline_keyboard" in markup else "_reply_markup"] = markup
+        if markup:
+            message["reply_markup"] = markup
         message.update(extra or {})
         chat.sent.append(message)
         self.stats["sent"] += 1
@@ -900,7 +904,11 @@ class Emulator:
 
     def _edited(self, chat: _Chat, message: dict[str, Any],
                 changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply an edit in place; a missing reply_markup removes the keyboard, as in Telegram."""
+        """Apply an edit in place; a missing reply_markup removes the inline keyboard, as in
+        Telegram, while a reply keyboard belongs to the chat and stays."""
+        current = message.get("reply_markup")
+        if current and "inline_keyboard" not in current and not changes.get("reply_markup"):
+            changes.pop("reply_markup")
         if all(message.get(k) == v for k, v in changes.items()):
             raise ApiError(400, NOT_MODIFIED)
         self._deliver(chat)

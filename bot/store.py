@@ -414,7 +414,7 @@ class Store:
         """Local dates with a finished practice session (daily, short or library), oldest first."""
         rows = self.db.query(
             "SELECT DISTINCT local_date FROM sessions WHERE chat_id = ? AND status = 'done' "
-            "ORDER BY local_date",
+            "AND kind != 'preview' ORDER BY local_date",
             (chat_id,),
         )
         return [date.fromisoformat(row["local_date"]) for row in rows]
@@ -431,7 +431,8 @@ class Store:
     def started_on(self, chat_id: int, local_day: date) -> bool:
         """True if the person opened any practice session on that local date."""
         row = self.one(
-            "SELECT 1 FROM sessions WHERE chat_id = ? AND local_date = ? LIMIT 1",
+            "SELECT 1 FROM sessions WHERE chat_id = ? AND local_date = ? "
+            "AND kind != 'preview' LIMIT 1",
             (chat_id, local_day.isoformat()),
         )
         return row is not None
@@ -439,7 +440,7 @@ class Store:
     def practised_on(self, chat_id: int, local_day: date) -> bool:
         row = self.one(
             "SELECT 1 FROM sessions WHERE chat_id = ? AND local_date = ? AND status = 'done' "
-            "LIMIT 1",
+            "AND kind != 'preview' LIMIT 1",
             (chat_id, local_day.isoformat()),
         )
         return row is not None
@@ -466,7 +467,8 @@ class Store:
     def end_pause(self, chat_id: int, last_paused_day: date) -> None:
         """Closes open or future-ending pauses at `last_paused_day`; a pause of no days goes."""
         self.db.execute(
-            "UPDATE pauses SET end_date = ? WHERE chat_id = ? AND (end_date IS NULL OR end_date > ?)",
+            "UPDATE pauses SET end_date = ? "
+            "WHERE chat_id = ? AND (end_date IS NULL OR end_date > ?)",
             (last_paused_day.isoformat(), chat_id, last_paused_day.isoformat()),
         )
         self.db.execute(

@@ -10,7 +10,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -171,41 +178,51 @@ async def test_edit_returns_message_and_updates_it_in_place(emu: Emulator, bot: 
     assert markup_only.reply_markup is None
 
 
+async def test_reply_keyboard_is_kept_but_not_echoed(emu: Emulator, bot: Bot):
+    keyboard = ReplyKeyboardMarkup([[KeyboardButton("Share location", request_location=True)]])
+    sent = await bot.send_message(USER, "where are you?", reply_markup=keyboard)
+    assert sent.reply_markup is None  # Telegram returns only inline keyboards
+    stored = emu.messages(USER)[0]["reply_markup"]
+    assert stored["keyboard"][0][0]["request_location"] is True
+    await bot.edit_message_text("where?", USER, sent.message_id)
+    assert "reply_markup" in emu.messages(USER)[0]
+
+
 async def test_identical_edit_is_not_modified(bot: Bot):
     sent = await bot.send_message(USER, "same", reply_markup=KEYBOARD)
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("same", USER, sent.message_id, reply_markup=KEYBOARD)
 
 
 async def test_editing_a_missing_message_is_refused(bot: Bot):
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", USER, 999)
 
 
 async def test_unknown_chat_is_not_found(bot: Bot):
-    with pytest.raises(BadRequest, match="(?i)Chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)Chat not found"):
         await bot.send_message(777, "hello")
 
 
 @pytest.mark.parametrize("text", ["", "   \n"], ids=["empty", "blank"])
 async def test_empty_text_is_refused(bot: Bot, text: str):
-    with pytest.raises(BadRequest, match="(?i)Message text is empty"):
+    with pytest.raises(BadRequest, match=r"(?i)Message text is empty"):
         await bot.send_message(USER, text)
 
 
 async def test_text_over_4096_is_too_long(bot: Bot):
     await bot.send_message(USER, "x" * 4096)
-    with pytest.raises(BadRequest, match="(?i)Message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)Message is too long"):
         await bot.send_message(USER, "x" * 4097)
-    with pytest.raises(BadRequest, match="(?i)Message is too long"):  # emoji count two UTF-16 units
+    with pytest.raises(BadRequest, match=r"(?i)Message is too long"):  # an emoji counts 2
         await bot.send_message(USER, "🧘" * 2049)
-    with pytest.raises(BadRequest, match="(?i)Message is too long"):  # counted after the tags go
+    with pytest.raises(BadRequest, match=r"(?i)Message is too long"):  # counted after the tags go
         await bot.send_message(USER, "<b>" + "x" * 4097 + "</b>", parse_mode=ParseMode.HTML)
     await bot.send_message(USER, "<b>" + "x" * 4096 + "</b>", parse_mode=ParseMode.HTML)
 
 
 async def test_caption_over_1024_is_too_long(bot: Bot):
-    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
         await bot.send_photo(USER, png(10, 10), caption="x" * 1025)
 
 
@@ -213,13 +230,13 @@ async def test_callback_data_over_64_bytes_is_refused(bot: Bot):
     ok = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="x" * 64)]])
     await bot.send_message(USER, "fits", reply_markup=ok)
     wide = InlineKeyboardMarkup([[InlineKeyboardButton("é", callback_data="é" * 33)]])
-    with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(USER, "66 bytes", reply_markup=wide)
 
 
 async def test_text_only_inline_button_is_refused(emu: Emulator, bot: Bot):
     markup = '{"inline_keyboard": [[{"text": "no action"}]]}'
-    with pytest.raises(BadRequest, match="(?i)Text buttons are unallowed"):
+    with pytest.raises(BadRequest, match=r"(?i)Text buttons are unallowed"):
         await bot.send_message(USER, "x", api_kwargs={"reply_markup": markup})
 
 
@@ -230,7 +247,7 @@ async def test_text_only_inline_button_is_refused(emu: Emulator, bot: Bot):
          "span-without-class"],
 )
 async def test_bad_html_cannot_be_parsed(bot: Bot, text: str):
-    with pytest.raises(BadRequest, match="(?i)Can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)Can't parse entities"):
         await bot.send_message(USER, text, parse_mode=ParseMode.HTML)
 
 
@@ -244,7 +261,7 @@ async def test_good_html_becomes_text_and_entities(emu: Emulator, bot: Bot):
 
 
 async def test_markdown_v2_needs_reserved_characters_escaped(bot: Bot):
-    with pytest.raises(BadRequest, match="(?i)Character '.' is reserved"):
+    with pytest.raises(BadRequest, match=r"(?i)Character '\.' is reserved"):
         await bot.send_message(USER, "Version 1.0", parse_mode=ParseMode.MARKDOWN_V2)
     sent = await bot.send_message(USER, "*Version* 1\\.0", parse_mode=ParseMode.MARKDOWN_V2)
     assert sent.text == "Version 1.0" and sent.entities[0].type == "bold"
@@ -261,7 +278,7 @@ def test_parsers_count_utf16_offsets():
 
 async def test_blocked_user_is_forbidden_until_unblocked(emu: Emulator, bot: Bot):
     emu.block(USER)
-    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(USER, "hello")
     emu.unblock(USER)
     await bot.send_message(USER, "hello again")
@@ -444,12 +461,12 @@ async def test_commands_and_callback_answers(emu: Emulator, bot: Bot):
     assert await bot.set_my_commands([("today", "Today's practice")]) is True
     assert emu.commands == [{"command": "today", "description": "Today's practice"}]
     assert [c.command for c in await bot.get_my_commands()] == ["today"]
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([("Today", "capital letters are refused")])
     sent = await bot.send_message(USER, "pick", reply_markup=KEYBOARD)
     query_id = await emu.press(USER, sent.message_id, "stop")
     assert await bot.answer_callback_query(query_id, text="ok") is True
-    with pytest.raises(BadRequest, match="(?i)Query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)Query is too old"):
         await bot.answer_callback_query(query_id)
 
 
@@ -457,7 +474,7 @@ async def test_delete_and_wait_until(emu: Emulator, bot: Bot):
     sent = await bot.send_message(USER, "bye")
     assert await bot.delete_message(USER, sent.message_id) is True
     await emu.wait_until(lambda: emu.messages(USER)[0].get("_deleted") is True, timeout=1)
-    with pytest.raises(BadRequest, match="(?i)Message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)Message to delete not found"):
         await bot.delete_message(USER, sent.message_id)
     assert emu.drain(USER) == emu.messages(USER)
     assert emu.drain(USER) == []
