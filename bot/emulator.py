@@ -467,6 +467,16 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def _user_text(text: str) -> dict[str, Any]:
+    """What Telegram makes of a person's text: the leading /command gets a bot_command entity
+    (PTB's CommandHandler looks for the entity, not the slash)."""
+    command = re.match(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?", text)
+    if command is None:
+        return {"text": text}
+    entity = {"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}
+    return {"text": text, "entities": [entity]}
+
+
 def _png_size(data: bytes) -> tuple[int, int]:
     if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
         return struct.unpack(">II", data[16:24])
@@ -945,6 +955,7 @@ class Emulator:
                          or self._pending(), max(p.get("timeout") or 0, 0))
         if generation != self._poll_generation:
             raise ApiError(409, DEFAULT_ERRORS[409])
+        self._pending()
         limit = min(max(p.get("limit") or 100, 1), 100)
         return _Raw("[" + ",".join(u[2] for u in itertools.islice(self._updates, limit)) + "]")
 
@@ -1163,12 +1174,7 @@ class Emulator:
     async def send_text(self, user_id: int, text: str, *, chat_id: int | None = None,
                         chat_type: str = "private") -> dict[str, Any]:
         """A text message; a leading /command (optionally @botname) gets its bot_command entity."""
-        content: dict[str, Any] = {"text": text}
-        command = re.match(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?", text)
-        if command:
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": utf16_len(command.group())}]
-        return self._from_user(user_id, content, chat_id, chat_type)
+        return self._from_user(user_id, _user_text(text), chat_id, chat_type)
 
     async def send_sticker(self, user_id: int) -> dict[str, Any]:
         seq = next(self._seq)
@@ -1207,8 +1213,8 @@ class Emulator:
         message = chat.messages.get(message_id) if chat else None
         if message is None or message.get("from", {}).get("id") != user_id or "text" not in message:
             raise AssertionError(f"user {user_id} has no text message {message_id} to edit")
-        message["text"] = text
-        message["edit_date"] = int(time.time())
+        message.pop("entities", None)
+        message.update(_user_text(text), edit_date=int(time.time()))
         self._queue("edited_message", message)
         return message
 
