@@ -9,6 +9,7 @@ has buttons. Lines starting with `!` act on the world (see HELP). Works from a s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import re
@@ -48,10 +49,8 @@ class DemoClock(Clock):
 
 
 def run_demo(settings: Settings) -> int:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_demo(settings))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -200,7 +199,9 @@ class Screen:
         if buttons:
             parts.append("  ".join(f"[#{n} {b['text']}]" for n, b in enumerate(buttons, 1)))
         if markup.get("keyboard"):
-            labels = [b if isinstance(b, str) else b["text"] for row in markup["keyboard"] for b in row]
+            labels = [
+                b if isinstance(b, str) else b["text"] for row in markup["keyboard"] for b in row
+            ]
             parts.append("keyboard: " + " | ".join(labels) + "  (use !location LAT LON to share)")
         return "\n     ".join(parts)
 

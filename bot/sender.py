@@ -48,6 +48,9 @@ AfterDue = Callable[[Application, Subscriber, datetime], None]
 # extra rows to record when a reminder falls due (a follow-up, the weekly summary).
 COMPOSERS: dict[str, Composer] = {}
 AFTER_DUE: list[Callable[[Application, Subscriber, datetime, datetime], None]] = []
+# Filled by the flows: `async def hook(application, now)` run at the start of every tick
+# (closing abandoned check-ins, due practice timers). A failing hook is logged, not fatal.
+TICK_HOOKS: list[Callable[[Application, datetime], Awaitable[None]]] = []
 
 
 def composer(kind: str) -> Callable[[Composer], Composer]:
@@ -108,6 +111,11 @@ class Engine:
     async def tick(self) -> TickReport:
         now = self.runtime.clock.now()
         report = TickReport()
+        for hook in TICK_HOOKS:
+            try:
+                await hook(self.application, now)
+            except Exception:  # one flow's hook must not stop reminders going out
+                log.exception("tick.hook_failed hook=%s", getattr(hook, "__name__", hook))
         self.schedule_due(now, report)
         await self.enqueue_pending(now, report)
         return report
@@ -132,6 +140,16 @@ class Engine:
         due = subscriber.next_due_utc
         for _ in range(MAX_MISSED_DAYS):
             local_day = schedule.local_date(due, zone)
+            if (
+                subscriber.status is Status.PAUSED
+                and subscriber.paused_until is not None
+                and (local_day > subscriber.paused_until)
+            ):
+                # A pause for some days ends by itself on the first reminder after it.
+                store.end_pause(subscriber.chat_id, subscriber.paused_until)
+                store.update_subscriber(
+                    subscriber.chat_id, now, status=Status.ACTIVE, paused_until=None
+                )
             if schedule.is_within_grace(due, now, grace):
                 if store.add_delivery(subscriber.chat_id, local_day, "reminder", due):
                     report.scheduled += 1
@@ -140,8 +158,12 @@ class Engine:
             else:
                 # Missed while the bot was down, too late to be useful: recorded, not sent.
                 store.add_delivery(
-                    subscriber.chat_id, local_day, "reminder", due,
-                    status="skipped", reason="missed: the bot was offline past the grace window",
+                    subscriber.chat_id,
+                    local_day,
+                    "reminder",
+                    due,
+                    status="skipped",
+                    reason="missed: the bot was offline past the grace window",
                 )
                 report.missed += 1
             due = schedule.next_due_utc(at, zone, due)
@@ -192,7 +214,9 @@ class Engine:
         store.mark_in_flight(delivery.id)
         try:
             message = await self.application.bot.send_message(
-                delivery.chat_id, outgoing.text, reply_markup=outgoing.reply_markup,
+                delivery.chat_id,
+                outgoing.text,
+                reply_markup=outgoing.reply_markup,
                 rate_limit_args=BULK,
             )
         except Forbidden:
@@ -202,17 +226,19 @@ class Engine:
                 self._deactivate(delivery, "chat not found")
             else:
                 self.failed += 1
-                store.finish_delivery(delivery.id, "failed", runtime.clock.now(),
-                                      reason=f"bad request: {err}")
+                store.finish_delivery(
+                    delivery.id, "failed", runtime.clock.now(), reason=f"bad request: {err}"
+                )
                 log.error("delivery.bad_request id=%s", delivery.id)
         except RetryAfter as err:
             self._retry(delivery, timedelta(seconds=_seconds(err.retry_after)), "rate limited")
         except NetworkError:  # timeouts and 5xx: Telegram did not take it, so try again later
-            self._retry(delivery, timedelta(seconds=5 * 2 ** delivery.attempts), "network error")
+            self._retry(delivery, timedelta(seconds=5 * 2**delivery.attempts), "network error")
         else:
             self.sent += 1
-            store.finish_delivery(delivery.id, "sent", runtime.clock.now(),
-                                  message_id=message.message_id)
+            store.finish_delivery(
+                delivery.id, "sent", runtime.clock.now(), message_id=message.message_id
+            )
             log.info("delivery.sent id=%s kind=%s", delivery.id, delivery.kind)
 
     def _deactivate(self, delivery: Delivery, reason: str) -> None:

@@ -86,6 +86,24 @@ class Harness:
     async def reply(self, user_id: int = USER_ID) -> dict:
         return await self.emu.next_message(user_id)
 
+    async def expect(self, fragment: str, user_id: int = USER_ID) -> dict:
+        """The next bot message containing `fragment`, skipping any others before it."""
+        while True:
+            message = await self.emu.next_message(user_id)
+            if fragment in (message.get("text") or message.get("caption") or ""):
+                return message
+
+    async def settle(self, user_id: int = USER_ID) -> list[dict]:
+        """A barrier: one person's updates are handled in order, so once a /help sent now is
+        answered, everything sent before it is done. Returns the messages that came first."""
+        await self.emu.send_text(user_id, "/help")
+        before = []
+        while True:
+            message = await self.emu.next_message(user_id)
+            if "What I can do" in (message.get("text") or ""):
+                return before
+            before.append(message)
+
 
 @pytest.fixture
 async def bot(settings: Settings, emulator: Emulator, clock: ManualClock) -> AsyncIterator[Harness]:

@@ -89,7 +89,9 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
                 [InlineKeyboardButton(label, callback_data=f"ob:z:{name}")]
                 for label, name in zones.COMMON_ZONES
             ]
-            await message.reply_text(texts.t("pick_zone"), reply_markup=InlineKeyboardMarkup(buttons))
+            await message.reply_text(
+                texts.t("pick_zone"), reply_markup=InlineKeyboardMarkup(buttons)
+            )
             return
         elif message.text:
             lookup = zones.resolve_zone_text(message.text)
@@ -129,7 +131,7 @@ async def set_zone(context: BotContext, subscriber: Subscriber, zone_name: str) 
     if setting_up:
         await ask_time(context, chat_id)
     else:
-        await reschedule(context, chat_id)
+        await reschedule(context, chat_id, announce=True)
 
 
 async def ask_time(context: BotContext, chat_id: int) -> None:
@@ -228,17 +230,20 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
             time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), now
         )
         today = local_today(subscriber, now)
-        if store.has_delivery(chat_id, today, "reminder") and schedule.local_date(
-            due, schedule.zone(subscriber.zone)
-        ) == today:
+        if (
+            store.has_delivery(chat_id, today, "reminder")
+            and schedule.local_date(due, schedule.zone(subscriber.zone)) == today
+        ):
             # Today's reminder went out already: the new time starts tomorrow.
-            due = schedule.next_due_utc(time.fromisoformat(subscriber.remind_at),
-                                        schedule.zone(subscriber.zone), due)
+            due = schedule.next_due_utc(
+                time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), due
+            )
         store.update_subscriber(chat_id, now, next_due_utc=due)
         subscriber = store.subscriber(chat_id)
     if announce:
-        await context.bot.send_message(chat_id, texts.t("settings_saved",
-                                                         next=next_text(subscriber, now)))
+        await context.bot.send_message(
+            chat_id, texts.t("settings_saved", next=next_text(subscriber, now))
+        )
     return subscriber
 
 
@@ -328,10 +333,15 @@ async def require_subscriber(update: Update, context: BotContext) -> Subscriber 
     they were answering (a command in the middle of setting up must not lose their place)."""
     chat_id = update.effective_chat.id
     subscriber = context.store.subscriber(chat_id)
-    if subscriber is not None and subscriber.status in SETTING_UP and subscriber.awaiting in {
-        "zone",
-        "time",
-    }:
+    if (
+        subscriber is not None
+        and subscriber.status in SETTING_UP
+        and subscriber.awaiting
+        in {
+            "zone",
+            "time",
+        }
+    ):
         await update.effective_message.reply_text(texts.t("need_setup"))
         await (ask_time if subscriber.awaiting == "time" else ask_zone)(context, chat_id)
         return None

@@ -175,8 +175,9 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         await query.message.reply_text(texts.t("snoozed", time=local))
         log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
     elif action == "skip":
-        store.add_delivery(chat_id, today, "skip", now, status="skipped",
-                           reason="the person chose to skip today")
+        store.add_delivery(
+            chat_id, today, "skip", now, status="skipped", reason="the person chose to skip today"
+        )
         await query.edit_message_reply_markup(None)
         await query.message.reply_text(texts.t("skipped_today"))
         log.info("reminder.skipped chat=%s", chat_id)

@@ -1,0 +1,265 @@
+"""Subscribing and settings: zone three ways, reminder time, /settings, /pause, /resume, /stop."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import build_application, polling
+from bot.store import Status
+from tests.conftest import USER_ID, Harness, buttons
+from tests.helpers import subscribe
+
+
+async def start_and_reach_zone_question(bot: Harness) -> dict:
+    await bot.emu.send_text(USER_ID, "/start")
+    return await bot.expect("time zone")
+
+
+async def test_zone_from_shared_location(bot):
+    await start_and_reach_zone_question(bot)
+    await bot.emu.send_location(USER_ID, 52.52, 13.405)
+    confirmed = await bot.expect("Time zone")
+    assert "Europe/Berlin" in confirmed["text"]
+    assert "07:00 there now" in confirmed["text"]  # the clock reads 06:00 UTC
+    assert "What time" in (await bot.reply())["text"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Berlin", "Europe/Berlin"),
+        ("new york", "America/New_York"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("sao paulo", "America/Sao_Paulo"),
+        ("UTC+2", "Etc/GMT-2"),
+        ("+5:45", "Asia/Kathmandu"),
+        ("europe/lisbon", "Europe/Lisbon"),
+    ],
+    ids=["city", "lowercase-two-words", "accents", "no-accents", "offset", "45-min-offset", "iana"],
+)
+async def test_zone_from_typed_text(bot, typed, zone):
+    await start_and_reach_zone_question(bot)
+    confirmed = await bot.say(typed)
+    assert zone in confirmed["text"]
+    assert bot.store.subscriber(USER_ID).zone == zone
+
+
+async def test_ambiguous_city_offers_a_choice(bot):
+    await start_and_reach_zone_question(bot)
+    choices = await bot.say("Paris")
+    labels = buttons(choices)
+    assert any("France" in label for label in labels)
+    assert any("Texas" in label for label in labels)
+    await bot.tap(choices, next(label for label in labels if "Texas" in label))
+    assert "America/Chicago" in (await bot.expect("Time zone"))["text"]
+
+
+async def test_none_of_these_asks_again_without_losing_the_step(bot):
+    await start_and_reach_zone_question(bot)
+    choices = await bot.say("Paris")
+    await bot.tap(choices, "None of these")
+    assert "nearby" in (await bot.reply())["text"]
+    assert bot.store.subscriber(USER_ID).awaiting == "zone"
+
+
+async def test_zone_from_the_pick_list(bot):
+    await start_and_reach_zone_question(bot)
+    listing = await bot.say("🌍 Pick from a list")
+    label = next(label for label in buttons(listing) if "Tokyo" in label)
+    await bot.tap(listing, label)
+    assert "Asia/Tokyo" in (await bot.expect("Time zone"))["text"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["Qwxzzy", "🙂", "UTC+15", "a" * 300], ids=["nonsense", "emoji", "offset", "long"]
+)
+async def test_unknown_place_gets_a_kind_hint_and_the_question_stays(bot, typed):
+    await start_and_reach_zone_question(bot)
+    reply = await bot.say(typed)
+    assert "UTC+2" in reply["text"] or "offset" in reply["text"]
+    assert bot.store.subscriber(USER_ID).awaiting == "zone"
+
+
+async def test_sticker_at_the_zone_question_gets_a_hint(bot):
+    await start_and_reach_zone_question(bot)
+    await bot.emu.send_sticker(USER_ID)
+    assert "city" in (await bot.reply())["text"]
+    assert bot.store.subscriber(USER_ID).awaiting == "zone"
+
+
+async def reach_time_question(bot: Harness) -> dict:
+    await start_and_reach_zone_question(bot)
+    await bot.emu.send_text(USER_ID, "Berlin")
+    return await bot.expect("What time")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "next_text"),
+    [
+        ("7:30", "07:30", "today at 07:30"),
+        ("07.30", "07:30", "today at 07:30"),
+        ("7:30 pm", "19:30", "today at 19:30"),
+        ("19:45", "19:45", "today at 19:45"),
+        ("7", "07:00", "tomorrow at 07:00"),  # 07:00 is now in Berlin: strictly after
+    ],
+    ids=["h:mm", "dot", "pm", "24h", "hour-only"],
+)
+async def test_typed_reminder_times(bot, typed, stored, next_text):
+    await reach_time_question(bot)
+    await bot.emu.send_text(USER_ID, typed)
+    done = await bot.expect("All set")
+    assert next_text in done["text"]
+    subscriber = bot.store.subscriber(USER_ID)
+    assert subscriber.remind_at == stored
+    assert subscriber.status is Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["25:00", "7:60", "half seven", "⏰", "13 pm"],
+    ids=["25h", "60min", "words", "emoji", "13pm"],
+)
+async def test_bad_times_get_a_clear_answer_and_the_question_stays(bot, typed):
+    await reach_time_question(bot)
+    reply = await bot.say(typed)
+    assert "7:30" in reply["text"]
+    assert bot.store.subscriber(USER_ID).awaiting == "time"
+
+
+async def test_a_command_in_the_middle_of_setup_keeps_the_place(bot):
+    await reach_time_question(bot)
+    await bot.emu.send_text(USER_ID, "/settings")
+    await bot.expect("set up your daily reminder first")
+    again = await bot.expect("What time")
+    await bot.tap(again, "08:00")
+    assert "08:00" in (await bot.expect("All set"))["text"]
+
+
+async def test_setup_resumes_after_a_restart(settings, emulator, clock):
+    first = build_application(settings, clock=clock)
+    async with polling(first, poll_timeout=1):
+        bot = Harness(first, emulator, clock)
+        await reach_time_question(bot)
+    second = build_application(settings, clock=clock)
+    async with polling(second, poll_timeout=1):
+        bot = Harness(second, emulator, clock)
+        await emulator.send_text(USER_ID, "7:30")
+        assert "All set" in (await bot.expect("All set"))["text"]
+
+
+async def test_stale_time_button_before_a_zone_asks_for_the_zone(bot):
+    question = await start_and_reach_zone_question(bot)
+    await bot.emu.press(USER_ID, question["message_id"], "ob:t:07:30", check=False)
+    assert "time zone" in (await bot.reply())["text"]
+
+
+async def test_forged_zone_button_changes_nothing(bot):
+    question = await start_and_reach_zone_question(bot)
+    await bot.emu.press(USER_ID, question["message_id"], "ob:z:Mars/Olympus", check=False)
+    await bot.settle()
+    assert bot.store.subscriber(USER_ID).zone is None
+
+
+async def test_settings_shows_the_next_reminder_and_changes_time(bot):
+    await subscribe(bot)
+    shown = await bot.say("/settings")
+    assert "07:30" in shown["text"]
+    assert "Next reminder: today at 07:30" in shown["text"]
+    await bot.tap(shown, "⏰ Change time")
+    await bot.tap(await bot.expect("What time"), "20:00")
+    saved = await bot.expect("Saved")
+    assert "today at 20:00" in saved["text"]
+    assert bot.store.subscriber(USER_ID).next_due_utc == datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
+
+
+async def test_changing_the_zone_moves_the_next_reminder(bot):
+    await subscribe(bot)
+    shown = await bot.say("/settings")
+    await bot.tap(shown, "🌍 Change time zone")
+    await bot.expect("time zone")
+    await bot.emu.send_text(USER_ID, "Tokyo")
+    await bot.expect("Saved")
+    # 07:30 in Tokyo (UTC+9) is 22:30 UTC; it is 15:00 there now, so tomorrow.
+    assert bot.store.subscriber(USER_ID).next_due_utc == datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
+
+
+async def test_follow_up_toggle(bot):
+    await subscribe(bot)
+    shown = await bot.say("/settings")
+    await bot.tap(shown, "🔔 Turn follow-up on")
+    assert "Follow-up on" in (await bot.expect("Follow-up"))["text"]
+    assert bot.store.subscriber(USER_ID).followup is True
+
+
+async def test_pause_for_days_skips_reminders_then_resumes_by_itself(bot):
+    await subscribe(bot)
+    paused = await bot.say("/pause 3")
+    assert "Thursday 26 November" in paused["text"]
+    for _ in range(3):
+        bot.clock.advance(timedelta(days=1))
+        await bot.tick()
+    assert not [m for m in bot.emu.drain(USER_ID) if "Time for today's practice" in m["text"]]
+    bot.clock.set(datetime(2026, 11, 26, 6, 31, tzinfo=UTC))
+    await bot.tick()
+    assert "Time for today's practice" in (await bot.reply())["text"]
+    assert bot.store.paused_dates(USER_ID, until=datetime(2026, 11, 30).date()) == {
+        datetime(2026, 11, day).date() for day in (23, 24, 25)
+    }
+
+
+async def test_pause_until_resumed_then_resume(bot):
+    await subscribe(bot)
+    choice = await bot.say("/pause")
+    await bot.tap(choice, "Until I resume")
+    await bot.expect("No reminders until you send /resume")
+    assert bot.store.subscriber(USER_ID).next_due_utc is None
+    bot.clock.advance(timedelta(days=2))
+    await bot.tick()
+    resumed = await bot.say("/resume")
+    assert "Welcome back" in resumed["text"]
+    assert bot.store.subscriber(USER_ID).status is Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "days", ["0", "-2", "abc", "365"], ids=["zero", "negative", "word", "year"]
+)
+async def test_pause_with_a_bad_number_of_days_explains(bot, days):
+    await subscribe(bot)
+    reply = await bot.say(f"/pause {days}")
+    assert "from 1 to 90" in reply["text"]
+    assert bot.store.subscriber(USER_ID).status is Status.ACTIVE
+
+
+async def test_resume_when_not_paused_says_so(bot):
+    await subscribe(bot)
+    assert "aren't paused" in (await bot.say("/resume"))["text"]
+
+
+async def test_stop_keeps_history_and_start_welcomes_back(bot):
+    await subscribe(bot)
+    ask = await bot.say("/stop")
+    assert "history stays" in ask["text"]
+    await bot.tap(ask, "Yes, stop reminders")
+    await bot.expect("Reminders stopped")
+    subscriber = bot.store.subscriber(USER_ID)
+    assert subscriber.status is Status.STOPPED and subscriber.next_due_utc is None
+    bot.clock.advance(timedelta(days=1))
+    await bot.tick()
+    assert not bot.emu.drain(USER_ID)
+    again = await bot.say("/start")
+    assert "Welcome back" in again["text"]
+
+
+async def test_stop_can_be_cancelled(bot):
+    await subscribe(bot)
+    ask = await bot.say("/stop")
+    await bot.tap(ask, "No, keep them")
+    assert "stay on" in (await bot.reply())["text"]
+    assert bot.store.subscriber(USER_ID).status is Status.ACTIVE
+
+
+@pytest.mark.parametrize("command", ["/settings", "/pause", "/resume", "/stop"])
+async def test_settings_commands_without_a_subscription_point_to_start(bot, command):
+    assert "/start" in (await bot.say(command))["text"]

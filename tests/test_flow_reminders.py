@@ -1,0 +1,275 @@
+"""The daily reminder engine through the emulator: on time, never twice, never silently missed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.app import build_application, polling
+from bot.store import Status
+from tests.conftest import USER_ID, Harness, buttons
+from tests.helpers import subscribe
+
+REMINDER = "Time for today's practice"
+
+
+def reminders(bot: Harness, user_id: int = USER_ID) -> list[dict]:
+    return [m for m in bot.emu.drain(user_id) if REMINDER in (m.get("text") or "")]
+
+
+def delivery_rows(bot: Harness, kind: str = "reminder") -> list:
+    return [d for d in bot.store.deliveries(USER_ID) if d.kind == kind]
+
+
+async def test_reminder_arrives_at_the_local_time_with_its_buttons(bot):
+    await subscribe(bot)  # 07:30 Berlin = 06:30 UTC
+    bot.clock.set(datetime(2026, 11, 23, 6, 29, 59, tzinfo=UTC))
+    await bot.tick()
+    assert reminders(bot) == []
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    message = await bot.expect(REMINDER)
+    assert "Day 1" in message["text"]
+    assert buttons(message) == ["▶️ Start now", "⏰ Later", "Skip today", "⚡ 5-minute version"]
+    [row] = delivery_rows(bot)
+    assert (row.status, row.local_date) == ("sent", date(2026, 11, 23))
+
+
+async def test_a_second_tick_never_sends_the_same_day_twice(bot):
+    await subscribe(bot)
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    await bot.tick()
+    bot.clock.advance(timedelta(minutes=5))
+    await bot.tick()
+    await bot.settle()
+    assert len([m for m in bot.emu.messages(USER_ID) if REMINDER in (m.get("text") or "")]) == 1
+    assert bot.store.subscriber(USER_ID).next_due_utc == datetime(2026, 11, 24, 6, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected_utc"),
+    [
+        # Berlin springs forward on 29 March 2026: 07:30 CET is 06:30 UTC, 07:30 CEST is 05:30.
+        (
+            datetime(2026, 3, 27, 12, 0, tzinfo=UTC),
+            ["2026-03-28T06:30", "2026-03-29T05:30", "2026-03-30T05:30"],
+        ),
+        # ...and falls back on 25 October 2026.
+        (
+            datetime(2026, 10, 23, 12, 0, tzinfo=UTC),
+            ["2026-10-24T05:30", "2026-10-25T06:30", "2026-10-26T06:30"],
+        ),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+async def test_reminders_follow_the_wall_clock_across_dst(bot, start, expected_utc):
+    bot.clock.set(start)
+    await subscribe(bot)
+    sent_at = []
+    for _ in range(3):
+        bot.clock.set(bot.store.subscriber(USER_ID).next_due_utc)
+        sent_at.append(bot.clock.now().strftime("%Y-%m-%dT%H:%M"))
+        await bot.tick()
+        await bot.expect(REMINDER)
+    assert sent_at == expected_utc
+
+
+async def test_reminders_missed_during_downtime_inside_grace_are_sent_late(
+    settings, emulator, clock
+):
+    first = build_application(settings, clock=clock)
+    async with polling(first, poll_timeout=1):
+        await subscribe(Harness(first, emulator, clock))
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # 90 minutes late, grace is 3 hours
+    second = build_application(settings, clock=clock)
+    async with polling(second, poll_timeout=1):
+        bot = Harness(second, emulator, clock)
+        await bot.tick()
+        await bot.expect(REMINDER)
+        [row] = delivery_rows(bot)
+        assert row.status == "sent"
+
+
+async def test_reminders_missed_beyond_grace_are_recorded_as_skipped(settings, emulator, clock):
+    first = build_application(settings, clock=clock)
+    async with polling(first, poll_timeout=1):
+        await subscribe(Harness(first, emulator, clock))
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))  # down for two and a half days
+    second = build_application(settings, clock=clock)
+    async with polling(second, poll_timeout=1):
+        bot = Harness(second, emulator, clock)
+        await bot.tick()
+        await bot.settle()
+        rows = delivery_rows(bot)
+        assert [(r.local_date.day, r.status) for r in rows] == [
+            (23, "skipped"),
+            (24, "skipped"),
+            (25, "skipped"),
+        ]
+        assert all("offline" in r.reason for r in rows)
+        assert reminders(bot) == []
+        assert bot.store.subscriber(USER_ID).next_due_utc == datetime(
+            2026, 11, 26, 6, 30, tzinfo=UTC
+        )
+
+
+async def test_a_send_interrupted_by_a_crash_is_never_repeated(settings, emulator, clock):
+    """A row left in flight by a process that died may have gone out: skipped, with why."""
+    first = build_application(settings, clock=clock)
+    async with polling(first, poll_timeout=1):
+        bot = Harness(first, emulator, clock)
+        await subscribe(bot)
+        store = bot.store
+        store.add_delivery(
+            USER_ID, date(2026, 11, 23), "reminder", datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
+        )
+        [row] = delivery_rows(bot)
+        store.mark_in_flight(row.id)  # what the crashed worker had written before its send
+    clock.set(datetime(2026, 11, 23, 6, 31, tzinfo=UTC))
+    second = build_application(settings, clock=clock)
+    async with polling(second, poll_timeout=1):
+        bot = Harness(second, emulator, clock)
+        await bot.tick()
+        await bot.settle()
+        [row] = delivery_rows(bot)
+        assert row.status == "skipped" and "interrupted" in row.reason
+        assert reminders(bot) == []
+
+
+async def test_blocked_person_is_deactivated_and_welcomed_back(bot):
+    await subscribe(bot)
+    bot.emu.block(USER_ID)
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    [row] = delivery_rows(bot)
+    assert (row.status, row.reason) == ("failed", "blocked: the person blocked the bot")
+    subscriber = bot.store.subscriber(USER_ID)
+    assert subscriber.status is Status.BLOCKED and subscriber.next_due_utc is None
+    bot.clock.advance(timedelta(days=1))
+    await bot.tick()
+    assert len(delivery_rows(bot)) == 1
+    bot.emu.unblock(USER_ID)
+    assert "Welcome back" in (await bot.say("/start"))["text"]
+
+
+async def test_rate_limited_send_waits_and_arrives_once(bot):
+    await subscribe(bot)
+    bot.emu.fail_next("sendMessage", 429, retry_after=1)
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    await bot.expect(REMINDER)
+    [row] = delivery_rows(bot)
+    assert row.status == "sent"
+    assert bot.emu.stats["too_many_requests"] == 1
+
+
+@pytest.mark.parametrize("status", [500, 502], ids=["500", "502"])
+async def test_server_errors_are_retried_with_backoff(bot, status):
+    await subscribe(bot)
+    bot.emu.fail_next("sendMessage", status)
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    [row] = delivery_rows(bot)
+    assert row.status == "pending" and row.reason == "network error"
+    bot.clock.advance(timedelta(seconds=10))
+    await bot.tick()
+    await bot.expect(REMINDER)
+    assert delivery_rows(bot)[0].status == "sent"
+
+
+async def reminder_now(bot: Harness) -> dict:
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    return await bot.expect(REMINDER)
+
+
+async def test_snooze_sends_the_reminder_again_later(bot):
+    await subscribe(bot)
+    message = await reminder_now(bot)
+    await bot.tap(message, "⏰ Later")
+    edited = await bot.emu.next_edit(USER_ID)
+    assert buttons(edited) == ["15 min", "30 min", "1 hour", "« Back"]
+    await bot.tap(edited, "30 min")
+    assert "08:00" in (await bot.expect("remind you again"))["text"]
+    bot.clock.advance(timedelta(minutes=29))
+    await bot.tick()
+    assert reminders(bot) == []
+    bot.clock.advance(timedelta(minutes=1))
+    await bot.tick()
+    again = await bot.expect("Here's your reminder again")
+    assert "▶️ Start now" in buttons(again)
+
+
+async def test_skip_today_stops_snoozes_and_follow_ups(bot):
+    await subscribe(bot)
+    await bot.tap(await bot.say("/settings"), "🔔 Turn follow-up on")
+    await bot.settle()
+    message = await reminder_now(bot)
+    await bot.tap(message, "Skip today")
+    assert "See you tomorrow" in (await bot.expect("Skipped"))["text"]
+    bot.clock.advance(timedelta(hours=4))
+    await bot.tick()
+    await bot.settle()
+    followup = delivery_rows(bot, "followup")
+    assert [(d.status, d.reason) for d in followup] == [
+        ("skipped", "not sent: the person skipped that day")
+    ]
+
+
+async def test_follow_up_comes_once_when_opted_in(bot):
+    await subscribe(bot)
+    await bot.tap(await bot.say("/settings"), "🔔 Turn follow-up on")
+    await bot.settle()
+    await reminder_now(bot)
+    bot.clock.advance(timedelta(hours=3))
+    await bot.tick()
+    assert "gentle nudge" in (await bot.expect("gentle nudge"))["text"]
+    bot.clock.advance(timedelta(hours=3))
+    await bot.tick()
+    await bot.settle()
+    assert len(delivery_rows(bot, "followup")) == 1
+
+
+async def test_no_follow_up_without_opting_in(bot):
+    await subscribe(bot)
+    await reminder_now(bot)
+    bot.clock.advance(timedelta(hours=4))
+    await bot.tick()
+    assert delivery_rows(bot, "followup") == []
+
+
+async def test_yesterdays_reminder_buttons_are_stale(bot):
+    await subscribe(bot)
+    message = await reminder_now(bot)
+    bot.clock.advance(timedelta(days=1))
+    await bot.tap(message, "Skip today")
+    assert "earlier day" in (await bot.expect("earlier day"))["text"]
+    assert delivery_rows(bot, "skip") == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["rm:skip:999999", "rm:later:abc", "rm:snooze:1:7", "zz:garbage\u0000"],
+    ids=["unknown-delivery", "not-a-number", "odd-minutes", "garbage"],
+)
+async def test_forged_reminder_buttons_are_refused_politely(bot, data):
+    await subscribe(bot)
+    message = await reminder_now(bot)
+    await bot.emu.press(USER_ID, message["message_id"], data, check=False)
+    await bot.settle()
+    assert delivery_rows(bot, "skip") == []
+    assert not bot.emu.unknown_methods
+
+
+async def test_another_persons_reminder_button_touches_nothing(bot):
+    await subscribe(bot)
+    await reminder_now(bot)
+    other = 5151
+    await subscribe(bot, user_id=other)
+    rows = delivery_rows(bot)
+    own_message = bot.emu.messages(other)[-1]
+    await bot.emu.press(other, own_message["message_id"], f"rm:skip:{rows[0].id}", check=False)
+    await bot.settle(other)
+    assert delivery_rows(bot, "skip") == []
