@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -23,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="talk to the bot in this terminal, no token or network")
     check = commands.add_parser("check-content", help="validate a content folder")
     check.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR or content/")
+    backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
+    backup.add_argument("target", type=Path, help="the backup file to write")
     args = parser.parse_args(argv)
 
     load_dotenv(".env", override=False)  # an optional .env; real environment variables win
@@ -30,12 +34,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(os.environ)
         if args.command == "check-content":
             return check_content(args.folder or settings.content_dir)
+        if args.command == "backup":
+            return backup_database(settings.db_path, args.target)
         if args.command == "demo":
             from bot.demo import run_demo
 
             return run_demo(settings)
         settings.require_token()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, secrets=(settings.token, settings.webhook_secret))
         from bot.runner import run_bot
 
         return run_bot(settings, webhook_url=args.webhook)
@@ -70,10 +76,47 @@ def check_content(folder: Path) -> int:
     return 0
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
-    )
+def backup_database(source: Path, target: Path) -> int:
+    """A consistent online copy through SQLite's backup API (safe while the bot writes)."""
+    if not source.exists():
+        print(f"error: no database at {source} (set BOT_DB)", file=sys.stderr)
+        return 2
+    if target.exists():
+        print(f"error: {target} exists already; choose a new file name", file=sys.stderr)
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))  # health data: owner only
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+    if ok != "ok":
+        print(f"error: the copy failed its integrity check: {ok}", file=sys.stderr)
+        return 1
+    print(f"ok: backed up {source} to {target}")
+    return 0
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces secrets in every record: PTB's own DEBUG lines print the API URL with the token."""
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.secrets = tuple(secret for secret in secrets if secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "<redacted>")
+            record.msg, record.args = message, ()
+        return True
+
+
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request line, and those hold the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

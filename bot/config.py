@@ -27,6 +27,8 @@ class Settings:
     log_level: str = "INFO"
     webhook_url: str = ""
     webhook_secret: str = field(default="", repr=False)
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
     grace: timedelta = timedelta(hours=3)
     tick_seconds: float = 1.0
     max_per_second: float | None = 30.0  # Telegram's bulk limit; None turns pacing off (bench)
@@ -54,6 +56,8 @@ class Settings:
             log_level=level,
             webhook_url=environ.get("BOT_WEBHOOK_URL", ""),
             webhook_secret=environ.get("BOT_WEBHOOK_SECRET", ""),
+            webhook_listen=environ.get("BOT_WEBHOOK_LISTEN", "0.0.0.0"),
+            webhook_port=_int("BOT_WEBHOOK_PORT", environ.get("BOT_WEBHOOK_PORT", "8443")),
             grace=timedelta(hours=grace_hours),
             tick_seconds=tick,
         )
@@ -70,7 +74,8 @@ def _int(name: str, value: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise ConfigError(f"{name} must be comma-separated Telegram user ids (numbers)") from None
+        what = "comma-separated Telegram user ids" if name == "BOT_ADMIN_IDS" else "a whole number"
+        raise ConfigError(f"{name} must be {what}") from None
 
 
 def _float(name: str, value: str) -> float:
