@@ -45,7 +45,7 @@ MESSAGES = {
         "Time zone: <b>{zone}</b>\n"
         "Status: <b>{status}</b>\n"
         "Next reminder: <b>{next}</b>\n"
-        "Gentle follow-up if I haven't seen you by the evening: <b>{followup}</b>"
+        "One gentle follow-up a few hours after the reminder: <b>{followup}</b>"
     ),
     "status_active": "reminders on",
     "status_paused": "paused",
