@@ -4,7 +4,7 @@ PTB's AIORateLimiter lets a burst through when its buckets start empty, has no l
 private chat, and in 22.8 does not hold back requests already waiting when a 429 pauses it
 (PTB issue #5338). This limiter hands out evenly spaced slots instead: at most `per_second`
 message-sending requests a second overall, and for bulk sends (reminders, broadcasts) at most
-one a second to each chat. A 429 pauses everyone for `retry_after`, including requests that
+one a second to each chat (replies in a conversation are not held to it). A 429 pauses everyone for `retry_after`, including requests that
 already hold a slot, and the request is retried.
 """
 
@@ -21,7 +21,8 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 SENDING_PREFIXES = ("send", "edit", "copy", "forward")
-BULK = {"bulk": True}  # pass as rate_limit_args= for reminders and broadcasts
+# rate_limit_args for a bulk send whose slot the caller already took with `acquire()`.
+PREPACED = {"prepaced": True}
 
 
 class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
@@ -55,10 +56,11 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         sending = endpoint.lower().startswith(SENDING_PREFIXES)
-        bulk = bool(rate_limit_args and rate_limit_args.get("bulk"))
+        prepaced = bool(rate_limit_args and rate_limit_args.get("prepaced"))
+        chat_id = data.get("chat_id") if prepaced else None
         for attempt in range(self._max_retries + 1):
-            if sending:
-                await self._wait_for_slot(data.get("chat_id") if bulk else None)
+            if sending and not (prepaced and attempt == 0):
+                await self._wait_for_slot(chat_id)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
@@ -70,6 +72,11 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self.pauses += 1
                 log.warning("ratelimit.pause seconds=%s endpoint=%s", delay, endpoint)
         raise AssertionError("unreachable")
+
+    async def acquire(self, chat_id: Any) -> None:
+        """Waits for a bulk send's slot: the sender takes it before marking a delivery in
+        flight, so a crash can only ever catch a send that was really on the wire."""
+        await self._wait_for_slot(chat_id)
 
     async def _wait_for_slot(self, chat_id: Any) -> None:
         loop = asyncio.get_running_loop()

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot import schedule
-from bot.ratelimit import BULK
+from bot.ratelimit import PREPACED
 from bot.store import Delivery, Status, Subscriber
 
 log = logging.getLogger(__name__)
@@ -211,13 +211,16 @@ class Engine:
             store.finish_delivery(delivery.id, "skipped", now, reason=outgoing.reason)
             log.info("delivery.skipped id=%s kind=%s", delivery.id, delivery.kind)
             return
+        limiter = self.application.bot.rate_limiter
+        if limiter is not None:
+            await limiter.acquire(delivery.chat_id)
         store.mark_in_flight(delivery.id)
         try:
             message = await self.application.bot.send_message(
                 delivery.chat_id,
                 outgoing.text,
                 reply_markup=outgoing.reply_markup,
-                rate_limit_args=BULK,
+                rate_limit_args=PREPACED if limiter is not None else None,
             )
         except Forbidden:
             self._deactivate(delivery, "blocked: the person blocked the bot")
