@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
 from bot.ratelimit import PacedRateLimiter
+from bot.request import AiohttpRequest
 from bot.sender import Engine
 from bot.store import Store
 
@@ -81,14 +82,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
 
     runtime = Runtime(settings=settings, clock=clock or Clock())
     # A small pool: PTB's default 256 connections costs more in bookkeeping than it brings.
-    request = HTTPXRequest(
+    request_class = AiohttpRequest if settings.http_client == "aiohttp" else HTTPXRequest
+    request = request_class(
         connection_pool_size=8,
         read_timeout=15,
         write_timeout=15,
         connect_timeout=10,
         pool_timeout=10,
     )
-    updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40)
+    updates_request = request_class(connection_pool_size=2, read_timeout=40)
     application = (
         ApplicationBuilder()
         .token(settings.token)

@@ -108,6 +108,14 @@ def _rolling_series(
     return np.array(xs, dtype="datetime64[D]"), np.array(ys, dtype=float)
 
 
+def _isolated(y: np.ndarray) -> list[int]:
+    """Indices of values with no value either side (NaN or the end of the line)."""
+    present = ~np.isnan(y)
+    before = np.concatenate(([False], present[:-1]))
+    after = np.concatenate((present[1:], [False]))
+    return [int(i) for i in np.flatnonzero(present & ~before & ~after)]
+
+
 def _period_title(start: date, end: date) -> str:
     if start == end:
         return f"Tension and pain, {day_month(end)} {end.year}"
@@ -203,7 +211,18 @@ def render_progress_chart(
             markeredgewidth=0,
         )
         rx, ry = _rolling_series(points, start)
-        line = ax.plot(rx, ry, color=colour, linewidth=4, solid_capstyle="round")[0]
+        # A lone average (one check-in, or one after a long gap) is a line of no length:
+        # mark it, or a first check-in shows only as two faint dots.
+        line = ax.plot(
+            rx,
+            ry,
+            color=colour,
+            linewidth=4,
+            solid_capstyle="round",
+            marker=marker,
+            markersize=size,
+            markevery=_isolated(ry),
+        )[0]
         if dashes:
             line.set_dashes(dashes)
     if practised:

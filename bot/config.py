@@ -10,6 +10,7 @@ from pathlib import Path
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+HTTP_CLIENTS = ("httpx", "aiohttp")
 
 
 class ConfigError(Exception):
@@ -32,6 +33,7 @@ class Settings:
     grace: timedelta = timedelta(hours=3)
     tick_seconds: float = 1.0
     max_per_second: float | None = 30.0  # Telegram's bulk limit; None turns pacing off (bench)
+    http_client: str = "httpx"  # or "aiohttp" (bot/request.py): same calls, less CPU a request
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -46,6 +48,9 @@ class Settings:
             raise ConfigError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
         grace_hours = _float("BOT_GRACE_HOURS", environ.get("BOT_GRACE_HOURS", "3"))
         tick = _float("BOT_TICK_SECONDS", environ.get("BOT_TICK_SECONDS", "1"))
+        http_client = environ.get("BOT_HTTP_CLIENT", "httpx").strip().lower()
+        if http_client not in HTTP_CLIENTS:
+            raise ConfigError(f"BOT_HTTP_CLIENT must be httpx or aiohttp, not {http_client!r}")
         return cls(
             token=environ.get("BOT_TOKEN", "").strip(),
             api_url=environ.get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -60,6 +65,7 @@ class Settings:
             webhook_port=_int("BOT_WEBHOOK_PORT", environ.get("BOT_WEBHOOK_PORT", "8443")),
             grace=timedelta(hours=grace_hours),
             tick_seconds=tick,
+            http_client=http_client,
         )
 
     def require_token(self) -> None:

@@ -191,6 +191,7 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
             continue
         text = _decode(name, files[name], problems)
         if text is None:
+            broken.add(PurePosixPath(name).stem)  # the program naming it is not a second error
             continue
         texts[name] = text
         if name == "README.md":
@@ -210,7 +211,9 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
             if practice is None:
                 broken.add(stem)
                 continue
-            if practice.id != stem:
+            mismatch = practice.id != stem
+            if mismatch:
+                broken.add(stem)
                 problems.append(
                     Problem(
                         name,
@@ -226,8 +229,11 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
                         f"duplicate id '{practice.id}' (also in {seen_at[practice.id]})",
                     )
                 )
+                broken.add(stem)
                 continue
             seen_at[practice.id] = name
+            if mismatch:
+                continue  # served under neither name until the file and its id agree
             practices[practice.id] = practice
 
     for required in ("program.md", "notes.md"):
@@ -353,6 +359,10 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
         mark = getattr(err, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(err, "problem", None) or "is not valid YAML"
+        context, context_mark = getattr(err, "context", None), getattr(err, "context_mark", None)
+        if context and context_mark is not None and context_mark.line != (mark.line if mark else 0):
+            # PyYAML notices an unclosed bracket lines later; say where it was opened.
+            problem += f" ({context} on line {first_line + context_mark.line})"
         problems.append(Problem(name, line, f"YAML: {problem}"))
         return None
     return _Doc(name, data, node, first_line, body.strip())
@@ -380,6 +390,8 @@ def _reason(loc: tuple[Any, ...], error: Mapping[str, Any]) -> str:
         return f"'{field}' is missing"
     if kind == "extra_forbidden":
         return f"unknown field '{field}'"
+    if kind == "model_type":
+        return f"'{field}' must be 'key: value' lines, such as 'text: ...'"
     if kind == "literal_error" and loc and loc[-1] == "category":
         return f"'category' must be one of: {', '.join(CATEGORIES)}"
     message = str(error["msg"]).removeprefix("Value error, ")

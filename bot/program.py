@@ -6,12 +6,15 @@ since joining, so a week of illness never skips content.
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.content import Library, Practice, PracticeRef, Unlock
+from bot.content import CATEGORIES, Library, Practice, PracticeRef, Unlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,20 @@ class DayPlan:
 
     @property
     def minutes(self) -> int:
-        return sum(minutes or practice.minutes for practice, minutes in self.practices)
+        """About how long the whole day takes; an override changes only the timed part."""
+        return sum(practice_minutes(practice, minutes) for practice, minutes in self.practices)
+
+
+def practice_minutes(practice: Practice, override: int | None = None) -> int:
+    """A practice's length when its first timer runs `override` minutes instead.
+
+    The override sets the timer, not the whole practice: ten minutes of rest still needs the
+    minute or two of lying down and getting up around it.
+    """
+    timer = practice.first_timer
+    if override is None or timer is None:
+        return practice.minutes
+    return max(override, practice.minutes - round(timer / 60) + override)
 
 
 def is_unlocked(unlock: Unlock, pains: Sequence[tuple[date, int]], today: date) -> bool:
@@ -71,10 +87,11 @@ def plan_for_day(
 ) -> DayPlan:
     """The practices of program day `day_number` (1-based); the last phase repeats for ever."""
     program = library.program
+    day_number = max(day_number, 1)
     if gentle:
         refs, title, intro = program.gentle, "Gentle days", ""
     else:
-        refs, title, intro = _day_refs(library, max(day_number, 1))
+        refs, title, intro = _day_refs(library, day_number)
     chosen: list[tuple[Practice, int | None]] = []
     for ref in refs:
         ref = _apply_unlocks(ref, program.unlocks, pains, today)
@@ -83,6 +100,10 @@ def plan_for_day(
         practice = library.practices[ref.practice]
         if all(existing.id != practice.id for existing, _ in chosen):
             chosen.append((practice, ref.minutes))
+    if not chosen:
+        # Every practice of the day is locked and has no stand-in: rest briefly rather than
+        # offer an empty session.
+        chosen.append((library.practices[program.short], None))
     return DayPlan(day_number, title, intro, tuple(chosen), gentle)
 
 
@@ -93,6 +114,7 @@ def short_plan(library: Library, day_number: int) -> DayPlan:
 
 
 def single_plan(practice: Practice) -> DayPlan:
+    """One practice from the library, outside the program (day 0: it advances nothing)."""
     return DayPlan(0, practice.title, "", ((practice, None),))
 
 
@@ -115,6 +137,85 @@ def steps_of(plan: DayPlan) -> list[PlannedStep]:
 
 def note_of_the_day(library: Library, day_number: int) -> str:
     return library.notes[(max(day_number, 1) - 1) % len(library.notes)]
+
+
+def lock_on(
+    library: Library, practice_id: str, pains: Sequence[tuple[date, int]], today: date
+) -> Unlock | None:
+    """The unlock rule that still holds `practice_id` back from the program, if any."""
+    for unlock in library.program.unlocks:
+        if unlock.practice == practice_id and not is_unlocked(unlock, pains, today):
+            return unlock
+    return None
+
+
+def by_category(library: Library) -> list[tuple[str, list[Practice]]]:
+    """The library grouped by category in the fixed category order, titles A-Z in each."""
+    groups = []
+    for category in CATEGORIES:
+        members = [p for p in library.practices.values() if p.category == category]
+        if members:
+            groups.append((category, sorted(members, key=lambda p: p.title.lower())))
+    return groups
+
+
+_FILLER = frozenset({"a", "an", "the", "my", "some", "with", "for", "of", "and", "to", "practice"})
+
+
+def find_practices(library: Library, query: str) -> list[Practice]:
+    """Practices matching what someone typed: an id, a title, or a few words of one.
+
+    Forgiving on purpose: case, hyphens, filler words and small typos don't matter
+    ("swing", "Constructive Rest", "pendulm", "plank"). An exact id or title wins outright;
+    then every word typed must start a word of the title, id or category; failing that, it may
+    nearly spell one, or start a word of the summary. Several matches come back in library
+    order for the person to choose from.
+    """
+    wanted = _words(query)
+    if not wanted:
+        return []
+    ordered = [p for _, members in by_category(library) for p in members]
+    exact = [p for p in ordered if wanted in (_words(p.id), _words(p.title))]
+    if exact:
+        return exact[:1]
+    # Filler words and bare numbers ("the", "5 minute") say nothing about which practice.
+    words = [w for w in wanted if w not in _FILLER and not w.isdigit()]
+    if not words:
+        return []
+
+    def names(p: Practice) -> list[str]:
+        return _words(p.title) + _words(p.id) + [p.category]
+
+    found = [p for p in ordered if all(_starts(w, names(p)) for w in words)]
+    if found:
+        return found
+    return [
+        p
+        for p in ordered
+        if all(_nearly(w, names(p)) or _starts(w, _words(p.summary)) for w in words)
+    ]
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph, for a brief line where the whole would be long."""
+    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
+    return match.group(1) if match else text.strip()
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.findall(r"[^\W_]+", folded)
+
+
+def _starts(word: str, vocabulary: list[str]) -> bool:
+    return any(known == word or (len(word) >= 3 and known.startswith(word)) for known in vocabulary)
+
+
+def _nearly(word: str, vocabulary: list[str]) -> bool:
+    """One or two letters off ("pendulm", "breathign"); short words must be exact."""
+    return len(word) >= 4 and any(
+        difflib.SequenceMatcher(None, word, known).ratio() >= 0.8 for known in vocabulary
+    )
 
 
 def _day_refs(library: Library, day_number: int) -> tuple[Sequence[PracticeRef], str, str]:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from bot.errors import RatingError
-from bot.models import BodyArea
+from bot.models import BodyArea, Completion
 
 RATING_ANCHORS = {0: "none", 5: "moderate", 10: "worst imaginable"}
 """Words shown beside 0, 5 and 10: the scale means little without its ends named."""
@@ -53,3 +53,25 @@ def parse_rating(text: str | None) -> int:
     if value > 10:
         raise RatingError(_NOT_A_RATING, "rating above 10")
     return value
+
+
+_COMPLETION_WORDS: dict[Completion, tuple[str, ...]] = {
+    Completion.FULL: ("all", "full", "fully", "done", "yes", "whole", "did it all", "completely"),
+    Completion.PARTIAL: ("part", "partly", "partially", "some", "half", "did part of it"),
+    Completion.SKIPPED: ("skip", "skipped", "no", "none", "not", "didn't", "did not"),
+}
+
+
+def parse_completion(text: str | None) -> Completion | None:
+    """How much was done, from a typed word ("all", "partly", "skipped"); None if unclear.
+
+    Only a whole answer matches: a sentence is better answered with the buttons than
+    guessed at.
+    """
+    if not text:
+        return None
+    words = unicodedata.normalize("NFKC", text).strip().lower().rstrip(".!").replace("’", "'")
+    for completion, choices in _COMPLETION_WORDS.items():
+        if words in choices or words == completion.value:
+            return completion
+    return None

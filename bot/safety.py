@@ -24,6 +24,8 @@ GENTLE_DAYS = 3
 """Days of gentle release after a high or rising pain signal."""
 SCREEN_EVERY = timedelta(days=7)
 """How often the red-flag questions are asked again."""
+RESCREEN_AFTER_HIGH_PAIN = timedelta(days=1)
+"""After a high pain rating the red-flag questions come back sooner, at most once a day."""
 
 RED_FLAGS: tuple[str, ...] = (
     "Numbness in your groin or inner thighs",
@@ -70,10 +72,34 @@ def gentle_until(today: date, signal: PainSignal) -> date | None:
     return today + timedelta(days=GENTLE_DAYS)
 
 
-def screen_due(last_screen_utc: datetime | None, now_utc: datetime) -> bool:
+def screen_due(
+    last_screen_utc: datetime | None, now_utc: datetime, *, high_pain: bool = False
+) -> bool:
     """True when the red-flag questions should be asked: never asked, or a week has passed.
 
     Asked weekly rather than daily: often enough to catch a change, rarely enough
-    that the questions are still read.
+    that the questions are still read. A high pain rating brings them back after a
+    day: severe pain is when an urgent sign matters most.
     """
-    return last_screen_utc is None or now_utc - last_screen_utc >= SCREEN_EVERY
+    if last_screen_utc is None:
+        return True
+    every = RESCREEN_AFTER_HIGH_PAIN if high_pain else SCREEN_EVERY
+    return now_utc - last_screen_utc >= every
+
+
+def pains_before(pains: Sequence[tuple[date, int]], today: date) -> list[int]:
+    """The ratings from the RECENT_WINDOW_DAYS days before `today`, for `assess_pain`.
+
+    Today's own ratings are left out: a rating is compared with the days before it,
+    and a second check-in the same day must not become its own baseline.
+    """
+    start = today - timedelta(days=RECENT_WINDOW_DAYS)
+    return [pain for day, pain in pains if start <= day < today]
+
+
+def extend_gentle(current: date | None, today: date, signal: PainSignal) -> date | None:
+    """The gentle-release end date after today's signal: never shortened by a later rating."""
+    new = gentle_until(today, signal)
+    if new is None:
+        return current
+    return new if current is None or new > current else current

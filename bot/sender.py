@@ -77,6 +77,10 @@ class Engine:
         self._queued: set[int] = set()
         self._workers: list[asyncio.Task] = []
         self._worker_count = workers
+        # More due deliveries than the queue could take: workers refill it as it runs low
+        # instead of waiting for the next tick (a tick's worth is 1000 a second at most).
+        self._backlog = False
+        self._stopping = False
         self.sent = 0
         self.failed = 0
 
@@ -88,12 +92,14 @@ class Engine:
         recovered = self.runtime.store.recover_interrupted(self.runtime.clock.now())
         if recovered:
             log.warning("deliveries.interrupted count=%s", recovered)
+        self._stopping = False
         self._workers = [
             asyncio.create_task(self._work(), name=f"sender-{n}") for n in range(self._worker_count)
         ]
 
     async def stop(self) -> None:
         """Lets sends already on the wire finish; queued ones stay pending in the database."""
+        self._stopping = True
         while not self.queue.empty():
             delivery = self.queue.get_nowait()
             self._queued.discard(delivery.id)
@@ -116,20 +122,29 @@ class Engine:
                 await hook(self.application, now)
             except Exception:  # one flow's hook must not stop reminders going out
                 log.exception("tick.hook_failed hook=%s", getattr(hook, "__name__", hook))
-        self.schedule_due(now, report)
+        # A big fan-out is scheduled a batch at a time, and each batch goes to the workers at
+        # once: the first reminders leave while later ones are still being written.
+        while self._schedule_batch(now, report):
+            await self.enqueue_pending(now, report)
+            await asyncio.sleep(0)
         await self.enqueue_pending(now, report)
         return report
 
     def schedule_due(self, now: datetime, report: TickReport, batch: int = 1000) -> None:
+        while self._schedule_batch(now, report, batch):
+            pass
+
+    def _schedule_batch(self, now: datetime, report: TickReport, batch: int = 1000) -> bool:
+        """Turns up to `batch` due subscribers into delivery rows, in one transaction."""
         store = self.runtime.store
         grace = self.runtime.settings.grace
-        while True:
-            due = store.due_subscribers(now, batch)
-            if not due:
-                return
-            with store.atomic():
-                for subscriber in due:
-                    self._schedule_one(subscriber, now, grace, report)
+        due = store.due_subscribers(now, batch)
+        if not due:
+            return False
+        with store.atomic():
+            for subscriber in due:
+                self._schedule_one(subscriber, now, grace, report)
+        return True
 
     def _schedule_one(
         self, subscriber: Subscriber, now: datetime, grace: timedelta, report: TickReport
@@ -174,13 +189,20 @@ class Engine:
         store.update_subscriber(subscriber.chat_id, now, next_due_utc=due)
 
     async def enqueue_pending(self, now: datetime, report: TickReport) -> None:
+        self._enqueue(now, report)
+
+    def _enqueue(self, now: datetime, report: TickReport | None = None) -> None:
         room = self.queue.maxsize - self.queue.qsize()
         if room <= 0:
+            self._backlog = True
             return
-        for delivery in self.runtime.store.pending_deliveries(now, room, self._queued):
+        found = self.runtime.store.pending_deliveries(now, room, self._queued)
+        for delivery in found:
             self._queued.add(delivery.id)
             self.queue.put_nowait(delivery)
-            report.queued += 1
+        if report is not None:
+            report.queued += len(found)
+        self._backlog = len(found) >= room
 
     async def _work(self) -> None:
         while True:
@@ -192,6 +214,16 @@ class Engine:
             finally:
                 self._queued.discard(delivery.id)
                 self.queue.task_done()
+            if (
+                self._backlog
+                and not self._stopping
+                and self.queue.qsize() <= self.queue.maxsize // 4
+            ):
+                try:
+                    self._enqueue(self.runtime.clock.now())
+                except Exception:  # the next tick tries again
+                    self._backlog = False
+                    log.exception("deliveries.refill_failed")
 
     async def deliver(self, delivery: Delivery) -> None:
         runtime = self.runtime

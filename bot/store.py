@@ -12,7 +12,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum, StrEnum
@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.content import ContentInvalid, Library, build_library
+from bot.models import BodyArea, CheckIn, Completion
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ def to_db(moment: datetime | None) -> str | None:
 def from_db(text: str | None) -> datetime | None:
     if text is None:
         return None
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z":
+        # The one form to_db writes; fromisoformat reads it ~80x faster than strptime.
+        with suppress(ValueError):  # malformed: strptime below gives the usual error
+            return datetime.fromisoformat(text)
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
@@ -176,6 +181,105 @@ def m001_initial(db: Database) -> None:
     )
 
 
+# --- practice sessions: schema and values ------------------------------------------------------
+
+
+@migrations()
+def m002_practice_sessions(db: Database) -> None:
+    # steps_began_utc: NULL while the "how tense are you now" question is still open.
+    # The partial unique index makes "one active session per person" a rule of the database,
+    # not only of the handlers; older duplicates (none in practice) are abandoned first.
+    db.executescript(
+        """
+        ALTER TABLE sessions ADD COLUMN steps_began_utc TEXT;
+        UPDATE sessions SET status = 'abandoned', timer_due_utc = NULL
+            WHERE status = 'active' AND id NOT IN (
+                SELECT MAX(id) FROM sessions WHERE status = 'active' GROUP BY chat_id);
+        CREATE UNIQUE INDEX sessions_one_active ON sessions(chat_id) WHERE status = 'active';
+        """
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One practice session: its steps as snapshotted at the start, and how far it got."""
+
+    id: int
+    chat_id: int
+    local_date: date
+    kind: str  # daily, short, library, preview
+    title: str
+    content_version: int | None
+    steps: tuple[dict[str, Any], ...]  # PlannedStep.to_json() each, as started
+    day_number: int | None
+    step: int  # 0-based index of the step shown now
+    status: str  # active, done, stopped, abandoned
+    timer_due_utc: datetime | None
+    tension_before: int | None
+    message_id: int | None
+    started_utc: datetime
+    finished_utc: datetime | None
+    steps_began_utc: datetime | None  # None: still at the tension question
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def in_progress(self) -> bool:
+        """Past the first step or timing one: switching to another practice would lose it."""
+        return self.step > 0 or self.timer_due_utc is not None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Session:
+        return cls(
+            id=row["id"],
+            chat_id=row["chat_id"],
+            local_date=date.fromisoformat(row["local_date"]),
+            kind=row["kind"],
+            title=row["title"],
+            content_version=row["content_version"],
+            steps=tuple(json.loads(row["plan"])),
+            day_number=row["day_number"],
+            step=row["step"],
+            status=row["status"],
+            timer_due_utc=from_db(row["timer_due_utc"]),
+            tension_before=row["tension_before"],
+            message_id=row["message_id"],
+            started_utc=from_db(row["started_utc"]),
+            finished_utc=from_db(row["finished_utc"]),
+            steps_began_utc=from_db(row["steps_began_utc"]),
+        )
+
+
+@migrations()
+def m002_admin_uploads(db: Database) -> None:
+    # An upload waits here between its check and the admin's Apply tap, so a restart in
+    # between loses nothing. The index serves /stats' figures for the last seven days.
+    db.executescript(
+        """
+        CREATE TABLE pending_uploads (
+            id INTEGER PRIMARY KEY,
+            admin_id INTEGER NOT NULL,
+            file_name TEXT NOT NULL,
+            base TEXT NOT NULL,                      -- fingerprint of the folder it was checked on
+            files TEXT NOT NULL,                     -- JSON {relative path: text}: the whole set
+            summary TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',  -- pending, applied, cancelled, expired
+            created_utc TEXT NOT NULL
+        );
+        CREATE INDEX checkins_by_created ON checkins(created_utc);
+        """
+    )
+
+
+@migrations()
+def m003_open_checkins(db: Database) -> None:
+    # The engine's tick looks for check-ins left open on an earlier day every second; a
+    # partial index keeps that to the few open rows instead of a scan of every check-in.
+    db.execute("CREATE INDEX checkins_open ON checkins(local_date) WHERE status = 'open'")
+
+
 class Status(StrEnum):
     NEW = "new"
     ACTIVE = "active"
@@ -245,6 +349,72 @@ class Delivery:
             attempts=row["attempts"],
             reason=row["reason"],
             message_id=row["message_id"],
+        )
+
+
+# A check-in with whether its session (if any) was finished: that answers "how did it go".
+_CHECKIN_SELECT = (
+    "SELECT c.*, (SELECT s.status = 'done' FROM sessions s WHERE s.id = c.session_id) "
+    "AS session_done FROM checkins c "
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInRow:
+    """A check-in as stored: the answers so far plus where the conversation stands."""
+
+    id: int
+    chat_id: int
+    session_id: int | None
+    local_date: date
+    step: str | None  # the question asked next; None once closed
+    status: str  # open, done, partial
+    tension_before: int | None
+    tension: int | None
+    pain: int | None
+    areas: tuple[BodyArea, ...] | None  # None: not answered yet; () means "nowhere"
+    completion: Completion | None
+    note: str | None
+    created_utc: datetime
+    updated_utc: datetime
+    session_done: bool = False  # from a finished session: the practice was done fully
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CheckInRow:
+        areas = None
+        if row["areas"] is not None:
+            known = {a.value for a in BodyArea}
+            areas = tuple(BodyArea(a) for a in json.loads(row["areas"]) if a in known)
+        return cls(
+            id=row["id"],
+            chat_id=row["chat_id"],
+            session_id=row["session_id"],
+            local_date=date.fromisoformat(row["local_date"]),
+            step=row["step"],
+            status=row["status"],
+            tension_before=row["tension_before"],
+            tension=row["tension"],
+            pain=row["pain"],
+            areas=areas,
+            completion=Completion(row["completion"]) if row["completion"] else None,
+            note=row["note"],
+            created_utc=from_db(row["created_utc"]),
+            updated_utc=from_db(row["updated_utc"]),
+            session_done=bool(row.get("session_done")),
+        )
+
+    def as_model(self, *, practised: bool = False) -> CheckIn:
+        return CheckIn(
+            chat_id=self.chat_id,
+            local_date=self.local_date,
+            tension=self.tension,
+            pain=self.pain,
+            areas=self.areas or (),
+            completion=self.completion,
+            note=self.note,
+            tension_before=self.tension_before,
+            practised=practised,
+            created_utc=self.created_utc,
         )
 
 
@@ -445,7 +615,268 @@ class Store:
         )
         return row is not None
 
+    def practices_done(self, chat_id: int) -> set[str]:
+        """Ids of every practice in the person's finished sessions (their snapshotted steps)."""
+        rows = self.db.query(
+            "SELECT DISTINCT json_extract(step.value, '$.practice_id') AS id "
+            "FROM sessions, json_each(sessions.plan) AS step WHERE sessions.chat_id = ? "
+            "AND sessions.status = 'done' AND sessions.kind != 'preview'",
+            (chat_id,),
+        )
+        return {row["id"] for row in rows}
+
+    def open_session(
+        self,
+        chat_id: int,
+        local_day: date,
+        kind: str,
+        title: str,
+        steps: list[dict[str, Any]],
+        now: datetime,
+        *,
+        day_number: int | None,
+        content_version: int | None,
+    ) -> Session:
+        """Starts a session; the person's other active one is abandoned in the same write."""
+        with self.db.atomic():
+            self.abandon_sessions(chat_id)
+            cursor = self.db.execute(
+                "INSERT INTO sessions (chat_id, local_date, kind, title, content_version, plan, "
+                "day_number, started_utc) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    chat_id,
+                    local_day.isoformat(),
+                    kind,
+                    title,
+                    content_version,
+                    json.dumps(steps, ensure_ascii=False),
+                    day_number,
+                    to_db(now),
+                ),
+            )
+        return self.session(cursor.lastrowid)
+
+    def session(self, session_id: int) -> Session | None:
+        row = self.one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return None if row is None else Session.from_row(row)
+
+    def active_session(self, chat_id: int) -> Session | None:
+        row = self.one("SELECT * FROM sessions WHERE chat_id = ? AND status = 'active'", (chat_id,))
+        return None if row is None else Session.from_row(row)
+
+    def abandon_sessions(self, chat_id: int) -> int:
+        cursor = self.db.execute(
+            "UPDATE sessions SET status = 'abandoned', timer_due_utc = NULL "
+            "WHERE chat_id = ? AND status = 'active'",
+            (chat_id,),
+        )
+        return cursor.rowcount
+
+    def begin_steps(self, session_id: int, now: datetime, tension_before: int | None) -> bool:
+        """Records the tension tap (None: skipped) once; False if it was answered already."""
+        cursor = self.db.execute(
+            "UPDATE sessions SET tension_before = ?, steps_began_utc = ? "
+            "WHERE id = ? AND status = 'active' AND steps_began_utc IS NULL",
+            (tension_before, to_db(now), session_id),
+        )
+        return cursor.rowcount == 1
+
+    def move_session(self, session_id: int, *, from_step: int, to_step: int) -> bool:
+        """Moves to another step only from `from_step`: a double tap can't skip a step."""
+        cursor = self.db.execute(
+            "UPDATE sessions SET step = ?, timer_due_utc = NULL "
+            "WHERE id = ? AND status = 'active' AND step = ?",
+            (to_step, session_id, from_step),
+        )
+        return cursor.rowcount == 1
+
+    def set_session_message(self, session_id: int, message_id: int) -> None:
+        """The message that shows the session now (edited in place by Next and Back)."""
+        self.db.execute(
+            "UPDATE sessions SET message_id = ? WHERE id = ?", (message_id, session_id)
+        )
+
+    def set_timer(self, session_id: int, step: int, due: datetime | None) -> bool:
+        """Starts, extends (a later `due`) or ends (None) the timer of step `step`."""
+        cursor = self.db.execute(
+            "UPDATE sessions SET timer_due_utc = ? WHERE id = ? AND status = 'active' AND step = ?",
+            (to_db(due), session_id, step),
+        )
+        return cursor.rowcount == 1
+
+    def claim_timer(self, session_id: int, due: datetime) -> bool:
+        """Clears a due timer; only the caller that gets True says "time's up" (never twice)."""
+        cursor = self.db.execute(
+            "UPDATE sessions SET timer_due_utc = NULL "
+            "WHERE id = ? AND status = 'active' AND timer_due_utc = ?",
+            (session_id, to_db(due)),
+        )
+        return cursor.rowcount == 1
+
+    def due_timers(self, now: datetime, limit: int = 500) -> list[Session]:
+        """Active sessions whose timer has run out, oldest first (uses sessions_timer)."""
+        rows = self.db.query(
+            "SELECT * FROM sessions WHERE timer_due_utc IS NOT NULL AND timer_due_utc <= ? "
+            "AND status = 'active' ORDER BY timer_due_utc LIMIT ?",
+            (to_db(now), limit),
+        )
+        return [Session.from_row(row) for row in rows]
+
+    def running_timers(self) -> list[Session]:
+        """Every session with a timer set: rebuilt as one-shot jobs at start-up."""
+        rows = self.db.query(
+            "SELECT * FROM sessions WHERE timer_due_utc IS NOT NULL AND status = 'active' "
+            "ORDER BY timer_due_utc"
+        )
+        return [Session.from_row(row) for row in rows]
+
+    def end_session(self, session_id: int, status: str, now: datetime) -> bool:
+        """Closes an active session as 'done' (finished_utc set) or 'stopped'; once only."""
+        if status not in {"done", "stopped"}:
+            raise ValueError(f"not an end status: {status}")
+        cursor = self.db.execute(
+            "UPDATE sessions SET status = ?, timer_due_utc = NULL, "
+            "finished_utc = CASE WHEN ? = 'done' THEN ? ELSE finished_utc END "
+            "WHERE id = ? AND status = 'active'",
+            (status, status, to_db(now), session_id),
+        )
+        return cursor.rowcount == 1
+
     # --- check-ins ---------------------------------------------------------------------------
+
+    def open_checkin(
+        self,
+        chat_id: int,
+        local_day: date,
+        now: datetime,
+        *,
+        step: str,
+        session_id: int | None = None,
+    ) -> CheckInRow:
+        """Opens the day's check-in, or reopens it (keeping every answer) when there is one.
+
+        One row per person and local date: a second practice or an edit the same day goes
+        into the same row. From a session, its `tension_before` is copied, and a finished
+        (`done`) session answers "how did the practice go" with `full`.
+        """
+        tension_before = completion = None
+        if session_id is not None:
+            row = self.one(
+                "SELECT tension_before, status FROM sessions WHERE id = ? AND chat_id = ?",
+                (session_id, chat_id),
+            )
+            if row is None:
+                session_id = None
+            else:
+                tension_before = row["tension_before"]
+                completion = Completion.FULL.value if row["status"] == "done" else None
+        with self.db.atomic():
+            existing = self.checkin_for_day(chat_id, local_day)
+            if existing is None:
+                cursor = self.db.execute(
+                    "INSERT INTO checkins (chat_id, session_id, local_date, step, status, "
+                    "tension_before, completion, created_utc, updated_utc) "
+                    "VALUES (?,?,?,?,'open',?,?,?,?)",
+                    (chat_id, session_id, local_day.isoformat(), step, tension_before,
+                     completion, to_db(now), to_db(now)),
+                )
+                return self.checkin(cursor.lastrowid)
+            self.db.execute(
+                "UPDATE checkins SET step = ?, status = 'open', updated_utc = ?, "
+                "session_id = COALESCE(?, session_id), "
+                "tension_before = COALESCE(?, tension_before), "
+                "completion = COALESCE(?, completion) WHERE id = ?",
+                (step, to_db(now), session_id, tension_before, completion, existing.id),
+            )
+            return self.checkin(existing.id)
+
+    def checkin(self, checkin_id: int) -> CheckInRow | None:
+        row = self.one(_CHECKIN_SELECT + "WHERE c.id = ?", (checkin_id,))
+        return None if row is None else CheckInRow.from_row(row)
+
+    def checkin_for_day(self, chat_id: int, local_day: date) -> CheckInRow | None:
+        """The person's check-in for that local date (the newest, should there be two)."""
+        row = self.one(
+            _CHECKIN_SELECT + "WHERE c.chat_id = ? AND c.local_date = ? ORDER BY c.id DESC LIMIT 1",
+            (chat_id, local_day.isoformat()),
+        )
+        return None if row is None else CheckInRow.from_row(row)
+
+    def save_answer(
+        self, checkin_id: int, now: datetime, *, step: str | None, **answers: Any
+    ) -> None:
+        """Writes answers (columns tension, pain, areas, completion, note) and the next step.
+
+        Each answer is written as it is given, so a restart or an abandoned check-in loses
+        nothing. `step=None` leaves the step as it is; use `close_checkin` to finish.
+        """
+        allowed = {"tension", "pain", "areas", "completion", "note"}
+        if not answers.keys() <= allowed:
+            raise ValueError(f"not check-in answers: {sorted(answers.keys() - allowed)}")
+        values = {name: _to_column(value) for name, value in answers.items()}
+        if step is not None:
+            values["step"] = step
+        values["updated_utc"] = to_db(now)
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        self.db.execute(
+            f"UPDATE checkins SET {assignments} WHERE id = :id", {**values, "id": checkin_id}
+        )
+
+    def close_checkin(self, checkin_id: int, now: datetime, status: str = "done") -> None:
+        self.db.execute(
+            "UPDATE checkins SET status = ?, step = NULL, updated_utc = ? WHERE id = ?",
+            (status, to_db(now), checkin_id),
+        )
+
+    def close_abandoned(self, chat_id: int, today: date, now: datetime) -> int:
+        """Closes the person's check-ins still open from before `today` as partial."""
+        cursor = self.db.execute(
+            "UPDATE checkins SET status = 'partial', step = NULL, updated_utc = ? "
+            "WHERE chat_id = ? AND status = 'open' AND local_date < ?",
+            (to_db(now), chat_id, today.isoformat()),
+        )
+        return cursor.rowcount
+
+    def open_checkins_before(
+        self, latest_day: date, limit: int = 1000
+    ) -> list[tuple[int, date, str | None]]:
+        """(chat id, local date, zone) of open check-ins dated before `latest_day`.
+
+        The caller decides per person's zone whether the day is over (uses checkins_chat
+        only by chat; open check-ins are few, so the scan stays small).
+        """
+        rows = self.db.query(
+            "SELECT c.chat_id, c.local_date, s.zone FROM checkins c "
+            "JOIN subscribers s ON s.chat_id = c.chat_id "
+            "WHERE c.status = 'open' AND c.local_date < ? ORDER BY c.local_date, c.id LIMIT ?",
+            (latest_day.isoformat(), limit),
+        )
+        return [(r["chat_id"], date.fromisoformat(r["local_date"]), r["zone"]) for r in rows]
+
+    def checkins(self, chat_id: int) -> list[CheckIn]:
+        """Every check-in of the person, oldest first, with `practised` from that day's sessions."""
+        rows = self.db.query(
+            "SELECT c.*, EXISTS (SELECT 1 FROM sessions s WHERE s.chat_id = c.chat_id "
+            "AND s.local_date = c.local_date AND s.status = 'done' AND s.kind != 'preview') "
+            "AS practised FROM checkins c WHERE c.chat_id = ? ORDER BY c.local_date, c.id",
+            (chat_id,),
+        )
+        return [CheckInRow.from_row(row).as_model(practised=bool(row["practised"])) for row in rows]
+
+    def record_screen(self, chat_id: int, now: datetime, answer: str) -> None:
+        """Keeps a red-flag screen answer ('yes' or 'no') and when it was given."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO safety_screens (chat_id, at_utc, answer) VALUES (?, ?, ?)",
+                (chat_id, to_db(now), answer),
+            )
+            self.update_subscriber(chat_id, now, last_screen_utc=now)
+
+    def safety_screens(self, chat_id: int) -> list[tuple[datetime, str]]:
+        rows = self.db.query(
+            "SELECT at_utc, answer FROM safety_screens WHERE chat_id = ? ORDER BY id", (chat_id,)
+        )
+        return [(from_db(r["at_utc"]), r["answer"]) for r in rows]
 
     def recent_pains(self, chat_id: int, since: date) -> list[tuple[date, int]]:
         """(local date, pain) of every check-in with a pain rating on or after `since`."""
@@ -488,6 +919,85 @@ class Store:
                 day += timedelta(days=1)
         return days
 
+    # --- history and data rights -------------------------------------------------------------
+
+    def checkins_since(self, chat_id: int, since: date) -> list[CheckIn]:
+        """`checkins()` from the local date `since` on: the weekly summary reads two weeks,
+        not years, for every subscriber on their summary day (uses checkins_chat)."""
+        rows = self.db.query(
+            "SELECT c.*, EXISTS (SELECT 1 FROM sessions s WHERE s.chat_id = c.chat_id "
+            "AND s.local_date = c.local_date AND s.status = 'done' AND s.kind != 'preview') "
+            "AS practised FROM checkins c WHERE c.chat_id = ? AND c.local_date >= ? "
+            "ORDER BY c.local_date, c.id",
+            (chat_id, since.isoformat()),
+        )
+        return [CheckInRow.from_row(row).as_model(practised=bool(row["practised"])) for row in rows]
+
+    def set_summary_weekday(self, chat_id: int, now: datetime, weekday: int | None) -> None:
+        """The weekly summary's day, 0 = Monday ... 6 = Sunday; None turns it off."""
+        if weekday is not None and not 0 <= weekday <= 6:
+            raise ValueError("weekday must be 0..6 or None")
+        self.update_subscriber(
+            chat_id, now, summary_weekday=SUMMARY_OFF if weekday is None else weekday
+        )
+
+    def personal_data(self, chat_id: int) -> PersonalData:
+        """What /delete removes, counted for its confirmation message."""
+        row = self.one(
+            "SELECT "
+            "(SELECT COUNT(*) FROM subscribers WHERE chat_id = :c) AS subscriber, "
+            "(SELECT COUNT(*) FROM checkins WHERE chat_id = :c) AS checkins, "
+            "(SELECT COUNT(*) FROM checkins WHERE chat_id = :c AND TRIM(COALESCE(note, '')) != '')"
+            " AS notes, "
+            "(SELECT COUNT(*) FROM sessions WHERE chat_id = :c) AS sessions, "
+            "(SELECT COUNT(*) FROM deliveries WHERE chat_id = :c) AS deliveries, "
+            "(SELECT COUNT(*) FROM safety_screens WHERE chat_id = :c) AS safety_screens, "
+            "(SELECT COUNT(*) FROM pauses WHERE chat_id = :c) AS pauses",
+            {"c": chat_id},
+        )
+        return PersonalData(
+            subscriber=bool(row["subscriber"]),
+            checkins=row["checkins"],
+            notes=row["notes"],
+            sessions=row["sessions"],
+            deliveries=row["deliveries"],
+            safety_screens=row["safety_screens"],
+            pauses=row["pauses"],
+        )
+
+    def delete_person(self, chat_id: int) -> int:
+        """Deletes every row holding the person's chat id in one transaction; returns how many.
+
+        The subscriber row cascades to all m001 tables that link to it. Tables added later are
+        swept first by their `chat_id` column, so a missing ON DELETE CASCADE can neither block
+        the delete nor leave a row behind. `secure_delete` zeroes the freed space and the WAL is
+        truncated afterwards, so notes do not linger in the file's free pages.
+        """
+        tables = [
+            row["name"]
+            for row in self.db.query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'subscribers' "
+                "AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        linked = [name for name in tables if "chat_id" in self.db[name].columns_dict]
+        previous = self.one("PRAGMA secure_delete")["secure_delete"]
+        self.db.execute("PRAGMA secure_delete = ON")
+        removed = 0
+        try:
+            with self.db.atomic():
+                for name in linked:
+                    removed += self.db.execute(
+                        f"DELETE FROM [{name}] WHERE chat_id = ?", (chat_id,)
+                    ).rowcount
+                removed += self.db.execute(
+                    "DELETE FROM subscribers WHERE chat_id = ?", (chat_id,)
+                ).rowcount
+        finally:
+            self.db.execute(f"PRAGMA secure_delete = {int(previous)}")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
+
     # --- content versions and audit log ------------------------------------------------------
 
     def archive_content(
@@ -529,6 +1039,296 @@ class Store:
         self.db.execute(
             "INSERT INTO audit_log (at_utc, admin_id, action, detail, result) VALUES (?,?,?,?,?)",
             (to_db(now), admin_id, action, detail, result),
+        )
+
+    def content_versions(self, limit: int = 10) -> list[ContentVersion]:
+        """The newest archived versions first, without their files."""
+        rows = self.db.query(
+            "SELECT id, created_utc, admin_id, checksum, summary FROM content_versions "
+            "ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [ContentVersion.from_row(row) for row in rows]
+
+    def content_version_info(self, version_id: int) -> ContentVersion | None:
+        row = self.one(
+            "SELECT id, created_utc, admin_id, checksum, summary FROM content_versions "
+            "WHERE id = ?",
+            (version_id,),
+        )
+        return None if row is None else ContentVersion.from_row(row)
+
+    def audit_entries(self, limit: int = 50) -> list[AuditEntry]:
+        rows = self.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+        return [AuditEntry.from_row(row) for row in rows]
+
+    def add_pending_upload(
+        self,
+        admin_id: int,
+        file_name: str,
+        base: str,
+        files: dict[str, str],
+        summary: list[str],
+        now: datetime,
+    ) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO pending_uploads (admin_id, file_name, base, files, summary, created_utc) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                admin_id,
+                file_name,
+                base,
+                json.dumps(dict(files), ensure_ascii=False),
+                "\n".join(summary),
+                to_db(now),
+            ),
+        )
+        return cursor.lastrowid
+
+    def pending_upload(self, upload_id: int) -> PendingUpload | None:
+        row = self.one("SELECT * FROM pending_uploads WHERE id = ?", (upload_id,))
+        return None if row is None else PendingUpload.from_row(row)
+
+    def expire_pending_uploads(self, before: datetime) -> int:
+        """Uploads never applied nor cancelled by `before` are dropped (their files freed)."""
+        cursor = self.db.execute(
+            "UPDATE pending_uploads SET status = 'expired', files = '{}' "
+            "WHERE status = 'pending' AND created_utc < ?",
+            (to_db(before),),
+        )
+        return cursor.rowcount
+
+    def close_pending_upload(self, upload_id: int, status: str) -> bool:
+        """Moves a pending upload to applied or cancelled; False if it was not pending."""
+        cursor = self.db.execute(
+            "UPDATE pending_uploads SET status = ?, files = '{}' "
+            "WHERE id = ? AND status = 'pending'",
+            (status, upload_id),
+        )
+        return cursor.rowcount == 1
+
+    def admin_stats(self, since: datetime, now: datetime) -> AdminStats:
+        """Aggregate figures between `since` and `now`; never a row about one person."""
+        counts = {
+            row["status"]: row["n"]
+            for row in self.db.query(
+                "SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status"
+            )
+        }
+        window = (to_db(since), to_db(now))
+        reminders = self.one(
+            "SELECT COUNT(*) AS due, COALESCE(SUM(status = 'sent'), 0) AS sent, "
+            "COALESCE(SUM(status = 'sent' AND "
+            "strftime('%s', sent_utc) - strftime('%s', due_utc) <= 120), 0) AS on_time "
+            "FROM deliveries WHERE kind = 'reminder' AND due_utc >= ? AND due_utc <= ?",
+            window,
+        )
+        checkins = self.one(
+            "SELECT COUNT(*) AS n, COUNT(DISTINCT chat_id) AS people, "
+            "AVG(tension) AS tension, AVG(pain) AS pain FROM checkins "
+            "WHERE created_utc >= ? AND created_utc <= ? "
+            "AND (tension IS NOT NULL OR pain IS NOT NULL)",
+            window,
+        )
+        return AdminStats(
+            subscribers=counts,
+            reminders_due=reminders["due"],
+            reminders_sent=reminders["sent"],
+            reminders_on_time=reminders["on_time"],
+            checkins=checkins["n"],
+            checkin_people=checkins["people"],
+            avg_tension=checkins["tension"],
+            avg_pain=checkins["pain"],
+        )
+
+    def active_subscriber_count(self) -> int:
+        return self.one("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'active'")["n"]
+
+    def create_broadcast(self, admin_id: int, text: str, now: datetime) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO broadcasts (admin_id, text, created_utc) VALUES (?, ?, ?)",
+            (admin_id, text, to_db(now)),
+        )
+        return cursor.lastrowid
+
+    def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        row = self.one("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return None if row is None else Broadcast.from_row(row)
+
+    def broadcasts_with_status(self, status: str) -> list[Broadcast]:
+        rows = self.db.query("SELECT * FROM broadcasts WHERE status = ? ORDER BY id", (status,))
+        return [Broadcast.from_row(row) for row in rows]
+
+    def latest_sent_broadcast(self) -> Broadcast | None:
+        row = self.one(
+            "SELECT * FROM broadcasts WHERE status IN ('sending', 'done') ORDER BY id DESC LIMIT 1"
+        )
+        return None if row is None else Broadcast.from_row(row)
+
+    def move_broadcast(self, broadcast_id: int, from_status: str, to_status: str) -> bool:
+        """Compare-and-set on the status: a second tap on Send finds it moved already."""
+        cursor = self.db.execute(
+            "UPDATE broadcasts SET status = ? WHERE id = ? AND status = ?",
+            (to_status, broadcast_id, from_status),
+        )
+        return cursor.rowcount == 1
+
+    def queue_broadcast_batch(
+        self, broadcast_id: int, local_day: date, due: datetime, *, after_chat: int, size: int
+    ) -> tuple[int, int | None]:
+        """One delivery row per active subscriber with chat id > `after_chat`, `size` of them,
+        in one transaction; returns (rows written, chat id to continue after, None when done).
+
+        The rows are unique per (chat, date, kind), so running a batch twice (a restart in
+        the middle) never sends anyone the broadcast twice.
+        """
+        kind = f"broadcast:{broadcast_id}"
+        with self.db.atomic():
+            batch = self.one(
+                "SELECT MAX(chat_id) AS last, COUNT(*) AS n FROM (SELECT chat_id FROM subscribers "
+                "WHERE status = 'active' AND chat_id > ? ORDER BY chat_id LIMIT ?)",
+                (after_chat, size),
+            )
+            if not batch["n"]:
+                return 0, None
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO deliveries (chat_id, local_date, kind, status, due_utc, "
+                "send_after_utc) SELECT chat_id, ?, ?, 'pending', ?, ? FROM subscribers "
+                "WHERE status = 'active' AND chat_id > ? AND chat_id <= ?",
+                (local_day.isoformat(), kind, to_db(due), to_db(due), after_chat, batch["last"]),
+            )
+        return cursor.rowcount, batch["last"] if batch["n"] == size else None
+
+    def broadcast_progress(self, broadcast_id: int) -> dict[str, int]:
+        """Delivery rows of a broadcast by status (pending, sent, failed, skipped)."""
+        rows = self.db.query(
+            "SELECT status, COUNT(*) AS n FROM deliveries WHERE kind = ? GROUP BY status",
+            (f"broadcast:{broadcast_id}",),
+        )
+        return {row["status"]: row["n"] for row in rows}
+
+
+# --- content versions and audit log: values -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContentVersion:
+    id: int
+    created_utc: datetime
+    admin_id: int | None  # None: loaded at start-up
+    checksum: str
+    summary: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ContentVersion:
+        return cls(
+            id=row["id"],
+            created_utc=from_db(row["created_utc"]),
+            admin_id=row["admin_id"],
+            checksum=row["checksum"],
+            summary=row["summary"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at_utc: datetime
+    admin_id: int
+    action: str
+    result: str
+    detail: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AuditEntry:
+        return cls(
+            at_utc=from_db(row["at_utc"]),
+            admin_id=row["admin_id"],
+            action=row["action"],
+            result=row["result"],
+            detail=row["detail"] or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    id: int
+    admin_id: int
+    file_name: str
+    base: str
+    files: dict[str, str]
+    summary: str
+    status: str
+    created_utc: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PendingUpload:
+        return cls(
+            id=row["id"],
+            admin_id=row["admin_id"],
+            file_name=row["file_name"],
+            base=row["base"],
+            files=json.loads(row["files"]),
+            summary=row["summary"],
+            status=row["status"],
+            created_utc=from_db(row["created_utc"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    id: int
+    admin_id: int
+    text: str
+    status: str  # draft, sending (rows being written), done (every row written), cancelled
+    created_utc: datetime
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Broadcast:
+        return cls(
+            id=row["id"],
+            admin_id=row["admin_id"],
+            text=row["text"],
+            status=row["status"],
+            created_utc=from_db(row["created_utc"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AdminStats:
+    """Counts and averages across everyone; the admin flow decides what is safe to show."""
+
+    subscribers: dict[str, int]  # by status
+    reminders_due: int
+    reminders_sent: int
+    reminders_on_time: int  # sent within two minutes of the due time
+    checkins: int
+    checkin_people: int
+    avg_tension: float | None
+    avg_pain: float | None
+
+
+# --- history and data rights: values ---------------------------------------------------------
+
+# subscribers.summary_weekday is NOT NULL (m001); a value outside 0..6 means "no weekly summary".
+SUMMARY_OFF = -1
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """How much the bot holds about one person, by kind (what /delete removes)."""
+
+    subscriber: bool
+    checkins: int
+    notes: int
+    sessions: int
+    deliveries: int
+    safety_screens: int
+    pauses: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.subscriber and not (
+            self.checkins or self.sessions or self.deliveries or self.safety_screens or self.pauses
         )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import BotError, RatingError
-from bot.models import BodyArea
-from bot.ratings import AREA_LABELS, RATING_ANCHORS, parse_rating
+from bot.models import BodyArea, Completion
+from bot.ratings import AREA_LABELS, RATING_ANCHORS, parse_completion, parse_rating
 
 NOT_A_RATING = "Please send a whole number from 0 (none) to 10 (worst imaginable), or tap a button."
 
@@ -82,3 +82,30 @@ def test_every_body_area_has_a_label() -> None:
 
 def test_rating_anchors_name_both_ends_and_the_middle() -> None:
     assert RATING_ANCHORS == {0: "none", 5: "moderate", 10: "worst imaginable"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("all", Completion.FULL),
+        ("Fully.", Completion.FULL),
+        ("  done ", Completion.FULL),
+        ("partly", Completion.PARTIAL),
+        ("Half", Completion.PARTIAL),
+        ("skipped", Completion.SKIPPED),
+        ("didn’t", Completion.SKIPPED),
+        ("no", Completion.SKIPPED),
+    ],
+    ids=["all", "capital-and-dot", "spaces", "partly", "half", "skipped", "curly-apostrophe",
+         "no"],
+)
+def test_parse_completion_reads_a_one_word_answer(text, expected) -> None:
+    assert parse_completion(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text", [None, "", "it was a long day", "all of it hurt"],
+    ids=["sticker", "empty", "a-sentence", "mixed-words"],
+)
+def test_parse_completion_leaves_unclear_answers_to_the_buttons(text) -> None:
+    assert parse_completion(text) is None

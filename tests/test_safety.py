@@ -10,10 +10,13 @@ from bot.safety import (
     GENTLE_DAYS,
     HIGH_PAIN,
     RED_FLAGS,
+    RESCREEN_AFTER_HIGH_PAIN,
     SCREEN_EVERY,
     PainSignal,
     assess_pain,
+    extend_gentle,
     gentle_until,
+    pains_before,
     screen_due,
 )
 
@@ -98,3 +101,48 @@ def test_red_flags_cover_the_urgent_list() -> None:
                   "fall", "accident", "night"]:  # fmt: skip
         assert words in text
     assert len(RED_FLAGS) == 6
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        (None, True),
+        (NOW - RESCREEN_AFTER_HIGH_PAIN, True),
+        (NOW - timedelta(hours=23), False),
+    ],
+    ids=["never-screened", "a-day-ago", "earlier-today"],
+)
+def test_high_pain_brings_the_screen_back_after_a_day(last, expected) -> None:
+    assert screen_due(last, NOW, high_pain=True) is expected
+
+
+TODAY = date(2026, 6, 8)
+
+
+def test_pains_before_takes_the_seven_days_before_today_only() -> None:
+    pains = [
+        (TODAY - timedelta(days=8), 9),  # too old
+        (TODAY - timedelta(days=7), 2),
+        (TODAY - timedelta(days=1), 3),
+        (TODAY, 8),  # today's own rating is not its baseline
+    ]
+    assert pains_before(pains, TODAY) == [2, 3]
+
+
+def test_pains_before_with_no_history_is_empty() -> None:
+    assert pains_before([], TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("current", "signal", "expected"),
+    [
+        (None, PainSignal.NONE, None),
+        (None, PainSignal.HIGH, TODAY + timedelta(days=GENTLE_DAYS)),
+        (TODAY + timedelta(days=10), PainSignal.RISING, TODAY + timedelta(days=10)),
+        (TODAY + timedelta(days=1), PainSignal.RISING, TODAY + timedelta(days=GENTLE_DAYS)),
+        (TODAY + timedelta(days=1), PainSignal.NONE, TODAY + timedelta(days=1)),
+    ],
+    ids=["nothing", "new-signal", "never-shortened", "lengthened", "calm-day-keeps-it"],
+)
+def test_extend_gentle(current, signal, expected) -> None:
+    assert extend_gentle(current, TODAY, signal) == expected

@@ -46,4 +46,14 @@ for _catalog in (common, onboarding, practice, checkin, history, admin):
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Start or set up your daily practice"),
     ("help", "What I can do"),
+    ("today", "Start or carry on with today's practice"),
+    ("practices", "All practices, to try any of them"),
+    ("practice", "Start one practice by name, like /practice swing"),
+    ("checkin", "Tell me how you feel: tension, pain, where"),
+    ("history", "Your last 14 days at a glance"),
+    ("progress", "Your progress chart, streaks and trends"),
+    ("summary", "Choose the day of your weekly summary"),
+    ("export", "Download your data: spreadsheet and PDF report"),
+    ("privacy", "What I store, why, and who can see it"),
+    ("delete", "Delete everything I hold about you"),
 )

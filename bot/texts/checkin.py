@@ -1,4 +1,145 @@
 """Messages for check-ins and safety replies."""
 
-MESSAGES: dict[str, str] = {
+from bot.safety import RED_FLAGS
+
+_RED_FLAG_LIST = "\n".join(f"• {flag}" for flag in RED_FLAGS)
+
+_URGENT_STEPS = (
+    "call your doctor's urgent line, go to an emergency department, or call your local "
+    "emergency number. Tell them which sign you have."
+)
+
+MESSAGES = {
+    # --- the questions -----------------------------------------------------------------------
+    "ci_ask_tension": (
+        "<b>How are you feeling?</b> 🌿\n\n"
+        "How much <b>tension</b> do you feel in your belly, hips and groin right now?\n"
+        "0 = none, 5 = moderate, 10 = worst imaginable.\n\n"
+        "Tap a number or type it.{was}"
+    ),
+    "ci_ask_pain": (
+        "How much <b>pain</b> do you feel right now?\n"
+        "0 = no pain, 5 = moderate, 10 = worst pain imaginable.\n\n"
+        "Tap a number or type it.{was}"
+    ),
+    "ci_ask_areas": (
+        "<b>Where do you feel it?</b>\n"
+        "Tap every place that hurts or feels tight (tap again to take it off), then Done. "
+        "If it's nowhere, tap Nowhere."
+    ),
+    "ci_ask_completion": "<b>How did today's practice go?</b>{was}",
+    "ci_ask_note": "Anything you'd like to add? Type a short note in your own words.{was}",
+    "ci_note_skip_hint": "\nNothing to add? Tap Skip.",
+    "ci_was": "\n<i>Earlier you said: {value}</i>",
+    "ci_was_note": (
+        "\n<i>Your note so far: “{note}”</i>\nSend a new note to replace it, or tap Keep my note."
+    ),
+    # --- buttons -------------------------------------------------------------------------------
+    "ci_btn_back": "‹ Back",
+    "ci_btn_nowhere": "Nowhere",
+    "ci_btn_done": "Done ✓",
+    "ci_btn_full": "Did it all",
+    "ci_btn_partial": "Did part of it",
+    "ci_btn_skipped": "Skipped it today",
+    "ci_btn_skip_note": "Skip",
+    "ci_btn_keep_note": "Keep my note",
+    "ci_btn_edit_today": "Edit today's check-in",
+    "ci_btn_leave": "Leave it as it is",
+    # --- corrections ---------------------------------------------------------------------------
+    "ci_not_text": "I can only read numbers and buttons here. 🙂",
+    "ci_not_text_buttons": "I can't read that here, sorry. 🙂",
+    "ci_areas_use_buttons": "Please tap the places on the buttons, then Done, or tap Nowhere.",
+    "ci_kept_as_note": "I've kept what you wrote as your note. 📝",
+    "ci_completion_use_buttons": "How did the practice go? Please tap one of the buttons.",
+    "ci_note_not_text": ("I can only keep a note as text. Type it in words, or tap Skip."),
+    "ci_resume": "Let's carry on with your check-in where you left it:",
+    # --- callbacks that no longer apply ------------------------------------------------------
+    "ci_old_day": (
+        "That check-in was from an earlier day. It's saved just as you left it. "
+        "Send /checkin to tell me how you are today."
+    ),
+    "ci_already_answered": "Already saved. Tap ‹ Back on the latest question to change it.",
+    "ci_closed": "This check-in is saved. Send /checkin to change today's answers.",
+    # --- the end -------------------------------------------------------------------------------
+    "ci_done_today": (
+        "You've already checked in today, thank you:\n\n{summary}\n\n"
+        "Would you like to change anything?"
+    ),
+    "ci_left_as_is": "Alright, it stays as it is. Rest well. 🌿",
+    "ci_thanks": (
+        "<b>Thank you for checking in.</b> 🌿 Here's what I saved:\n\n{summary}\n\n{closing}"
+    ),
+    "ci_line_tension": "Tension: {value}/10",
+    "ci_line_tension_change": "Tension: {before} → {after} after today's practice",
+    "ci_line_pain": "Pain: {value}/10",
+    "ci_line_areas": "Where: {areas}",
+    "ci_line_nowhere": "Where: nowhere in particular",
+    "ci_line_completion": "Practice: {value}",
+    "ci_line_note": "Your note: “{note}”",
+    "ci_completion_full": "done fully",
+    "ci_completion_partial": "done in part",
+    "ci_completion_skipped": "skipped today",
+    "ci_closing_better": "Your tension eased by {points} today. That's your practice working. 🙏",
+    "ci_closing_default": (
+        "Every check-in helps you see your progress. Be gentle with yourself today."
+    ),
+    "ci_closing_skipped": "A day off is fine. Tomorrow is a fresh start.",
+    "ci_closing_gentle": (
+        "For the next few days I'll keep your practice to gentle rest. Take good care."
+    ),
+    # --- pain signals ----------------------------------------------------------------------
+    "sf_pain_high": (
+        "I'm sorry you're hurting this much. 💛\n\n"
+        "<b>What to do now:</b> stop anything that hurts. Rest instead: lie down with your knees "
+        "bent and your feet on the floor, or your lower legs on a chair, and let the floor "
+        "hold you.\n"
+        "For the next few days your practice will be gentle rest only.\n"
+        "If the pain stays this strong or keeps coming back, please see a doctor or "
+        "physiotherapist.\n\n"
+        "Let's finish the check-in."
+    ),
+    "sf_pain_rising": (
+        "Your pain is higher than it has been lately. Thank you for telling me. 💛\n\n"
+        "<b>What to do now:</b> stop anything that makes it worse, and go back to gentle rest "
+        "only. For the next few days your practice will step back to gentle release.\n"
+        "If the pain keeps rising or doesn't settle, please see a doctor or physiotherapist.\n\n"
+        "Let's finish the check-in."
+    ),
+    # --- the red-flag screen ----------------------------------------------------------------
+    "sf_screen": (
+        "<b>A quick safety check</b> (I ask this now and then, to keep you safe)\n\n"
+        "Do you have any of these right now?\n" + _RED_FLAG_LIST + "\n\n"
+        "Tap Yes if even one of them is true for you."
+    ),
+    "sf_btn_yes": "Yes, one or more",
+    "sf_btn_no": "No, none of these",
+    "sf_urgent": (
+        "<b>Thank you for telling me. Please don't practise now.</b>\n\n"
+        "These signs need a doctor to look at them soon. Please get urgent medical care "
+        "today: " + _URGENT_STEPS + "\n\n"
+        "If it feels like an emergency, call your local emergency number (112 in Europe, "
+        "911 in the US) now."
+    ),
+    "sf_hold_set": (
+        "I've paused your daily practice, so no reminders will come for now. "
+        "Your history is kept.\n\n"
+        "When a doctor has checked you, or you're sure you're safe to continue, tap the "
+        "button below."
+    ),
+    "sf_on_hold": (
+        "Your daily practice is paused because you told me about a sign that needs a "
+        "doctor. 💛\n\n"
+        "If you haven't been checked yet, please get urgent medical care today: "
+        + _URGENT_STEPS
+        + "\n\n"
+        "When you've been checked, or you're sure you're safe to continue, tap the button below."
+    ),
+    "sf_btn_continue": "I've been checked / I want to continue",
+    "sf_continued": (
+        "Welcome back. 🌿 Your daily practice is on again. For the first few days I'll keep it "
+        "to gentle rest. Stop anything that hurts, and get care at once if any of those "
+        "signs come back."
+    ),
+    "sf_not_on_hold": "Your practice isn't paused. Send /today to carry on.",
+    "sf_no_thanks": "Thank you. Good to hear. 🌿 I'll ask again in a week.",
 }

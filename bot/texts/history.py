@@ -1,4 +1,139 @@
 """Messages for history, progress, exports and data rights."""
 
 MESSAGES: dict[str, str] = {
+    # --- shared ----------------------------------------------------------------------------------
+    "hi_not_started": (
+        "I don't have anything from you yet. Send /start to set up your daily practice; "
+        "your history will build up from your first check-in. 🌿"
+    ),
+    "hi_day_0": "Monday",
+    "hi_day_1": "Tuesday",
+    "hi_day_2": "Wednesday",
+    "hi_day_3": "Thursday",
+    "hi_day_4": "Friday",
+    "hi_day_5": "Saturday",
+    "hi_day_6": "Sunday",
+    # --- /history ------------------------------------------------------------------------------
+    "hi_history": "<b>{title}</b>\n\n{rows}\n\n{legend}",
+    "hi_history_title_latest": "Your last 14 days",
+    "hi_history_title_start": "Your days so far",
+    "hi_history_title_older": "Your days from {start} to {end}",
+    "hi_history_legend": (
+        "📝 means you wrote a note; — means nothing was recorded that day. "
+        "Send /progress for your chart."
+    ),
+    "hi_history_empty": (
+        "Nothing here yet. After your first practice or check-in, your days will show up here, "
+        "one line each. 🌿"
+    ),
+    "hi_btn_older": "« Older",
+    "hi_btn_newer": "Newer »",
+    "hi_no_older": "That's as far back as your history goes.",
+    # --- /progress -----------------------------------------------------------------------------
+    "hi_progress_caption": "{head}\n\n{facts}",
+    "hi_progress_head": (
+        "📈 <b>{period}</b>: your tension and pain from {start} to {end} "
+        "(0 = none, 10 = worst). Dots are daily ratings, lines the 7-day average, "
+        "▲ the days you practised."
+    ),
+    "hi_progress_more": "In words:\n\n{facts}",
+    "hi_progress_empty": (
+        "Your chart will appear here after your first check-in. 🌿 "
+        "Send /checkin after a practice to tell me how you feel; each answer adds a point."
+    ),
+    "hi_period_7": "Last 7 days",
+    "hi_period_30": "Last 30 days",
+    "hi_period_90": "Last 90 days",
+    "hi_period_all": "All your history",
+    "hi_btn_7": "7 days",
+    "hi_btn_30": "30 days",
+    "hi_btn_90": "90 days",
+    "hi_btn_all": "All",
+    "hi_btn_current": "✓ {label}",
+    # --- weekly summary ------------------------------------------------------------------------
+    "hi_weekly": "🗓 <b>Your week</b>, {start} to {end}\n\n{lines}",
+    "hi_btn_weekly_chart": "📈 See my chart",
+    "hi_summary_settings": (
+        "<b>Weekly summary</b>\n\n"
+        "Once a week, with your reminder, I send a short look back at the last seven days: "
+        "days practised, average tension and pain, and how they compare with the week before.\n\n"
+        "Now: <b>{current}</b>. Choose a day, or turn it off."
+    ),
+    "hi_summary_on": "on {day}s",
+    "hi_summary_off": "off",
+    "hi_btn_summary_off": "Turn off",
+    "hi_summary_saved": "Saved.",
+    # --- /export -------------------------------------------------------------------------------
+    "hi_export_empty": (
+        "There's nothing to export yet. Once you've checked in after a practice, /export "
+        "gives you a spreadsheet of your answers and a one-page report. 🌿"
+    ),
+    "hi_export_csv": (
+        "Your check-ins, one row each, with dates in your time zone. "
+        "It opens in any spreadsheet program."
+    ),
+    "hi_export_pdf": (
+        "A one-page report with your chart, your last two weeks and a summary, "
+        "ready to share with a therapist or doctor if you wish."
+    ),
+    # --- /delete -------------------------------------------------------------------------------
+    "hi_delete_confirm": (
+        "<b>Delete everything I hold about you?</b>\n\n"
+        "This removes, at once and for good:\n"
+        "{items}\n\n"
+        "Afterwards I keep nothing linked to you. If you'd like a copy first, send /export "
+        "before you answer. This can't be undone."
+    ),
+    "hi_delete_settings": "your settings and reminder schedule (time zone, reminder time, "
+    "weekly summary day)",
+    "hi_delete_checkins_one": "1 check-in with your ratings and body areas",
+    "hi_delete_checkins_other": "{n} check-ins with your ratings and body areas",
+    "hi_delete_notes_one": "1 note you wrote",
+    "hi_delete_notes_other": "{n} notes you wrote",
+    "hi_delete_sessions_one": "1 practice session",
+    "hi_delete_sessions_other": "{n} practice sessions",
+    "hi_delete_deliveries_one": "the record of 1 reminder or message I sent you",
+    "hi_delete_deliveries_other": "the records of {n} reminders and messages I sent you",
+    "hi_delete_screens_one": "1 answer to the safety questions",
+    "hi_delete_screens_other": "{n} answers to the safety questions",
+    "hi_delete_pauses_one": "1 pause",
+    "hi_delete_pauses_other": "{n} pauses",
+    "hi_btn_delete_yes": "Yes, delete everything",
+    "hi_btn_delete_no": "No, keep my data",
+    "hi_delete_kept": "Nothing was deleted. Your data stays as it was. 🌿",
+    "hi_delete_done": "Deleted.",
+    "hi_delete_goodbye": (
+        "Everything is deleted: I no longer hold anything about you. 🌿\n\n"
+        "Thank you for practising with me. Take good care of yourself. "
+        "If you ever want to start again, send /start and we'll begin fresh."
+    ),
+    "hi_delete_nothing": "I don't hold any data about you, so there's nothing to delete. 🌿",
+    "hi_delete_expired": (
+        "That confirmation has expired, so nothing was deleted. "
+        "Send /delete again if you still want to delete your data."
+    ),
+    # --- /privacy ------------------------------------------------------------------------------
+    "hi_privacy": (
+        "<b>Your data and privacy</b>\n\n"
+        "<b>What I store</b>\n"
+        "• Your settings: time zone, reminder time, pauses and weekly summary day.\n"
+        "• Your check-ins: tension and pain ratings, where it hurts, and any notes you write.\n"
+        "• Your practice sessions: which practice, on which day, and how far you got.\n"
+        "• A record of each reminder I send, so none goes out twice.\n"
+        "• Your answers to the safety questions.\n"
+        "I don't store your name, username or phone number. A location you share is used "
+        "once to find your time zone and then forgotten.\n\n"
+        "<b>Why</b>\n"
+        "To remind you at your local time, choose each day's practice, keep you safe, "
+        "and show your progress back to you.\n\n"
+        "<b>Who can see it</b>\n"
+        "Only you. The people who run this bot see totals only (like how many people "
+        "practised this week), never your ratings or notes. Nothing is sold or shared. "
+        "Technical logs note your chat number, never what you write. Our chat itself is "
+        "kept by Telegram; you can clear it in the app.\n\n"
+        "<b>Your choices</b>\n"
+        "/export: your data as a spreadsheet (CSV) and a one-page PDF report.\n"
+        "/delete: delete everything, at once and for good.\n"
+        "/stop: stop reminders but keep your history."
+    ),
 }

@@ -1,0 +1,332 @@
+"""Content file operations for admins: checking uploads, reading zips safely, and writing a
+content set into the content folder atomically. No Telegram here.
+
+An upload is never unpacked onto the disk: a zip is read into memory entry by entry, with
+every limit checked before and while reading, and the complete set is validated by
+`content.build_library` before anything is written. Writing builds the new folder next to
+the old one and swaps it in with renames, so the bot (or an editor) never sees half a set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bot import texts
+from bot.content import KNOWN_TOP_FILES, ContentInvalid, read_folder
+from bot.errors import ContentError
+
+MAX_MD_BYTES = 200 * 1024  # the longest practice file is a few KB
+MAX_ZIP_BYTES = 5 * 2**20  # Telegram lets bots download up to 20 MB; content needs far less
+MAX_ZIP_ENTRIES = 300
+MAX_UNPACKED_BYTES = 10 * 2**20  # the whole unpacked set; a zip bomb stops here
+TOP_FILES = frozenset({"program.md", "notes.md"}) | KNOWN_TOP_FILES
+MD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.md")
+
+
+class UploadRejected(ContentError):
+    """The upload can't be used; `user_message` says why (built from the admin catalog)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """An upload read into memory: relative path -> raw bytes (decoding is the validator's)."""
+
+    name: str
+    files: dict[str, bytes]
+    replaces_all: bool  # a zip holding program.md is the whole folder; anything else overlays
+
+    def combine(self, current: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The complete set the upload would produce on top of the folder's current files."""
+        if self.replaces_all:
+            return dict(self.files)
+        return {**current, **self.files}
+
+
+def kind_of(file_name: str) -> str:
+    """'md' or 'zip' by the file's extension; anything else is not content."""
+    lower = file_name.lower()
+    if lower.endswith(".md"):
+        return "md"
+    if lower.endswith(".zip"):
+        return "zip"
+    raise UploadRejected(texts.t("ad_upload_wrong_type", name=file_name))
+
+
+def check_size(file_name: str, size: int | None) -> None:
+    """Checked from the size Telegram reports, before downloading anything."""
+    kind = kind_of(file_name)
+    limit = MAX_ZIP_BYTES if kind == "zip" else MAX_MD_BYTES
+    if size is not None and size > limit:
+        raise UploadRejected(
+            texts.t(
+                "ad_upload_too_big",
+                name=file_name,
+                size=human_size(size),
+                kind=f".{kind} file",
+                limit=human_size(limit),
+            )
+        )
+    if size == 0:
+        raise UploadRejected(texts.t("ad_upload_empty", name=file_name))
+
+
+def read_upload(file_name: str, data: bytes) -> Upload:
+    """Turns a downloaded .md or .zip into an Upload, or raises UploadRejected."""
+    check_size(file_name, len(data))
+    if kind_of(file_name) == "md":
+        return Upload(file_name, {md_path(file_name): data}, replaces_all=False)
+    files = read_zip(file_name, data)
+    return Upload(file_name, files, replaces_all="program.md" in files)
+
+
+def md_path(file_name: str) -> str:
+    """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>."""
+    if not MD_NAME.fullmatch(file_name):
+        raise UploadRejected(texts.t("ad_upload_bad_name", name=file_name))
+    return file_name if file_name in TOP_FILES else f"practices/{file_name}"
+
+
+def read_zip(file_name: str, data: bytes) -> dict[str, bytes]:
+    """The content files of a zip, read in memory with every safety check; never extracted.
+
+    Rejects paths that climb out (`../`), absolute paths, backslashes, symbolic links,
+    encrypted entries, duplicates, too many entries, and anything but content .md files.
+    A zip bomb is stopped twice: by the sizes the zip declares, and by counting the bytes
+    actually inflated (a header can lie about the size). A single top folder
+    (`content/program.md`) is taken off. Hidden files and macOS `__MACOSX` entries are skipped.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
+        raise UploadRejected(
+            texts.t("ad_zip_unreadable", name=file_name, reason=_zip_reason(err))
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise UploadRejected(
+                texts.t("ad_zip_too_many", name=file_name, count=len(infos), limit=MAX_ZIP_ENTRIES)
+            )
+        entries: list[tuple[str, zipfile.ZipInfo]] = []
+        seen: set[str] = set()
+        for info in infos:
+            path = _safe_path(file_name, info)
+            if path in seen:
+                _unsafe(file_name, info.filename, "ad_zip_reason_duplicate")
+            seen.add(path)
+            if info.is_dir() or _ignored(path):
+                continue
+            entries.append((path, info))
+        if sum(info.file_size for _, info in entries) > MAX_UNPACKED_BYTES:
+            raise _too_large(file_name)
+        entries = _strip_top_folder(entries)
+        strangers = [path for path, _ in entries if not is_content_path(path)]
+        if strangers:
+            shown = ", ".join(sorted(strangers)[:5]) + (" …" if len(strangers) > 5 else "")
+            raise UploadRejected(texts.t("ad_zip_not_content", name=file_name, paths=shown))
+        if not entries:
+            raise UploadRejected(texts.t("ad_zip_no_content", name=file_name))
+        files: dict[str, bytes] = {}
+        budget = MAX_UNPACKED_BYTES
+        for path, info in entries:
+            limit = min(MAX_MD_BYTES, budget)
+            try:
+                with archive.open(info) as member:
+                    content = member.read(limit + 1)  # never inflate more than the budget
+            except (
+                zipfile.BadZipFile,
+                NotImplementedError,
+                RuntimeError,
+                zlib.error,
+                EOFError,
+                ValueError,
+                OSError,
+            ) as err:
+                raise UploadRejected(
+                    texts.t("ad_zip_unreadable", name=file_name, reason=_zip_reason(err))
+                ) from None
+            if len(content) > limit:
+                raise _too_large(file_name)
+            budget -= len(content)
+            files[path] = content
+        return files
+
+
+def is_content_path(path: str) -> bool:
+    """program.md, notes.md, README.md, or practices/<name>.md: the folder's known layout."""
+    parts = PurePosixPath(path).parts
+    if len(parts) == 1:
+        return path in TOP_FILES
+    return len(parts) == 2 and parts[0] == "practices" and parts[1].endswith(".md")
+
+
+def fingerprint(files: Mapping[str, bytes]) -> str:
+    """A hash of the folder's .md files (what the validator reads): did it change meanwhile?"""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        if name.endswith(".md"):
+            digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def current_files(folder: Path) -> dict[str, bytes]:
+    """The folder's files as raw bytes; an absent folder is an empty one."""
+    try:
+        return read_folder(folder)
+    except ContentInvalid:
+        return {}
+
+
+def write_content_set(folder: Path, files: Mapping[str, str]) -> None:
+    """Replaces the folder's content files with `files`, all at once.
+
+    The new folder is built next to the old one (same file system, so renames are atomic):
+    first a copy of everything that is not content (hidden entries such as .git, images,
+    other non-.md files), then the new .md files, each flushed to disk. Then two renames swap
+    it in: old -> backup, new -> folder. A crash leaves either the old folder, or no folder
+    and a complete backup beside it (the bot then serves the last archived version); never
+    a folder with half the files. A symlinked content folder is followed to its target.
+    """
+    for relative in files:
+        _check_relative(relative)
+    target = folder.resolve() if folder.exists() else folder.absolute()
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+    backup: Path | None = None
+    try:
+        if target.is_dir():
+            shutil.copytree(
+                target, staging, symlinks=True, ignore=_not_content(target), dirs_exist_ok=True
+            )
+            os.chmod(staging, stat.S_IMODE(target.stat().st_mode))
+        else:
+            os.chmod(staging, 0o755)
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+        _fsync_dir(staging)
+        if target.is_dir():
+            backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
+            os.rmdir(backup)  # only the unique name is wanted: rename needs a free target
+            os.rename(target, backup)
+        os.rename(staging, target)
+        _fsync_dir(parent)
+    except BaseException:
+        if backup is not None and backup.exists() and not target.exists():
+            os.rename(backup, target)  # put the old folder back
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def human_size(size: int) -> str:
+    if size >= 2**20:
+        return f"{size / 2**20:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+# --- internals --------------------------------------------------------------------------------
+
+
+def _safe_path(file_name: str, info: zipfile.ZipInfo) -> str:
+    name = info.filename
+    if "\\" in name:
+        _unsafe(file_name, name, "ad_zip_reason_backslash")
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name):
+        _unsafe(file_name, name, "ad_zip_reason_absolute")
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        _unsafe(file_name, name, "ad_zip_reason_parent")
+    if stat.S_ISLNK(info.external_attr >> 16):
+        _unsafe(file_name, name, "ad_zip_reason_symlink")
+    if info.flag_bits & 0x1:
+        _unsafe(file_name, name, "ad_zip_reason_encrypted")
+    return "/".join(parts)
+
+
+def _unsafe(file_name: str, path: str, reason_key: str) -> None:
+    raise UploadRejected(
+        texts.t("ad_zip_unsafe_path", name=file_name, path=path, reason=texts.t(reason_key))
+    )
+
+
+def _ignored(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return not parts or parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
+
+
+def _strip_top_folder(
+    entries: list[tuple[str, zipfile.ZipInfo]],
+) -> list[tuple[str, zipfile.ZipInfo]]:
+    """A zip of the folder itself (content/program.md ...) loses its one top folder."""
+    tops = {PurePosixPath(path).parts[0] for path, _ in entries}
+    nested = all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
+    if len(tops) == 1 and nested and tops != {"practices"}:
+        return [(path.split("/", 1)[1], info) for path, info in entries]
+    return entries
+
+
+def _too_large(file_name: str) -> UploadRejected:
+    return UploadRejected(
+        texts.t("ad_zip_too_large", name=file_name, limit=human_size(MAX_UNPACKED_BYTES))
+    )
+
+
+def _zip_reason(err: BaseException) -> str:
+    if isinstance(err, NotImplementedError):
+        return "it uses a compression method I can't read"
+    if isinstance(err, RuntimeError):
+        return "it is encrypted"
+    if isinstance(err, zipfile.BadZipFile) and "CRC" in str(err):
+        return "its sizes or checksums don't match its contents"
+    return "it is damaged or not a zip"
+
+
+def _not_content(root: Path):
+    """copytree's ignore: skip the .md files the new set replaces; keep hidden entries whole."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        relative = Path(directory).relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            return set()
+        return {name for name in names if name.endswith(".md") and not name.startswith(".")}
+
+    return ignore
+
+
+def _check_relative(relative: str) -> None:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or "\\" in relative or not relative:
+        raise ValueError(f"unsafe content path {relative!r}")
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

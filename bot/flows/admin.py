@@ -1,0 +1,724 @@
+"""Admin commands: /reload, /preview, content upload, /versions, /rollback, /stats, /broadcast.
+
+Only for Telegram user ids in BOT_ADMIN_IDS. The handlers carry a User filter, so anyone
+else's /reload falls through to the unknown-command answer, word for word the same as for a
+command that does not exist; a forged `ad:` button gets the expired-button answer. Every admin
+action is written to the audit log (who, what, when, result), never subscriber data.
+
+Content changes never reach a session already started: sessions keep a snapshot of their
+steps, so a person mid-practice finishes the version they began.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import contentops, sender, texts
+from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
+from bot.content import ContentInvalid, Library, Problem, build_library, diff_summary, load_folder
+from bot.contentops import UploadRejected
+from bot.flows import common, steps
+from bot.flows import practice as practice_flow
+from bot.flows.common import PRIVATE_MESSAGES
+from bot.program import DayPlan, plan_for_day, short_plan, single_plan
+from bot.store import Broadcast, Delivery, Status, Subscriber
+from bot.texts.admin import ADMIN_COMMANDS
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TTL = timedelta(hours=24)  # an unapplied upload older than this is discarded
+VERSIONS_SHOWN = 10
+STATS_WINDOW = timedelta(days=7)
+STATS_MIN_CHECKINS = 5  # below either threshold no averages are shown: with so few people,
+STATS_MIN_PEOPLE = 5  # an average would be one person's answers in disguise
+BROADCAST_MAX_CHARS = 4096  # Telegram's limit for one message, in UTF-16 units
+BROADCAST_BATCH = 1000  # delivery rows written per transaction
+BROADCAST_PACE = 25.0  # messages a second a broadcast is planned at; reminders use the rest
+MESSAGE_BUDGET = 3800  # our cap per message for long problem lists (Telegram allows 4096)
+MAX_PROBLEM_MESSAGES = 4
+AWAITING_BROADCAST = "ad_broadcast"
+FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts after it
+CALLBACK = re.compile(r"^ad:(up|rb|bc):(ok|no):(\d{1,12})$")
+
+
+# --- /reload ---------------------------------------------------------------------------------
+
+
+async def reload_command(update: Update, context: BotContext) -> None:
+    """Validates the content folder (the check-content validator) and applies it if valid."""
+    message = update.effective_message
+    runtime = context.runtime
+    try:
+        library = load_folder(context.settings.content_dir)
+    except ContentInvalid as err:
+        header = texts.t("ad_problems", count=len(err.problems), version=runtime.content_version)
+        _audit(update, context, "reload", f"rejected: {len(err.problems)} problem(s)")
+        await _send_problems(message, header, err.problems)
+        return
+    if runtime.library is not None and library.checksum == runtime.library.checksum:
+        _audit(update, context, "reload", "no changes")
+        await message.reply_text(texts.t("ad_reload_same", version=runtime.content_version))
+        return
+    summary = diff_summary(runtime.library, library)
+    version = _activate(context, library, summary, update.effective_user.id)
+    _audit(update, context, "reload", f"applied version {version}", "; ".join(summary))
+    await message.reply_text(
+        texts.t("ad_reload_ok", version=version, changes=_change_lines(summary))
+    )
+
+
+# --- /preview --------------------------------------------------------------------------------
+
+
+async def preview_command(update: Update, context: BotContext) -> None:
+    """Runs a practice, a program day or the short version as a subscriber sees it."""
+    message = update.effective_message
+    library = context.library
+    names = ", ".join(sorted(library.practices))
+    args = [arg.lower() for arg in context.args or []]
+    if not args:
+        await message.reply_text(texts.t("ad_preview_usage", names=names))
+        return
+    plan: DayPlan
+    if args[0] == "day":
+        if len(args) != 2 or not args[1].isdigit() or not 1 <= int(args[1]) <= 9999:
+            await message.reply_text(texts.t("ad_preview_bad_day"))
+            return
+        # No ratings: a practice behind an unlock rule shows as a newcomer would get it.
+        plan = plan_for_day(library, int(args[1]), today=context.clock.now().date())
+        what = texts.t("ad_preview_what_day", day=int(args[1]), title=plan.title)
+    elif args == ["short"]:
+        plan = short_plan(library, 1)
+        what = texts.t("ad_preview_what_short", title=plan.title)
+    else:
+        name = "-".join(args)
+        practice = library.practice(name)
+        if practice is None:
+            await message.reply_text(texts.t("ad_preview_unknown", name=name, names=names))
+            return
+        plan = single_plan(practice)
+        what = texts.t("ad_preview_what_practice", title=practice.title)
+    chat_id = message.chat_id
+    context.store.ensure_subscriber(chat_id, context.clock.now())  # sessions belong to a chat
+    await message.reply_text(
+        texts.t("ad_preview_header", what=texts.Safe(what), version=context.runtime.content_version)
+    )
+    _audit(update, context, "preview", "started", " ".join(args))
+    await practice_flow.start_session(context, chat_id, plan, kind="preview")
+
+
+# --- upload ----------------------------------------------------------------------------------
+
+
+async def document_received(update: Update, context: BotContext) -> None:
+    """Checks an uploaded .md or .zip against the folder and offers Apply / Cancel."""
+    message = update.effective_message
+    document = message.document
+    name = document.file_name or "upload"
+    try:
+        contentops.check_size(name, document.file_size)  # before downloading a single byte
+    except UploadRejected as err:
+        _audit(update, context, "upload", "rejected before download", name)
+        await message.reply_text(err.user_message)
+        return
+    try:
+        remote = await context.bot.get_file(document.file_id)
+        contentops.check_size(name, remote.file_size)
+        data = bytes(await remote.download_as_bytearray())
+    except UploadRejected as err:
+        _audit(update, context, "upload", "rejected before download", name)
+        await message.reply_text(err.user_message)
+        return
+    except TelegramError:
+        log.warning("admin.upload_download_failed admin=%s", update.effective_user.id)
+        _audit(update, context, "upload", "download failed", name)
+        await message.reply_text(texts.t("ad_upload_download_failed", name=name))
+        return
+    try:
+        upload = contentops.read_upload(name, data)
+    except UploadRejected as err:
+        _audit(update, context, "upload", "rejected: unsafe or not content", name)
+        await message.reply_text(err.user_message)
+        return
+    await _check_upload(update, context, upload)
+
+
+async def _check_upload(update: Update, context: BotContext, upload: contentops.Upload) -> None:
+    message = update.effective_message
+    runtime, store, now = context.runtime, context.store, context.clock.now()
+    current = contentops.current_files(context.settings.content_dir)
+    mode = _upload_mode(upload, current)
+    try:
+        library = build_library(upload.combine(current))
+    except ContentInvalid as err:
+        header = (
+            texts.t("ad_upload_rejected", name=upload.name, mode=mode)
+            + "\n\n"
+            + texts.t("ad_problems", count=len(err.problems), version=runtime.content_version)
+        )
+        _audit(update, context, "upload", f"rejected: {len(err.problems)} problem(s)", upload.name)
+        await _send_problems(message, header, err.problems)
+        return
+    if library.checksum == context.library.checksum and _folder_matches(current, library):
+        _audit(update, context, "upload", "no changes", upload.name)
+        await message.reply_text(
+            texts.t("ad_upload_same", name=upload.name, version=runtime.content_version)
+        )
+        return
+    summary = diff_summary(context.library, library)
+    store.expire_pending_uploads(now - UPLOAD_TTL)
+    upload_id = store.add_pending_upload(
+        update.effective_user.id,
+        upload.name,
+        contentops.fingerprint(current),
+        dict(library.files),
+        summary,
+        now,
+    )
+    keyboard = _confirm_keyboard(
+        texts.t("ad_btn_apply"), f"ad:up:ok:{upload_id}", f"ad:up:no:{upload_id}"
+    )
+    _audit(update, context, "upload", f"checked: waiting as upload {upload_id}", upload.name)
+    await message.reply_text(
+        texts.t("ad_upload_ready", name=upload.name, mode=mode, changes=_change_lines(summary)),
+        reply_markup=keyboard,
+    )
+
+
+async def _upload_button(update: Update, context: BotContext, action: str, upload_id: int) -> None:
+    query = update.callback_query
+    store, now = context.store, context.clock.now()
+    pending = store.pending_upload(upload_id)
+    if (
+        pending is None
+        or pending.admin_id != update.effective_user.id
+        or pending.status != "pending"
+        or now - pending.created_utc > UPLOAD_TTL
+    ):
+        await _close(query, texts.t("ad_upload_gone"))
+        return
+    if action == "no":
+        store.close_pending_upload(upload_id, "cancelled")
+        _audit(update, context, "upload_cancel", "discarded", pending.file_name)
+        await _close(query, texts.t("ad_upload_cancelled"))
+        return
+    folder = context.settings.content_dir
+    if contentops.fingerprint(contentops.current_files(folder)) != pending.base:
+        store.close_pending_upload(upload_id, "cancelled")
+        _audit(update, context, "upload_apply", "refused: the folder changed", pending.file_name)
+        await _close(query, texts.t("ad_upload_stale"))
+        return
+    try:
+        library = build_library(pending.files)  # again: the validator may be newer than the row
+    except ContentInvalid as err:
+        store.close_pending_upload(upload_id, "cancelled")
+        await query.edit_message_reply_markup(None)
+        header = texts.t(
+            "ad_problems", count=len(err.problems), version=context.runtime.content_version
+        )
+        _audit(update, context, "upload_apply", "rejected on apply", pending.file_name)
+        await _send_problems(query.message, header, err.problems)
+        return
+    if not await _write(update, context, library):
+        return
+    store.close_pending_upload(upload_id, "applied")
+    summary = diff_summary(context.library, library)
+    version = _activate(context, library, summary, update.effective_user.id)
+    _audit(update, context, "upload_apply", f"applied version {version}", pending.file_name)
+    await _close(query, texts.t("ad_upload_applied", version=version))
+
+
+def _upload_mode(upload: contentops.Upload, current: dict[str, bytes]) -> texts.Safe:
+    if upload.replaces_all:
+        return texts.Safe(texts.t("ad_upload_mode_all", count=len(upload.files)))
+    if len(upload.files) == 1:
+        (path,) = upload.files
+        key = "ad_upload_mode_file" if path in current else "ad_upload_mode_new"
+        return texts.Safe(texts.t(key, path=path))
+    return texts.Safe(texts.t("ad_upload_mode_overlay", count=len(upload.files)))
+
+
+def _folder_matches(current: dict[str, bytes], library: Library) -> bool:
+    """True when the folder on disk already holds this set (so there is nothing to write)."""
+    try:
+        return build_library(current).checksum == library.checksum
+    except ContentInvalid:
+        return False
+
+
+# --- /versions and /rollback -----------------------------------------------------------------
+
+
+async def versions_command(update: Update, context: BotContext) -> None:
+    """Lists recent content versions: id, time, admin, checksum and what changed."""
+    message = update.effective_message
+    versions = context.store.content_versions(VERSIONS_SHOWN)
+    _audit(update, context, "versions", f"listed {len(versions)}")
+    if not versions:
+        await message.reply_text(texts.t("ad_versions_empty"))
+        return
+    lines = [texts.t("ad_versions_header")]
+    for version in versions:
+        summary = version.summary.splitlines()
+        shown = "; ".join(summary[:4]) + (" …" if len(summary) > 4 else "")
+        admin = (
+            texts.t("ad_versions_admin", admin_id=version.admin_id)
+            if version.admin_id is not None
+            else texts.t("ad_versions_startup")
+        )
+        active = version.id == context.runtime.content_version
+        lines.append(
+            texts.t(
+                "ad_versions_line",
+                id=version.id,
+                active=texts.Safe(texts.t("ad_versions_active")) if active else "",
+                time=version.created_utc.strftime("%Y-%m-%d %H:%M"),
+                admin=admin,
+                checksum=version.checksum,
+                summary=shown,
+            )
+        )
+    lines.append(texts.t("ad_versions_footer"))
+    await message.reply_text("\n\n".join(lines))
+
+
+async def rollback_command(update: Update, context: BotContext) -> None:
+    """Asks to confirm restoring an archived version (files and serving content)."""
+    message = update.effective_message
+    args = context.args or []
+    number = args[0].lstrip("#") if len(args) == 1 else ""
+    if not number.isdigit() or len(number) > 12:
+        await message.reply_text(texts.t("ad_rollback_usage"))
+        return
+    version_id = int(number)
+    library = await _restorable(update, context, message, version_id)
+    if library is None:
+        return
+    info = context.store.content_version_info(version_id)
+    summary = diff_summary(context.library, library)
+    keyboard = _confirm_keyboard(
+        texts.t("ad_btn_restore", version=version_id),
+        f"ad:rb:ok:{version_id}",
+        f"ad:rb:no:{version_id}",
+    )
+    _audit(update, context, "rollback", "asked to confirm", f"version {version_id}")
+    await message.reply_text(
+        texts.t(
+            "ad_rollback_confirm",
+            version=version_id,
+            time=info.created_utc.strftime("%Y-%m-%d %H:%M"),
+            changes=_change_lines(summary),
+        ),
+        reply_markup=keyboard,
+    )
+
+
+async def _rollback_button(
+    update: Update, context: BotContext, action: str, version_id: int
+) -> None:
+    query = update.callback_query
+    if action == "no":
+        _audit(update, context, "rollback", "cancelled", f"version {version_id}")
+        await _close(query, texts.t("ad_rollback_cancelled"))
+        return
+    await query.edit_message_reply_markup(None)
+    library = await _restorable(update, context, query.message, version_id)
+    if library is None or not await _write(update, context, library):
+        return
+    summary = [texts.t("ad_rollback_summary", version=version_id)]
+    summary += diff_summary(context.library, library)
+    version = _activate(context, library, summary, update.effective_user.id)
+    _audit(update, context, "rollback", f"restored as version {version}", f"version {version_id}")
+    await query.message.reply_text(texts.t("ad_rollback_done", version=version_id, new=version))
+
+
+async def _restorable(
+    update: Update, context: BotContext, message: Message, version_id: int
+) -> Library | None:
+    """The archived set, if it exists, still validates and is not the one serving."""
+    try:
+        library = context.store.content_version(version_id)
+    except ContentInvalid as err:
+        header = texts.t("ad_rollback_invalid", version=version_id)
+        _audit(update, context, "rollback", "refused: no longer valid", f"version {version_id}")
+        await _send_problems(message, header, err.problems)
+        return None
+    if library is None:
+        _audit(update, context, "rollback", "refused: no such version", f"version {version_id}")
+        await message.reply_text(texts.t("ad_rollback_unknown", version=version_id))
+        return None
+    if library.checksum == context.library.checksum:
+        _audit(update, context, "rollback", "refused: already serving", f"version {version_id}")
+        await message.reply_text(texts.t("ad_rollback_same", version=version_id))
+        return None
+    return library
+
+
+# --- /stats ----------------------------------------------------------------------------------
+
+
+async def stats_command(update: Update, context: BotContext) -> None:
+    """Aggregate figures for the last seven days; averages only when enough people answered."""
+    now = context.clock.now()
+    stats = context.store.admin_stats(now - STATS_WINDOW, now)
+    enough = stats.checkins >= STATS_MIN_CHECKINS and stats.checkin_people >= STATS_MIN_PEOPLE
+    not_enough = texts.t("ad_stats_not_enough", people=STATS_MIN_PEOPLE)
+
+    def average(value: float | None) -> str:
+        if not enough:
+            return not_enough
+        return texts.t("ad_stats_none") if value is None else f"{value:.1f} / 10"
+
+    latest = context.store.latest_sent_broadcast()
+    broadcast = ""
+    if latest is not None:
+        progress = context.store.broadcast_progress(latest.id)
+        broadcast = texts.t(
+            "ad_stats_broadcast",
+            id=latest.id,
+            sent=progress.get("sent", 0),
+            pending=progress.get("pending", 0),
+            other=progress.get("failed", 0) + progress.get("skipped", 0),
+        )
+    counts = stats.subscribers
+    _audit(update, context, "stats", "shown")
+    await update.effective_message.reply_text(
+        texts.t(
+            "ad_stats",
+            now=now.strftime("%Y-%m-%d %H:%M"),
+            active=counts.get(Status.ACTIVE, 0),
+            paused=counts.get(Status.PAUSED, 0),
+            stopped=counts.get(Status.STOPPED, 0),
+            blocked=counts.get(Status.BLOCKED, 0),
+            new=counts.get(Status.NEW, 0),
+            sent=stats.reminders_sent,
+            due=stats.reminders_due,
+            on_time=_share(stats.reminders_on_time, stats.reminders_sent),
+            checkins=stats.checkins,
+            rate=_share(stats.checkins, stats.reminders_sent),
+            tension=average(stats.avg_tension),
+            pain=average(stats.avg_pain),
+            broadcast=texts.Safe(broadcast),
+        )
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
+
+
+# --- /broadcast ------------------------------------------------------------------------------
+
+
+async def broadcast_command(update: Update, context: BotContext) -> None:
+    """Asks for the text (or takes it from `/broadcast TEXT`), then shows a preview."""
+    message = update.effective_message
+    store, now = context.store, context.clock.now()
+    subscriber, _ = store.ensure_subscriber(message.chat_id, now)
+    _, _, text = (message.text or "").partition(" ")
+    if text.strip():
+        await _draft_broadcast(update, context, subscriber, text.strip())
+        return
+    count = store.active_subscriber_count()
+    if count == 0:
+        await message.reply_text(texts.t("ad_broadcast_nobody"))
+        return
+    if subscriber.awaiting != AWAITING_BROADCAST:
+        # Keep the admin's own conversation step (a check-in, say) to return to afterwards.
+        keep = {"previous": subscriber.awaiting, "previous_data": subscriber.awaiting_data}
+        store.set_awaiting(message.chat_id, now, AWAITING_BROADCAST, keep)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.t("ad_btn_cancel"), callback_data="ad:bc:no:0")]]
+    )
+    _audit(update, context, "broadcast", "asked for text")
+    await message.reply_text(texts.t("ad_broadcast_ask", count=count), reply_markup=keyboard)
+
+
+@steps.step(AWAITING_BROADCAST)
+async def broadcast_text(update: Update, context: BotContext, subscriber: Subscriber) -> None:
+    """The admin typed the broadcast: preview it with Send / Cancel."""
+    message = update.effective_message
+    if not context.is_admin(update.effective_user.id):  # no longer an admin: forget the step
+        _restore_awaiting(context, subscriber)
+        await message.reply_text(texts.t("free_text_idle"))
+        return
+    if not message.text:
+        await message.reply_text(texts.t("ad_broadcast_not_text"))
+        return
+    await _draft_broadcast(update, context, subscriber, message.text)
+
+
+async def _draft_broadcast(
+    update: Update, context: BotContext, subscriber: Subscriber, text: str
+) -> None:
+    message = update.effective_message
+    store, now = context.store, context.clock.now()
+    length = len(text.encode("utf-16-le")) // 2
+    if length > BROADCAST_MAX_CHARS:
+        await message.reply_text(
+            texts.t("ad_broadcast_too_long", length=length, limit=BROADCAST_MAX_CHARS)
+        )
+        return
+    _restore_awaiting(context, subscriber)
+    count = store.active_subscriber_count()
+    if count == 0:
+        await message.reply_text(texts.t("ad_broadcast_nobody"))
+        return
+    broadcast_id = store.create_broadcast(update.effective_user.id, text, now)
+    await message.reply_text(broadcast_body(text))  # exactly what subscribers will get
+    keyboard = _confirm_keyboard(
+        texts.t("ad_btn_send", count=count), f"ad:bc:ok:{broadcast_id}", f"ad:bc:no:{broadcast_id}"
+    )
+    _audit(update, context, "broadcast", f"draft {broadcast_id}", f"{length} characters")
+    await message.reply_text(
+        texts.t("ad_broadcast_preview_note", count=count), reply_markup=keyboard
+    )
+
+
+def broadcast_body(text: str) -> str:
+    """Admin-authored text goes out as plain text: escaped for the HTML parse mode."""
+    return texts.escape(text)
+
+
+async def _broadcast_button(
+    update: Update, context: BotContext, action: str, broadcast_id: int
+) -> None:
+    query = update.callback_query
+    store = context.store
+    if broadcast_id == 0:  # Cancel while the bot waited for the text
+        subscriber = store.subscriber(query.message.chat.id)
+        if subscriber is not None and subscriber.awaiting == AWAITING_BROADCAST:
+            _restore_awaiting(context, subscriber)
+        _audit(update, context, "broadcast", "cancelled before typing")
+        await _close(query, texts.t("ad_broadcast_cancelled"))
+        return
+    broadcast = store.broadcast(broadcast_id)
+    if broadcast is None or broadcast.admin_id != update.effective_user.id:
+        await _close(query, texts.t("ad_broadcast_gone"))
+        return
+    if action == "no":
+        moved = store.move_broadcast(broadcast_id, "draft", "cancelled")
+        if moved:
+            _audit(update, context, "broadcast", f"cancelled {broadcast_id}")
+        await _close(query, texts.t("ad_broadcast_cancelled" if moved else "ad_broadcast_gone"))
+        return
+    if not store.move_broadcast(broadcast_id, "draft", "sending"):
+        await _close(query, texts.t("ad_broadcast_gone"))
+        return
+    count = store.active_subscriber_count()
+    _audit(update, context, "broadcast", f"sending {broadcast_id} to {count}")
+    runtime = context.runtime
+    after = _queue_batch(runtime, broadcast, FIRST_CHAT, 0)  # a small broadcast: all of it
+    if after is None:
+        store.move_broadcast(broadcast_id, "sending", "done")
+    else:
+        # Thousands more: in the background, as updates are handled one at a time. A restart
+        # before it ends is picked up at start-up.
+        context.application.create_task(
+            queue_broadcast(runtime, broadcast, after=after, batch=1),
+            update=update,
+            name=f"broadcast-{broadcast_id}",
+        )
+    await _close(query, texts.t("ad_broadcast_queued", id=broadcast_id, count=count))
+
+
+async def queue_broadcast(
+    runtime: Runtime, broadcast: Broadcast, *, after: int | None = None, batch: int = 0
+) -> None:
+    """Writes one delivery row per active subscriber, a batch per transaction; the engine
+    sends them through the same paced sender as reminders.
+
+    The rows' local date is the broadcast's own UTC date, so a second run (after a restart
+    in the middle) finds the rows already there: nobody gets it twice.
+    """
+    after = FIRST_CHAT if after is None else after
+    while True:
+        after = _queue_batch(runtime, broadcast, after, batch)
+        if after is None:
+            break
+        batch += 1
+        await asyncio.sleep(0)  # let the sender, timers and updates run between batches
+    runtime.store.move_broadcast(broadcast.id, "sending", "done")
+    log.info("broadcast.queued id=%s batches=%s", broadcast.id, batch + 1)
+
+
+def _queue_batch(runtime: Runtime, broadcast: Broadcast, after: int, batch: int) -> int | None:
+    """Later batches are due a little later, at BROADCAST_PACE, so a large broadcast is
+    spread out and every row is sent well inside the grace window."""
+    due = runtime.clock.now() + timedelta(seconds=batch * BROADCAST_BATCH / BROADCAST_PACE)
+    _, after_next = runtime.store.queue_broadcast_batch(
+        broadcast.id, broadcast.created_utc.date(), due, after_chat=after, size=BROADCAST_BATCH
+    )
+    return after_next
+
+
+@sender.composer("broadcast")
+async def compose_broadcast(
+    application: Application, delivery: Delivery, subscriber: Subscriber
+) -> sender.Outgoing | sender.Skip:
+    _, _, number = delivery.kind.partition(":")
+    store = runtime_of(application).store
+    broadcast = store.broadcast(int(number)) if number.isdigit() else None
+    if broadcast is None or broadcast.status not in {"sending", "done"}:
+        return sender.Skip("not sent: the broadcast is gone")
+    if subscriber.status is not Status.ACTIVE:
+        return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
+    return sender.Outgoing(broadcast_body(broadcast.text))
+
+
+def _restore_awaiting(context: BotContext, subscriber: Subscriber) -> None:
+    if subscriber.awaiting != AWAITING_BROADCAST:
+        return
+    data = subscriber.awaiting_data
+    context.store.set_awaiting(
+        subscriber.chat_id, context.clock.now(), data.get("previous"), data.get("previous_data")
+    )
+
+
+# --- buttons, helpers and wiring ------------------------------------------------------------
+
+
+async def admin_button(update: Update, context: BotContext) -> None:
+    """ad:up|rb|bc:ok|no:<id>; from anyone but an admin it is an expired button."""
+    query = update.callback_query
+    match = CALLBACK.match(query.data or "")
+    if match is None or not context.is_admin(query.from_user.id) or query.message is None:
+        await common.stale_button(update, context)
+        return
+    await query.answer()
+    area, action, number = match.group(1), match.group(2), int(match.group(3))
+    if area == "up":
+        await _upload_button(update, context, action, number)
+    elif area == "rb":
+        await _rollback_button(update, context, action, number)
+    else:
+        await _broadcast_button(update, context, action, number)
+
+
+def _activate(context: BotContext, library: Library, summary: list[str], admin_id: int) -> int:
+    """Archives the set and makes it the one every new session and reminder uses."""
+    runtime = context.runtime
+    version = context.store.archive_content(
+        library, summary, admin_id=admin_id, now=context.clock.now()
+    )
+    runtime.library, runtime.content_version = library, version
+    log.info("content.applied version=%s admin=%s", version, admin_id)
+    return version
+
+
+async def _write(update: Update, context: BotContext, library: Library) -> bool:
+    try:
+        contentops.write_content_set(context.settings.content_dir, library.files)
+    except OSError as err:
+        log.error("content.write_failed admin=%s error=%s", update.effective_user.id, err.errno)
+        _audit(update, context, "write", f"failed: {err.strerror or 'error'}")
+        await update.effective_message.reply_text(
+            texts.t(
+                "ad_write_failed",
+                reason=err.strerror or "error",
+                version=context.runtime.content_version,
+            )
+        )
+        return False
+    return True
+
+
+def _audit(update: Update, context: BotContext, action: str, result: str, detail: str = "") -> None:
+    admin_id = update.effective_user.id
+    context.store.record_audit(admin_id, action, result, context.clock.now(), detail)
+    log.info("admin.%s admin=%s", action, admin_id)
+
+
+def _change_lines(summary: Sequence[str]) -> texts.Safe:
+    if not summary:
+        return texts.Safe(texts.t("ad_changes_none"))
+    return texts.Safe("\n".join(f"• {texts.escape(line)}" for line in summary))
+
+
+async def _send_problems(message: Message, header: str, problems: Sequence[Problem]) -> None:
+    """Every problem as `file:line: reason`, escaped, over a few messages if it is long."""
+    chunks, current = [], header + "\n"
+    for index, problem in enumerate(problems):
+        line = "\n• " + texts.escape(str(problem))
+        if len(current) + len(line) > MESSAGE_BUDGET:
+            if len(chunks) + 1 >= MAX_PROBLEM_MESSAGES:
+                current += "\n\n" + texts.t("ad_problems_more", count=len(problems) - index)
+                break
+            chunks.append(current)
+            current = ""
+        current += line
+    chunks.append(current)
+    for chunk in chunks:
+        await message.reply_text(chunk.strip())
+
+
+def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=yes)],
+            [InlineKeyboardButton(texts.t("ad_btn_cancel"), callback_data=no)],
+        ]
+    )
+
+
+async def _close(query, result: str) -> None:
+    """Takes the buttons off the question and answers with the result below it."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except TelegramError:  # already without buttons (a double tap): the answer still goes out
+        log.debug("admin.close_failed")
+    await query.message.reply_text(result)
+
+
+async def _startup(application: Application) -> None:
+    """Finishes queueing broadcasts a restart interrupted; gives admins their command menu."""
+    runtime = runtime_of(application)
+    for broadcast in runtime.store.broadcasts_with_status("sending"):
+        await queue_broadcast(runtime, broadcast)
+        log.warning("broadcast.resumed id=%s", broadcast.id)
+    commands = [BotCommand(name, about) for name, about in (*texts.COMMANDS, *ADMIN_COMMANDS)]
+    for admin_id in sorted(runtime.settings.admin_ids):
+        try:
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
+        except TelegramError:  # the admin has not talked to the bot yet: no chat to scope to
+            log.info("admin.menu_skipped admin=%s", admin_id)
+
+
+def register(application: Application) -> None:
+    """Added before the other flows: an admin's document is an upload, never a stray file."""
+    admins = filters.User(user_id=runtime_of(application).settings.admin_ids)
+    only_admins = PRIVATE_MESSAGES & admins
+    application.add_handlers(
+        [
+            CommandHandler("reload", reload_command, filters=only_admins),
+            CommandHandler("preview", preview_command, filters=only_admins),
+            CommandHandler("versions", versions_command, filters=only_admins),
+            CommandHandler("rollback", rollback_command, filters=only_admins),
+            CommandHandler("stats", stats_command, filters=only_admins),
+            CommandHandler("broadcast", broadcast_command, filters=only_admins),
+            MessageHandler(only_admins & filters.Document.ALL, document_received),
+            CallbackQueryHandler(admin_button, pattern=r"^ad:"),
+        ]
+    )
+    add_startup_hook(application, _startup)

@@ -1,0 +1,514 @@
+"""The check-in: tension, pain, where it hurts, how the practice went, and a note.
+
+Each answer is written to the day's `checkins` row the moment it is given, and the question
+asked next is kept both in `checkins.step` and in the person's `awaiting` step, so a restart or
+an abandoned check-in loses nothing. A check-in still open on a later local date is closed as
+`partial`: lazily when the person next talks to the check-in, and from the engine's tick.
+
+Buttons carry `ci:<check-in id>:<question>:<value>`; a button whose question is not the one
+being asked (an old keypad, yesterday's message, another chat's id) changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import schedule, sender, texts
+from bot.app import BotContext, runtime_of
+from bot.errors import RatingError
+from bot.flows import onboarding, steps
+from bot.flows import safety as safety_flow
+from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.today import local_today
+from bot.models import BodyArea, Completion
+from bot.ratings import AREA_LABELS, parse_completion, parse_rating
+from bot.store import CheckInRow, Subscriber
+
+log = logging.getLogger(__name__)
+
+TENSION, PAIN, AREAS, COMPLETION, NOTE = "tension", "pain", "areas", "completion", "note"
+QUESTIONS = (TENSION, PAIN, AREAS, COMPLETION, NOTE)
+# One letter per question in callback data, to stay well inside Telegram's 64 bytes.
+CODE = {TENSION: "t", PAIN: "p", AREAS: "a", COMPLETION: "c", NOTE: "n"}
+QUESTION_OF = {code: question for question, code in CODE.items()}
+STEP_PREFIX = "checkin_"
+
+# Left/right pairs side by side, the single areas first, as the body is read top-down.
+AREA_ROWS: tuple[tuple[BodyArea, ...], ...] = (
+    (BodyArea.DEEP_BELLY, BodyArea.LOWER_BACK),
+    (BodyArea.BUTTOCK_SACRUM,),
+    (BodyArea.GROIN_LEFT, BodyArea.GROIN_RIGHT),
+    (BodyArea.HIP_FRONT_LEFT, BodyArea.HIP_FRONT_RIGHT),
+    (BodyArea.THIGH_LEFT, BodyArea.THIGH_RIGHT),
+    (BodyArea.KNEE_LEG_LEFT, BodyArea.KNEE_LEG_RIGHT),
+)
+NOTE_ECHO_LIMIT = 300  # the summary quotes a long note in part; the whole note is stored
+
+
+# --- starting ------------------------------------------------------------------------------------
+
+
+async def begin_checkin(
+    context: BotContext, chat_id: int, *, session_id: int | None = None
+) -> None:
+    """Opens (or reopens) today's check-in and asks the first question, about tension.
+
+    With `session_id`, the session's `tension_before` is copied so the change shows; if that
+    session is finished (`done`), "how did the practice go" is answered already (fully) and
+    skipped. A stopped session may be passed too: the question is then asked.
+    """
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id) or store.ensure_subscriber(chat_id, now)[0]
+    today = local_today(subscriber, now)
+    close_abandoned(context, subscriber, today)
+    row = store.open_checkin(chat_id, today, now, step=TENSION, session_id=session_id)
+    log.info(
+        "checkin.begin chat=%s checkin=%s from_session=%s", chat_id, row.id, session_id is not None
+    )
+    await ask(context, chat_id, store.checkin(row.id), TENSION)
+
+
+async def checkin_command(update: Update, context: BotContext) -> None:
+    """/checkin: resumes an open check-in, offers to edit today's, or starts one."""
+    store, now = context.store, context.clock.now()
+    chat_id = update.effective_chat.id
+    subscriber = store.subscriber(chat_id)
+    if subscriber is None or not subscriber.zone:
+        # Not set up yet: onboarding points to /start or re-asks its own question.
+        await onboarding.require_subscriber(update, context)
+        return
+    today = local_today(subscriber, now)
+    close_abandoned(context, subscriber, today)
+    row = store.checkin_for_day(chat_id, today)
+    if row is None:
+        await begin_checkin(context, chat_id)
+    elif row.status == "open":
+        await ask(context, chat_id, row, row.step or TENSION, lead=texts.t("ci_resume"))
+    else:
+        keyboard = InlineKeyboardMarkup(
+            [
+                [_button("ci_btn_edit_today", row, "e", "edit")],
+                [_button("ci_btn_leave", row, "e", "keep")],
+            ]
+        )
+        await update.effective_message.reply_text(
+            texts.t("ci_done_today", summary=texts.Safe(summary(row))), reply_markup=keyboard
+        )
+
+
+# --- asking --------------------------------------------------------------------------------------
+
+
+async def ask(
+    context: BotContext, chat_id: int, row: CheckInRow, question: str, *, lead: str = ""
+) -> None:
+    """Asks `question`, keeping it as the check-in's next step and the person's awaited answer.
+
+    The previous question's buttons are taken away first, so one set of live buttons shows.
+    `lead` (HTML) goes above the question in the same message: a correction and the question
+    again arrive as one message, which is easier to read when tired.
+    """
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id)
+    await _tidy_previous(context, subscriber)
+    with store.atomic():
+        store.save_answer(row.id, now, step=question)
+        row = store.checkin(row.id)
+        text, keyboard = question_of(row, question)
+        store.set_awaiting(chat_id, now, STEP_PREFIX + question, {"id": row.id})
+    if lead:
+        text = f"{lead}\n\n{text}"
+    sent = await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    store.set_awaiting(chat_id, now, STEP_PREFIX + question, {"id": row.id, "msg": sent.message_id})
+
+
+def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and buttons of one question; earlier answers show when it is asked again."""
+    back = [_button("ci_btn_back", row, CODE[question], "back")]
+    if question in (TENSION, PAIN):
+        earlier = row.tension if question == TENSION else row.pain
+        was = texts.t("ci_was", value=f"{earlier}/10") if earlier is not None else ""
+        keys = [
+            InlineKeyboardButton(str(n), callback_data=_data(row, CODE[question], str(n)))
+            for n in range(11)
+        ]
+        rows = [keys[:6], keys[6:]]
+        if question == PAIN:
+            rows.append(back)
+        return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), InlineKeyboardMarkup(rows)
+    if question == AREAS:
+        return texts.t("ci_ask_areas"), areas_keyboard(row)
+    if question == COMPLETION:
+        was = ""
+        if row.completion is not None:
+            was = texts.t("ci_was", value=texts.t(f"ci_completion_{row.completion.value}"))
+        rows = [
+            [_button(f"ci_btn_{c.value}", row, "c", c.value)]
+            for c in (Completion.FULL, Completion.PARTIAL, Completion.SKIPPED)
+        ]
+        return texts.t("ci_ask_completion", was=texts.Safe(was)), InlineKeyboardMarkup(
+            [*rows, back]
+        )
+    if row.note:
+        was = texts.t("ci_was_note", note=_shortened(row.note))
+    else:
+        was = texts.t("ci_note_skip_hint")
+    skip = _button("ci_btn_keep_note" if row.note else "ci_btn_skip_note", row, "n", "skip")
+    return texts.t("ci_ask_note", was=texts.Safe(was)), InlineKeyboardMarkup([[skip], back])
+
+
+def areas_keyboard(row: CheckInRow) -> InlineKeyboardMarkup:
+    chosen = set(row.areas or ())
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✓ " if area in chosen else "") + AREA_LABELS[area],
+                callback_data=_data(row, "a", area.value),
+            )
+            for area in pair
+        ]
+        for pair in AREA_ROWS
+    ]
+    rows.append(
+        [_button("ci_btn_nowhere", row, "a", "none"), _button("ci_btn_done", row, "a", "done")]
+    )
+    rows.append([_button("ci_btn_back", row, "a", "back")])
+    return InlineKeyboardMarkup(rows)
+
+
+def _data(row: CheckInRow, code: str, value: str) -> str:
+    return f"ci:{row.id}:{code}:{value}"
+
+
+def _button(key: str, row: CheckInRow, code: str, value: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.t(key), callback_data=_data(row, code, value))
+
+
+async def _tidy_previous(context: BotContext, subscriber: Subscriber | None) -> None:
+    """Removes the buttons of the last question asked, if it was a check-in question."""
+    if subscriber is None or not (subscriber.awaiting or "").startswith(STEP_PREFIX):
+        return
+    message_id = subscriber.awaiting_data.get("msg")
+    if isinstance(message_id, int):
+        with contextlib.suppress(BadRequest):  # already gone or already without buttons
+            await context.bot.edit_message_reply_markup(subscriber.chat_id, message_id)
+
+
+def previous_question(row: CheckInRow, question: str) -> str | None:
+    if question == NOTE and not _completion_known(row):
+        return COMPLETION
+    order = [q for q in QUESTIONS if q != COMPLETION or not _completion_known(row)]
+    index = order.index(question) if question in order else 0
+    return order[index - 1] if index > 0 else None
+
+
+def next_question(row: CheckInRow, question: str) -> str | None:
+    order = [q for q in QUESTIONS if q != COMPLETION or not _completion_known(row)]
+    index = order.index(question) if question in order else len(order)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+def _completion_known(row: CheckInRow) -> bool:
+    """Straight after a finished session the practice was done fully: no need to ask."""
+    return row.session_done
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+async def save_and_continue(
+    context: BotContext, chat_id: int, row: CheckInRow, question: str, **answer
+) -> None:
+    """Writes one answer, says what safety needs saying, then asks the next question."""
+    store, now = context.store, context.clock.now()
+    nxt = next_question(row, question)
+    store.save_answer(row.id, now, step=nxt or question, **answer)
+    row = store.checkin(row.id)
+    if question == PAIN:
+        await safety_flow.reply_to_pain(context, chat_id, row.pain, row.local_date)
+    if nxt is None:
+        await finish(context, chat_id, row)
+    else:
+        await ask(context, chat_id, row, nxt)
+
+
+async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
+    """Closes the check-in, thanks the person with what was saved, and offers the weekly screen."""
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id)
+    await _tidy_previous(context, subscriber)
+    with store.atomic():
+        store.close_checkin(row.id, now, "done")
+        store.set_awaiting(chat_id, now, None)
+    row = store.checkin(row.id)
+    subscriber = store.subscriber(chat_id)
+    gentle = subscriber.gentle_until is not None and subscriber.gentle_until > row.local_date
+    log.info("checkin.done chat=%s checkin=%s", chat_id, row.id)
+    await context.bot.send_message(
+        chat_id,
+        texts.t("ci_thanks", summary=texts.Safe(summary(row)), closing=closing(row, gentle=gentle)),
+    )
+    high = row.pain is not None and row.pain >= 8
+    await safety_flow.offer_screen_if_due(context, chat_id, high_pain=high)
+
+
+def summary(row: CheckInRow) -> str:
+    """The answers as HTML lines, every typed value escaped."""
+    lines = []
+    if row.tension is not None:
+        if row.tension_before is not None:
+            lines.append(
+                texts.t("ci_line_tension_change", before=row.tension_before, after=row.tension)
+            )
+        else:
+            lines.append(texts.t("ci_line_tension", value=row.tension))
+    if row.pain is not None:
+        lines.append(texts.t("ci_line_pain", value=row.pain))
+    if row.areas:
+        labels = "; ".join(AREA_LABELS[a] for a in sorted(row.areas, key=_area_order))
+        lines.append(texts.t("ci_line_areas", areas=labels))
+    elif row.areas is not None:
+        lines.append(texts.t("ci_line_nowhere"))
+    if row.completion is not None:
+        lines.append(
+            texts.t("ci_line_completion", value=texts.t(f"ci_completion_{row.completion.value}"))
+        )
+    if row.note:
+        lines.append(texts.t("ci_line_note", note=_shortened(row.note)))
+    return "\n".join(lines)
+
+
+def _shortened(note: str) -> str:
+    """A long note quoted in part (the whole note is stored): messages stop at 4096 characters."""
+    if len(note) <= NOTE_ECHO_LIMIT:
+        return note
+    return note[:NOTE_ECHO_LIMIT].rstrip() + "…"
+
+
+def closing(row: CheckInRow, *, gentle: bool) -> str:
+    if gentle:
+        return texts.t("ci_closing_gentle")
+    if row.completion is Completion.SKIPPED:
+        return texts.t("ci_closing_skipped")
+    if (
+        row.tension_before is not None
+        and row.tension is not None
+        and row.tension < row.tension_before
+    ):
+        return texts.t("ci_closing_better", points=_points(row.tension_before - row.tension))
+    return texts.t("ci_closing_default")
+
+
+def _points(n: int) -> str:
+    return "1 point" if n == 1 else f"{n} points"
+
+
+def _area_order(area: BodyArea) -> int:
+    return list(AREA_LABELS).index(area)
+
+
+# --- typed answers -------------------------------------------------------------------------------
+
+
+async def typed_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
+    """A message while a check-in question waits: a rating, a word, a note, or a kind correction."""
+    message = update.effective_message
+    store, now = context.store, context.clock.now()
+    chat_id = subscriber.chat_id
+    today = local_today(subscriber, now)
+    close_abandoned(context, subscriber, today)
+    checkin_id = subscriber.awaiting_data.get("id")
+    row = store.checkin(checkin_id) if isinstance(checkin_id, int) else None
+    if row is None or row.chat_id != chat_id or row.status != "open" or row.local_date != today:
+        store.set_awaiting(chat_id, now, None)
+        key = "ci_old_day" if row is not None and row.local_date < today else "ci_closed"
+        await message.reply_text(texts.t(key))
+        return
+    question = row.step or TENSION
+    text = message.text
+    if question in (TENSION, PAIN):
+        if not text:
+            await ask(context, chat_id, row, question, lead=texts.t("ci_not_text"))
+            return
+        try:
+            value = parse_rating(text)
+        except RatingError as err:
+            await ask(context, chat_id, row, question, lead=texts.escape(err.user_message))
+            return
+        await save_and_continue(context, chat_id, row, question, **{question: value})
+        return
+    if question == COMPLETION and (completion := parse_completion(text)) is not None:
+        await save_and_continue(context, chat_id, row, COMPLETION, completion=completion)
+        return
+    if question in (AREAS, COMPLETION):
+        hint = texts.t(f"ci_{question}_use_buttons")
+        if text:
+            # Words typed where buttons were asked for are still the person's words: kept as
+            # (part of) the note rather than lost.
+            note = f"{row.note}\n{text}" if row.note else text
+            store.save_answer(row.id, now, step=None, note=note)
+            hint = texts.t("ci_kept_as_note") + " " + hint
+            log.info("checkin.note_kept chat=%s checkin=%s", chat_id, row.id)
+        else:
+            hint = texts.t("ci_not_text_buttons") + " " + hint
+        await ask(context, chat_id, store.checkin(row.id), question, lead=hint)
+        return
+    if not text:
+        await ask(context, chat_id, row, NOTE, lead=texts.t("ci_note_not_text"))
+        return
+    # Stored exactly as typed (no strip): it is the person's own words.
+    await save_and_continue(context, chat_id, row, NOTE, note=text)
+
+
+for _question in QUESTIONS:
+    steps.step(STEP_PREFIX + _question)(typed_answer)
+
+
+# --- buttons -------------------------------------------------------------------------------------
+
+
+async def checkin_button(update: Update, context: BotContext) -> None:
+    """ci:<id>:<question code>:<value>; stale, forged or foreign buttons change nothing."""
+    query = update.callback_query
+    store, now = context.store, context.clock.now()
+    chat_id = query.message.chat.id
+    parts = (query.data or "").split(":")
+    row = None
+    if len(parts) == 4 and parts[1].isdigit() and len(parts[1]) < 19:
+        row = store.checkin(int(parts[1]))
+    subscriber = store.subscriber(chat_id)
+    if row is None or row.chat_id != chat_id or subscriber is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    code, value = parts[2], parts[3]
+    today = local_today(subscriber, now)
+    close_abandoned(context, subscriber, today)
+    if row.local_date != today:
+        await query.answer()
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)
+        await context.bot.send_message(chat_id, texts.t("ci_old_day"))
+        return
+    row = store.checkin(row.id)  # fresh: close_abandoned may not touch today's, but be sure
+    if code == "e":
+        await query.answer()
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)
+        if value == "edit":
+            row = store.open_checkin(chat_id, today, now, step=TENSION)
+            log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)
+            await ask(context, chat_id, row, TENSION)
+        else:
+            await context.bot.send_message(chat_id, texts.t("ci_left_as_is"))
+        return
+    if row.status != "open":
+        await query.answer(texts.t("ci_closed"))
+        return
+    question = QUESTION_OF.get(code)
+    if question is None or question != row.step:
+        await query.answer(texts.t("ci_already_answered"))
+        return
+    if value == "back":
+        await query.answer()
+        previous = previous_question(row, question)
+        if previous is not None:
+            await ask(context, chat_id, row, previous)
+        return
+    if question in (TENSION, PAIN):
+        if not value.isdigit() or not 0 <= int(value) <= 10:
+            await query.answer(texts.t("button_expired"))
+            return
+        await query.answer()
+        await save_and_continue(context, chat_id, row, question, **{question: int(value)})
+    elif question == AREAS:
+        await area_button(query, context, row, value)
+    elif question == COMPLETION:
+        if value not in {c.value for c in Completion}:
+            await query.answer(texts.t("button_expired"))
+            return
+        await query.answer()
+        await save_and_continue(context, chat_id, row, COMPLETION, completion=Completion(value))
+    elif value == "skip":
+        await query.answer()
+        await save_and_continue(context, chat_id, row, NOTE)
+    else:
+        await query.answer(texts.t("button_expired"))
+
+
+async def area_button(query, context: BotContext, row: CheckInRow, value: str) -> None:
+    """Toggles an area (saved at once, the ✓ redrawn by editing the keyboard), Nowhere or Done."""
+    store, now = context.store, context.clock.now()
+    chat_id = row.chat_id
+    if value == "none":
+        await query.answer()
+        await save_and_continue(context, chat_id, row, AREAS, areas=[])
+        return
+    if value == "done":
+        await query.answer()
+        chosen = sorted(row.areas or (), key=_area_order)
+        await save_and_continue(context, chat_id, row, AREAS, areas=[a.value for a in chosen])
+        return
+    if value not in {a.value for a in BodyArea}:
+        await query.answer(texts.t("button_expired"))
+        return
+    await query.answer()
+    area = BodyArea(value)
+    chosen = set(row.areas or ())
+    chosen ^= {area}
+    store.save_answer(
+        row.id, now, step=None, areas=[a.value for a in sorted(chosen, key=_area_order)]
+    )
+    with contextlib.suppress(BadRequest):  # "not modified" after a very fast double tap
+        await query.edit_message_reply_markup(areas_keyboard(store.checkin(row.id)))
+
+
+# --- abandoned check-ins -------------------------------------------------------------------------
+
+
+def close_abandoned(context: BotContext, subscriber: Subscriber, today) -> None:
+    """Closes the person's check-ins left open on an earlier day as partial (answers kept)."""
+    _close_abandoned(context.store, subscriber, today, context.clock.now())
+
+
+def _close_abandoned(store, subscriber: Subscriber, today, now: datetime) -> int:
+    with store.atomic():
+        closed = store.close_abandoned(subscriber.chat_id, today, now)
+        if closed and (subscriber.awaiting or "").startswith(STEP_PREFIX):
+            row = store.checkin(subscriber.awaiting_data.get("id") or 0)
+            if row is None or row.status != "open":
+                store.set_awaiting(subscriber.chat_id, now, None)
+    if closed:
+        log.info("checkin.abandoned chat=%s count=%s", subscriber.chat_id, closed)
+    return closed
+
+
+async def close_abandoned_on_tick(application: Application, now: datetime) -> None:
+    """Engine tick hook: a check-in still open once the person's local day is over -> partial."""
+    store = runtime_of(application).store
+    # No zone is more than a day ahead of UTC, so nothing dated later can be over yet.
+    latest = now.date() + timedelta(days=1)
+    for chat_id, local_date, zone in store.open_checkins_before(latest):
+        today = schedule.local_date(now, schedule.zone(zone or "UTC"))
+        if local_date < today:
+            subscriber = store.subscriber(chat_id)
+            if subscriber is not None:
+                _close_abandoned(store, subscriber, today, now)
+
+
+# Module level, so that building several Applications (tests) adds the hook once.
+sender.TICK_HOOKS.append(close_abandoned_on_tick)
+
+
+def register(application: Application) -> None:
+    application.add_handlers(
+        [
+            CommandHandler("checkin", checkin_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(checkin_button, pattern=r"^ci:"),
+        ]
+    )

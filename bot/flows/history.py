@@ -1,0 +1,537 @@
+"""A person's own data, shown back and handed over: /history, /progress, the weekly summary,
+/summary (its day), /export, /delete and /privacy.
+
+Every date is a local date in the person's zone. Check-ins keep the local date they were
+given on, so after a zone change the newest can lie a day ahead of "today" in the new zone:
+the views then end on that date rather than hiding it. Charts and files are built off the
+event loop (`asyncio.to_thread`): a year of data takes a tenth of a second of CPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatAction
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import exports, schedule, sender, texts
+from bot.app import BotContext, runtime_of
+from bot.charts import render_progress_chart
+from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.onboarding import require_subscriber
+from bot.flows.today import local_today
+from bot.insights import (
+    HISTORY_PAGE_DAYS,
+    Summary,
+    format_history_row,
+    history_page,
+    history_rows,
+    short_date,
+    summarize,
+    summary_lines,
+    weekly_summary,
+)
+from bot.models import CheckIn, Completion
+from bot.store import Delivery, PersonalData, Status, Store, Subscriber
+
+log = logging.getLogger(__name__)
+
+PERIODS: dict[str, int | None] = {"7": 7, "30": 30, "90": 90, "all": None}
+DEFAULT_PERIOD = "30"
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption, after the HTML is parsed
+# Zones span UTC-12 to UTC+14: a check-in's local date can lie up to two days past "today".
+MAX_DAYS_AHEAD = 2
+# The weekly summary follows the reminder it rides with, so the two arrive in that order.
+WEEKLY_AFTER_REMINDER = timedelta(minutes=1)
+# A Yes on an old /delete confirmation must not delete data recorded since it was shown.
+DELETE_CONFIRM_FOR = timedelta(minutes=15)
+PRACTICE_DONE = frozenset({Completion.FULL, Completion.PARTIAL})
+
+
+# --- what the views are built from -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHistory:
+    """Everything the views read about one person, loaded once per request."""
+
+    checkins: list[CheckIn]
+    practised: set[date]
+    paused: set[date]
+    today: date  # the person's local date, or a later one their own data already reached
+    zone: str
+    joined: date  # the local date the person first wrote to the bot
+
+    @property
+    def since(self) -> date:
+        """Where /history starts: days before anyone knew the person are not shown as gaps."""
+        first = self.first_date
+        return self.joined if first is None else min(first, self.joined)
+
+    @property
+    def first_date(self) -> date | None:
+        known = [c.local_date for c in self.checkins] + list(self.practised)
+        return min(known, default=None)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.first_date is None
+
+
+def person_checkins(store: Store, chat_id: int, since: date | None = None) -> list[CheckIn]:
+    """The person's check-ins (from `since` on, if given). One that says the practice was done
+    (fully or in part) marks the day practised even without a session in the bot: people also
+    practise from memory, and "Did it all" must never be answered with "no practice yet"."""
+    return [
+        replace(c, practised=True) if not c.practised and c.completion in PRACTICE_DONE else c
+        for c in (
+            store.checkins(chat_id) if since is None else store.checkins_since(chat_id, since)
+        )
+    ]
+
+
+def load_history(store: Store, subscriber: Subscriber, now: datetime) -> PersonHistory:
+    chat_id = subscriber.chat_id
+    today = local_today(subscriber, now)
+    checkins = person_checkins(store, chat_id)
+    practised = set(store.practised_dates(chat_id))
+    latest = max([c.local_date for c in checkins] + list(practised), default=today)
+    today = max(today, min(latest, today + timedelta(days=MAX_DAYS_AHEAD)))
+    return PersonHistory(
+        checkins=checkins,
+        practised=practised,
+        paused=store.paused_dates(chat_id, today),
+        today=today,
+        zone=subscriber.zone or "UTC",
+        joined=schedule.local_date(subscriber.created_utc, schedule.zone(subscriber.zone or "UTC")),
+    )
+
+
+def span(start: date, end: date, today: date) -> tuple[str, str]:
+    """'Mon 24 Nov', or 'Mon 24 Nov 2025' for both ends when either lies outside this year."""
+    if start.year == end.year == today.year:
+        return short_date(start), short_date(end)
+    return f"{short_date(start)} {start.year}", f"{short_date(end)} {end.year}"
+
+
+def _lines(lines: list[str], bullet: str = "") -> texts.Safe:
+    return texts.Safe("\n".join(bullet + texts.escape(line) for line in lines))
+
+
+async def _reply(context: BotContext, chat_id: int, key: str, **values) -> None:
+    await context.bot.send_message(chat_id, texts.t(key, **values))
+
+
+# --- /history ----------------------------------------------------------------------------------
+
+
+def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The text and Older/Newer buttons of one /history page (page 0 ends today)."""
+    start, end = history_page(h.today, page)
+    rows = history_rows(h.checkins, h.practised, h.paused, max(start, h.since), end)
+    if page == 0:
+        key = "hi_history_title_start" if h.since > start else "hi_history_title_latest"
+        title = texts.t(key)
+    else:
+        first, last = span(start, end, h.today)
+        title = texts.t("hi_history_title_older", start=first, end=last)
+    text = texts.t(
+        "hi_history",
+        title=texts.Safe(title),
+        rows=_lines([format_history_row(row) for row in rows]),
+        legend=texts.Safe(texts.t("hi_history_legend")),
+    )
+    buttons = []
+    if h.first_date is not None and h.first_date < start:
+        buttons.append(
+            InlineKeyboardButton(texts.t("hi_btn_older"), callback_data=f"hi:h:{page + 1}")
+        )
+    if page > 0:
+        buttons.append(
+            InlineKeyboardButton(texts.t("hi_btn_newer"), callback_data=f"hi:h:{page - 1}")
+        )
+    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def last_page(h: PersonHistory) -> int:
+    """The oldest page that still holds a recorded day."""
+    if h.first_date is None:
+        return 0
+    return max(0, (h.today - h.first_date).days // HISTORY_PAGE_DAYS)
+
+
+async def history_command(update: Update, context: BotContext) -> None:
+    """Shows the last 14 days, one line a day, with a button to page back."""
+    chat_id = update.effective_chat.id
+    subscriber = context.store.subscriber(chat_id)
+    if subscriber is None:
+        await _reply(context, chat_id, "hi_not_started")
+        return
+    h = load_history(context.store, subscriber, context.clock.now())
+    if h.is_empty:
+        await _reply(context, chat_id, "hi_history_empty")
+        return
+    text, markup = history_view(h, 0)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def _history_page(update: Update, context: BotContext, page: int) -> None:
+    """hi:h:<page>: edits the /history message in place to show another fortnight."""
+    query = update.callback_query
+    subscriber = context.store.subscriber(query.message.chat.id)
+    if subscriber is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    h = load_history(context.store, subscriber, context.clock.now())
+    if h.is_empty or page > last_page(h):
+        await query.answer(texts.t("hi_no_older"))
+        return
+    await query.answer()
+    text, markup = history_view(h, page)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as err:
+        if "not modified" in str(err).lower():
+            return  # a double tap: the page already shows
+        # Not a text message (a forged tap on a chart): show the page as a new message.
+        await query.message.reply_text(text, reply_markup=markup)
+
+
+# --- /progress ---------------------------------------------------------------------------------
+
+
+def period_keyboard(current: str) -> InlineKeyboardMarkup:
+    buttons = []
+    for key in PERIODS:
+        label = texts.t(f"hi_btn_{key}")
+        if key == current:
+            label = texts.t("hi_btn_current", label=label)
+        buttons.append(InlineKeyboardButton(label, callback_data=f"hi:p:{key}"))
+    return InlineKeyboardMarkup([buttons])
+
+
+def progress_head(summary: Summary, period: str) -> str:
+    start, end = span(summary.start, summary.end, summary.today)
+    return texts.t("hi_progress_head", period=texts.t(f"hi_period_{period}"), start=start, end=end)
+
+
+def visible_length(message_html: str) -> int:
+    """Length as Telegram counts it against a limit: after the HTML is parsed, in UTF-16."""
+    plain = html.unescape(re.sub(r"<[^>]*>", "", message_html))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def build_progress(h: PersonHistory, period: str) -> tuple[Summary, bytes]:
+    """The facts and the PNG for one period (CPU-bound: runs in a worker thread)."""
+    summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS[period])
+    png = render_progress_chart(h.checkins, h.practised, summary.start, h.today)
+    return summary, png
+
+
+async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
+    """Sends the chart for `period` with the same facts in words; False if nothing to show."""
+    subscriber = context.store.subscriber(chat_id)
+    if subscriber is None:
+        await _reply(context, chat_id, "hi_not_started")
+        return False
+    h = load_history(context.store, subscriber, context.clock.now())
+    if h.is_empty:
+        await _reply(context, chat_id, "hi_progress_empty")
+        return False
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    summary, png = await asyncio.to_thread(build_progress, h, period)
+    head = progress_head(summary, period)
+    facts = _lines(summary_lines(summary), "• ")
+    caption = texts.t("hi_progress_caption", head=texts.Safe(head), facts=facts)
+    keyboard = period_keyboard(period)
+    if visible_length(caption) <= CAPTION_LIMIT:
+        await context.bot.send_photo(chat_id, png, caption=caption, reply_markup=keyboard)
+    else:  # screen readers get the facts either way: right under the chart
+        await context.bot.send_photo(chat_id, png, caption=head)
+        await context.bot.send_message(
+            chat_id, texts.t("hi_progress_more", facts=facts), reply_markup=keyboard
+        )
+    log.info("progress.sent chat=%s period=%s points=%s", chat_id, period, len(h.checkins))
+    return True
+
+
+async def progress_command(update: Update, context: BotContext) -> None:
+    """Sends the last 30 days as a chart, its facts in words, and period buttons."""
+    await send_progress(context, update.effective_chat.id, DEFAULT_PERIOD)
+
+
+async def _progress_period(update: Update, context: BotContext, period: str) -> None:
+    """hi:p:<7|30|90|all>: a new chart for that period; the old one keeps its picture but
+    loses its buttons, so only the newest chart has them."""
+    query = update.callback_query
+    await query.answer()
+    sent = await send_progress(context, query.message.chat.id, period)
+    if sent and query.message.photo:
+        with contextlib.suppress(BadRequest):  # too old to edit, or buttons gone: harmless
+            await query.edit_message_reply_markup(None)
+
+
+# --- weekly summary ----------------------------------------------------------------------------
+
+
+def plan_weekly(application: Application, subscriber: Subscriber, due: datetime, now) -> None:
+    """With the reminder on the person's summary day, records the weekly summary."""
+    if not 0 <= subscriber.summary_weekday <= 6 or not subscriber.zone:
+        return
+    day = schedule.local_date(due, schedule.zone(subscriber.zone))
+    if day.weekday() == subscriber.summary_weekday:
+        runtime_of(application).store.add_delivery(
+            subscriber.chat_id, day, "weekly", due + WEEKLY_AFTER_REMINDER
+        )
+
+
+sender.AFTER_DUE.append(plan_weekly)
+
+
+@sender.composer("weekly")
+async def compose_weekly(
+    application: Application, delivery: Delivery, subscriber: Subscriber
+) -> sender.Outgoing | sender.Skip:
+    """The seven days before the summary day, against the seven before those. Sent even
+    after a quiet week (kindly); skipped after two quiet weeks, when it would only nag."""
+    if subscriber.status is not Status.ACTIVE:
+        return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
+    if not 0 <= subscriber.summary_weekday <= 6:
+        return sender.Skip("not sent: weekly summary turned off")
+    if subscriber.on_hold:
+        return sender.Skip("not sent: program on hold after a safety answer")
+    store = runtime_of(application).store
+    chat_id = subscriber.chat_id
+    week_start = delivery.local_date - timedelta(days=7)
+    week_end = delivery.local_date - timedelta(days=1)
+    fortnight = week_start - timedelta(days=7)
+    checkins = person_checkins(store, chat_id, since=fortnight)
+    practised = {d for d in store.practised_dates(chat_id) if d >= fortnight}
+    if not any(fortnight <= c.local_date <= week_end for c in checkins) and not any(
+        fortnight <= d <= week_end for d in practised
+    ):
+        return sender.Skip("not sent: nothing recorded in the last two weeks")
+    lines = weekly_summary(
+        checkins, practised, week_start, paused_days=store.paused_dates(chat_id, week_end)
+    )
+    text = texts.t(
+        "hi_weekly", start=short_date(week_start), end=short_date(week_end), lines=_lines(lines)
+    )
+    button = InlineKeyboardButton(texts.t("hi_btn_weekly_chart"), callback_data="hi:p:7")
+    return sender.Outgoing(text, InlineKeyboardMarkup([[button]]))
+
+
+def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
+    current = subscriber.summary_weekday
+    if 0 <= current <= 6:
+        state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
+    else:
+        state = texts.t("hi_summary_off")
+
+    def button(label: str, value: str, chosen: bool) -> InlineKeyboardButton:
+        shown = texts.t("hi_btn_current", label=label) if chosen else label
+        return InlineKeyboardButton(shown, callback_data=f"hi:wd:{value}")
+
+    days = [button(texts.t(f"hi_day_{n}")[:3], str(n), n == current) for n in range(7)]
+    off = button(texts.t("hi_btn_summary_off"), "off", not 0 <= current <= 6)
+    keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
+    return texts.t("hi_summary_settings", current=state), keyboard
+
+
+async def summary_command(update: Update, context: BotContext) -> None:
+    """Shows the weekly summary's day with buttons to change it or turn it off."""
+    subscriber = await require_subscriber(update, context)
+    if subscriber is None:
+        return
+    text, keyboard = summary_view(subscriber)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def _summary_day(update: Update, context: BotContext, value: str) -> None:
+    """hi:wd:<0-6|off>: saves the day and updates the message in place."""
+    query = update.callback_query
+    store, now = context.store, context.clock.now()
+    chat_id = query.message.chat.id
+    subscriber = store.subscriber(chat_id)
+    if subscriber is None or subscriber.status in {Status.NEW, Status.STOPPED, Status.BLOCKED}:
+        await query.answer()
+        await query.message.reply_text(texts.t("not_subscribed"))
+        return
+    await query.answer(texts.t("hi_summary_saved"))
+    store.set_summary_weekday(chat_id, now, None if value == "off" else int(value))
+    text, keyboard = summary_view(store.subscriber(chat_id))
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as err:
+        if "not modified" not in str(err).lower():
+            await query.message.reply_text(text, reply_markup=keyboard)
+    log.info("summary.day chat=%s day=%s", chat_id, value)
+
+
+# --- /export -----------------------------------------------------------------------------------
+
+
+def build_exports(h: PersonHistory, title_name: str | None) -> tuple[bytes, bytes]:
+    """The CSV of every check-in and the one-page PDF of all history (worker thread)."""
+    table = exports.checkins_csv(h.checkins, h.zone)
+    summary, chart = build_progress(h, "all")
+    report = exports.report_pdf(
+        h.checkins, summary, chart, title_name=title_name, practised_days=h.practised
+    )
+    return table, report
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """Sends the person's check-ins as a CSV file and a one-page PDF report."""
+    chat_id = update.effective_chat.id
+    subscriber = context.store.subscriber(chat_id)
+    h = None if subscriber is None else load_history(context.store, subscriber, context.clock.now())
+    if h is None or h.is_empty:
+        await _reply(context, chat_id, "hi_export_empty")
+        return
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+    # The name is read from this update for the PDF title only; it is never stored.
+    name = update.effective_user.first_name if update.effective_user else None
+    table, report = await asyncio.to_thread(build_exports, h, name)
+    day = h.today.isoformat()
+    await context.bot.send_document(
+        chat_id, table, filename=f"psoas-checkins-{day}.csv", caption=texts.t("hi_export_csv")
+    )
+    await context.bot.send_document(
+        chat_id, report, filename=f"psoas-report-{day}.pdf", caption=texts.t("hi_export_pdf")
+    )
+    log.info("export.sent chat=%s checkins=%s", chat_id, len(h.checkins))
+
+
+# --- /delete and /privacy ----------------------------------------------------------------------
+
+
+def _count(key: str, n: int) -> str:
+    return texts.t(f"{key}_one" if n == 1 else f"{key}_other", n=n)
+
+
+def delete_items(data: PersonalData) -> list[str]:
+    """What goes, one line per kind; kinds the person has none of are left out."""
+    items = [texts.t("hi_delete_settings")] if data.subscriber else []
+    for key, n in (
+        ("hi_delete_checkins", data.checkins),
+        ("hi_delete_notes", data.notes),
+        ("hi_delete_sessions", data.sessions),
+        ("hi_delete_deliveries", data.deliveries),
+        ("hi_delete_screens", data.safety_screens),
+        ("hi_delete_pauses", data.pauses),
+    ):
+        if n:
+            items.append(_count(key, n))
+    return items
+
+
+async def delete_command(update: Update, context: BotContext) -> None:
+    """Says exactly what would be deleted and asks Yes or No."""
+    chat_id = update.effective_chat.id
+    data = context.store.personal_data(chat_id)
+    if data.is_empty:
+        await _reply(context, chat_id, "hi_delete_nothing")
+        return
+    stamp = int(context.clock.now().timestamp())
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.t("hi_btn_delete_yes"), callback_data=f"hi:del:{stamp}")],
+            [InlineKeyboardButton(texts.t("hi_btn_delete_no"), callback_data="hi:keep")],
+        ]
+    )
+    items = "\n".join(f"• {texts.escape(item)}" for item in delete_items(data))
+    await update.effective_message.reply_text(
+        texts.t("hi_delete_confirm", items=texts.Safe(items)), reply_markup=keyboard
+    )
+
+
+async def _delete_answer(update: Update, context: BotContext, stamp: int | None) -> None:
+    """hi:del:<time shown> deletes everything; hi:keep keeps it. A Yes older than a quarter
+    of an hour asks again, since newer data was not in the list the person saw."""
+    query = update.callback_query
+    await query.answer()
+    chat_id = query.message.chat.id
+    if stamp is None:
+        await _edit_or_reply(query, texts.t("hi_delete_kept"))
+        return
+    age = context.clock.now().timestamp() - stamp  # seconds; a forged stamp is just old
+    if not -60 <= age <= DELETE_CONFIRM_FOR.total_seconds():
+        await _edit_or_reply(query, texts.t("hi_delete_expired"))
+        return
+    if context.store.personal_data(chat_id).is_empty:
+        await _edit_or_reply(query, texts.t("hi_delete_nothing"))
+        return
+    removed = context.store.delete_person(chat_id)
+    log.info("data.deleted rows=%s", removed)  # no chat id: the log must not link them either
+    await _edit_or_reply(query, texts.t("hi_delete_done"))
+    await context.bot.send_message(
+        chat_id, texts.t("hi_delete_goodbye"), reply_markup=ReplyKeyboardRemove()
+    )
+
+
+async def _edit_or_reply(query, text: str) -> None:
+    try:
+        await query.edit_message_text(text)
+    except BadRequest as err:
+        if "not modified" not in str(err).lower():
+            await query.message.reply_text(text)
+
+
+async def privacy_command(update: Update, context: BotContext) -> None:
+    """What is stored, why, who sees it, and how to take it or delete it."""
+    await update.effective_message.reply_text(texts.t("hi_privacy"))
+
+
+# --- buttons -----------------------------------------------------------------------------------
+
+_BUTTON = re.compile(
+    r"hi:(?:h:(?P<page>\d{1,4})|p:(?P<period>7|30|90|all)|wd:(?P<day>[0-6]|off)"
+    r"|del:(?P<stamp>\d{1,12})|(?P<keep>keep))"
+)
+
+
+async def history_button(update: Update, context: BotContext) -> None:
+    """Every hi: button; anything else under hi: (old, forged, garbage) is answered kindly."""
+    query = update.callback_query
+    match = _BUTTON.fullmatch(query.data or "")
+    if match is None or query.message is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    if match["page"] is not None:
+        await _history_page(update, context, int(match["page"]))
+    elif match["period"] is not None:
+        await _progress_period(update, context, match["period"])
+    elif match["day"] is not None:
+        await _summary_day(update, context, match["day"])
+    elif match["stamp"] is not None:
+        await _delete_answer(update, context, int(match["stamp"]))
+    else:
+        await _delete_answer(update, context, None)
+
+
+def register(application: Application) -> None:
+    application.add_handlers(
+        [
+            CommandHandler("history", history_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("progress", progress_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("summary", summary_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("export", export_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("delete", delete_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("privacy", privacy_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(history_button, pattern=r"^hi:"),
+        ]
+    )

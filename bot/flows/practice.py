@@ -1,0 +1,861 @@
+"""Guided practice: today's session, the 5-minute version, the library, and step timers.
+
+A session's steps are snapshotted into its `sessions` row when it starts, and every move (the
+tension tap, Next, Back, a timer) is written before a message changes, so a restart or a content
+edit never alters a session half-way. Button data is `pr:<action>:<session id>[:<step>]`: the
+step index lets a button from an earlier step, or from another session, be recognised and
+change nothing. One person has at most one active session (the store enforces it too).
+
+Timers (shared DESIGN.md, decision 1): the due time is stored in `sessions.timer_due_utc`; a
+one-shot job at that time, the engine's tick and start-up all call `finish_due_timers`, which
+claims each due timer in one write before saying "time's up", so it is said exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import program, schedule, sender, texts
+from bot.app import BotContext, add_startup_hook, runtime_of
+from bot.content import Library, Practice
+from bot.errors import RatingError
+from bot.flows import checkin, safety, steps
+from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
+from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
+from bot.ratings import RATING_ANCHORS, parse_rating
+from bot.store import Session, Status, Store, Subscriber
+
+log = logging.getLogger(__name__)
+
+AWAITING = "practice"  # subscribers.awaiting while a session is open: typed tension, or a nudge
+ADD_MINUTES = 5
+KINDS = ("daily", "short", "library", "preview")
+PROGRAM_KINDS = ("daily", "short")
+# Setting up (time zone, reminder time) keeps its place: a practice tried meanwhile uses buttons.
+_KEEP_AWAITING = frozenset({"zone", "time"})
+_SESSION_DATA = re.compile(
+    r"^pr:(tension|next|back|stop|timer|add|end|checkin):(\d{1,12})(?::(\d{1,3}|skip))?$"
+)
+_OPEN_DATA = re.compile(r"^pr:open:([a-z0-9-]{1,56})$")
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+
+async def today_command(update: Update, context: BotContext) -> None:
+    """/today: starts today's practice, or resumes the one in progress."""
+    await begin_program(context, update.effective_chat.id, kind="daily")
+
+
+async def practices_command(update: Update, context: BotContext) -> None:
+    """/practices: the whole library, grouped by category, a button per practice."""
+    text, markup = library_view(context.library)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def practice_command(update: Update, context: BotContext) -> None:
+    """/practice NAME: starts one practice outside the program; unknown names get the list."""
+    chat_id = update.effective_chat.id
+    name = " ".join(context.args or ()).strip()
+    library = context.library
+    found = program.find_practices(library, name) if name else []
+    if len(found) == 1:
+        await begin_library(context, chat_id, found[0])
+        return
+    if found:
+        text = texts.t("pr_choose_practice", name=name[:60])
+        await update.effective_message.reply_text(text, reply_markup=_practice_buttons(found))
+        return
+    lead = texts.t("pr_unknown_practice", name=name[:60]) if name else None
+    text, markup = library_view(library, lead=lead)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def begin_program(
+    context: BotContext, chat_id: int, *, kind: str, again: bool = False
+) -> None:
+    """Today's practice (`daily`) or its 5-minute version (`short`), for subscribers only.
+
+    Done already today: /today says so and offers it again (`again=True` starts it), so a
+    stray /today after the check-in doesn't start the whole practice over.
+    """
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(chat_id)
+    if not _subscribed(subscriber):
+        await context.bot.send_message(chat_id, texts.t("pr_not_subscribed"))
+        return
+    if subscriber.on_hold:
+        await safety.explain_hold(context, chat_id)
+        return
+    today = local_today(subscriber, now)
+    if (
+        kind == "daily"
+        and not again
+        and store.active_session(chat_id) is None
+        and _practised_program_today(store, chat_id, today)
+    ):
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(texts.t("pr_btn_again"), callback_data="pr:again")],
+                [InlineKeyboardButton(texts.t("pr_btn_library"), callback_data="pr:list")],
+            ]
+        )
+        await context.bot.send_message(chat_id, texts.t("pr_done_today"), reply_markup=keyboard)
+        return
+    if kind == "short":
+        plan = short_plan(context.library, program_day(store, chat_id, today))
+    else:
+        plan = todays_plan(store, context.library, subscriber, today)
+    await start_session(context, chat_id, plan, kind=kind)
+
+
+async def begin_library(context: BotContext, chat_id: int, practice: Practice) -> None:
+    """One practice from the library: counts as practice that day, moves no program day."""
+    store, now = context.store, context.clock.now()
+    subscriber, _ = store.ensure_subscriber(chat_id, now)
+    if subscriber.on_hold:
+        await safety.explain_hold(context, chat_id)
+        return
+    await start_session(context, chat_id, single_plan(practice), kind="library")
+
+
+async def start_session(
+    context: BotContext,
+    chat_id: int,
+    plan: DayPlan,
+    *,
+    kind: str,
+    library: Library | None = None,
+    content_version: int | None = None,
+) -> None:
+    """Starts a session of `plan`: its introduction, then the tension question.
+
+    If the person has a session going already, that one is resumed instead when it is the
+    same practice (a double tap) or already under way; otherwise it is set aside. A `preview`
+    session (admins) always starts afresh, counts as no practice and moves no program day.
+    `library` and `content_version` default to the live content (a preview of an upload passes
+    its own).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown session kind: {kind}")
+    store, now = context.store, context.clock.now()
+    library = library or context.library
+    subscriber, _ = store.ensure_subscriber(chat_id, now)
+    today = local_today(subscriber, now)
+    active = store.active_session(chat_id)
+    if active is not None and _should_resume(active, plan, kind, today):
+        same = active.kind == kind and active.title == plan.title
+        await resume(context, active, lead=_resume_lead(active, same))
+        return
+    planned = steps_of(plan)
+    if not planned:
+        await context.bot.send_message(chat_id, texts.t("pr_nothing_to_do"))
+        return
+    again = kind in PROGRAM_KINDS and _practised_program_today(store, chat_id, today)
+    session = store.open_session(
+        chat_id,
+        today,
+        kind,
+        plan.title,
+        [step.to_json() for step in planned],
+        now,
+        day_number=plan.day_number if kind != "library" else None,
+        content_version=content_version
+        if content_version is not None
+        else context.runtime.content_version,
+    )
+    if active is not None:
+        _cancel_timer_job(context.application, active.id)
+        await _strip_keyboard(context, chat_id, active.message_id)
+    log.info(
+        "practice.started chat=%s session=%s kind=%s steps=%s",
+        chat_id,
+        session.id,
+        kind,
+        len(planned),
+    )
+    intro = render_intro(
+        plan,
+        kind=kind,
+        note=program.note_of_the_day(library, plan.day_number) if kind in PROGRAM_KINDS else "",
+        locked_days=_locked_days(store, library, subscriber, plan, today)
+        if kind == "library"
+        else None,
+        again=again,
+        known=store.practices_done(chat_id) if kind in PROGRAM_KINDS else frozenset(),
+    )
+    _hold_awaiting(store, chat_id, session.id, now)
+    await context.bot.send_message(chat_id, intro)
+    await _ask_tension(context, session)
+
+
+async def resume(context: BotContext, session: Session, *, lead: str = "") -> None:
+    """Sends where the session stands as a new message; the old one loses its buttons."""
+    store, now = context.store, context.clock.now()
+    _hold_awaiting(store, session.chat_id, session.id, now)
+    await _strip_keyboard(context, session.chat_id, session.message_id)
+    if session.steps_began_utc is None:
+        await _ask_tension(context, session, lead=lead)
+    else:
+        text, markup = _view(context, session, lead=lead)
+        message = await context.bot.send_message(session.chat_id, text, reply_markup=markup)
+        store.set_session_message(session.id, message.message_id)
+    log.info(
+        "practice.resumed chat=%s session=%s step=%s", session.chat_id, session.id, session.step
+    )
+
+
+# --- buttons -----------------------------------------------------------------------------------
+
+
+async def practice_button(update: Update, context: BotContext) -> None:
+    """Every `pr:` button: start (today, short, open, list) and the session's own buttons."""
+    query = update.callback_query
+    data = query.data or ""
+    chat_id = query.message.chat.id if query.message else None
+    if chat_id is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    if data in ("pr:today", "pr:short", "pr:again"):
+        await query.answer()
+        kind = "short" if data == "pr:short" else "daily"
+        await begin_program(context, chat_id, kind=kind, again=data == "pr:again")
+        return
+    if data == "pr:list":
+        await query.answer()
+        text, markup = library_view(context.library)
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        return
+    if match := _OPEN_DATA.match(data):
+        practice = context.library.practice(match.group(1))
+        if practice is None:
+            await query.answer(texts.t("pr_practice_gone"))
+            return
+        await query.answer()
+        await begin_library(context, chat_id, practice)
+        return
+    match = _SESSION_DATA.match(data)
+    session = context.store.session(int(match.group(2))) if match else None
+    if session is None or session.chat_id != chat_id:
+        await query.answer(texts.t("button_expired"))  # forged, garbage, or another chat's
+        return
+    action, extra = match.group(1), match.group(3)
+    if action == "checkin":
+        await _checkin_after_stop(update, context, session)
+    elif not session.active:
+        await query.answer(texts.t("pr_session_over"))
+        await _strip_keyboard(context, chat_id, query.message.message_id)
+    elif action == "stop":
+        await _stop(update, context, session)  # Stop works from any step of the active session
+    elif action == "tension":
+        await _tension_tapped(update, context, session, extra)
+    elif (
+        extra is None
+        or not extra.isdigit()
+        or int(extra) != session.step
+        or (session.steps_began_utc is None)
+    ):
+        await query.answer(texts.t("pr_old_button"))
+    else:
+        await {
+            "next": _next,
+            "back": _back,
+            "timer": _start_timer,
+            "add": _add_time,
+            "end": _end_timer,
+        }[action](update, context, session)
+
+
+async def _tension_tapped(
+    update: Update, context: BotContext, session: Session, extra: str | None
+) -> None:
+    query = update.callback_query
+    if extra is None or (extra != "skip" and int(extra) > 10):
+        await query.answer(texts.t("button_expired"))
+        return
+    value = None if extra == "skip" else int(extra)
+    if not context.store.begin_steps(session.id, context.clock.now(), value):
+        await query.answer(texts.t("pr_old_button"))
+        return
+    await query.answer()
+    log.info(
+        "practice.tension chat=%s session=%s skipped=%s", session.chat_id, session.id, value is None
+    )
+    session = context.store.session(session.id)
+    lead = texts.t("pr_tension_noted", value=value) if value is not None else ""
+    await _show(context, session, query.message.message_id, lead=lead)
+
+
+async def _next(update: Update, context: BotContext, session: Session) -> None:
+    query = update.callback_query
+    if session.step >= len(session.steps) - 1:
+        await _finish(update, context, session)
+        return
+    if not context.store.move_session(session.id, from_step=session.step, to_step=session.step + 1):
+        await query.answer(texts.t("pr_old_button"))
+        return
+    await query.answer()
+    _cancel_timer_job(context.application, session.id)
+    await _show(context, context.store.session(session.id), query.message.message_id)
+
+
+async def _back(update: Update, context: BotContext, session: Session) -> None:
+    query = update.callback_query
+    if session.step == 0:
+        await query.answer(texts.t("pr_first_step"))
+        return
+    if not context.store.move_session(session.id, from_step=session.step, to_step=session.step - 1):
+        await query.answer(texts.t("pr_old_button"))
+        return
+    await query.answer()
+    _cancel_timer_job(context.application, session.id)
+    await _show(context, context.store.session(session.id), query.message.message_id)
+
+
+async def _start_timer(update: Update, context: BotContext, session: Session) -> None:
+    query = update.callback_query
+    seconds = _planned(session)[session.step].timer
+    if not seconds or session.timer_due_utc is not None:
+        await query.answer(texts.t("pr_old_button"))
+        return
+    due = context.clock.now() + timedelta(seconds=seconds)
+    context.store.set_timer(session.id, session.step, due)
+    await query.answer(texts.t("pr_timer_started"))
+    _schedule_timer_job(context.application, session.id, due)
+    log.info(
+        "practice.timer_started chat=%s session=%s seconds=%s", session.chat_id, session.id, seconds
+    )
+    await _show(context, context.store.session(session.id), query.message.message_id)
+
+
+async def _add_time(update: Update, context: BotContext, session: Session) -> None:
+    query = update.callback_query
+    if session.timer_due_utc is None:
+        await query.answer(texts.t("pr_timer_not_running"))
+        return
+    due = max(session.timer_due_utc, context.clock.now()) + timedelta(minutes=ADD_MINUTES)
+    context.store.set_timer(session.id, session.step, due)
+    await query.answer(texts.t("pr_timer_added", minutes=ADD_MINUTES))
+    _schedule_timer_job(context.application, session.id, due)
+    await _show(context, context.store.session(session.id), query.message.message_id)
+
+
+async def _end_timer(update: Update, context: BotContext, session: Session) -> None:
+    query = update.callback_query
+    if session.timer_due_utc is None or not context.store.claim_timer(
+        session.id, session.timer_due_utc
+    ):
+        await query.answer(texts.t("pr_timer_not_running"))
+        return
+    await query.answer()
+    _cancel_timer_job(context.application, session.id)
+    await _show(
+        context,
+        context.store.session(session.id),
+        query.message.message_id,
+        lead=texts.t("pr_timer_ended"),
+    )
+
+
+async def _finish(update: Update, context: BotContext, session: Session) -> None:
+    """The last Next: the session is done, and the check-in begins (not after a preview)."""
+    query = update.callback_query
+    store, now, chat_id = context.store, context.clock.now(), session.chat_id
+    if not store.end_session(session.id, "done", now):
+        await query.answer(texts.t("pr_session_over"))
+        return
+    await query.answer()
+    _cancel_timer_job(context.application, session.id)
+    _release_awaiting(store, chat_id, now)
+    log.info("practice.done chat=%s session=%s kind=%s", chat_id, session.id, session.kind)
+    await _strip_keyboard(context, chat_id, query.message.message_id)
+    if session.kind == "preview":
+        await context.bot.send_message(chat_id, texts.t("pr_finished_preview"))
+        return
+    if session.kind == "daily":
+        done = texts.t("pr_finished_day", day=session.day_number)
+    elif session.kind == "short":
+        done = texts.t("pr_finished_short")
+    else:
+        done = texts.t("pr_finished_library", title=session.title)
+    await context.bot.send_message(chat_id, done)
+    await checkin.begin_checkin(context, chat_id, session_id=session.id)
+
+
+async def _stop(update: Update, context: BotContext, session: Session) -> None:
+    """Ends the session early, kindly, with what to do if it hurt and the check-in on offer."""
+    query = update.callback_query
+    store, now, chat_id = context.store, context.clock.now(), session.chat_id
+    if not store.end_session(session.id, "stopped", now):
+        await query.answer(texts.t("pr_session_over"))
+        return
+    await query.answer()
+    _cancel_timer_job(context.application, session.id)
+    _release_awaiting(store, chat_id, now)
+    log.info("practice.stopped chat=%s session=%s step=%s", chat_id, session.id, session.step)
+    await _strip_keyboard(context, chat_id, query.message.message_id)
+    if session.message_id != query.message.message_id:
+        await _strip_keyboard(context, chat_id, session.message_id)
+    if session.kind == "preview":
+        await context.bot.send_message(chat_id, texts.t("pr_stopped_preview"))
+        return
+    button = InlineKeyboardButton(
+        texts.t("pr_btn_checkin"), callback_data=f"pr:checkin:{session.id}"
+    )
+    await context.bot.send_message(
+        chat_id, texts.t("pr_stopped"), reply_markup=InlineKeyboardMarkup([[button]])
+    )
+
+
+async def _checkin_after_stop(update: Update, context: BotContext, session: Session) -> None:
+    query = update.callback_query
+    if session.status != "stopped":
+        await query.answer(texts.t("button_expired"))
+        return
+    await query.answer()
+    await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    # No session id: begin_checkin would record a session it is given as fully done.
+    await checkin.begin_checkin(context, session.chat_id)
+
+
+# --- typing during a session -----------------------------------------------------------------
+
+
+@steps.step(AWAITING)
+async def typed_during_session(update: Update, context: BotContext, subscriber: Subscriber) -> None:
+    """A typed tension number is taken; anything else while a session is open gets a nudge."""
+    message = update.effective_message
+    store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
+    session = store.active_session(chat_id)
+    if session is None or session.id != subscriber.awaiting_data.get("session"):
+        store.set_awaiting(chat_id, now, None)
+        await message.reply_text(texts.t("free_text_idle" if message.text else "not_text"))
+        return
+    if session.steps_began_utc is None:
+        try:
+            value = parse_rating(message.text)
+        except RatingError as err:
+            await message.reply_text(err.user_message)
+            return
+        if store.begin_steps(session.id, now, value):
+            await _strip_keyboard(
+                context, chat_id, session.message_id, text=texts.t("pr_tension_noted", value=value)
+            )
+            await _show(context, store.session(session.id), None)
+        return
+    planned = _planned(session)[session.step]
+    if session.timer_due_utc is not None:
+        until = _clock_text(context, chat_id, session.timer_due_utc)
+        await message.reply_text(texts.t("pr_typing_timer", until=until))
+    else:
+        await message.reply_text(
+            texts.t(
+                "pr_typing_step",
+                number=planned.number,
+                of=planned.of,
+                practice=planned.practice_title,
+            )
+        )
+
+
+# --- timers ------------------------------------------------------------------------------------
+
+
+async def finish_due_timers(application: Application, now: datetime | None = None) -> int:
+    """Says "time's up" for every running timer that is due; returns how many.
+
+    Called by the one-shot timer jobs, by every engine tick and at start-up. Each timer is
+    cleared in the same write that claims it, before the message goes out: it is never said
+    twice, even when a job and a tick find it at the same moment.
+    """
+    runtime = runtime_of(application)
+    store = runtime.store
+    if store is None:
+        return 0
+    now = now or runtime.clock.now()
+    context = BotContext(application)
+    said = 0
+    for session in store.due_timers(now):
+        if not store.claim_timer(session.id, session.timer_due_utc):
+            continue
+        try:
+            await _say_times_up(context, store.session(session.id))
+            said += 1
+        except (Forbidden, BadRequest) as err:
+            log.warning(
+                "practice.times_up_failed session=%s error=%s", session.id, type(err).__name__
+            )
+        except TelegramError:
+            log.warning("practice.times_up_failed session=%s network", session.id)
+    return said
+
+
+async def _say_times_up(context: BotContext, session: Session) -> None:
+    chat_id = session.chat_id
+    text, _ = _view(context, session)
+    await _strip_keyboard(context, chat_id, session.message_id, text=text)
+    message = await context.bot.send_message(
+        chat_id,
+        texts.t("pr_times_up"),
+        reply_markup=step_keyboard(session.id, session.step, len(session.steps), timed=False),
+    )
+    context.store.set_session_message(session.id, message.message_id)
+    log.info("practice.times_up chat=%s session=%s", chat_id, session.id)
+
+
+async def _timer_job(context: BotContext) -> None:
+    await finish_due_timers(context.application)
+
+
+def _schedule_timer_job(application: Application, session_id: int, due: datetime) -> None:
+    """A one-shot job at the due time; the tick would catch it anyway, a little later."""
+    if application.job_queue is None:
+        return
+    _cancel_timer_job(application, session_id)
+    delay = max((due - runtime_of(application).clock.now()).total_seconds(), 0.0)
+    application.job_queue.run_once(_timer_job, when=delay, name=f"practice-timer:{session_id}")
+
+
+def _cancel_timer_job(application: Application, session_id: int) -> None:
+    if application.job_queue is None:
+        return
+    for job in application.job_queue.get_jobs_by_name(f"practice-timer:{session_id}"):
+        job.schedule_removal()
+
+
+async def _rebuild_timers(application: Application) -> None:
+    """Start-up: every stored timer gets its job again, so a restart mid-rest still ends it."""
+    store = runtime_of(application).store
+    timers = store.running_timers()
+    for session in timers:
+        _schedule_timer_job(application, session.id, session.timer_due_utc)
+    if timers:
+        log.info("practice.timers_rebuilt count=%s", len(timers))
+
+
+async def _tick_hook(application: Application, now: datetime) -> None:
+    await finish_due_timers(application, now)
+
+
+# Module level, so that building several Applications (tests) adds the hook once.
+sender.TICK_HOOKS.append(_tick_hook)
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def render_intro(
+    plan: DayPlan,
+    *,
+    kind: str,
+    note: str = "",
+    locked_days: int | None = None,
+    again: bool = False,
+    known: frozenset[str] | set[str] = frozenset(),
+) -> str:
+    """The first message of a session: what it is, how long, why it helps, how to stay safe.
+
+    Practices in `known` (done before) skip "why this helps" and "sources differ", which the
+    person has read already; every safety line shows every time. A daily message then stays
+    near one phone screen.
+    """
+    values = {"title": plan.title, "minutes": plan.minutes, "day": plan.day_number}
+    if kind == "preview":
+        head = texts.t("pr_intro_preview", **values)
+    elif kind == "library":
+        head = texts.t("pr_intro_library", **values)
+    elif kind == "short":
+        head = texts.t("pr_intro_short", **values)
+    elif plan.gentle:
+        head = texts.t("pr_intro_gentle", **values)
+    else:
+        head = texts.t("pr_intro_day", phase=plan.phase_title, **values)
+    parts = [texts.t("pr_again_today"), head] if again else [head]
+    if plan.phase_intro:
+        parts.append(texts.escape(plan.phase_intro))
+    practices = [practice for practice, _ in plan.practices]
+    new = [p for p in practices if p.id not in known]
+    if len(practices) == 1:
+        why = [texts.t("pr_why_single", why=p.why) for p in new]
+    else:
+        why = [
+            texts.t("pr_why_line", title=p.title, why=program.first_sentence(p.why)) for p in new
+        ]
+    if why:
+        parts.append("\n".join([texts.t("pr_why_heading"), *why]))
+    safety_lines = [texts.t("pr_safety_line", safety=p.safety) for p in practices]
+    if locked_days:
+        safety_lines.append(
+            texts.t("pr_safety_line", safety=texts.t("pr_locked", days=locked_days))
+        )
+    parts.append("\n".join([texts.t("pr_safety_heading"), *safety_lines]))
+    parts += [texts.t("pr_sources_differ", text=p.sources_differ) for p in new if p.sources_differ]
+    if note:
+        parts.append(texts.t("pr_note", note=note))
+    return "\n\n".join(parts)
+
+
+def render_step(
+    steps_: Sequence[PlannedStep],
+    index: int,
+    *,
+    session_id: int,
+    timer_until: str | None = None,
+    lead: str = "",
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Step `index` of a session as one message: header, text, timer, and its buttons.
+
+    `timer_until` (e.g. "07:45 (your time)") means the step's timer is running: the buttons
+    are then "Add 5 min" and "End now". `lead` is a line shown above the step.
+    """
+    step = steps_[index]
+    text = texts.t(
+        "pr_step", number=step.number, of=step.of, practice=step.practice_title, text=step.text
+    )
+    if step.timer:
+        text += "\n\n" + texts.t("pr_timer_length", length=length_text(step.timer))
+    if timer_until:
+        text += "\n" + texts.t("pr_timer_running", until=timer_until)
+        markup = timer_keyboard(session_id, index)
+    else:
+        markup = step_keyboard(session_id, index, len(steps_), timed=bool(step.timer))
+    return (f"{lead}\n\n{text}" if lead else text), markup
+
+
+def step_keyboard(session_id: int, index: int, total: int, *, timed: bool) -> InlineKeyboardMarkup:
+    key = f"{session_id}:{index}"
+    forward = texts.t("pr_btn_finish" if index >= total - 1 else "pr_btn_next")
+    rows = []
+    if timed:
+        rows.append(
+            [InlineKeyboardButton(texts.t("pr_btn_timer"), callback_data=f"pr:timer:{key}")]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(texts.t("pr_btn_back"), callback_data=f"pr:back:{key}"),
+            InlineKeyboardButton(forward, callback_data=f"pr:next:{key}"),
+        ]
+    )
+    rows.append([InlineKeyboardButton(texts.t("pr_btn_stop"), callback_data=f"pr:stop:{key}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def timer_keyboard(session_id: int, index: int) -> InlineKeyboardMarkup:
+    key = f"{session_id}:{index}"
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_add", minutes=ADD_MINUTES), callback_data=f"pr:add:{key}"
+                ),
+                InlineKeyboardButton(texts.t("pr_btn_end"), callback_data=f"pr:end:{key}"),
+            ]
+        ]
+    )
+
+
+def tension_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    def button(value: int) -> InlineKeyboardButton:
+        return InlineKeyboardButton(str(value), callback_data=f"pr:tension:{session_id}:{value}")
+
+    return InlineKeyboardMarkup(
+        [
+            [button(n) for n in range(0, 6)],
+            [button(n) for n in range(6, 11)],
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_skip"), callback_data=f"pr:tension:{session_id}:skip"
+                )
+            ],
+        ]
+    )
+
+
+def library_view(library: Library, *, lead: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """Every practice grouped by category, one button each (`pr:open:<id>`)."""
+    groups = program.by_category(library)
+    blocks = [
+        texts.t(
+            "pr_library_group",
+            category=texts.t(f"pr_category_{category}"),
+            lines=texts.Safe(
+                "\n".join(
+                    texts.t("pr_library_line", title=p.title, minutes=p.minutes, summary=p.summary)
+                    for p in members
+                )
+            ),
+        )
+        for category, members in groups
+    ]
+    text = "\n\n".join([lead or texts.t("pr_library_heading"), *blocks])
+    return text, _practice_buttons([p for _, members in groups for p in members])
+
+
+def length_text(seconds: int) -> str:
+    """90 -> '1 min 30 s', 900 -> '15 min', 30 -> '30 s'."""
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _practice_buttons(practices: Sequence[Practice]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(p.title, callback_data=f"pr:open:{p.id}")]
+            for p in practices
+            if _OPEN_DATA.match(f"pr:open:{p.id}")  # ids too long for callback data: listed only
+        ]
+    )
+
+
+def _planned(session: Session) -> list[PlannedStep]:
+    return [PlannedStep.from_json(step) for step in session.steps]
+
+
+def _view(
+    context: BotContext, session: Session, *, lead: str = ""
+) -> tuple[str, InlineKeyboardMarkup]:
+    until = (
+        _clock_text(context, session.chat_id, session.timer_due_utc)
+        if session.timer_due_utc is not None
+        else None
+    )
+    return render_step(
+        _planned(session), session.step, session_id=session.id, timer_until=until, lead=lead
+    )
+
+
+async def _show(
+    context: BotContext, session: Session, message_id: int | None, *, lead: str = ""
+) -> None:
+    """Shows the session's current step, editing `message_id` in place when possible."""
+    text, markup = _view(context, session, lead=lead)
+    shown = await _edit_or_send(context, session.chat_id, message_id, text, markup)
+    if shown != session.message_id:
+        context.store.set_session_message(session.id, shown)
+
+
+async def _ask_tension(context: BotContext, session: Session, *, lead: str = "") -> None:
+    anchors = ", ".join(f"{value} = {word}" for value, word in RATING_ANCHORS.items())
+    text = texts.t("pr_ask_tension", anchors=anchors)
+    message = await context.bot.send_message(
+        session.chat_id,
+        f"{lead}\n\n{text}" if lead else text,
+        reply_markup=tension_keyboard(session.id),
+    )
+    context.store.set_session_message(session.id, message.message_id)
+
+
+async def _edit_or_send(
+    context: BotContext, chat_id: int, message_id: int | None, text: str, markup
+) -> int:
+    if message_id is not None:
+        try:
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+            return message_id
+        except BadRequest as err:
+            if "not modified" in str(err).lower():
+                return message_id
+            # Deleted, or too old to edit: a new message carries on.
+    message = await context.bot.send_message(chat_id, text, reply_markup=markup)
+    return message.message_id
+
+
+async def _strip_keyboard(
+    context: BotContext, chat_id: int, message_id: int | None, *, text: str | None = None
+) -> None:
+    """Takes the buttons off an earlier message (optionally rewriting it); best effort."""
+    if message_id is None:
+        return
+    with contextlib.suppress(BadRequest):
+        if text is None:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        else:
+            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+
+
+def _clock_text(context: BotContext, chat_id: int, moment: datetime) -> str:
+    subscriber = context.store.subscriber(chat_id)
+    if subscriber is not None and subscriber.zone:
+        local = schedule.local_now(schedule.zone(subscriber.zone), moment)
+        return texts.t("pr_clock_local", time=local.strftime("%H:%M"))
+    return texts.t("pr_clock_utc", time=moment.strftime("%H:%M"))
+
+
+def _subscribed(subscriber: Subscriber | None) -> bool:
+    return (
+        subscriber is not None
+        and subscriber.status in (Status.ACTIVE, Status.PAUSED)
+        and bool(subscriber.remind_at)
+    )
+
+
+def _should_resume(active: Session, plan: DayPlan, kind: str, today) -> bool:
+    """Resume the open session, or set it aside for the one asked for now?"""
+    if kind == "preview" or active.kind == "preview" or active.local_date != today:
+        return False
+    if active.kind == kind and active.title == plan.title:
+        return True  # a double tap, or /today twice
+    return active.in_progress  # something else asked for: switch only if little is lost
+
+
+def _resume_lead(active: Session, same: bool) -> str:
+    return texts.t("pr_resume") if same else texts.t("pr_resume_other", title=active.title)
+
+
+def _practised_program_today(store: Store, chat_id: int, today) -> bool:
+    return store.program_days_done(chat_id, today + timedelta(days=1)) > store.program_days_done(
+        chat_id, today
+    )
+
+
+def _locked_days(
+    store: Store, library: Library, subscriber: Subscriber, plan: DayPlan, today
+) -> int | None:
+    """For a library practice the program still holds back: the rule's window in days."""
+    pains = store.recent_pains(subscriber.chat_id, today - timedelta(days=UNLOCK_LOOKBACK_DAYS))
+    for practice, _ in plan.practices:
+        rule = program.lock_on(library, practice.id, pains, today)
+        if rule is not None:
+            return rule.days
+    return None
+
+
+def _hold_awaiting(store: Store, chat_id: int, session_id: int, now: datetime) -> None:
+    """Typed messages go to the session (a tension number, or a nudge) unless setting up."""
+    subscriber = store.subscriber(chat_id)
+    if subscriber is not None and subscriber.awaiting not in _KEEP_AWAITING:
+        store.set_awaiting(chat_id, now, AWAITING, {"session": session_id})
+
+
+def _release_awaiting(store: Store, chat_id: int, now: datetime) -> None:
+    subscriber = store.subscriber(chat_id)
+    if subscriber is not None and subscriber.awaiting == AWAITING:
+        store.set_awaiting(chat_id, now, None)
+
+
+def register(application: Application) -> None:
+    add_startup_hook(application, _rebuild_timers)
+    application.add_handlers(
+        [
+            CommandHandler("today", today_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("practices", practices_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("practice", practice_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(practice_button, pattern=r"^pr:"),
+        ]
+    )

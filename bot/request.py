@@ -1,0 +1,140 @@
+"""An aiohttp-based request class for PTB: the same Bot API calls at a fraction of the CPU.
+
+PTB's default HTTPXRequest spends most of a send in httpx/httpcore bookkeeping (connection
+pool scans, anyio wrappers, h11): measured in bench/fanout.py it is about two thirds of the
+bot's CPU per message. aiohttp (already a dependency, for the emulator) parses HTTP in C and
+keeps a simple pool. This class speaks to PTB exactly like HTTPXRequest: it returns the HTTP
+status and body and lets PTB turn statuses into TelegramErrors; network failures become
+NetworkError and timeouts TimedOut, as with httpx.
+
+Select it with BOT_HTTP_CLIENT=aiohttp (settings.http_client); the default stays httpx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class AiohttpRequest(BaseRequest):
+    """`BaseRequest` over one `aiohttp.ClientSession`, created in `initialize()`.
+
+    Timeouts follow HTTPXRequest's meaning: `pool_timeout` bounds the wait for a free
+    connection, `connect_timeout` a new connection, `read_timeout` the wait for the answer.
+    aiohttp has no separate write timeout, so `write_timeout` (or `media_write_timeout` for
+    uploads) is added to the read budget: the request as a whole is still bounded.
+    """
+
+    __slots__ = (
+        "_connect_timeout",
+        "_media_write_timeout",
+        "_pool_size",
+        "_pool_timeout",
+        "_read_timeout",
+        "_session",
+        "_write_timeout",
+    )
+
+    def __init__(
+        self,
+        connection_pool_size: int = 8,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self._pool_size, limit_per_host=self._pool_size, ttl_dns_cache=300
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                # Answers are read as bytes and parsed by PTB; no cookies, no env proxies.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                auto_decompress=True,
+                raise_for_status=False,
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data is not None and request_data.contains_files
+        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        write = write_timeout
+        if isinstance(write, DefaultValue):
+            write = self._media_write_timeout if files else self._write_timeout
+        connect = (
+            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        )
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=_add(pool, connect),  # waiting for a pooled connection + opening one
+            sock_connect=connect,
+            sock_read=_add(read, write),
+        )
+        data: Any = None
+        headers = None
+        if request_data is not None:
+            if files:
+                data = aiohttp.FormData(quote_fields=False)
+                for name, value in request_data.json_parameters.items():
+                    data.add_field(name, value)
+                for name, (filename, content, mime) in request_data.multipart_data.items():
+                    data.add_field(name, content, filename=filename, content_type=mime)
+            else:
+                data = request_data.url_encoded_parameters().encode()
+                headers = {"Content-Type": FORM}
+        try:
+            async with session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as err:  # aiohttp's timeouts subclass asyncio/built-in TimeoutError
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+
+def _add(a: float | None, b: float | None) -> float | None:
+    """Sum of two timeouts, where None means unlimited."""
+    return None if a is None or b is None else a + b
+
+
