@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import re
 import sys
@@ -185,8 +184,8 @@ class Screen:
             print(("bot (edited)> " if edited else "bot> ") + rendered + "\n", flush=True)
 
     def render(self, message: dict) -> str:
+        # The emulator keeps what Telegram would show: plain text, the HTML already parsed.
         text = message.get("text") or message.get("caption") or ""
-        text = html.unescape(re.sub(r"</?[a-z][^>]*>", "", text))
         parts = [text.replace("\n", "\n     ")]
         for kind in ("photo", "document"):
             if message.get(kind) and message.get("_content"):
