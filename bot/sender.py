@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 MAX_MISSED_DAYS = 60  # a bot down for longer records this many skipped days, then moves on
+# Due subscribers are turned into delivery rows this many at a time, one transaction each:
+# a batch holds the event loop ~20 ms, so replies and sends keep flowing during a big fan-out.
+SCHEDULE_BATCH = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +133,15 @@ class Engine:
         await self.enqueue_pending(now, report)
         return report
 
-    def schedule_due(self, now: datetime, report: TickReport, batch: int = 1000) -> None:
+    def schedule_due(
+        self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH
+    ) -> None:
         while self._schedule_batch(now, report, batch):
             pass
 
-    def _schedule_batch(self, now: datetime, report: TickReport, batch: int = 1000) -> bool:
+    def _schedule_batch(
+        self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH
+    ) -> bool:
         """Turns up to `batch` due subscribers into delivery rows, in one transaction."""
         store = self.runtime.store
         grace = self.runtime.settings.grace

@@ -315,7 +315,7 @@ class Subscriber:
             next_due_utc=from_db(row["next_due_utc"]),
             paused_until=date_from_db(row["paused_until"]),
             awaiting=row["awaiting"],
-            awaiting_data=json.loads(row["awaiting_data"] or "{}"),
+            awaiting_data=json.loads(row["awaiting_data"]) if row["awaiting_data"] else {},
             followup=bool(row["followup"]),
             summary_weekday=row["summary_weekday"],
             gentle_until=date_from_db(row["gentle_until"]),
@@ -443,8 +443,15 @@ class Store:
     # --- subscribers -------------------------------------------------------------------------
 
     def subscriber(self, chat_id: int) -> Subscriber | None:
-        row = self.one("SELECT * FROM subscribers WHERE chat_id = ?", (chat_id,))
+        row = self._rows("SELECT * FROM subscribers WHERE chat_id = ?", (chat_id,)).fetchone()
         return None if row is None else Subscriber.from_row(row)
+
+    def _rows(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        """A plain read on the hot paths (sender, due query): sqlite3.Row is indexed by name
+        in C, where sqlite-utils' query() builds a dict per row inside a savepoint."""
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params)
 
     def ensure_subscriber(self, chat_id: int, now: datetime) -> tuple[Subscriber, bool]:
         """Returns the subscriber, creating a 'new' one on first contact; the flag says created."""
@@ -475,7 +482,7 @@ class Store:
 
     def due_subscribers(self, now: datetime, limit: int) -> list[Subscriber]:
         """Active subscribers whose reminder time has come, oldest first (uses subscribers_due)."""
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT * FROM subscribers WHERE next_due_utc IS NOT NULL AND next_due_utc <= ? "
             "ORDER BY next_due_utc LIMIT ?",
             (to_db(now), limit),
@@ -516,7 +523,7 @@ class Store:
         return cursor.rowcount == 1
 
     def pending_deliveries(self, now: datetime, limit: int, exclude: set[int]) -> list[Delivery]:
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT * FROM deliveries WHERE status = 'pending' AND send_after_utc <= ? "
             "AND in_flight = 0 ORDER BY send_after_utc LIMIT ?",
             (to_db(now), limit + len(exclude)),
@@ -853,13 +860,16 @@ class Store:
         )
         return [(r["chat_id"], date.fromisoformat(r["local_date"]), r["zone"]) for r in rows]
 
-    def checkins(self, chat_id: int) -> list[CheckIn]:
-        """Every check-in of the person, oldest first, with `practised` from that day's sessions."""
+    def checkins(self, chat_id: int, since: date | None = None) -> list[CheckIn]:
+        """The person's check-ins from local date `since` on (all by default), oldest first,
+        with `practised` from that day's sessions. The weekly summary reads two weeks, not
+        years, for every subscriber on their summary day (uses checkins_chat)."""
         rows = self.db.query(
             "SELECT c.*, EXISTS (SELECT 1 FROM sessions s WHERE s.chat_id = c.chat_id "
             "AND s.local_date = c.local_date AND s.status = 'done' AND s.kind != 'preview') "
-            "AS practised FROM checkins c WHERE c.chat_id = ? ORDER BY c.local_date, c.id",
-            (chat_id,),
+            "AS practised FROM checkins c WHERE c.chat_id = ? AND c.local_date >= ? "
+            "ORDER BY c.local_date, c.id",
+            (chat_id, since.isoformat() if since else ""),
         )
         return [CheckInRow.from_row(row).as_model(practised=bool(row["practised"])) for row in rows]
 
@@ -920,18 +930,6 @@ class Store:
         return days
 
     # --- history and data rights -------------------------------------------------------------
-
-    def checkins_since(self, chat_id: int, since: date) -> list[CheckIn]:
-        """`checkins()` from the local date `since` on: the weekly summary reads two weeks,
-        not years, for every subscriber on their summary day (uses checkins_chat)."""
-        rows = self.db.query(
-            "SELECT c.*, EXISTS (SELECT 1 FROM sessions s WHERE s.chat_id = c.chat_id "
-            "AND s.local_date = c.local_date AND s.status = 'done' AND s.kind != 'preview') "
-            "AS practised FROM checkins c WHERE c.chat_id = ? AND c.local_date >= ? "
-            "ORDER BY c.local_date, c.id",
-            (chat_id, since.isoformat()),
-        )
-        return [CheckInRow.from_row(row).as_model(practised=bool(row["practised"])) for row in rows]
 
     def set_summary_weekday(self, chat_id: int, now: datetime, weekday: int | None) -> None:
         """The weekly summary's day, 0 = Monday ... 6 = Sunday; None turns it off."""
@@ -1359,6 +1357,7 @@ def _open(path: Path) -> Database:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
+        db.execute("PRAGMA secure_delete = ON")  # deleted health data leaves no bytes behind
         db.execute("CREATE TABLE IF NOT EXISTS _probe (x)")  # fails now if read-only, not later
         db.execute("DROP TABLE _probe")
     except (OSError, sqlite3.Error) as err:

@@ -273,3 +273,13 @@ async def test_another_persons_reminder_button_touches_nothing(bot):
     await bot.emu.press(other, own_message["message_id"], f"rm:skip:{rows[0].id}", check=False)
     await bot.settle(other)
     assert delivery_rows(bot, "skip") == []
+
+
+async def test_no_reminder_when_the_practice_was_already_started_that_day(bot):
+    await subscribe(bot)
+    await bot.emu.send_text(USER_ID, "/today")
+    await bot.expect("how much tension")
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    [row] = delivery_rows(bot)
+    assert (row.status, row.reason) == ("skipped", "not sent: practice already started")

@@ -97,9 +97,7 @@ def person_checkins(store: Store, chat_id: int, since: date | None = None) -> li
     practise from memory, and "Did it all" must never be answered with "no practice yet"."""
     return [
         replace(c, practised=True) if not c.practised and c.completion in PRACTICE_DONE else c
-        for c in (
-            store.checkins(chat_id) if since is None else store.checkins_since(chat_id, since)
-        )
+        for c in store.checkins(chat_id, since)
     ]
 
 

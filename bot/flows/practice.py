@@ -423,8 +423,9 @@ async def _checkin_after_stop(update: Update, context: BotContext, session: Sess
         return
     await query.answer()
     await _strip_keyboard(context, session.chat_id, query.message.message_id)
-    # No session id: begin_checkin would record a session it is given as fully done.
-    await checkin.begin_checkin(context, session.chat_id)
+    # With the stopped session's id the check-in keeps its tension-before and still asks how
+    # much of the practice was done (only a finished session counts as fully done).
+    await checkin.begin_checkin(context, session.chat_id, session_id=session.id)
 
 
 # --- typing during a session -----------------------------------------------------------------

@@ -80,6 +80,8 @@ def _why_not(application: Application, delivery: Delivery, subscriber: Subscribe
         return "not sent: program on hold after a safety answer"
     if store.practised_on(subscriber.chat_id, delivery.local_date):
         return "not sent: already practised that day"
+    if store.started_on(subscriber.chat_id, delivery.local_date):
+        return "not sent: practice already started"
     if store.has_delivery(subscriber.chat_id, delivery.local_date, "skip"):
         return "not sent: the person skipped that day"
     return None
@@ -102,10 +104,6 @@ async def compose_snooze(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
     reason = _why_not(application, delivery, subscriber)
-    if reason is None and runtime_of(application).store.started_on(
-        subscriber.chat_id, delivery.local_date
-    ):
-        reason = "not sent: practice already started"
     if reason:
         return sender.Skip(reason)
     now = runtime_of(application).clock.now()
@@ -118,11 +116,8 @@ async def compose_followup(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
     reason = _why_not(application, delivery, subscriber)
-    store = runtime_of(application).store
     if reason is None and not subscriber.followup:
         reason = "not sent: follow-up turned off"
-    if reason is None and store.started_on(subscriber.chat_id, delivery.local_date):
-        reason = "not sent: practice already started"
     if reason:
         return sender.Skip(reason)
     return sender.Outgoing(texts.t("followup"), reminder_keyboard(delivery.id))
