@@ -1,13 +1,17 @@
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 BOT_DB=/app/data/bot.db
+# Content lives in its own folder that the bot may rewrite: admin uploads and rollbacks build
+# the new folder next to the old one and swap them with renames, so the parent must be writable.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    BOT_DB=/app/data/bot.db BOT_CONTENT_DIR=/app/library/content
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN pip install --no-cache-dir .
-COPY content ./content
+COPY content ./library/content
 
-RUN useradd --create-home --uid 10001 bot && mkdir -p /app/data && chown -R bot /app/data /app/content
+RUN useradd --create-home --uid 10001 bot && mkdir -p /app/data && chown -R bot /app/data /app/library
 USER bot
-VOLUME ["/app/data"]
+# The database, and the content as admins edit it (seeded from the image on first start).
+VOLUME ["/app/data", "/app/library"]
 CMD ["python", "-m", "bot", "run"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sqlite3
 import sys
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -112,10 +114,48 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+class HidePayloads(logging.Filter):
+    """PTB's own DEBUG lines print whole updates and every API call's parameters and answer:
+    message texts, notes, ratings, names. Its records keep their event and ids (endpoint
+    names, update ids); any other value shows only as its type."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and record.args and "hidden" not in vars(record):
+            record.hidden = True  # once: a record passes every handler's filters
+            if isinstance(record.args, Mapping):
+                record.args = {key: _hidden(value) for key, value in record.args.items()}
+            else:
+                record.args = tuple(_hidden(value) for value in record.args)
+        return True
+
+
+_PLAIN = re.compile(r"[\w .:()`-]{0,80}", re.ASCII)  # endpoint names, loop names
+
+
+def _hidden(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if type(value).__name__ == "Update":
+        return f"<update {getattr(value, 'update_id', '?')}>"
+    if isinstance(value, str) and _PLAIN.fullmatch(value):
+        return value
+    if isinstance(value, list | tuple) and all(isinstance(item, int) for item in value):
+        return value  # "Getting updates: [ids]"
+    return f"<{type(value).__name__}>"
+
+
+def configure_logging(
+    level: str, secrets: tuple[str, ...] = (), handler: logging.Handler | None = None
+) -> None:
+    """One handler on the root logger that hides PTB's payloads and every secret.
+
+    `handler` is for tests: they pass their capturing handler to see what production would.
+    """
+    if handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(HidePayloads())
     handler.addFilter(RedactSecrets(secrets))
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request line, and those hold the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

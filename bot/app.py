@@ -23,10 +23,11 @@ from telegram.request import HTTPXRequest
 from bot import texts
 from bot.clock import Clock
 from bot.config import Settings
+from bot.concurrency import PerChatUpdateProcessor
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
 from bot.ratelimit import PacedRateLimiter
 from bot.request import AiohttpRequest
-from bot.sender import Engine
+from bot.sender import Engine, first_tick_delay
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,20 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .base_file_url(settings.file_url)
         .request(request)
         .get_updates_request(updates_request)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(False)  # one person's taps are applied in the order they were made
+        # One person's taps are applied in the order they were made: one update at a time, or
+        # several people at once with each chat's updates in order (bot/concurrency.py).
+        .concurrent_updates(
+            PerChatUpdateProcessor(settings.concurrent_updates)
+            if settings.concurrent_updates > 1
+            else False
+        )
         .rate_limiter(PacedRateLimiter(per_second=settings.max_per_second))
         .post_init(_post_init)
         .post_stop(_post_stop)
@@ -123,8 +135,10 @@ async def _post_init(application: Application) -> None:
         await hook(application)
     runtime.engine = Engine(application)
     runtime.engine.start()
+    interval = runtime.settings.tick_seconds
     application.job_queue.run_repeating(
-        _tick, interval=runtime.settings.tick_seconds, first=0.1, name="tick"
+        _tick, interval=interval, first=first_tick_delay(runtime.clock.now(), interval),
+        name="tick",
     )
     log.info("bot.started content_version=%s", runtime.content_version)
 

@@ -53,10 +53,14 @@ TEXT_COLOUR = "#222222"
 WIDTH_IN, HEIGHT_IN, DPI = 12, 8, 100  # 1200 x 800 px
 ROLLING_DAYS = 7
 
-_TITLE_SIZE = 24
-_LABEL_SIZE = 18
-_TICK_SIZE = 16
-_LEGEND_SIZE = 16
+# Sizes in points at 100 dpi: a phone shows the 1200 px picture about 6.5 cm wide, so a
+# 22 pt tick label comes out near the size of the chat's own text.
+_TITLE_SIZE = 30
+_LABEL_SIZE = 22
+_TICK_SIZE = 22
+_LEGEND_SIZE = 22
+_NOTE_SIZE = 19
+_LINE_WIDTH = 5
 _PRACTISED_Y = -0.75
 _HALF_DAY = np.timedelta64(12, "h")
 
@@ -76,10 +80,10 @@ def _png(fig: Figure) -> bytes:
 
 def _marker_size(days: int) -> float:
     if days <= 31:
-        return 10.0
+        return 12.0
     if days <= 120:
-        return 7.0
-    return 4.5
+        return 8.0
+    return 5.0
 
 
 def _series(points: Sequence[tuple[date, float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -116,11 +120,11 @@ def _isolated(y: np.ndarray) -> list[int]:
     return [int(i) for i in np.flatnonzero(present & ~before & ~after)]
 
 
-def _period_title(start: date, end: date) -> str:
+def _period_label(start: date, end: date) -> str:
     if start == end:
-        return f"Tension and pain, {day_month(end)} {end.year}"
+        return f"{day_month(end)} {end.year}"
     first = day_month(start) if start.year == end.year else f"{day_month(start)} {start.year}"
-    return f"Tension and pain, {first} – {day_month(end)} {end.year}"
+    return f"{first} – {day_month(end)} {end.year}"
 
 
 def _tick_label(value: float, _pos: int | None = None) -> str:
@@ -128,10 +132,18 @@ def _tick_label(value: float, _pos: int | None = None) -> str:
     return day_month(d)
 
 
-def _month_label(value: float, _pos: int | None = None) -> str:
+def _month_label(value: float, pos: int | None = None) -> str:
+    """'Mar', with the year under the first tick and under January, so every tick is
+    placed in its year."""
     d = num2date(value).date()
     month = month_name(d)
-    return f"{month}\n{d.year}" if d.month == 1 else month
+    return f"{month}\n{d.year}" if d.month == 1 or pos == 0 else month
+
+
+def _month_year_label(value: float, _pos: int | None = None) -> str:
+    """Over two years and more the ticks are months apart: each carries its year."""
+    d = num2date(value).date()
+    return f"{month_name(d)}\n{d.year}"
 
 
 def _date_axis(ax: Axes, days: int) -> None:
@@ -146,7 +158,13 @@ def _date_axis(ax: Axes, days: int) -> None:
     else:
         locator = MonthLocator(interval=max(1, math.ceil(days / 30.4 / 7)))
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(FuncFormatter(_tick_label if days <= 120 else _month_label))
+    if days <= 120:
+        label = _tick_label
+    elif days <= 400:
+        label = _month_label
+    else:
+        label = _month_year_label
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
 
 
 def _placeholder(message: str) -> bytes:
@@ -190,7 +208,7 @@ def render_progress_chart(
     days = (end - start).days + 1
     size = _marker_size(days)
     fig = _new_figure()
-    ax = fig.add_axes((0.09, 0.12, 0.88, 0.68))
+    ax = fig.add_axes((0.10, 0.16, 0.84, 0.62))
 
     for points, colour, marker, dashes in (
         (tension, TENSION_COLOUR, "o", None),
@@ -217,7 +235,7 @@ def render_progress_chart(
             rx,
             ry,
             color=colour,
-            linewidth=4,
+            linewidth=_LINE_WIDTH,
             solid_capstyle="round",
             marker=marker,
             markersize=size,
@@ -231,7 +249,7 @@ def render_progress_chart(
             np.full(len(practised), _PRACTISED_Y),
             linestyle="none",
             marker="^",
-            markersize=max(size, 7.0),
+            markersize=max(size, 9.0),
             color=PRACTISED_COLOUR,
             markeredgewidth=0,
         )
@@ -253,42 +271,38 @@ def render_progress_chart(
     _date_axis(ax, days)
     ax.tick_params(labelsize=_TICK_SIZE, colors=TEXT_COLOUR)
     ax.set_ylabel("0 = none   ·   10 = worst", fontsize=_LABEL_SIZE, color=TEXT_COLOUR)
+    ax.set_xlabel(
+        f"dots: each day · lines: {ROLLING_DAYS}-day average",
+        fontsize=_NOTE_SIZE,
+        color="#555555",
+        loc="right",
+    )
     ax.grid(axis="y", color=GRID_COLOUR, linewidth=1)
     ax.axhline(-0.2, color=GRID_COLOUR, linewidth=1)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
+    # Title left, dates right: one line of each fits even for a period over two years.
+    fig.text(0.03, 0.915, "Tension and pain", fontsize=_TITLE_SIZE, weight="bold")
     fig.text(
-        0.09,
-        0.93,
-        _period_title(start, end),
-        fontsize=_TITLE_SIZE,
-        weight="bold",
-        color=TEXT_COLOUR,
+        0.97, 0.915, _period_label(start, end), ha="right", fontsize=_LABEL_SIZE, color="#444444"
     )
+    line = {"linewidth": _LINE_WIDTH, "markersize": 12}
     handles = [
-        Line2D([], [], color=TENSION_COLOUR, marker="o", linewidth=4, markersize=10),
-        Line2D([], [], color=PAIN_COLOUR, marker="s", linewidth=4, markersize=10, dashes=(5, 2.5)),
-        Line2D([], [], color=PRACTISED_COLOUR, marker="^", linestyle="none", markersize=12),
+        Line2D([], [], color=TENSION_COLOUR, marker="o", **line),
+        Line2D([], [], color=PAIN_COLOUR, marker="s", dashes=(5, 2.5), **line),
+        Line2D([], [], color=PRACTISED_COLOUR, marker="^", linestyle="none", markersize=14),
     ]
     fig.legend(
         handles,
         ["Tension", "Pain", "Practised"],
         loc="lower left",
-        bbox_to_anchor=(0.085, 0.815),
+        bbox_to_anchor=(0.025, 0.79),
         ncols=3,
         frameon=False,
         fontsize=_LEGEND_SIZE,
         handlelength=3,
-    )
-    fig.text(
-        0.97,
-        0.835,
-        f"dots: daily · lines: {ROLLING_DAYS}-day average",
-        ha="right",
-        fontsize=_TICK_SIZE - 2,
-        color="#555555",
     )
     return _png(fig)
 

@@ -34,6 +34,8 @@ class Settings:
     tick_seconds: float = 1.0
     max_per_second: float | None = 30.0  # Telegram's bulk limit; None turns pacing off (bench)
     http_client: str = "httpx"  # or "aiohttp" (bot/request.py): same calls, less CPU a request
+    # Updates handled at once (bot/concurrency.py keeps each chat's in order); 1 = one by one.
+    concurrent_updates: int = 1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -66,6 +68,9 @@ class Settings:
             grace=timedelta(hours=grace_hours),
             tick_seconds=tick,
             http_client=http_client,
+            concurrent_updates=_positive_int(
+                "BOT_CONCURRENT_UPDATES", environ.get("BOT_CONCURRENT_UPDATES", "1")
+            ),
         )
 
     def require_token(self) -> None:
@@ -82,6 +87,16 @@ def _int(name: str, value: str) -> int:
     except ValueError:
         what = "comma-separated Telegram user ids" if name == "BOT_ADMIN_IDS" else "a whole number"
         raise ConfigError(f"{name} must be {what}") from None
+
+
+def _positive_int(name: str, value: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+    if number < 1:
+        raise ConfigError(f"{name} must be 1 or more")
+    return number
 
 
 def _float(name: str, value: str) -> float:

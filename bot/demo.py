@@ -149,7 +149,7 @@ class Screen:
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
         self.shown: dict[int, str] = {}
-        self.latest_with_buttons: dict | None = None
+        self.calls_seen = 0
         self.files = Path(tempfile.mkdtemp(prefix="psoas-demo-"))
 
     async def follow(self) -> None:
@@ -179,9 +179,12 @@ class Screen:
                 continue
             edited = message["message_id"] in self.shown
             self.shown[message["message_id"]] = rendered
-            if (message.get("reply_markup") or {}).get("inline_keyboard"):
-                self.latest_with_buttons = message
             print(("bot (edited)> " if edited else "bot> ") + rendered + "\n", flush=True)
+        # A button's short answer shows for a moment over the chat in Telegram: print it too.
+        calls, self.calls_seen = self.emulator.calls[self.calls_seen :], len(self.emulator.calls)
+        for name, params in calls:
+            if name == "answerCallbackQuery" and params.get("text"):
+                print(f"bot (pop-up)> {params['text']}\n", flush=True)
 
     def render(self, message: dict) -> str:
         # The emulator keeps what Telegram would show: plain text, the HTML already parsed.
@@ -205,11 +208,13 @@ class Screen:
         return "\n     ".join(parts)
 
     def button(self, number: int) -> tuple[dict | None, str | None]:
-        message = self.latest_with_buttons
-        if message is None:
-            return None, None
-        markup = message.get("reply_markup") or {}
-        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
-        if not 1 <= number <= len(buttons):
-            return message, None
-        return message, buttons[number - 1].get("callback_data")
+        """Button `number` of the latest message that still has buttons: when the newest one
+        loses its buttons (answered), the one before it is still there to tap, as in Telegram."""
+        for message in reversed(self.emulator.messages(DEMO_USER)):
+            markup = message.get("reply_markup") or {}
+            buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+            if buttons and not message.get("_deleted"):
+                if not 1 <= number <= len(buttons):
+                    return message, None
+                return message, buttons[number - 1].get("callback_data")
+        return None, None

@@ -1223,9 +1223,10 @@ class Emulator:
         return message
 
     async def press(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None,
-                    check: bool = True) -> str:
+                    check: bool = True, inaccessible: bool = False) -> str:
         """Tap an inline button on a bot message; with `check` the message must still carry a
-        button with this data (a button removed by an edit can't be tapped)."""
+        button with this data (a button removed by an edit can't be tapped). `inaccessible`
+        sends it as Telegram does for an old message: only its chat and id, with date 0."""
         user = self._user(user_id)
         cid = user_id if chat_id is None else chat_id
         chat = self._chats.get(cid)
@@ -1239,7 +1240,9 @@ class Emulator:
             raise AssertionError(f"message {message_id} has no button {data!r}; it has {offered}")
         query_id = f"{next(self._seq)}{user_id}"
         self.callback_answers[query_id] = None
-        self._queue("callback_query", {"id": query_id, "from": user, "message": _public(message),
+        shown = ({"message_id": message_id, "chat": message["chat"], "date": 0} if inaccessible
+                 else _public(message))
+        self._queue("callback_query", {"id": query_id, "from": user, "message": shown,
                                        "chat_instance": str(cid * 7919 % 2**62), "data": data})
         return query_id
 

@@ -164,7 +164,8 @@ class _Report(FPDF):
         self.cell(
             0,
             5,
-            "Self-reported ratings: 0 = none, 10 = worst. Practice guidance, not a diagnosis.",
+            "Self-reported ratings: 0 = none, 10 = worst. Before: tension before that day's "
+            "practice. Practice guidance, not a diagnosis.",
             align=Align.C,
         )
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from statistics import fmean
 
 from bot.models import BodyArea, CheckIn, Completion
+from bot.ratings import AREA_LABELS
 
 # DOMAIN.md, "Measuring": a change of about 2 points, or 30%, is usually taken as meaningful.
 MEANINGFUL_POINTS = 2.0
@@ -26,19 +27,6 @@ _EPSILON = 1e-9  # 6.1 - 4.1 is 1.9999999999999996 in floats; "exactly 2" must c
 
 HISTORY_PAGE_DAYS = 14
 
-AREA_LABELS: dict[BodyArea, str] = {
-    BodyArea.GROIN_LEFT: "left groin",
-    BodyArea.GROIN_RIGHT: "right groin",
-    BodyArea.HIP_FRONT_LEFT: "left front of hip",
-    BodyArea.HIP_FRONT_RIGHT: "right front of hip",
-    BodyArea.DEEP_BELLY: "deep belly",
-    BodyArea.LOWER_BACK: "lower back",
-    BodyArea.BUTTOCK_SACRUM: "buttock/sacrum",
-    BodyArea.THIGH_LEFT: "left thigh",
-    BodyArea.THIGH_RIGHT: "right thigh",
-    BodyArea.KNEE_LEG_LEFT: "left knee or leg",
-    BodyArea.KNEE_LEG_RIGHT: "right knee or leg",
-}
 
 # English names by hand: strftime's %a/%b follow the process locale.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -49,8 +37,10 @@ EMPTY_PERIOD_LINE = "Nothing recorded in this period — your next check-in will
 
 
 def area_label(area: BodyArea) -> str:
-    """Human label for a body area, e.g. "lower back"."""
-    return AREA_LABELS.get(area, area.value.replace("_", " "))
+    """The check-in button's words in running text: "Front of hip, left" -> "left front of
+    hip", so history, files and the check-in name a place alike."""
+    name, _, side = AREA_LABELS[area].lower().partition(", ")
+    return f"{side} {name}" if side else name
 
 
 def short_date(d: date) -> str:

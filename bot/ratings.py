@@ -42,16 +42,17 @@ def parse_rating(text: str | None) -> int:
     """The 0-10 rating in `text`: "6", " 7 ", "6/10", "６" (fullwidth, via NFKC).
 
     `None` is what a sticker or photo brings, so it is refused like any other
-    non-number. Raises RatingError, whose reply names the scale.
+    non-number. Raises RatingError (a ValueError) whose message is the reply: it names the
+    scale and never echoes the input, so it is safe in a log too.
     """
     if text is None or len(text) > 20:
-        raise RatingError(_NOT_A_RATING, "no text, or too long for a rating")
+        raise RatingError(_NOT_A_RATING)
     match = _RATING.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if match is None:
-        raise RatingError(_NOT_A_RATING, "rating not recognised")
+        raise RatingError(_NOT_A_RATING)
     value = int(match[1])
     if value > 10:
-        raise RatingError(_NOT_A_RATING, "rating above 10")
+        raise RatingError(_NOT_A_RATING)
     return value
 
 

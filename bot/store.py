@@ -1041,19 +1041,11 @@ class Store:
 
     def content_versions(self, limit: int = 10) -> list[ContentVersion]:
         """The newest archived versions first, without their files."""
-        rows = self.db.query(
-            "SELECT id, created_utc, admin_id, checksum, summary FROM content_versions "
-            "ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
+        rows = self.db.query(_VERSION_SELECT + "ORDER BY id DESC LIMIT ?", (limit,))
         return [ContentVersion.from_row(row) for row in rows]
 
     def content_version_info(self, version_id: int) -> ContentVersion | None:
-        row = self.one(
-            "SELECT id, created_utc, admin_id, checksum, summary FROM content_versions "
-            "WHERE id = ?",
-            (version_id,),
-        )
+        row = self.one(_VERSION_SELECT + "WHERE id = ?", (version_id,))
         return None if row is None else ContentVersion.from_row(row)
 
     def audit_entries(self, limit: int = 50) -> list[AuditEntry]:
@@ -1114,11 +1106,15 @@ class Store:
             )
         }
         window = (to_db(since), to_db(now))
+        # A check-in counts for the rate once, on the day of a reminder that reached the
+        # person: check-ins on demand would otherwise push it past 100%.
         reminders = self.one(
             "SELECT COUNT(*) AS due, COALESCE(SUM(status = 'sent'), 0) AS sent, "
             "COALESCE(SUM(status = 'sent' AND "
-            "strftime('%s', sent_utc) - strftime('%s', due_utc) <= 120), 0) AS on_time "
-            "FROM deliveries WHERE kind = 'reminder' AND due_utc >= ? AND due_utc <= ?",
+            "strftime('%s', sent_utc) - strftime('%s', due_utc) <= 120), 0) AS on_time, "
+            "COALESCE(SUM(status = 'sent' AND EXISTS (SELECT 1 FROM checkins c "
+            "WHERE c.chat_id = d.chat_id AND c.local_date = d.local_date)), 0) AS answered "
+            "FROM deliveries d WHERE kind = 'reminder' AND due_utc >= ? AND due_utc <= ?",
             window,
         )
         checkins = self.one(
@@ -1133,6 +1129,7 @@ class Store:
             reminders_due=reminders["due"],
             reminders_sent=reminders["sent"],
             reminders_on_time=reminders["on_time"],
+            reminders_checked_in=reminders["answered"],
             checkins=checkins["n"],
             checkin_people=checkins["people"],
             avg_tension=checkins["tension"],
@@ -1207,6 +1204,9 @@ class Store:
 
 
 # --- content versions and audit log: values -------------------------------------------------
+
+# A version without its files: the listing never loads whole content sets.
+_VERSION_SELECT = "SELECT id, created_utc, admin_id, checksum, summary FROM content_versions "
 
 
 @dataclass(frozen=True, slots=True)
@@ -1299,6 +1299,7 @@ class AdminStats:
     reminders_due: int
     reminders_sent: int
     reminders_on_time: int  # sent within two minutes of the due time
+    reminders_checked_in: int  # sent, and the person checked in that (local) day
     checkins: int
     checkin_people: int
     avg_tension: float | None

@@ -7,8 +7,10 @@ import zlib
 from datetime import date, timedelta
 
 import pytest
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
 
-from bot.charts import alt_text, render_progress_chart
+from bot.charts import _date_axis, alt_text, render_progress_chart
 from bot.insights import EMPTY_HISTORY_LINE, summarize, summary_lines
 from bot.models import CheckIn
 
@@ -153,3 +155,22 @@ def test_alt_text_holds_the_same_facts_as_the_summary():
 
 def test_alt_text_for_empty_history():
     assert alt_text(summarize([], set(), set(), TODAY, 30)) == EMPTY_HISTORY_LINE
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (365, ["Jan\n2026", "Mar", "May", "Jul", "Sep", "Nov"]),
+        (800, ["Oct\n2024", "Feb\n2025", "Jun\n2025", "Oct\n2025", "Feb\n2026"]),
+    ],
+    ids=["a-year", "over-two-years"],
+)
+def test_month_ticks_name_their_year_where_it_could_be_mistaken(days, expected):
+    """Over a year, months repeat: the year shows under the first tick and January; over
+    two years, under every tick."""
+    ax = Figure().add_subplot()
+    ax.set_xlim(date2num(TODAY - timedelta(days=days - 1)), date2num(TODAY))
+    _date_axis(ax, days)
+    ticks = ax.xaxis.get_major_locator()()
+    labels = ax.xaxis.get_major_formatter().format_ticks(ticks)
+    assert labels[: len(expected)] == expected

@@ -243,6 +243,7 @@ def test_pdf_report_contains_title_period_table_and_summary_figures():
     assert "• Current streak: 20 days (best: 20)." in text
     assert "• Tension before → after a session: 6.0 → 4.0 on average (20 sessions)." in text
     assert "• Averages over the period: tension 4.0, pain 3.0 (20 rated days)." in text
+    assert "Before: tension before that day's practice." in text  # the column explained
 
 
 def test_pdf_report_of_empty_history_is_one_page():

@@ -605,6 +605,18 @@ async def test_rollback_restores_the_files_and_the_serving_content(bot, content_
     assert audit(bot)[-1] == ("rollback", "restored as version 3")
 
 
+async def test_restore_tapped_twice_restores_once_and_answers_both(bot, content_dir):
+    edit(content_dir, BREATHING, OLD_STEP, NEW_STEP)
+    await bot.say("/reload", ADMIN_ID)
+    confirm = await bot.say("/rollback 1", ADMIN_ID)
+    data = confirm["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await bot.emu.press(ADMIN_ID, confirm["message_id"], data)
+    await bot.emu.press(ADMIN_ID, confirm["message_id"], data, check=False)
+    assert "Restored version 1" in text_of(await bot.reply(ADMIN_ID))
+    assert "Version 1 is the one serving now" in text_of(await bot.reply(ADMIN_ID))
+    assert bot.runtime.content_version == 3 and len(bot.store.content_versions()) == 3
+
+
 async def test_rollback_can_be_cancelled(bot, content_dir):
     edit(content_dir, BREATHING, OLD_STEP, NEW_STEP)
     await bot.say("/reload", ADMIN_ID)
@@ -698,6 +710,17 @@ async def test_stats_shows_averages_once_enough_people_checked_in(bot):
     assert "Average tension: 2.0 / 10" in reply
     assert "Average pain: 8.0 / 10" in reply
     assert "check-in rate 100%" in reply
+
+
+async def test_checkins_on_demand_never_push_the_check_in_rate_past_all(bot):
+    add_people(bot, {601: Status.ACTIVE, 602: Status.ACTIVE})
+    add_reminder(bot, 601, timedelta(seconds=30))
+    add_reminder(bot, 602, timedelta(seconds=30))
+    add_checkin(bot, 601, tension=3, pain=2)
+    for days_ago in (1, 2, 3):  # days without a reminder
+        add_checkin(bot, 602, tension=3, pain=2, days_ago=days_ago)
+    reply = text_of(await bot.say("/stats", ADMIN_ID))
+    assert "Check-ins: 4; check-in rate 50% of reminders sent" in reply
 
 
 async def test_stats_hides_averages_when_the_check_ins_come_from_few_people(bot):

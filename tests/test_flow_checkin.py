@@ -106,6 +106,21 @@ async def test_whole_checkin_by_buttons_is_saved_and_summarised(bot):
     assert bot.store.subscriber(USER_ID).awaiting is None
 
 
+async def test_nowhere_is_offered_only_while_no_place_is_ticked(bot):
+    """Beside ticked places, "Nowhere" would throw them away with one tap."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    await bot.say("5")
+    areas = await bot.say("4")
+    assert "Nowhere" in buttons(areas)
+    await bot.tap(areas, "Deep belly")
+    ticked = await edited(bot, areas)
+    assert "Nowhere" not in buttons(ticked) and "Done ✓" in buttons(ticked)
+    await bot.tap(areas, "✓ Deep belly")
+    assert "Nowhere" in buttons(await edited(bot, areas))
+    assert row(bot).areas == ()
+
+
 async def test_whole_checkin_typed_where_typing_makes_sense(bot):
     await subscribed(bot)
     await start_checkin(bot)
@@ -384,16 +399,16 @@ async def test_back_corrects_the_last_answer_showing_what_was_said(bot):
     await subscribed(bot)
     await start_checkin(bot)
     pain = await bot.say("6")
-    await bot.tap(pain, "‹ Back")
+    await bot.tap(pain, "« Back")
     tension = await bot.expect("tension")
     assert "Earlier you said: 6/10" in tension["text"]
-    assert "‹ Back" not in buttons(tension)  # the first question has nothing before it
+    assert "« Back" not in buttons(tension)  # the first question has nothing before it
     await bot.tap(tension, "4")
     await bot.expect("pain")
     areas = await bot.say("2")
     await bot.tap(areas, "Lower back")
     await edited(bot, areas)
-    await bot.tap(areas, "‹ Back")
+    await bot.tap(areas, "« Back")
     pain_again = await bot.expect("pain")
     assert "Earlier you said: 2/10" in pain_again["text"]
     areas_again = await bot.say("3")
@@ -542,7 +557,7 @@ async def test_checkin_after_a_session_shows_the_change_in_tension(bot):
     areas = await bot.say("1")
     await bot.tap(areas, "Nowhere")
     note = await bot.expect("Anything")  # "how did it go" is skipped: the session was finished
-    await bot.tap(note, "‹ Back")
+    await bot.tap(note, "« Back")
     areas = await bot.expect("Where")  # Back skips it too
     await bot.tap(areas, "Done")
     await bot.tap(await bot.expect("Anything"), "Skip")

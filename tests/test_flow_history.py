@@ -626,6 +626,8 @@ async def test_privacy_says_what_why_who_and_how(bot):
         "Who can see it",
         "Only you",
         "totals only",
+        "How long",
+        "Until you delete it",
         "/export",
         "/delete",
     ):

@@ -22,27 +22,29 @@ async def test_zone_from_shared_location(bot):
     await bot.emu.send_location(USER_ID, 52.52, 13.405)
     confirmed = await bot.expect("Time zone")
     assert "Europe/Berlin" in confirmed["text"]
-    assert "07:00 there now" in confirmed["text"]  # the clock reads 06:00 UTC
+    assert "It's 07:00 there" in confirmed["text"]  # the clock reads 06:00 UTC
     assert "What time" in (await bot.reply())["text"]
 
 
 @pytest.mark.parametrize(
-    ("typed", "zone"),
+    ("typed", "zone", "shown"),
     [
-        ("Berlin", "Europe/Berlin"),
-        ("new york", "America/New_York"),
-        ("São Paulo", "America/Sao_Paulo"),
-        ("sao paulo", "America/Sao_Paulo"),
-        ("UTC+2", "Etc/GMT-2"),
-        ("+5:45", "Asia/Kathmandu"),
-        ("europe/lisbon", "Europe/Lisbon"),
+        ("Berlin", "Europe/Berlin", "Europe/Berlin (UTC+01:00 now)"),
+        ("new york", "America/New_York", "America/New York (UTC-05:00 now)"),
+        ("São Paulo", "America/Sao_Paulo", "America/Sao Paulo"),
+        ("sao paulo", "America/Sao_Paulo", "America/Sao Paulo"),
+        ("UTC+2", "Etc/GMT-2", "UTC+02:00"),
+        ("+5:45", "Asia/Kathmandu", "Asia/Kathmandu (UTC+05:45 now)"),
+        ("europe/lisbon", "Europe/Lisbon", "Europe/Lisbon"),
     ],
     ids=["city", "lowercase-two-words", "accents", "no-accents", "offset", "45-min-offset", "iana"],
 )
-async def test_zone_from_typed_text(bot, typed, zone):
+async def test_zone_from_typed_text(bot, typed, zone, shown):
+    """The confirmation shows the zone as a person reads it: "UTC+2" never as "Etc/GMT-2"."""
     await start_and_reach_zone_question(bot)
     confirmed = await bot.say(typed)
-    assert zone in confirmed["text"]
+    assert shown in confirmed["text"]
+    assert "GMT" not in confirmed["text"]
     assert bot.store.subscriber(USER_ID).zone == zone
 
 
@@ -137,6 +139,23 @@ async def test_a_command_in_the_middle_of_setup_keeps_the_place(bot):
     assert "08:00" in (await bot.expect("All set"))["text"]
 
 
+async def test_start_after_trying_a_practice_still_greets_with_the_safety_note(bot):
+    """Someone may try /practice first; their first /start must still show what the bot is."""
+    await bot.say("/practice swing")
+    await bot.settle()
+    welcome = await bot.say("/start")
+    assert "I'm your psoas coach" in welcome["text"]
+    assert "Please read this first" in welcome["text"]
+    assert "time zone" in (await bot.reply())["text"]
+
+
+async def test_start_again_in_the_middle_of_setup_asks_without_greeting_twice(bot):
+    await start_and_reach_zone_question(bot)
+    again = await bot.say("/start")
+    assert "time zone" in again["text"]
+    assert "psoas coach" not in again["text"]
+
+
 async def test_setup_resumes_after_a_restart(settings, emulator, clock):
     first = build_application(settings, clock=clock)
     async with polling(first, poll_timeout=1):
@@ -209,6 +228,14 @@ async def test_pause_for_days_skips_reminders_then_resumes_by_itself(bot):
     }
 
 
+async def test_settings_while_paused_names_the_day_reminders_come_back(bot):
+    await subscribe(bot)
+    await bot.say("/pause 3")  # Monday 23 to Wednesday 25 November
+    shown = await bot.say("/settings")
+    assert "paused, back on Thursday 26 November" in shown["text"]
+    assert "Next reminder: Thursday at 07:30" in shown["text"]
+
+
 async def test_pause_until_resumed_then_resume(bot):
     await subscribe(bot)
     choice = await bot.say("/pause")
@@ -250,6 +277,29 @@ async def test_stop_keeps_history_and_start_welcomes_back(bot):
     assert not bot.emu.drain(USER_ID)
     again = await bot.say("/start")
     assert "Welcome back" in again["text"]
+    assert "Your time zone stays Europe/Berlin" in again["text"]
+    question = await bot.expect("What time")  # the zone is kept: one question, one tap
+    await bot.tap(question, "✅ Keep 07:30")
+    assert "every day at 07:30" in (await bot.expect("All set"))["text"]
+    assert bot.store.subscriber(USER_ID).status is Status.ACTIVE
+
+
+async def test_change_time_tapped_by_mistake_keeps_the_time_with_one_tap(bot):
+    await subscribe(bot, time_label="08:00")
+    shown = await bot.say("/settings")
+    await bot.tap(shown, "⏰ Change time")
+    question = await bot.expect("What time")
+    assert buttons(question)[0] == "✅ Keep 08:00"
+    await bot.tap(question, "✅ Keep 08:00")
+    assert "Saved. Next reminder: today at 08:00" in (await bot.expect("Saved"))["text"]
+    assert bot.store.subscriber(USER_ID).awaiting is None
+
+
+async def test_a_first_setup_offers_no_time_to_keep(bot):
+    await start_and_reach_zone_question(bot)
+    await bot.emu.send_text(USER_ID, "Berlin")
+    question = await bot.expect("What time")
+    assert not any(label.startswith("✅ Keep") for label in buttons(question))
 
 
 async def test_stop_can_be_cancelled(bot):

@@ -105,6 +105,7 @@ async def test_a_full_daily_session_ends_in_the_checkins_first_question(bot):
     intro, ask = await start(bot)
     assert "Day 1 · Let go" in text_of(intro)
     assert "Belly breathing + Constructive rest" in text_of(intro)
+    assert "heart of the practice" not in text_of(intro)  # introductions: one practice only
     assert "For the first days" in text_of(intro)  # the phase intro on its first day
     assert "Why this helps" in text_of(intro)
     assert "sharp pain" in text_of(intro)  # each practice's safety line
@@ -114,7 +115,7 @@ async def test_a_full_daily_session_ends_in_the_checkins_first_question(bot):
     step = await first_step(bot, ask, "4")
     assert "Tension now: 4/10" in text_of(step)
     assert "Step 1 of 4 · Belly breathing" in text_of(step)
-    assert buttons(step) == ["« Back", "Next »", "⏹ Stop"]
+    assert buttons(step) == ["Next »", "⏹ Stop"]
     await walk_to_the_end(bot, step)
     assert "Day 1 is done" in text_of(await bot.expect("Well done"))
     question = await bot.expect("tension")
@@ -197,11 +198,21 @@ async def test_the_tension_keypad_answers_once(bot):
 # --- Back, Next, Stop ----------------------------------------------------------------------------
 
 
-async def test_back_on_the_first_step_stays_with_a_short_note(bot):
+async def test_the_first_step_has_no_back_button(bot):
     await subscribe(bot)
     _, ask = await start(bot)
     step = await first_step(bot, ask)
-    assert await toast(bot, step, "« Back") == "This is the first step."
+    assert buttons(step) == ["Next »", "⏹ Stop"]
+    step = await tap_next(bot, step)
+    assert buttons(step) == ["« Back", "Next »", "⏹ Stop"]
+
+
+async def test_back_on_the_first_step_stays_with_a_short_note(bot):
+    """An old or forged Back on step 1 (the button isn't shown there) changes nothing."""
+    await subscribe(bot)
+    _, ask = await start(bot)
+    step = await first_step(bot, ask)
+    assert await press_raw(bot, step, f"pr:back:{active(bot).id}:0") == "This is the first step."
     assert active(bot).step == 0
     assert await bot.settle() == []  # no new message, and the step is as it was
     assert "Step 1 of 4" in text_of(step)
@@ -318,8 +329,17 @@ async def test_typing_on_a_step_points_to_the_buttons(bot):
     _, ask = await start(bot)
     await first_step(bot, ask)
     reply = await bot.say("ok")
-    assert "step 1 of 4 of Belly breathing" in text_of(reply)
+    assert "You're on Belly breathing, step 1 of 4. Tap Next »" in text_of(reply)
     assert active(bot).step == 0
+
+
+async def test_typing_on_the_last_step_names_the_finish_button(bot):
+    await bot.say("/practice shoe check")  # five steps, no timer
+    step = await first_step(bot, await bot.reply(), "Skip")
+    for _ in range(4):
+        step = await tap_next(bot, step)
+    reply = await bot.say("done?")
+    assert "Tap Finish ✓ when you're ready" in text_of(reply)
 
 
 async def run_until_timer_started(bot: Harness) -> None:
@@ -516,12 +536,37 @@ async def test_today_without_a_subscription_points_to_start(bot):
     assert session_count(bot) == 0
 
 
-async def test_today_in_the_middle_of_setting_up_points_to_start(bot):
+async def test_today_in_the_middle_of_setting_up_asks_the_setup_question_again(bot):
+    """As /settings does: the person is brought back to the question they were answering."""
     await bot.say("/start")
     await bot.settle()
     reply = await bot.say("/today")
-    assert "/start" in text_of(reply)
+    assert "set up your daily reminder first" in text_of(reply)
+    assert "time zone" in text_of(await bot.reply())
     assert session_count(bot) == 0
+
+
+async def test_today_after_stopping_points_to_start_without_saying_never_set_up(bot):
+    await subscribe(bot)
+    ask = await bot.say("/stop")
+    await bot.tap(ask, "Yes, stop reminders")
+    await bot.expect("Reminders stopped")
+    reply = await bot.say("/today")
+    assert "you don't have one set up" in text_of(reply)
+    assert "/start" in text_of(reply) and "/practices" in text_of(reply)
+    assert session_count(bot) == 0
+
+
+async def test_a_typed_tension_never_answers_an_open_settings_question(bot):
+    """Change time, then /today without answering: a typed "4" is the tension, not 04:00."""
+    await subscribe(bot)
+    shown = await bot.say("/settings")
+    await bot.tap(shown, "⏰ Change time")
+    await bot.expect("What time")
+    await start(bot)
+    assert "Step 1 of 4" in text_of(await bot.say("4"))
+    assert active(bot).tension_before == 4
+    assert bot.store.subscriber(USER_ID).remind_at == "07:30"
 
 
 async def test_today_on_hold_after_a_red_flag_explains_instead_of_starting(bot):
@@ -536,6 +581,7 @@ async def test_a_library_practice_works_without_subscribing(bot):
     intro, ask = await start(bot, "/practice swing")
     assert "Pendulum leg swing" in text_of(intro)
     assert "daily program stays where it is" in text_of(intro)
+    assert "This simple swing lets the leg hang" in text_of(intro)  # the file's introduction
     step = await first_step(bot, ask)
     assert "Step 1 of 7 · Pendulum leg swing" in text_of(step)
     assert active(bot).kind == "library"
@@ -547,6 +593,8 @@ async def test_a_practice_tried_while_setting_up_keeps_the_setup_question(bot):
     await bot.settle()  # the welcome and the time zone question
     _, ask = await start(bot, "/practice swing")
     assert bot.store.subscriber(USER_ID).awaiting == "zone"
+    # Typed text goes to the setup question meanwhile, so the keypad doesn't invite typing.
+    assert "Tap a number." in text_of(ask) and "type it" not in text_of(ask)
     await first_step(bot, ask)  # buttons still work
     reply = await bot.say("Berlin")
     assert "Europe/Berlin" in text_of(reply)
@@ -659,6 +707,18 @@ async def test_today_after_practising_offers_it_again_and_does_not_advance_twice
     assert bot.store.program_days_done(USER_ID, bot.clock.now().date() + timedelta(days=1)) == 1
 
 
+async def test_starting_from_the_reminder_takes_its_buttons_off(bot):
+    """Skip today or Later left under a practice already under way would contradict it."""
+    await subscribe(bot)
+    bot.store.update_subscriber(USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
+    await bot.tick()
+    reminder = await bot.expect("Time for today's practice")
+    await bot.tap(reminder, "▶️ Start now")
+    await bot.expect("how much tension")
+    assert buttons(live(bot, reminder)) == []
+    assert "Time for today's practice" in text_of(live(bot, reminder))
+
+
 async def test_the_five_minute_version_from_the_reminder_counts_as_a_program_day(bot):
     await subscribe(bot)
     bot.store.update_subscriber(USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
@@ -667,6 +727,7 @@ async def test_the_five_minute_version_from_the_reminder_counts_as_a_program_day
     await bot.tap(reminder, "5-minute version")
     intro = await bot.reply()
     assert "5-minute version · day 1" in text_of(intro)
+    assert "Short on time? Five minutes still counts." in text_of(intro)
     step = await first_step(bot, await bot.reply(), "Skip")
     assert "Five-minute rest" in text_of(step)
     assert active(bot).kind == "short"
@@ -715,3 +776,22 @@ def test_every_step_fits_one_short_phone_message():
         for index in range(len(steps)):
             text, _ = practice.render_step(steps, index, session_id=1)
             assert len(text) < 700, (p.id, index)
+
+
+def test_every_session_introduction_stays_short_enough_to_read_on_a_phone():
+    """Worst case: a first-timer on any program day, or any practice on its own (with its
+    introduction). Well under Telegram's 4096, so a content edit has room before it breaks."""
+    from datetime import date
+
+    from bot.content import load_folder
+    from bot.program import single_plan
+
+    library = load_folder(CONTENT)
+    note = max(library.notes, key=len)
+    days = len([day for phase in library.program.phases for day in phase.days]) + 7
+    for number in range(1, days + 1):
+        plan = plan_for_day(library, number, today=date(2026, 11, 23))
+        assert len(practice.render_intro(plan, kind="daily", note=note)) < 2000, number
+    for p in library.practices.values():
+        text = practice.render_intro(single_plan(p), kind="library", locked_days=7)
+        assert len(text) < 1500, p.id

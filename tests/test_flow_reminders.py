@@ -263,6 +263,16 @@ async def test_forged_reminder_buttons_are_refused_politely(bot, data):
     assert not bot.emu.unknown_methods
 
 
+async def test_a_delivery_id_too_big_for_sqlite_is_an_expired_button_not_an_error(bot):
+    await subscribe(bot)
+    message = await reminder_now(bot)
+    forged = "rm:skip:" + "9" * 30
+    query_id = await bot.emu.press(USER_ID, message["message_id"], forged, check=False)
+    await bot.emu.wait_until(lambda: bot.emu.callback_answers.get(query_id) is not None)
+    assert "expired" in bot.emu.callback_answers[query_id].get("text", "")
+    assert not [m for m in await bot.settle() if "went wrong" in m["text"]]
+
+
 async def test_another_persons_reminder_button_touches_nothing(bot):
     await subscribe(bot)
     await reminder_now(bot)

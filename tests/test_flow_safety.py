@@ -78,12 +78,37 @@ async def test_yes_gets_the_urgent_message_first_and_pauses_the_program(bot):
     await bot.tap(screen, "Yes")
     urgent = await bot.reply()  # the very next message, before anything else
     assert "urgent medical care" in urgent["text"]
-    assert "emergency" in urgent["text"]
+    assert "What to do now: call your doctor's urgent line" in urgent["text"]
+    assert "call your local emergency number" in urgent["text"]
     held = await bot.reply()
     assert "paused your daily practice" in held["text"]
     assert buttons(held) == ["I've been checked / I want to continue"]
     assert bot.store.subscriber(USER_ID).on_hold
     assert [answer for _, answer in bot.store.safety_screens(USER_ID)] == ["yes"]
+
+
+async def test_yes_in_the_middle_of_a_practice_ends_the_practice_too(bot):
+    """After "please don't practise now" no next step or "time's up" may follow."""
+    [screen] = await subscribe(bot)
+    await bot.say("/today")
+    ask = await bot.reply()
+    await bot.tap(ask, "4")
+    step = await bot.emu.next_edit(USER_ID)
+    while "▶️ Start timer" not in buttons(step):
+        await bot.tap(step, "Next »")
+        step = await bot.emu.next_edit(USER_ID)
+    await bot.tap(step, "▶️ Start timer")
+    await bot.emu.next_edit(USER_ID)
+    await bot.tap(screen, "Yes")
+    assert "urgent medical care" in (await bot.expect("urgent"))["text"]
+    await bot.expect("paused")
+    assert bot.store.active_session(USER_ID) is None
+    [live] = [m for m in bot.emu.messages(USER_ID) if m["message_id"] == step["message_id"]]
+    await bot.emu.wait_until(lambda: not live.get("reply_markup"))  # its buttons taken away
+    bot.emu.drain(USER_ID)
+    bot.clock.advance(timedelta(minutes=30))  # the rest timer would have ended by now
+    await bot.tick()
+    assert await bot.settle() == []
 
 
 async def test_reminders_are_skipped_while_on_hold_and_return_after_continue(bot):
@@ -137,6 +162,7 @@ async def test_explain_hold_repeats_the_advice_and_offers_to_continue(bot):
     await explain_hold(BotContext(bot.application), USER_ID)
     message = await bot.reply()
     assert "urgent medical care" in message["text"] and "paused" in message["text"]
+    assert "call your local emergency number" in message["text"]
     await bot.tap(message, "continue")
     await bot.expect("Welcome back")
     assert not bot.store.subscriber(USER_ID).on_hold

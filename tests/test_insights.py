@@ -11,6 +11,7 @@ from bot.insights import (
     Change,
     HistoryRow,
     Streaks,
+    area_label,
     daily_values,
     first_vs_latest_week,
     format_history_row,
@@ -27,6 +28,7 @@ from bot.insights import (
     weekly_summary,
 )
 from bot.models import BodyArea, CheckIn
+from bot.ratings import AREA_LABELS as RATING_LABELS
 
 TODAY = date(2026, 11, 16)  # a Monday
 SHAMING = ("missed", "broke", "broken", "failed", "lost", "only ", "should have", "0 days")
@@ -581,3 +583,19 @@ def test_format_history_row_areas_and_zero_ratings():
 
 def test_short_date_does_not_depend_on_locale():
     assert short_date(date(2026, 3, 1)) == "Sun 1 Mar"
+
+
+@pytest.mark.parametrize(
+    ("area", "label"),
+    [
+        (BodyArea.HIP_FRONT_LEFT, "left front of hip"),
+        (BodyArea.KNEE_LEG_RIGHT, "right knee or lower leg"),
+        (BodyArea.BUTTOCK_SACRUM, "buttock / sacrum"),
+        (BodyArea.LOWER_BACK, "lower back"),
+    ],
+    ids=["sided", "sided-long", "slash", "single"],
+)
+def test_area_labels_use_the_checkin_buttons_words(area, label):
+    """History, files and the check-in summary name a place with the same words."""
+    assert area_label(area) == label
+    assert label.removeprefix("left ").removeprefix("right ") in RATING_LABELS[area].lower()

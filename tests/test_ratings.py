@@ -53,6 +53,7 @@ def test_parse_rating_rejects(text: str) -> None:
     with pytest.raises(RatingError) as caught:
         parse_rating(text)
     assert caught.value.user_message == NOT_A_RATING
+    assert str(caught.value) == NOT_A_RATING  # the ValueError's message is the correction
 
 
 def test_parse_rating_rejects_none_from_a_sticker() -> None:

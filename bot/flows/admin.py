@@ -233,7 +233,7 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         library = build_library(pending.files)  # again: the validator may be newer than the row
     except ContentInvalid as err:
         store.close_pending_upload(upload_id, "cancelled")
-        await query.edit_message_reply_markup(None)
+        await _remove_buttons(query)
         header = texts.t(
             "ad_problems", count=len(err.problems), version=context.runtime.content_version
         )
@@ -342,7 +342,7 @@ async def _rollback_button(
         _audit(update, context, "rollback", "cancelled", f"version {version_id}")
         await _close(query, texts.t("ad_rollback_cancelled"))
         return
-    await query.edit_message_reply_markup(None)
+    await _remove_buttons(query)
     library = await _restorable(update, context, query.message, version_id)
     if library is None or not await _write(update, context, library):
         return
@@ -416,7 +416,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
             due=stats.reminders_due,
             on_time=_share(stats.reminders_on_time, stats.reminders_sent),
             checkins=stats.checkins,
-            rate=_share(stats.checkins, stats.reminders_sent),
+            rate=_share(stats.reminders_checked_in, stats.reminders_sent),
             tension=average(stats.avg_tension),
             pain=average(stats.avg_pain),
             broadcast=texts.Safe(broadcast),
@@ -684,11 +684,15 @@ def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
 
 async def _close(query, result: str) -> None:
     """Takes the buttons off the question and answers with the result below it."""
+    await _remove_buttons(query)
+    await query.message.reply_text(result)
+
+
+async def _remove_buttons(query) -> None:
     try:
         await query.edit_message_reply_markup(None)
     except TelegramError:  # already without buttons (a double tap): the answer still goes out
-        log.debug("admin.close_failed")
-    await query.message.reply_text(result)
+        log.debug("admin.buttons_already_gone")
 
 
 async def _startup(application: Application) -> None:

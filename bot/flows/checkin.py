@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import schedule, sender, texts
+from bot import safety, schedule, sender, texts
 from bot.app import BotContext, runtime_of
 from bot.errors import RatingError
 from bot.flows import onboarding, steps
@@ -175,9 +175,11 @@ def areas_keyboard(row: CheckInRow) -> InlineKeyboardMarkup:
         ]
         for pair in AREA_ROWS
     ]
-    rows.append(
-        [_button("ci_btn_nowhere", row, "a", "none"), _button("ci_btn_done", row, "a", "done")]
-    )
+    # Nowhere only while nothing is ticked: beside ticked places it would throw them away.
+    last = [_button("ci_btn_done", row, "a", "done")]
+    if not chosen:
+        last.insert(0, _button("ci_btn_nowhere", row, "a", "none"))
+    rows.append(last)
     rows.append([_button("ci_btn_back", row, "a", "back")])
     return InlineKeyboardMarkup(rows)
 
@@ -201,22 +203,21 @@ async def _tidy_previous(context: BotContext, subscriber: Subscriber | None) -> 
 
 
 def previous_question(row: CheckInRow, question: str) -> str | None:
-    if question == NOTE and not _completion_known(row):
-        return COMPLETION
-    order = [q for q in QUESTIONS if q != COMPLETION or not _completion_known(row)]
+    order = _order(row)
     index = order.index(question) if question in order else 0
     return order[index - 1] if index > 0 else None
 
 
 def next_question(row: CheckInRow, question: str) -> str | None:
-    order = [q for q in QUESTIONS if q != COMPLETION or not _completion_known(row)]
+    order = _order(row)
     index = order.index(question) if question in order else len(order)
     return order[index + 1] if index + 1 < len(order) else None
 
 
-def _completion_known(row: CheckInRow) -> bool:
-    """Straight after a finished session the practice was done fully: no need to ask."""
-    return row.session_done
+def _order(row: CheckInRow) -> list[str]:
+    """The questions this check-in asks. Straight after a finished session the practice was
+    done fully: "how did it go" is not asked."""
+    return [q for q in QUESTIONS if q != COMPLETION or not row.session_done]
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
         chat_id,
         texts.t("ci_thanks", summary=texts.Safe(summary(row)), closing=closing(row, gentle=gentle)),
     )
-    high = row.pain is not None and row.pain >= 8
+    high = row.pain is not None and row.pain >= safety.HIGH_PAIN
     await safety_flow.offer_screen_if_due(context, chat_id, high_pain=high)
 
 

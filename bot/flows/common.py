@@ -7,6 +7,7 @@ import sqlite3
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -74,6 +75,11 @@ async def on_error(update: object, context: BotContext) -> None:
     """Logs the update id and traceback (never the text) and answers the person kindly."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+        # A double tap on a button that edits its own message: the first tap changed it
+        # already (and was answered), so the repeat is no failure and needs no apology.
+        log.info("update.repeated update=%s", update_id)
+        return
     storage = isinstance(error, StoreError | sqlite3.OperationalError | sqlite3.DatabaseError)
     log.error("update.failed update=%s storage=%s", update_id, storage, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:

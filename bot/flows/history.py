@@ -211,14 +211,16 @@ async def _history_page(update: Update, context: BotContext, page: int) -> None:
 # --- /progress ---------------------------------------------------------------------------------
 
 
+def _choice(label: str, data: str, chosen: bool) -> InlineKeyboardButton:
+    """A button of a set of choices; the chosen one carries a tick."""
+    shown = texts.t("hi_btn_current", label=label) if chosen else label
+    return InlineKeyboardButton(shown, callback_data=data)
+
+
 def period_keyboard(current: str) -> InlineKeyboardMarkup:
-    buttons = []
-    for key in PERIODS:
-        label = texts.t(f"hi_btn_{key}")
-        if key == current:
-            label = texts.t("hi_btn_current", label=label)
-        buttons.append(InlineKeyboardButton(label, callback_data=f"hi:p:{key}"))
-    return InlineKeyboardMarkup([buttons])
+    return InlineKeyboardMarkup(
+        [[_choice(texts.t(f"hi_btn_{key}"), f"hi:p:{key}", key == current) for key in PERIODS]]
+    )
 
 
 def progress_head(summary: Summary, period: str) -> str:
@@ -338,13 +340,8 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
         state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
     else:
         state = texts.t("hi_summary_off")
-
-    def button(label: str, value: str, chosen: bool) -> InlineKeyboardButton:
-        shown = texts.t("hi_btn_current", label=label) if chosen else label
-        return InlineKeyboardButton(shown, callback_data=f"hi:wd:{value}")
-
-    days = [button(texts.t(f"hi_day_{n}")[:3], str(n), n == current) for n in range(7)]
-    off = button(texts.t("hi_btn_summary_off"), "off", not 0 <= current <= 6)
+    days = [_choice(texts.t(f"hi_day_{n}")[:3], f"hi:wd:{n}", n == current) for n in range(7)]
+    off = _choice(texts.t("hi_btn_summary_off"), "hi:wd:off", not 0 <= current <= 6)
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
     return texts.t("hi_summary_settings", current=state), keyboard
 

@@ -36,13 +36,18 @@ log = logging.getLogger(__name__)
 COMMON_TIMES = ("07:00", "07:30", "08:00", "12:30", "17:30", "18:00", "19:00", "20:00", "21:00")
 MAX_PAUSE_DAYS = 90
 SETTING_UP = {Status.NEW, Status.STOPPED, Status.BLOCKED}
+SETUP_STEPS = frozenset({"zone", "time"})
 
 
 # --- /start and the two questions ----------------------------------------------------------
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greets the person, then asks for their time zone (or says what is already set)."""
+    """Greets the person, then asks for their time zone (or says what is already set).
+
+    Someone coming back after /stop (or after blocking the bot) keeps their time zone and is
+    asked only for the time, with their old one a tap away.
+    """
     store, now = context.store, context.clock.now()
     chat_id = update.effective_chat.id
     subscriber, created = store.ensure_subscriber(chat_id, now)
@@ -50,10 +55,16 @@ async def start(update: Update, context: BotContext) -> None:
     first_name = update.effective_user.first_name if update.effective_user else ""
     name_part = f", {first_name}" if first_name else ""
     log.info("start chat=%s new=%s status=%s", chat_id, created, subscriber.status.value)
-    if subscriber.status in {Status.STOPPED, Status.BLOCKED}:
+    returning = subscriber.status in {Status.STOPPED, Status.BLOCKED}
+    if returning and subscriber.zone:
+        zone = zones.zone_label(subscriber.zone, now)
+        await message.reply_text(texts.t("welcome_back_zone", name_part=name_part, zone=zone))
+    elif returning:
         await message.reply_text(texts.t("welcome_back", name_part=name_part))
     elif subscriber.status is Status.NEW:
-        if subscriber.awaiting is None:
+        # Greet once: not again when /start is sent in the middle of setting up, but also when
+        # the person tried a practice first (their step is then the practice's, not setup's).
+        if subscriber.awaiting not in SETUP_STEPS:
             await message.reply_text(texts.t("welcome", name_part=name_part))
     elif subscriber.status is Status.PAUSED:
         await message.reply_text(texts.t("already_paused"))
@@ -61,7 +72,7 @@ async def start(update: Update, context: BotContext) -> None:
     else:
         await message.reply_text(texts.t("already_subscribed", next=next_text(subscriber, now)))
         return
-    if subscriber.zone and subscriber.awaiting == "time":
+    if subscriber.zone and (returning or subscriber.awaiting == "time"):
         await ask_time(context, chat_id)
     else:
         await ask_zone(context, chat_id)
@@ -124,7 +135,7 @@ async def set_zone(context: BotContext, subscriber: Subscriber, zone_name: str) 
     store.update_subscriber(chat_id, now, zone=zone_name, awaiting="time" if setting_up else None)
     await context.bot.send_message(
         chat_id,
-        texts.t("zone_set", zone=zone_name, local_time=local_time),
+        texts.t("zone_set", zone=zones.zone_label(zone_name, now), local_time=local_time),
         reply_markup=ReplyKeyboardRemove(),
     )
     log.info("zone.set chat=%s", chat_id)
@@ -135,11 +146,16 @@ async def set_zone(context: BotContext, subscriber: Subscriber, zone_name: str) 
 
 
 async def ask_time(context: BotContext, chat_id: int) -> None:
+    """The time question; someone who had a time already can keep it with one tap (a mistaken
+    "Change time" is then no dead end)."""
     context.store.set_awaiting(chat_id, context.clock.now(), "time")
     rows = [COMMON_TIMES[i : i + 3] for i in range(0, len(COMMON_TIMES), 3)]
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
-    )
+    buttons = [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
+    current = context.store.subscriber(chat_id).remind_at
+    if current:
+        keep = texts.t("btn_keep_time", time=current)
+        buttons.insert(0, [InlineKeyboardButton(keep, callback_data=f"ob:t:{current}")])
+    keyboard = InlineKeyboardMarkup(buttons)
     await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
 
 
@@ -262,13 +278,14 @@ async def settings_command(update: Update, context: BotContext) -> None:
 
 def settings_text(subscriber: Subscriber, now: datetime) -> str:
     if subscriber.status is Status.PAUSED and subscriber.paused_until:
-        status = texts.t("status_paused_until", day=_day_label(subscriber.paused_until))
+        back = subscriber.paused_until + timedelta(days=1)
+        status = texts.t("status_paused_until", day=_day_label(back))
     else:
         status = texts.t(f"status_{subscriber.status.value}")
     return texts.t(
         "settings",
         time=subscriber.remind_at,
-        zone=subscriber.zone,
+        zone=zones.zone_label(subscriber.zone, now),
         status=status,
         next=next_text(subscriber, now),
         followup=texts.t("on" if subscriber.followup else "off"),
@@ -329,24 +346,22 @@ async def settings_button(update: Update, context: BotContext) -> None:
 
 
 async def require_subscriber(update: Update, context: BotContext) -> Subscriber | None:
+    """The person's subscription, or None after saying what to do first (see `subscription`)."""
+    return await subscription(context, update.effective_chat.id)
+
+
+async def subscription(
+    context: BotContext, chat_id: int, *, not_subscribed: str = "not_subscribed"
+) -> Subscriber | None:
     """The person's subscription; otherwise a pointer to /start, or back to the setup question
     they were answering (a command in the middle of setting up must not lose their place)."""
-    chat_id = update.effective_chat.id
     subscriber = context.store.subscriber(chat_id)
-    if (
-        subscriber is not None
-        and subscriber.status in SETTING_UP
-        and subscriber.awaiting
-        in {
-            "zone",
-            "time",
-        }
-    ):
-        await update.effective_message.reply_text(texts.t("need_setup"))
-        await (ask_time if subscriber.awaiting == "time" else ask_zone)(context, chat_id)
-        return None
     if subscriber is None or subscriber.status in SETTING_UP or not subscriber.remind_at:
-        await update.effective_message.reply_text(texts.t("not_subscribed"))
+        if subscriber is not None and subscriber.awaiting in SETUP_STEPS:
+            await context.bot.send_message(chat_id, texts.t("need_setup"))
+            await (ask_time if subscriber.awaiting == "time" else ask_zone)(context, chat_id)
+        else:
+            await context.bot.send_message(chat_id, texts.t(not_subscribed))
         return None
     return subscriber
 

@@ -20,19 +20,19 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import program, schedule, sender, texts
 from bot.app import BotContext, add_startup_hook, runtime_of
 from bot.content import Library, Practice
 from bot.errors import RatingError
-from bot.flows import checkin, safety, steps
+from bot.flows import checkin, onboarding, safety, steps
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
-from bot.store import Session, Status, Store, Subscriber
+from bot.store import Session, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,6 @@ AWAITING = "practice"  # subscribers.awaiting while a session is open: typed ten
 ADD_MINUTES = 5
 KINDS = ("daily", "short", "library", "preview")
 PROGRAM_KINDS = ("daily", "short")
-# Setting up (time zone, reminder time) keeps its place: a practice tried meanwhile uses buttons.
-_KEEP_AWAITING = frozenset({"zone", "time"})
 _SESSION_DATA = re.compile(
     r"^pr:(tension|next|back|stop|timer|add|end|checkin):(\d{1,12})(?::(\d{1,3}|skip))?$"
 )
@@ -89,9 +87,8 @@ async def begin_program(
     stray /today after the check-in doesn't start the whole practice over.
     """
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
-    if not _subscribed(subscriber):
-        await context.bot.send_message(chat_id, texts.t("pr_not_subscribed"))
+    subscriber = await onboarding.subscription(context, chat_id, not_subscribed="pr_not_subscribed")
+    if subscriber is None:
         return
     if subscriber.on_hold:
         await safety.explain_hold(context, chat_id)
@@ -227,6 +224,9 @@ async def practice_button(update: Update, context: BotContext) -> None:
         return
     if data in ("pr:today", "pr:short", "pr:again"):
         await query.answer()
+        # The reminder (or offer) has done its job: a Skip or Later left on it would contradict
+        # the practice now under way. /today always reaches the practice again.
+        await _strip_keyboard(context, chat_id, query.message.message_id)
         kind = "short" if data == "pr:short" else "daily"
         await begin_program(context, chat_id, kind=kind, again=data == "pr:again")
         return
@@ -464,6 +464,9 @@ async def typed_during_session(update: Update, context: BotContext, subscriber: 
                 number=planned.number,
                 of=planned.of,
                 practice=planned.practice_title,
+                forward=texts.t(
+                    "pr_btn_finish" if session.step >= len(session.steps) - 1 else "pr_btn_next"
+                ),
             )
         )
 
@@ -495,8 +498,13 @@ async def finish_due_timers(application: Application, now: datetime | None = Non
             log.warning(
                 "practice.times_up_failed session=%s error=%s", session.id, type(err).__name__
             )
+        except TimedOut:  # it may have arrived: never said twice
+            log.warning("practice.times_up_failed session=%s timeout", session.id)
         except TelegramError:
-            log.warning("practice.times_up_failed session=%s network", session.id)
+            # A 5xx or a refused connection: Telegram did not take it. The timer is set
+            # again (same step only), so the next tick says it instead of never.
+            store.set_timer(session.id, session.step, session.timer_due_utc)
+            log.warning("practice.times_up_retry session=%s network", session.id)
     return said
 
 
@@ -584,6 +592,10 @@ def render_intro(
     if plan.phase_intro:
         parts.append(texts.escape(plan.phase_intro))
     practices = [practice for practice, _ in plan.practices]
+    if len(practices) == 1 and practices[0].intro:
+        # A practice on its own (library, 5-minute version) has room for its introduction;
+        # a day of several keeps to one line of "why" each.
+        parts.append(texts.escape(practices[0].intro))
     new = [p for p in practices if p.id not in known]
     if len(practices) == 1:
         why = [texts.t("pr_why_single", why=p.why) for p in new]
@@ -640,12 +652,10 @@ def step_keyboard(session_id: int, index: int, total: int, *, timed: bool) -> In
         rows.append(
             [InlineKeyboardButton(texts.t("pr_btn_timer"), callback_data=f"pr:timer:{key}")]
         )
-    rows.append(
-        [
-            InlineKeyboardButton(texts.t("pr_btn_back"), callback_data=f"pr:back:{key}"),
-            InlineKeyboardButton(forward, callback_data=f"pr:next:{key}"),
-        ]
-    )
+    back = InlineKeyboardButton(texts.t("pr_btn_back"), callback_data=f"pr:back:{key}")
+    forward_button = InlineKeyboardButton(forward, callback_data=f"pr:next:{key}")
+    # The first step has nothing before it (as in the check-in): no Back that does nothing.
+    rows.append([back, forward_button] if index > 0 else [forward_button])
     rows.append([InlineKeyboardButton(texts.t("pr_btn_stop"), callback_data=f"pr:stop:{key}")])
     return InlineKeyboardMarkup(rows)
 
@@ -751,7 +761,11 @@ async def _show(
 
 async def _ask_tension(context: BotContext, session: Session, *, lead: str = "") -> None:
     anchors = ", ".join(f"{value} = {word}" for value, word in RATING_ANCHORS.items())
-    text = texts.t("pr_ask_tension", anchors=anchors)
+    # While a first setup holds typed answers (a "4" would become a 04:00 reminder), only taps.
+    subscriber = context.store.subscriber(session.chat_id)
+    typed = subscriber is not None and subscriber.awaiting == AWAITING
+    how = texts.t("pr_tension_tap_or_type" if typed else "pr_tension_tap")
+    text = texts.t("pr_ask_tension", anchors=anchors, how=how)
     message = await context.bot.send_message(
         session.chat_id,
         f"{lead}\n\n{text}" if lead else text,
@@ -798,14 +812,6 @@ def _clock_text(context: BotContext, chat_id: int, moment: datetime) -> str:
     return texts.t("pr_clock_utc", time=moment.strftime("%H:%M"))
 
 
-def _subscribed(subscriber: Subscriber | None) -> bool:
-    return (
-        subscriber is not None
-        and subscriber.status in (Status.ACTIVE, Status.PAUSED)
-        and bool(subscriber.remind_at)
-    )
-
-
 def _should_resume(active: Session, plan: DayPlan, kind: str, today) -> bool:
     """Resume the open session, or set it aside for the one asked for now?"""
     if kind == "preview" or active.kind == "preview" or active.local_date != today:
@@ -838,10 +844,17 @@ def _locked_days(
 
 
 def _hold_awaiting(store: Store, chat_id: int, session_id: int, now: datetime) -> None:
-    """Typed messages go to the session (a tension number, or a nudge) unless setting up."""
+    """Typed messages go to the session (a tension number, or a nudge).
+
+    Only a first setup keeps its question (a practice tried meanwhile uses buttons). A settings
+    question left unanswered gives way: a typed tension "4" must not become a 04:00 reminder.
+    """
     subscriber = store.subscriber(chat_id)
-    if subscriber is not None and subscriber.awaiting not in _KEEP_AWAITING:
-        store.set_awaiting(chat_id, now, AWAITING, {"session": session_id})
+    if subscriber is None:
+        return
+    if subscriber.awaiting in onboarding.SETUP_STEPS and subscriber.status in onboarding.SETTING_UP:
+        return
+    store.set_awaiting(chat_id, now, AWAITING, {"session": session_id})
 
 
 def _release_awaiting(store: Store, chat_id: int, now: datetime) -> None:

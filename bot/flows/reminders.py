@@ -180,5 +180,8 @@ async def reminder_button(update: Update, context: BotContext) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(
-        CallbackQueryHandler(reminder_button, pattern=r"^rm:(later|back|skip|snooze):\d+(:\d+)?$")
+        # Bounded ids: a forged 30-digit id would overflow SQLite's integer, not just miss.
+        CallbackQueryHandler(
+            reminder_button, pattern=r"^rm:(later|back|skip|snooze):\d{1,18}(:\d{1,4})?$"
+        )
     )

@@ -113,12 +113,18 @@ async def safety_button(update: Update, context: BotContext) -> None:
     if query.data == SCREEN_YES:
         # Recorded first, so the hold holds even if a send fails; then the urgent message is
         # the first thing the person sees, before the buttons are tidied or anything else.
+        # A practice under way ends with it: no "time's up, next step" after "don't practise".
         with store.atomic():
             store.record_screen(chat_id, now, "yes")
             store.update_subscriber(chat_id, now, on_hold=True)
+            session = store.active_session(chat_id)
+            store.abandon_sessions(chat_id)
         log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
         await context.bot.send_message(chat_id, texts.t("sf_urgent"))
         await _remove_keyboard(query)
+        if session is not None and session.message_id is not None:
+            with contextlib.suppress(BadRequest):  # already without buttons
+                await context.bot.edit_message_reply_markup(chat_id, session.message_id)
         await context.bot.send_message(
             chat_id, texts.t("sf_hold_set"), reply_markup=continue_keyboard()
         )

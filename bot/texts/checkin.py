@@ -5,8 +5,12 @@ from bot.safety import RED_FLAGS
 _RED_FLAG_LIST = "\n".join(f"• {flag}" for flag in RED_FLAGS)
 
 _URGENT_STEPS = (
-    "call your doctor's urgent line, go to an emergency department, or call your local "
-    "emergency number. Tell them which sign you have."
+    "call your doctor's urgent line or go to an emergency department, and tell them which "
+    "sign you have."
+)
+_EMERGENCY = (
+    "If it feels like an emergency, call your local emergency number (112 in Europe, "
+    "911 in the US) now."
 )
 
 MESSAGES = {
@@ -35,7 +39,7 @@ MESSAGES = {
         "\n<i>Your note so far: “{note}”</i>\nSend a new note to replace it, or tap Keep my note."
     ),
     # --- buttons -------------------------------------------------------------------------------
-    "ci_btn_back": "‹ Back",
+    "ci_btn_back": "« Back",
     "ci_btn_nowhere": "Nowhere",
     "ci_btn_done": "Done ✓",
     "ci_btn_full": "Did it all",
@@ -58,7 +62,7 @@ MESSAGES = {
         "That check-in was from an earlier day. It's saved just as you left it. "
         "Send /checkin to tell me how you are today."
     ),
-    "ci_already_answered": "Already saved. Tap ‹ Back on the latest question to change it.",
+    "ci_already_answered": "Already saved. Tap « Back on the latest question to change it.",
     "ci_closed": "This check-in is saved. Send /checkin to change today's answers.",
     # --- the end -------------------------------------------------------------------------------
     "ci_done_today": (
@@ -101,7 +105,7 @@ MESSAGES = {
     "sf_pain_rising": (
         "Your pain is higher than it has been lately. Thank you for telling me. 💛\n\n"
         "<b>What to do now:</b> stop anything that makes it worse, and go back to gentle rest "
-        "only. For the next few days your practice will step back to gentle release.\n"
+        "only. For the next few days your practice will be gentle rest too.\n"
         "If the pain keeps rising or doesn't settle, please see a doctor or physiotherapist.\n\n"
         "Let's finish the check-in."
     ),
@@ -115,10 +119,8 @@ MESSAGES = {
     "sf_btn_no": "No, none of these",
     "sf_urgent": (
         "<b>Thank you for telling me. Please don't practise now.</b>\n\n"
-        "These signs need a doctor to look at them soon. Please get urgent medical care "
-        "today: " + _URGENT_STEPS + "\n\n"
-        "If it feels like an emergency, call your local emergency number (112 in Europe, "
-        "911 in the US) now."
+        "These signs need urgent medical care today.\n"
+        "<b>What to do now:</b> " + _URGENT_STEPS + "\n\n" + _EMERGENCY
     ),
     "sf_hold_set": (
         "I've paused your daily practice, so no reminders will come for now. "
@@ -131,6 +133,8 @@ MESSAGES = {
         "doctor. 💛\n\n"
         "If you haven't been checked yet, please get urgent medical care today: "
         + _URGENT_STEPS
+        + "\n"
+        + _EMERGENCY
         + "\n\n"
         "When you've been checked, or you're sure you're safe to continue, tap the button below."
     ),

@@ -24,6 +24,11 @@ MESSAGES = {
         "Welcome back{name_part}! 🌿 Your history is still here. "
         "Let's set up your daily reminder again."
     ),
+    "welcome_back_zone": (
+        "Welcome back{name_part}! 🌿 Your history is still here. "
+        "Let's turn your daily reminder on again. Your time zone stays <b>{zone}</b>; "
+        "you can change it in /settings afterwards."
+    ),
     "help": (
         "<b>What I can do</b>\n\n"
         "{commands}\n\n"

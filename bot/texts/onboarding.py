@@ -6,7 +6,7 @@ PICK_FROM_LIST = "🌍 Pick from a list"
 MESSAGES = {
     # --- time zone ---------------------------------------------------------------------------
     "ask_zone": (
-        "First, your time zone, so your reminder comes at <i>your</i> local time.\n\n"
+        "Which time zone are you in? Then your reminder comes at <i>your</i> local time.\n\n"
         "• Tap <b>Share my location</b> below (used once, not stored), or\n"
         "• type your city, like <i>Berlin</i> or <i>São Paulo</i>, or\n"
         "• type an offset like <i>UTC+2</i>, or tap <b>Pick from a list</b>."
@@ -19,12 +19,13 @@ MESSAGES = {
         "I need a place to set your time zone. Type your city, or use the "
         "<b>Share my location</b> button."
     ),
-    "zone_set": "Time zone: <b>{zone}</b>. It's {local_time} there now. ✅",
+    "zone_set": "Time zone: <b>{zone}</b> ✅ It's {local_time} there.",
     # --- reminder time -----------------------------------------------------------------------
     "ask_time": (
         "What time would you like your daily practice reminder?\n\n"
         "Tap a time, or type one like <i>7:30</i>, <i>19:45</i> or <i>7 pm</i>."
     ),
+    "btn_keep_time": "✅ Keep {time}",
     "time_not_text": "Please tap a time, or type one like 7:30 or 19:45.",
     "subscribed": (
         "All set! 🌿 I'll remind you every day at <b>{time}</b> your time.\n"
@@ -49,7 +50,7 @@ MESSAGES = {
     ),
     "status_active": "reminders on",
     "status_paused": "paused",
-    "status_paused_until": "paused until {day}",
+    "status_paused_until": "paused, back on {day}",
     "status_stopped": "stopped",
     "next_none": "none while paused",
     "on": "on",
@@ -87,7 +88,9 @@ MESSAGES = {
     ),
     "stop_yes": "Yes, stop reminders",
     "stop_no": "No, keep them",
-    "stopped": "Reminders stopped. Your history is kept. Send /start whenever you'd like to return. 🌿",
+    "stopped": (
+        "Reminders stopped. Your history is kept. Send /start whenever you'd like to return. 🌿"
+    ),
     "stop_cancelled": "Good, your reminders stay on.",
     "not_subscribed": "You don't have reminders set up. Send /start to begin.",
     # --- the reminder itself -----------------------------------------------------------------

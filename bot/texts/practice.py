@@ -3,7 +3,8 @@
 MESSAGES: dict[str, str] = {
     # --- starting --------------------------------------------------------------------------
     "pr_not_subscribed": (
-        "You haven't set up your daily practice yet. Send /start to begin: it takes a minute.\n\n"
+        "Today's practice comes with a daily reminder, and you don't have one set up. "
+        "Send /start to set it up: it takes a minute.\n\n"
         "Meanwhile you can try any practice on its own with /practices."
     ),
     "pr_intro_day": "🌿 <b>Day {day} · {phase}</b>\n{title} · about {minutes} min",
@@ -45,9 +46,11 @@ MESSAGES: dict[str, str] = {
     # --- the tension tap ---------------------------------------------------------------------
     "pr_ask_tension": (
         "Before you start: <b>how much tension do you feel in your belly, hips and groin "
-        "right now?</b>\n{anchors}\n\nTap a number or type it. After the practice I'll ask "
+        "right now?</b>\n{anchors}\n\n{how} After the practice I'll ask "
         "again, so you can see the difference."
     ),
+    "pr_tension_tap_or_type": "Tap a number or type it.",
+    "pr_tension_tap": "Tap a number.",
     "pr_btn_skip": "Skip",
     "pr_tension_noted": "Tension now: {value}/10. Thank you.",
     # --- steps -------------------------------------------------------------------------------
@@ -84,7 +87,7 @@ MESSAGES: dict[str, str] = {
     # --- typing during a session ---------------------------------------------------------------
     "pr_typing_timer": "Your timer is running until {until}. Rest; I'll write when it's time.",
     "pr_typing_step": (
-        "You're on step {number} of {of} of {practice}. Tap <b>Next »</b> when you're ready, "
+        "You're on {practice}, step {number} of {of}. Tap <b>{forward}</b> when you're ready, "
         "or <b>⏹ Stop</b> to end here."
     ),
     # --- the end ---------------------------------------------------------------------------------

@@ -1,0 +1,229 @@
+"""Updates: 100 people checking in at once, end to end through the real bot and SQLite.
+
+Run: .venv/bin/python bench/updates.py [--quick] [--users 100] [--seconds 20]
+
+The people live in the emulator's process (bench/common.py EmulatorProcess, limits off) and
+go through the check-in flow (bot/flows/checkin.py) again and again: /checkin, the tension
+keypad (a button, or the number typed), pain typed or tapped (0-3: no safety follow-up),
+"Nowhere", "Fully", "Skip the note", then /checkin again and "Edit today's" to start over.
+Each action is one update; its latency runs from the moment the update is queued at the
+emulator (getUpdates returns it) to the moment the bot's answer message reaches the emulator
+(after the bot stored the answer in SQLite). The bot runs in this process, alone, with
+pacing off (max_per_second=None): the emulator enforces no limits, and 300 answers a second
+are far above the 30 a second Telegram allows for bulk sends anyway.
+
+Two loads: `saturated` (nobody waits between actions: the most updates a second the bot
+handles) and `paced` (each person waits ~0.3 s between actions, an offered load of about
+300 updates a second: the latency goal applies there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    EmulatorProcess,
+    Report,
+    bench_settings,
+    count_rows,
+    fresh_db,
+    generate_subscribers,
+    percentile,
+    print_machine,
+    quiet_logging,
+)
+
+from bot.app import build_application, polling
+from bot.clock import Clock
+from bot.store import to_db
+
+FIRST_USER = 40_000_000
+CONCURRENT = 64
+
+
+# ---------------------------------------------------------------------------- in the emulator
+def _choose(message: dict[str, Any], rng: random.Random) -> tuple[str, str]:
+    """The next action for a person who just got `message`: ("press", data) or ("text", s)."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    datas = [button.get("callback_data", "") for row in rows for button in row]
+    for data in datas:
+        parts = data.split(":")
+        if parts[0] == "ci" and len(parts) == 4:
+            prefix = ":".join(parts[:3])
+            code = parts[2]
+            if code in ("t", "p"):
+                value = str(rng.randint(3, 8) if code == "t" else rng.randint(0, 3))
+                return ("text", value) if rng.random() < 0.5 else ("press", f"{prefix}:{value}")
+            choice = {"a": "none", "c": "full", "n": "skip", "e": "edit"}.get(code)
+            if choice and f"{prefix}:{choice}" in datas:
+                return "press", f"{prefix}:{choice}"
+    if "sf:no" in datas:
+        return "press", "sf:no"
+    return "text", "/checkin"
+
+
+def _notifying_feeds(emulator: Any, users: list[int]) -> dict[int, Any]:
+    """Each person's feed of bot messages wakes only that person: the emulator's own
+    next_message wakes every waiter on every call, which with 100 people would make the
+    simulated people, not the bot, the bottleneck."""
+    from bot.emulator import _Feed
+
+    class NotifyingFeed(_Feed):
+        __slots__ = ("event",)
+
+        def __init__(self, limit: int | None) -> None:
+            super().__init__(limit)
+            self.event = asyncio.Event()
+
+        def append(self, item: dict[str, Any]) -> None:
+            super().append(item)
+            self.event.set()
+
+    feeds = {}
+    for user_id in users:
+        chat = emulator._chats[user_id]
+        chat.sent = feeds[user_id] = NotifyingFeed(chat.limit)
+    return feeds
+
+
+async def _next(feed: Any, timeout: float) -> dict[str, Any]:
+    async def arrived() -> None:
+        while feed.cursor >= feed.total:
+            feed.event.clear()
+            await feed.event.wait()
+
+    await asyncio.wait_for(arrived(), timeout)
+    return feed.take(1)[0]
+
+
+async def drive(emulator: Any, users: list[int], seconds: float, think: float, seed: int
+                ) -> dict[str, Any]:
+    """Runs the people for `seconds`; returns latencies (s) and counts. In the emulator."""
+    loop = asyncio.get_running_loop()
+    feeds = _notifying_feeds(emulator, users)
+    stop_at = loop.time() + seconds
+    latencies: list[float] = []
+    counts = {"actions": 0, "extra_messages": 0, "timeouts": 0, "typed": 0, "pressed": 0}
+    started = time.perf_counter()
+
+    async def person(user_id: int, rng: random.Random) -> None:
+        message: dict[str, Any] = {}
+        while loop.time() < stop_at:
+            kind, value = _choose(message, rng)
+            t0 = time.perf_counter()
+            if kind == "text":
+                await emulator.send_text(user_id, value)
+                counts["typed"] += 1
+            else:
+                await emulator.press(user_id, message["message_id"], value)
+                counts["pressed"] += 1
+            try:
+                message = await _next(feeds[user_id], timeout=30)
+            except TimeoutError:
+                counts["timeouts"] += 1
+                message = {}
+                continue
+            latencies.append(time.perf_counter() - t0)
+            counts["actions"] += 1
+            extra = feeds[user_id].take(100)  # a second message would be a flow surprise
+            if extra:
+                counts["extra_messages"] += len(extra)
+                message = extra[-1]
+            if think:
+                await asyncio.sleep(rng.expovariate(1.0 / think))
+
+    master = random.Random(seed)
+    await asyncio.gather(*(person(u, random.Random(master.random())) for u in users))
+    return {"latencies": latencies, "counts": counts, "seconds": time.perf_counter() - started}
+
+
+# ---------------------------------------------------------------------------- in the bot process
+def make_db(n: int, now: datetime) -> Path:
+    path = fresh_db("updates.db")
+    later = now + timedelta(hours=12)  # no reminder falls due during the bench
+    rows = ((FIRST_USER + i, "Europe/Berlin", "07:30", later) for i in range(n))
+    generate_subscribers(path, rows, created=now, summary_weekday=(now.weekday() + 3) % 7)
+    # A safety screen answered today: no weekly screen question interrupts the check-ins.
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE subscribers SET last_screen_utc = ?", (to_db(now),))
+    return path
+
+
+async def run(users: int, seconds: float, think: float, label: str, report: Report,
+              goals: bool) -> None:
+    now = datetime.now(UTC)
+    db = make_db(users, now)
+    ids = list(range(FIRST_USER, FIRST_USER + users))
+    with EmulatorProcess(rate_limits=False, history_limit=8) as emulator:
+        emulator.add_users(ids)
+        settings = bench_settings(emulator, db, max_per_second=None, http_client="aiohttp",
+                                  concurrent_updates=CONCURRENT)
+        application = build_application(settings, clock=Clock())
+        async with polling(application, poll_timeout=10):
+            await asyncio.sleep(0.5)  # the first tick and the first long poll
+            emulator_cpu0 = (await emulator.acall("stats"))["cpu_seconds"]
+            cpu0 = time.process_time()
+            result = await emulator.acall("run", "updates:drive", ids, seconds, think, 7)
+            cpu = time.process_time() - cpu0
+        stats = emulator.stats()
+    emulator_cpu = stats["cpu_seconds"] - emulator_cpu0
+    lat = result["latencies"]
+    counts = result["counts"]
+    rate = counts["actions"] / result["seconds"]
+    checkins = count_rows(db, "SELECT COUNT(*) FROM checkins")
+    answered = count_rows(db, "SELECT COUNT(*) FROM checkins WHERE tension IS NOT NULL")
+    print(f"{label}: {counts['actions']} updates in {result['seconds']:.1f} s "
+          f"({counts['typed']} typed, {counts['pressed']} button presses); "
+          f"{stats['methods'].get('sendMessage', 0)} messages sent, "
+          f"{stats['methods'].get('editMessageReplyMarkup', 0)} keyboards edited; "
+          f"{checkins} check-in rows, {answered} with a tension rating", flush=True)
+    report.figure(f"updates.{label}.rate", rate, "updates/s",
+                  goal=">= 300 updates/s" if goals else None, ok=rate >= 300 if goals else None,
+                  note=f"{users} people" + (f", ~{think:g} s between actions" if think else
+                                            ", no pause between actions"))
+    p99 = percentile(lat, 99) * 1000
+    report.figure(f"updates.{label}.latency.p50", percentile(lat, 50) * 1000, "ms")
+    report.figure(f"updates.{label}.latency.p99", p99, "ms",
+                  goal="<= 50 ms" if goals else None, ok=p99 <= 50 if goals else None,
+                  note=f"max {max(lat) * 1000:.0f} ms")
+    report.figure(f"updates.{label}.cpu_per_update", 1000 * cpu / max(counts["actions"], 1),
+                  "ms", note=f"bot process CPU {cpu:.1f} s; the emulator and the people's "
+                             f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s")
+    clean = counts["timeouts"] == 0 and counts["extra_messages"] == 0
+    report.check(f"updates.{label}.every_update_answered_once", clean,
+                 f"timeouts {counts['timeouts']}, unexpected extra messages "
+                 f"{counts['extra_messages']}")
+
+
+async def main(args: argparse.Namespace) -> int:
+    quiet_logging("updates")
+    report = Report("updates")
+    print_machine()
+    seconds = 5.0 if args.quick else args.seconds
+    print(f"-- {args.users} people checking in, {seconds:g} s per load", flush=True)
+    await run(args.users, seconds, 0.0, "saturated", report, goals=False)
+    await run(args.users, seconds, args.think, "paced", report, goals=True)
+    return report.summary()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 s per load")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--think", type=float, default=0.3,
+                        help="mean pause between a person's actions in the paced load (s)")
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(asyncio.run(main(parser.parse_args())))

@@ -1,0 +1,55 @@
+"""Every command the bot answers is documented where people look: /help, the menu, README."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.app import build_application
+from bot.texts.admin import ADMIN_COMMANDS
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def registered(settings) -> dict[str, set[str]]:
+    """Command names the built Application answers, split by the flow that registered them."""
+    application = build_application(settings)
+    found: dict[str, set[str]] = {"user": set(), "admin": set()}
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, CommandHandler):
+                side = "admin" if handler.callback.__module__ == "bot.flows.admin" else "user"
+                found[side] |= set(handler.commands)
+    return found
+
+
+def readme_commands(heading: str) -> set[str]:
+    """The commands in the first column of the table under `heading` in README.md."""
+    section = README.split(heading, 1)[1].split("\n#", 1)[0]
+    return set(re.findall(r"^\| `/(\w+)", section, re.MULTILINE))
+
+
+def test_every_user_command_is_in_help_and_the_menu(registered):
+    assert {name for name, _ in texts.COMMANDS} == registered["user"]
+
+
+def test_every_user_command_is_in_the_readme(registered):
+    assert readme_commands("## Commands the bot understands") == registered["user"]
+
+
+def test_admin_commands_are_in_the_readme_and_the_admin_menu_only(registered):
+    assert readme_commands("### Admin commands in Telegram") == registered["admin"]
+    assert {name for name, _ in ADMIN_COMMANDS} == registered["admin"]
+    assert not registered["admin"] & {name for name, _ in texts.COMMANDS}
+
+
+def test_menu_descriptions_fit_telegrams_limits():
+    """setMyCommands: names of 1-32 lower-case letters, digits or _, descriptions 1-256 chars."""
+    for name, about in (*texts.COMMANDS, *ADMIN_COMMANDS):
+        assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
+        assert 1 <= len(about) <= 256
