@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import math
 import multiprocessing
 import os
 import platform
@@ -94,8 +95,10 @@ class Report:
         missed = [name for name, ok in self.goals if not ok]
         took = time.perf_counter() - self.started
         tail = f"; MISS: {', '.join(missed)}" if missed else ""
-        print(f"summary: {self.bench}: {met} of {len(self.goals)} goals met in {took:.0f} s{tail}",
-              flush=True)
+        print(
+            f"summary: {self.bench}: {met} of {len(self.goals)} goals met in {took:.0f} s{tail}",
+            flush=True,
+        )
         return 0  # a missed goal is a figure, not a crash: `make bench` runs them all
 
 
@@ -112,7 +115,7 @@ def _fmt(value: float | int | str) -> str:
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
     return ordered[index]
 
 
@@ -132,8 +135,9 @@ def machine() -> list[str]:
     import telegram
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
-        f"machine: {cores} cores (nproc), CPU {model}, RAM {ram}",
+        f"machine: {cores} cores (nproc), CPU {model}, RAM {ram}, load average {load} at start",
         f"software: Python {platform.python_version()}, python-telegram-bot {telegram.__version__}"
         f", SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}",
     ]
@@ -362,10 +366,8 @@ class EmulatorProcess:
 
 
 def _emulator_main(conn: Any, kwargs: dict[str, Any]) -> None:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_emulator_serve(conn, kwargs))
-    except KeyboardInterrupt:
-        pass
 
 
 async def _emulator_serve(conn: Any, kwargs: dict[str, Any]) -> None:

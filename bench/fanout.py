@@ -53,8 +53,11 @@ def chat_ids(n: int) -> range:
 
 def make_db(name: str, n: int, due: datetime) -> Path:
     path = fresh_db(name)
-    rows = ((chat, zone, local_hhmm(due, zone), due) for chat in chat_ids(n)
-            for zone in (zone_for(chat),))
+    rows = (
+        (chat, zone, local_hhmm(due, zone), due)
+        for chat in chat_ids(n)
+        for zone in (zone_for(chat),)
+    )
     generate_subscribers(path, rows, created=due, summary_weekday=other_weekday(due))
     return path
 
@@ -160,41 +163,93 @@ async def main(args: argparse.Namespace) -> int:
         print("quick mode: smaller N; the >= 60 s window is not reached", flush=True)
 
     if not args.fast_only:
-        print(f"-- part 1: {n} subscribers due in the same minute, Telegram's limits enforced "
-              f"by the emulator, bot paced at 30/s", flush=True)
-        r = await run(n, limits=True, per_second=30.0, http=args.http, profile=args.profile)
-        report.figure("fanout.limited.duration", r["span"], "s",
-                      note=f"first send {r['first_after']:.2f} s after start")
-        report.figure("fanout.limited.rate", r["rate"], "msg/s", goal=">= 29 msg/s over >= 60 s",
-                      ok=r["rate"] >= 29 and (r["span"] >= 60 or args.quick))
-        report.figure("fanout.limited.max_in_1s", r["max_1s"], "sends", goal="<= 30", ok=r["max_1s"] <= 30,
-                      note="most sends finishing within any 1 s, seen from the bot")
-        report.figure("fanout.limited.http_429", r["too_many"], "responses", goal="0",
-                      ok=r["too_many"] == 0, note=f"limiter pauses {r['pauses']}")
+        print(
+            f"-- part 1: {n} subscribers due in the same minute, Telegram's limits enforced "
+            f"by the emulator, bot paced at 30/s",
+            flush=True,
+        )
+        r = await run(n, limits=True, per_second=30.0, http="httpx", profile=args.profile)
+        report.figure(
+            "fanout.limited.duration",
+            r["span"],
+            "s",
+            note=f"first send {r['first_after']:.2f} s after start",
+        )
+        report.figure(
+            "fanout.limited.rate",
+            r["rate"],
+            "msg/s",
+            goal=">= 29 msg/s over >= 60 s",
+            ok=r["rate"] >= 29 and (r["span"] >= 60 or args.quick),
+        )
+        report.figure(
+            "fanout.limited.max_in_1s",
+            r["max_1s"],
+            "sends",
+            goal="<= 30",
+            ok=r["max_1s"] <= 30,
+            note="most sends finishing within any 1 s, seen from the bot",
+        )
+        report.figure(
+            "fanout.limited.http_429",
+            r["too_many"],
+            "responses",
+            goal="0",
+            ok=r["too_many"] == 0,
+            note=f"limiter pauses {r['pauses']}",
+        )
         once = (
             r["deliveries"]["sent"] == n
             and r["delivery_rows"] == n
             and r["per_chat"] == {1: n}
             and r["emu_sent"] == n
         )
-        report.check("fanout.limited.each_sent_once", once,
-                     f"deliveries {r['deliveries']}, rows {r['delivery_rows']}, "
-                     f"emulator per-chat counts {dict(r['per_chat'])}")
-        report.figure("fanout.limited.cpu_per_msg", 1000 * r["cpu"] / max(r["sent"], 1), "ms",
-                      note="bot process CPU while paced, incl. idle polling")
+        report.check(
+            "fanout.limited.each_sent_once",
+            once,
+            f"deliveries {r['deliveries']}, rows {r['delivery_rows']}, "
+            f"emulator per-chat counts {dict(r['per_chat'])}",
+        )
+        report.figure(
+            "fanout.limited.cpu_per_msg",
+            1000 * r["cpu"] / max(r["sent"], 1),
+            "ms",
+            note="bot process CPU while paced, incl. idle polling",
+        )
 
-    print(f"-- part 2: {fast_n} subscribers due at once, emulator limits off, pacing off "
-          f"(max_per_second=None)", flush=True)
-    r = await run(fast_n, limits=False, per_second=None, http=args.http, profile=args.profile)
-    report.figure("fanout.unpaced.rate", r["rate"], "msg/s", goal=">= 1000 msg/s",
-                  ok=r["rate"] >= 1000,
-                  note=f"{r['sent']} sent in {r['span']:.2f} s")
-    report.figure("fanout.unpaced.cpu_per_msg", 1000 * r["cpu"] / max(r["sent"], 1), "ms",
-                  note=f"bot CPU {r['cpu']:.1f} s over {r['wall']:.1f} s wall; emulator process "
-                       f"CPU {r['emu_cpu']:.1f} s")
-    once = r["deliveries"]["sent"] == fast_n and r["per_chat"] == {1: fast_n}
-    report.check("fanout.unpaced.each_sent_once", once,
-                 f"deliveries {r['deliveries']}, emulator per-chat {dict(r['per_chat'])}")
+    for http in ("aiohttp", "httpx") if args.http == "both" else (args.http,):
+        label = f"fanout.unpaced.{http}"
+        print(
+            f"-- part 2: {fast_n} subscribers due at once, emulator limits off, pacing off "
+            f"(max_per_second=None), BOT_HTTP_CLIENT={http}",
+            flush=True,
+        )
+        r = await run(fast_n, limits=False, per_second=None, http=http, profile=args.profile)
+        judged = http == "aiohttp"
+        report.figure(
+            f"{label}.rate",
+            r["rate"],
+            "msg/s",
+            goal=">= 1000 msg/s" if judged else None,
+            ok=r["rate"] >= 1000 if judged else None,
+            note=f"{r['sent']} sent in {r['span']:.2f} s from the first to the last; "
+            f"{r['sent'] / r['wall']:.0f} msg/s counting the scheduling before",
+        )
+        cpu_ms = 1000 * r["cpu"] / max(r["sent"], 1)
+        report.figure(
+            f"{label}.cpu_per_msg",
+            cpu_ms,
+            "ms",
+            note=f"bot CPU {r['cpu']:.1f} s over {r['wall']:.1f} s wall, so one core "
+            f"fully busy would send {1000 / cpu_ms:.0f}/s; emulator process "
+            f"CPU {r['emu_cpu']:.1f} s",
+        )
+        once = r["deliveries"]["sent"] == fast_n and r["per_chat"] == {1: fast_n}
+        report.check(
+            f"{label}.each_sent_once",
+            once,
+            f"deliveries {r['deliveries']}, emulator per-chat {dict(r['per_chat'])}",
+        )
     return report.summary()
 
 
@@ -204,7 +259,12 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--fast-n", type=int, default=20000)
     parser.add_argument("--fast-only", action="store_true", help="skip part 1")
-    parser.add_argument("--http", default="aiohttp", choices=("httpx", "aiohttp"))
+    parser.add_argument(
+        "--http",
+        default="both",
+        choices=("both", "httpx", "aiohttp"),
+        help="HTTP client(s) for part 2; part 1 uses the default (httpx)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the bot process")
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(main(parser.parse_args())))

@@ -87,8 +87,9 @@ def make_db(n: int, day_start: datetime) -> tuple[Path, list[datetime]]:
             dues.append(due)
             yield FIRST_CHAT + index, zone, at, due
 
-    generate_subscribers(path, rows(), created=day_start,
-                         summary_weekday=(day_start.weekday() + 3) % 7)
+    generate_subscribers(
+        path, rows(), created=day_start, summary_weekday=(day_start.weekday() + 3) % 7
+    )
     return path, dues
 
 
@@ -110,16 +111,20 @@ async def run(n: int, speed: float, report: Report) -> None:
     )
     t = time.perf_counter()
     db, dues = make_db(n, day_start)
-    print(f"generated {n} subscribers in {time.perf_counter() - t:.1f} s; busiest second holds "
-          f"{max(_counts(dues).values())} reminders", flush=True)
+    print(
+        f"generated {n} subscribers in {time.perf_counter() - t:.1f} s; busiest second holds "
+        f"{max(_counts(dues).values())} reminders",
+        flush=True,
+    )
     clock = FastClock(day_start - timedelta(minutes=5), speed)
     emulator_options = {"rate_limits": True, "overall_per_second": int(RATE * speed)}
     lateness: list[tuple[datetime, float]] = []
     with EmulatorProcess(**emulator_options) as emulator:
         emulator.add_users(range(FIRST_CHAT, FIRST_CHAT + n))
         # The bench drives the ticks itself, in simulated seconds (below); the job sleeps.
-        settings = bench_settings(emulator, db, tick_seconds=3600,
-                                  max_per_second=RATE * speed, http_client="aiohttp")
+        settings = bench_settings(
+            emulator, db, tick_seconds=3600, max_per_second=RATE * speed, http_client="aiohttp"
+        )
         application = build_application(settings, clock=clock)
         real_start = time.perf_counter()
         jumps = ticks = 0
@@ -133,8 +138,9 @@ async def run(n: int, speed: float, report: Report) -> None:
             async def timed_deliver(delivery):
                 await deliver(delivery)
                 if delivery.due_utc < day_end:  # the next day's are not part of the day
-                    lateness.append((delivery.due_utc, (clock.now() - delivery.due_utc)
-                                     .total_seconds()))
+                    lateness.append(
+                        (delivery.due_utc, (clock.now() - delivery.due_utc).total_seconds())
+                    )
 
             engine.deliver = timed_deliver
             last_progress = time.perf_counter()
@@ -143,8 +149,7 @@ async def run(n: int, speed: float, report: Report) -> None:
             while len(lateness) < n and clock.now() < give_up:
                 if time.perf_counter() - last_progress > 30:
                     last_progress = time.perf_counter()
-                    print(f"  ... {engine.sent} sent, simulated {clock.now():%H:%M:%S}",
-                          flush=True)
+                    print(f"  ... {engine.sent} sent, simulated {clock.now():%H:%M:%S}", flush=True)
                 if not engine._queued and engine.queue.empty():
                     # Idle: skip to the tick that will find the next due reminder.
                     following = _next_event(store)
@@ -178,34 +183,68 @@ async def run(n: int, speed: float, report: Report) -> None:
         else:
             excess.extend(late - floor for late, floor in zip(lates, floors[due], strict=False))
     everything = [late for _, late in lateness]
-    print(f"ran {real:.0f} s real for a simulated day at {speed:g}x ({ticks} ticks, "
-          f"{jumps} idle jumps); "
-          f"{sent} sent, {failed} failed", flush=True)
+    print(
+        f"ran {real:.0f} s real for a simulated day at {speed:g}x ({ticks} ticks, "
+        f"{jumps} idle jumps); "
+        f"{sent} sent, {failed} failed",
+        flush=True,
+    )
     report.figure("lateness.all.p50", percentile(everything, 50), "s")
-    report.figure("lateness.all.p99", percentile(everything, 99), "s",
-                  note=f"max {max(everything):.0f} s: the busiest second holds "
-                       f"{max(len(v) for v in floors.values())} reminders, "
-                       f"{max(len(v) for v in floors.values()) / RATE:.0f} s of sending at 30/s")
+    report.figure(
+        "lateness.all.p99",
+        percentile(everything, 99),
+        "s",
+        note=f"max {max(everything):.0f} s: the busiest second holds "
+        f"{max(len(v) for v in floors.values())} reminders, "
+        f"{max(len(v) for v in floors.values()) / RATE:.0f} s of sending at 30/s",
+    )
     share = 100 * len(under) / max(len(everything), 1)
-    report.figure("lateness.under_limit.p50", percentile(under, 50) if under else float("nan"),
-                  "s", note=f"{len(under)} reminders ({share:.0f}%) under the rate limit")
-    report.figure("lateness.under_limit.p99", percentile(under, 99) if under else float("nan"),
-                  "s", goal="<= 2 s", ok=bool(under) and percentile(under, 99) <= 2.0)
+    report.figure(
+        "lateness.under_limit.p50",
+        percentile(under, 50) if under else float("nan"),
+        "s",
+        note=f"{len(under)} reminders ({share:.0f}%) under the rate limit",
+    )
+    report.figure(
+        "lateness.under_limit.p99",
+        percentile(under, 99) if under else float("nan"),
+        "s",
+        goal="<= 2 s",
+        ok=bool(under) and percentile(under, 99) <= 2.0,
+    )
     if excess:
-        report.figure("lateness.over_limit.beyond_floor.p99", percentile(excess, 99), "s",
-                      note="lateness beyond a perfect 30/s sender's, for reminders queued "
-                           "behind a busy second")
+        report.figure(
+            "lateness.over_limit.beyond_floor.p99",
+            percentile(excess, 99),
+            "s",
+            note="lateness beyond a perfect 30/s sender's, for reminders queued "
+            "behind a busy second",
+        )
     day = (to_db(day_start), to_db(day_start + timedelta(days=1)))
-    rows = count_rows(db, "SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND "
-                      "due_utc >= ? AND due_utc < ?", day)
-    others = count_rows(db, "SELECT COUNT(*) FROM deliveries WHERE status != 'sent' AND "
-                        "due_utc >= ? AND due_utc < ?", day)
-    report.check("lateness.every_reminder_sent_once",
-                 len(lateness) == n == rows and others == 0 and stats["sent"] == sent,
-                 f"the day's reminders: {len(lateness)} sent (deliveries table {rows}, not sent "
-                 f"{others}); emulator received {stats['sent']} of the engine's {sent}")
-    report.figure("lateness.http_429", stats["too_many_requests"], "responses", goal="0",
-                  ok=stats["too_many_requests"] == 0, note=f"limiter pauses {pauses}")
+    rows = count_rows(
+        db,
+        "SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND due_utc >= ? AND due_utc < ?",
+        day,
+    )
+    others = count_rows(
+        db,
+        "SELECT COUNT(*) FROM deliveries WHERE status != 'sent' AND due_utc >= ? AND due_utc < ?",
+        day,
+    )
+    report.check(
+        "lateness.every_reminder_sent_once",
+        len(lateness) == n == rows and others == 0 and stats["sent"] == sent,
+        f"the day's reminders: {len(lateness)} sent (deliveries table {rows}, not sent "
+        f"{others}); emulator received {stats['sent']} of the engine's {sent}",
+    )
+    report.figure(
+        "lateness.http_429",
+        stats["too_many_requests"],
+        "responses",
+        goal="0",
+        ok=stats["too_many_requests"] == 0,
+        note=f"limiter pauses {pauses}",
+    )
 
 
 def _next_tick(moment: datetime) -> datetime:
@@ -236,8 +275,9 @@ async def main(args: argparse.Namespace) -> int:
     report = Report("lateness")
     print_machine()
     n = 20_000 if args.quick else args.n
-    print(f"-- {n} subscribers, one simulated day at {args.speed:g}x (rates scaled alike)",
-          flush=True)
+    print(
+        f"-- {n} subscribers, one simulated day at {args.speed:g}x (rates scaled alike)", flush=True
+    )
     await run(n, args.speed, report)
     return report.summary()
 
@@ -246,7 +286,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20k subscribers")
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--speed", type=float, default=20.0,
-                        help="simulated seconds per real second (rates scaled alike)")
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=20.0,
+        help="simulated seconds per real second (rates scaled alike)",
+    )
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(main(parser.parse_args())))

@@ -58,8 +58,9 @@ BATCH = 1000  # the engine's due-query batch (Engine._schedule_batch)
 
 
 # ---------------------------------------------------------------------------- data
-def make_db(name: str, n: int, start: datetime, *, due_now: int = 0, due_at: datetime | None = None
-            ) -> Path:
+def make_db(
+    name: str, n: int, start: datetime, *, due_now: int = 0, due_at: datetime | None = None
+) -> Path:
     """n subscribers with realistic reminder times, next due within the day after `start`;
     the first `due_now` of them are due at `due_at` instead (same second)."""
     path = fresh_db(name)
@@ -96,7 +97,7 @@ def _child(conn: Any, kind: str, db: str, emulator: dict[str, str], options: dic
     for noisy in ("httpx", "apscheduler", "telegram"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
-        import bot.app  # noqa: F401  (imports are not start-up: measured separately)
+        import bot.app
         import bot.flows  # noqa: F401
 
         result = asyncio.run(_MEASURES[kind](Path(db), emulator, options))
@@ -131,6 +132,7 @@ async def _ours(db: Path, emulator: dict[str, str], options: dict) -> dict:
     before = rss_mb()
     started = time.perf_counter()
     application = build_application(_settings(db, emulator), clock=Clock())
+    hooks = _time_startup_hooks(application)
     async with polling(application, poll_timeout=10):
         startup = time.perf_counter() - started
         await asyncio.sleep(options.get("settle", 3.0))  # a few ticks of the running bot
@@ -140,7 +142,26 @@ async def _ours(db: Path, emulator: dict[str, str], options: dict) -> dict:
             "hwm": peak_rss_mb(),
             "rss_before": before,
             "jobs": len(application.job_queue.jobs()),
+            "hooks": hooks,
         }
+
+
+def _time_startup_hooks(application) -> list[tuple[str, float, float]]:
+    """Wraps the flows' start-up hooks to record (name, seconds, MB of RSS added) of each."""
+    timings: list[tuple[str, float, float]] = []
+    hooks = application.bot_data.get("startup_hooks", [])
+
+    def timed(hook):
+        async def run(app) -> None:
+            t, m = time.perf_counter(), rss_mb()
+            await hook(app)
+            name = f"{hook.__module__.rsplit('.', 1)[-1]}.{hook.__name__}"
+            timings.append((name, time.perf_counter() - t, rss_mb() - m))
+
+        return run
+
+    application.bot_data["startup_hooks"] = [timed(hook) for hook in hooks]
+    return timings
 
 
 def _add_daily_jobs(application, rows, callback) -> int:
@@ -206,6 +227,7 @@ async def _ours_burst(db: Path, emulator: dict[str, str], options: dict) -> dict
     burst = options["burst"]
     application = build_application(_settings(db, emulator, max_per_second=None), clock=Clock())
     async with polling(application, poll_timeout=10):
+        ready_before_due = (due_at - datetime.now(UTC)).total_seconds()
         engine = application.bot_data["runtime"].engine
         last = None
         deadline = due_at + timedelta(seconds=options.get("wait", 60))
@@ -218,6 +240,7 @@ async def _ours_burst(db: Path, emulator: dict[str, str], options: dict) -> dict
             "sent": engine.sent,
             "failed": engine.failed,
             "last_after_due": (last - due_at).total_seconds() if last else None,
+            "ready_before_due": ready_before_due,
         }
 
 
@@ -229,7 +252,7 @@ async def _usual_burst(db: Path, emulator: dict[str, str], options: dict) -> dic
     from bot.clock import Clock
 
     burst = options["burst"]
-    counts = {"executed": 0, "missed": 0, "error": 0}
+    counts = {"executed": 0, "missed": 0, "errors": 0}
     application = build_application(_settings(db, emulator, max_per_second=None), clock=Clock())
     burst_ids = set(range(FIRST_CHAT, FIRST_CHAT + burst))
 
@@ -243,7 +266,7 @@ async def _usual_burst(db: Path, emulator: dict[str, str], options: dict) -> dic
         if event.code == EVENT_JOB_MISSED:
             counts["missed"] += 1
         elif event.code == EVENT_JOB_ERROR:
-            counts["error"] += 1
+            counts["errors"] += 1
         else:
             counts["executed"] += 1
 
@@ -274,12 +297,16 @@ async def _usual_burst(db: Path, emulator: dict[str, str], options: dict) -> dic
 _MEASURES = {"ours": _ours, "usual": _usual, "ours_burst": _ours_burst, "usual_burst": _usual_burst}
 
 
-def measure(kind: str, db: Path, emulator: EmulatorProcess, timeout: float = 1800, **options
-            ) -> dict:
+def measure(
+    kind: str, db: Path, emulator: EmulatorProcess, timeout: float = 1800, **options
+) -> dict:
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe(duplex=False)
-    urls = {"token": emulator.token, "base_url": emulator.base_url,
-            "base_file_url": emulator.base_file_url}
+    urls = {
+        "token": emulator.token,
+        "base_url": emulator.base_url,
+        "base_file_url": emulator.base_file_url,
+    }
     process = context.Process(target=_child, args=(child, kind, str(db), urls, options))
     process.start()
     child.close()
@@ -377,87 +404,178 @@ def main(args: argparse.Namespace) -> int:
         for n in sorted(set(ours_sizes) | set(usual_sizes)):
             t = time.perf_counter()
             dbs[n] = make_db(f"scale-{n}.db", n, start)
-            print(f"generated {n} subscribers in {time.perf_counter() - t:.1f} s "
-                  f"({dbs[n].stat().st_size / 2**20:.0f} MB file)", flush=True)
+            print(
+                f"generated {n} subscribers in {time.perf_counter() - t:.1f} s "
+                f"({dbs[n].stat().st_size / 2**20:.0f} MB file)",
+                flush=True,
+            )
 
         print("-- our design: subscribers in SQLite, one tick job", flush=True)
         ours: dict[int, dict] = {}
         for n in ours_sizes:
             ours[n] = r = measure("ours", dbs[n], emulator)
-            report.figure(f"ours.{_k(n)}.rss", r["rss"], "MB",
-                          note=f"after imports {r['rss_before']:.0f} MB; peak {r['hwm']:.0f} MB; "
-                               f"{r['jobs']} scheduler job(s)")
-            report.figure(f"ours.{_k(n)}.startup", r["startup"], "s")
+            report.figure(
+                f"ours.{_k(n)}.rss",
+                r["rss"],
+                "MB",
+                note=f"after imports {r['rss_before']:.0f} MB; peak {r['hwm']:.0f} MB; "
+                f"{r['jobs']} scheduler job(s)",
+            )
+            heavy = [h for h in r["hooks"] if h[1] > 0.05 or h[2] > 5]
+            report.figure(
+                f"ours.{_k(n)}.startup",
+                r["startup"],
+                "s",
+                note="; ".join(f"{name} {sec:.2f} s +{mb:.0f} MB" for name, sec, mb in heavy),
+            )
 
         print("-- usual design: one run_daily job per subscriber", flush=True)
         usual: dict[int, dict] = {}
         for n in usual_sizes:
             usual[n] = r = measure("usual", dbs[n], emulator)
-            report.figure(f"usual.{_k(n)}.rss", r["rss"], "MB",
-                          note=f"peak {r['hwm']:.0f} MB; {r['jobs']} jobs")
-            report.figure(f"usual.{_k(n)}.startup", r["startup"], "s",
-                          note=f"adding the jobs {r['add_seconds']:.1f} s, the rest is "
-                               "APScheduler taking them at start")
+            report.figure(
+                f"usual.{_k(n)}.rss",
+                r["rss"],
+                "MB",
+                note=f"peak {r['hwm']:.0f} MB; {r['jobs']} jobs",
+            )
+            report.figure(
+                f"usual.{_k(n)}.startup",
+                r["startup"],
+                "s",
+                note=f"adding the jobs {r['add_seconds']:.1f} s, the rest is "
+                "APScheduler taking them at start",
+            )
         a, b = usual_sizes[0], usual_sizes[-1]
         per_job_kb = (usual[b]["rss"] - usual[a]["rss"]) * 1024 / (b - a)
         startup_slope = (usual[b]["startup"] - usual[a]["startup"]) / (b - a)
         report.figure("usual.per_job", per_job_kb, "KB", note=f"from {_k(a)} to {_k(b)} jobs")
         usual_rss_t = usual[b]["rss"] + per_job_kb / 1024 * (target - b)
         usual_start_t = usual[b]["startup"] + startup_slope * (target - b)
-        report.figure(f"usual.{_k(target)}.rss", usual_rss_t, "MB",
-                      note="EXTRAPOLATED linearly from the measured sizes")
-        report.figure(f"usual.{_k(target)}.startup", usual_start_t, "s",
-                      note="EXTRAPOLATED linearly (a lower bound: it grows faster than linearly)")
+        report.figure(
+            f"usual.{_k(target)}.rss",
+            usual_rss_t,
+            "MB",
+            note="EXTRAPOLATED linearly from the measured sizes",
+        )
+        report.figure(
+            f"usual.{_k(target)}.startup",
+            usual_start_t,
+            "s",
+            note="EXTRAPOLATED linearly (a lower bound: it grows faster than linearly)",
+        )
 
+        growth = (
+            (ours[target]["rss"] - ours[ours_sizes[0]]["rss"]) * 1024 / (target - ours_sizes[0])
+        )
+        report.figure(
+            "ours.per_subscriber",
+            growth,
+            "KB",
+            note=f"resident memory added per subscriber, {_k(ours_sizes[0])} to {_k(target)}",
+        )
         o = ours[target]
         judged = not args.quick
-        report.figure(f"ours.{_k(target)}.rss.goal", o["rss"], "MB", goal="<= 100 MB at 1M",
-                      ok=o["rss"] <= 100 if judged else None)
-        report.figure(f"ours.{_k(target)}.startup.goal", o["startup"], "s", goal="<= 1 s at 1M",
-                      ok=o["startup"] <= 1.0 if judged else None)
-        report.figure(f"ratio.{_k(target)}.memory", usual_rss_t / o["rss"], "x",
-                      note="usual (extrapolated) / ours (measured)")
-        report.figure(f"ratio.{_k(target)}.startup", usual_start_t / o["startup"], "x",
-                      note="usual (extrapolated) / ours (measured)")
+        report.figure(
+            f"ours.{_k(target)}.rss.goal",
+            o["rss"],
+            "MB",
+            goal="<= 100 MB at 1M",
+            ok=o["rss"] <= 100 if judged else None,
+        )
+        report.figure(
+            f"ours.{_k(target)}.startup.goal",
+            o["startup"],
+            "s",
+            goal="<= 1 s at 1M",
+            ok=o["startup"] <= 1.0 if judged else None,
+        )
+        report.figure(
+            f"ratio.{_k(target)}.memory",
+            usual_rss_t / o["rss"],
+            "x",
+            note="usual (extrapolated) / ours (measured)",
+        )
+        report.figure(
+            f"ratio.{_k(target)}.startup",
+            usual_start_t / o["startup"],
+            "x",
+            note="usual (extrapolated) / ours (measured)",
+        )
         common_n = max(set(ours_sizes) & set(usual_sizes), default=None)
         if common_n:
-            report.figure(f"ratio.{_k(common_n)}.memory", usual[common_n]["rss"]
-                          / ours[common_n]["rss"], "x", note="both measured")
-            report.figure(f"ratio.{_k(common_n)}.startup", usual[common_n]["startup"]
-                          / ours[common_n]["startup"], "x", note="both measured")
+            report.figure(
+                f"ratio.{_k(common_n)}.memory",
+                usual[common_n]["rss"] / ours[common_n]["rss"],
+                "x",
+                note="both measured",
+            )
+            report.figure(
+                f"ratio.{_k(common_n)}.startup",
+                usual[common_n]["startup"] / ours[common_n]["startup"],
+                "x",
+                note="both measured",
+            )
 
-        print(f"-- one due-query batch at {_k(target)} (batch {BATCH}, engine writes between, "
-              "WAL checkpoints included)", flush=True)
-        q = due_query_batches(dbs[target], max_batches=400, max_seconds=60 if not args.quick
-                              else 10)
+        print(
+            f"-- one due-query batch at {_k(target)} (batch {BATCH}, engine writes between, "
+            "WAL checkpoints included)",
+            flush=True,
+        )
+        q = due_query_batches(
+            dbs[target], max_batches=400, max_seconds=60 if not args.quick else 10
+        )
         report.figure(f"due_query.{_k(target)}.p50", percentile(q["query_ms"], 50), "ms")
-        report.figure(f"due_query.{_k(target)}.p99", percentile(q["query_ms"], 99), "ms",
-                      goal="<= 5 ms", ok=percentile(q["query_ms"], 99) <= 5 if judged else None,
-                      note=f"{q['batches']} batches, {q['rows']} subscribers, "
-                           f"max {max(q['query_ms']):.1f} ms")
-        report.figure(f"due_batch_with_writes.{_k(target)}.p99", percentile(q["batch_ms"], 99),
-                      "ms", note="query + a delivery row and next_due_utc per subscriber")
+        report.figure(
+            f"due_query.{_k(target)}.p99",
+            percentile(q["query_ms"], 99),
+            "ms",
+            goal="<= 5 ms",
+            ok=percentile(q["query_ms"], 99) <= 5 if judged else None,
+            note=f"{q['batches']} batches, {q['rows']} subscribers, "
+            f"max {max(q['query_ms']):.1f} ms",
+        )
+        report.figure(
+            f"due_batch_with_writes.{_k(target)}.p99",
+            percentile(q["batch_ms"], 99),
+            "ms",
+            note="query + a delivery row and next_due_utc per subscriber",
+        )
 
         burst, n = 3000, 100_000 if not args.quick else 10_000
-        print(f"-- {burst} reminders due in the same second among {_k(n)} subscribers "
-              "(limits and pacing off)", flush=True)
-        due_at = (datetime.now(UTC) + timedelta(seconds=5)).replace(microsecond=0)
+        print(
+            f"-- {burst} reminders due in the same second among {_k(n)} subscribers "
+            "(limits and pacing off)",
+            flush=True,
+        )
+        # Due once the bot is surely up (imports and start-up take a few seconds here).
+        due_at = (datetime.now(UTC) + timedelta(seconds=15)).replace(microsecond=0)
         db = make_db("scale-burst.db", n, start, due_now=burst, due_at=due_at)
         before = emulator.stats()["sent"]
         r = measure("ours_burst", db, emulator, burst=burst, due_at=due_at.isoformat(), wait=60)
         sent_rows = count_rows(db, "SELECT COUNT(*) FROM deliveries WHERE status = 'sent'")
         emu_sent = emulator.stats()["sent"] - before
-        report.figure("burst.ours.sent", sent_rows, f"of {burst}", goal=f"{burst}",
-                      ok=sent_rows == burst == emu_sent,
-                      note=f"emulator received {emu_sent}; last sent "
-                           f"{r['last_after_due'] or float('nan'):.1f} s after due")
+        report.figure(
+            "burst.ours.sent",
+            sent_rows,
+            f"of {burst}",
+            goal=f"{burst}",
+            ok=sent_rows == burst == emu_sent,
+            note=f"emulator received {emu_sent}; last sent "
+            f"{r['last_after_due'] or float('nan'):.1f} s after due; the bot "
+            f"was ready {r['ready_before_due']:.1f} s before",
+        )
         before = emulator.stats()["sent"]
         r = measure("usual_burst", db, emulator, burst=burst, wait=60)
         emu_sent = emulator.stats()["sent"] - before
-        report.figure("burst.usual.missed", r["missed"], f"of {burst}",
-                      note=f"APScheduler misfire grace 1 s: executed {r['executed']}, errors "
-                           f"{r['error']}, emulator received {emu_sent}; jobs added "
-                           f"{r['margin']:.1f} s before due among {r['jobs']} jobs")
+        report.figure(
+            "burst.usual.missed",
+            r["missed"],
+            f"of {burst}",
+            note=f"APScheduler misfire grace 1 s: executed {r['executed']}, errors "
+            f"{r['errors']}, emulator received {emu_sent}; jobs added "
+            f"{r['margin']:.1f} s before due among {r['jobs']} jobs",
+        )
     return report.summary()
 
 
@@ -468,7 +586,10 @@ def _k(n: int) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for trying it out")
-    parser.add_argument("--usual-sizes", default="100000,300000",
-                        help="subscriber counts for the job-per-user design (two or more)")
+    parser.add_argument(
+        "--usual-sizes",
+        default="100000,300000",
+        help="subscriber counts for the job-per-user design (two or more)",
+    )
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(main(parser.parse_args()))

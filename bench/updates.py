@@ -48,7 +48,6 @@ from bot.clock import Clock
 from bot.store import to_db
 
 FIRST_USER = 40_000_000
-CONCURRENT = 64
 
 
 # ---------------------------------------------------------------------------- in the emulator
@@ -106,8 +105,9 @@ async def _next(feed: Any, timeout: float) -> dict[str, Any]:
     return feed.take(1)[0]
 
 
-async def drive(emulator: Any, users: list[int], seconds: float, think: float, seed: int
-                ) -> dict[str, Any]:
+async def drive(
+    emulator: Any, users: list[int], seconds: float, think: float, seed: int
+) -> dict[str, Any]:
     """Runs the people for `seconds`; returns latencies (s) and counts. In the emulator."""
     loop = asyncio.get_running_loop()
     feeds = _notifying_feeds(emulator, users)
@@ -161,15 +161,15 @@ def make_db(n: int, now: datetime) -> Path:
     return path
 
 
-async def run(users: int, seconds: float, think: float, label: str, report: Report,
-              goals: bool) -> None:
+async def run(
+    users: int, seconds: float, think: float, label: str, report: Report, goals: bool
+) -> None:
     now = datetime.now(UTC)
     db = make_db(users, now)
     ids = list(range(FIRST_USER, FIRST_USER + users))
     with EmulatorProcess(rate_limits=False, history_limit=8) as emulator:
         emulator.add_users(ids)
-        settings = bench_settings(emulator, db, max_per_second=None, http_client="aiohttp",
-                                  concurrent_updates=CONCURRENT)
+        settings = bench_settings(emulator, db, max_per_second=None, http_client="aiohttp")
         application = build_application(settings, clock=Clock())
         async with polling(application, poll_timeout=10):
             await asyncio.sleep(0.5)  # the first tick and the first long poll
@@ -184,27 +184,46 @@ async def run(users: int, seconds: float, think: float, label: str, report: Repo
     rate = counts["actions"] / result["seconds"]
     checkins = count_rows(db, "SELECT COUNT(*) FROM checkins")
     answered = count_rows(db, "SELECT COUNT(*) FROM checkins WHERE tension IS NOT NULL")
-    print(f"{label}: {counts['actions']} updates in {result['seconds']:.1f} s "
-          f"({counts['typed']} typed, {counts['pressed']} button presses); "
-          f"{stats['methods'].get('sendMessage', 0)} messages sent, "
-          f"{stats['methods'].get('editMessageReplyMarkup', 0)} keyboards edited; "
-          f"{checkins} check-in rows, {answered} with a tension rating", flush=True)
-    report.figure(f"updates.{label}.rate", rate, "updates/s",
-                  goal=">= 300 updates/s" if goals else None, ok=rate >= 300 if goals else None,
-                  note=f"{users} people" + (f", ~{think:g} s between actions" if think else
-                                            ", no pause between actions"))
+    print(
+        f"{label}: {counts['actions']} updates in {result['seconds']:.1f} s "
+        f"({counts['typed']} typed, {counts['pressed']} button presses); "
+        f"{stats['methods'].get('sendMessage', 0)} messages sent, "
+        f"{stats['methods'].get('editMessageReplyMarkup', 0)} keyboards edited; "
+        f"{checkins} check-in rows, {answered} with a tension rating",
+        flush=True,
+    )
+    report.figure(
+        f"updates.{label}.rate",
+        rate,
+        "updates/s",
+        goal=">= 300 updates/s" if goals else None,
+        ok=rate >= 300 if goals else None,
+        note=f"{users} people"
+        + (f", ~{think:g} s between actions" if think else ", no pause between actions"),
+    )
     p99 = percentile(lat, 99) * 1000
     report.figure(f"updates.{label}.latency.p50", percentile(lat, 50) * 1000, "ms")
-    report.figure(f"updates.{label}.latency.p99", p99, "ms",
-                  goal="<= 50 ms" if goals else None, ok=p99 <= 50 if goals else None,
-                  note=f"max {max(lat) * 1000:.0f} ms")
-    report.figure(f"updates.{label}.cpu_per_update", 1000 * cpu / max(counts["actions"], 1),
-                  "ms", note=f"bot process CPU {cpu:.1f} s; the emulator and the people's "
-                             f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s")
+    report.figure(
+        f"updates.{label}.latency.p99",
+        p99,
+        "ms",
+        goal="<= 50 ms" if goals else None,
+        ok=p99 <= 50 if goals else None,
+        note=f"max {max(lat) * 1000:.0f} ms",
+    )
+    report.figure(
+        f"updates.{label}.cpu_per_update",
+        1000 * cpu / max(counts["actions"], 1),
+        "ms",
+        note=f"bot process CPU {cpu:.1f} s; the emulator and the people's "
+        f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s",
+    )
     clean = counts["timeouts"] == 0 and counts["extra_messages"] == 0
-    report.check(f"updates.{label}.every_update_answered_once", clean,
-                 f"timeouts {counts['timeouts']}, unexpected extra messages "
-                 f"{counts['extra_messages']}")
+    report.check(
+        f"updates.{label}.every_update_answered_once",
+        clean,
+        f"timeouts {counts['timeouts']}, unexpected extra messages {counts['extra_messages']}",
+    )
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -223,7 +242,11 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="5 s per load")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--think", type=float, default=0.3,
-                        help="mean pause between a person's actions in the paced load (s)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.3,
+        help="mean pause between a person's actions in the paced load (s)",
+    )
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(main(parser.parse_args())))

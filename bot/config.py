@@ -34,8 +34,10 @@ class Settings:
     tick_seconds: float = 1.0
     max_per_second: float | None = 30.0  # Telegram's bulk limit; None turns pacing off (bench)
     http_client: str = "httpx"  # or "aiohttp" (bot/request.py): same calls, less CPU a request
-    # Updates handled at once (bot/concurrency.py keeps each chat's in order); 1 = one by one.
-    concurrent_updates: int = 1
+    # Updates of different chats handled at once; each chat's stay in order (bot/concurrency.py).
+    # 1 handles one update at a time. Each reply waits on Telegram 2-3 times (~50 ms each from
+    # a server): one at a time, that caps a bot at a few updates a second.
+    concurrent_updates: int = 32
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -69,7 +71,7 @@ class Settings:
             tick_seconds=tick,
             http_client=http_client,
             concurrent_updates=_positive_int(
-                "BOT_CONCURRENT_UPDATES", environ.get("BOT_CONCURRENT_UPDATES", "1")
+                "BOT_CONCURRENT_UPDATES", environ.get("BOT_CONCURRENT_UPDATES", "32")
             ),
         )
 

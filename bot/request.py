@@ -7,14 +7,17 @@ keeps a simple pool. This class speaks to PTB exactly like HTTPXRequest: it retu
 status and body and lets PTB turn statuses into TelegramErrors; network failures become
 NetworkError and timeouts TimedOut, as with httpx.
 
-Select it with BOT_HTTP_CLIENT=aiohttp (settings.http_client); the default stays httpx.
+Select it with BOT_HTTP_CLIENT=aiohttp (settings.http_client); the default stays httpx until
+it has run against the real Telegram for a while.
 """
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -65,15 +68,19 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # As httpx does: certifi's CA bundle (slim images may lack the system's) and the
+            # HTTPS_PROXY/NO_PROXY environment.
             connector = aiohttp.TCPConnector(
-                limit=self._pool_size, limit_per_host=self._pool_size, ttl_dns_cache=300
+                limit=self._pool_size,
+                limit_per_host=self._pool_size,
+                ttl_dns_cache=300,
+                ssl=ssl.create_default_context(cafile=certifi.where()),
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
-                # Answers are read as bytes and parsed by PTB; no cookies, no env proxies.
-                cookie_jar=aiohttp.DummyCookieJar(),
-                auto_decompress=True,
+                cookie_jar=aiohttp.DummyCookieJar(),  # answers are read as bytes by PTB
+                trust_env=True,
                 raise_for_status=False,
             )
 
@@ -136,5 +143,3 @@ class AiohttpRequest(BaseRequest):
 def _add(a: float | None, b: float | None) -> float | None:
     """Sum of two timeouts, where None means unlimited."""
     return None if a is None or b is None else a + b
-
-

@@ -48,9 +48,7 @@ class Recorder:
 
 async def feed(processor: PerChatUpdateProcessor, recorder: Recorder, updates: list[Update]):
     """As PTB does it: one task per update, created in the order they were fetched."""
-    tasks = [
-        asyncio.create_task(processor.process_update(u, recorder.handle(u))) for u in updates
-    ]
+    tasks = [asyncio.create_task(processor.process_update(u, recorder.handle(u))) for u in updates]
     await asyncio.gather(*tasks)
 
 

@@ -290,6 +290,7 @@ async def test_change_time_tapped_by_mistake_keeps_the_time_with_one_tap(bot):
     await bot.tap(shown, "⏰ Change time")
     question = await bot.expect("What time")
     assert buttons(question)[0] == "✅ Keep 08:00"
+    assert "08:00" not in buttons(question)  # not offered twice
     await bot.tap(question, "✅ Keep 08:00")
     assert "Saved. Next reminder: today at 08:00" in (await bot.expect("Saved"))["text"]
     assert bot.store.subscriber(USER_ID).awaiting is None

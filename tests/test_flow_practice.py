@@ -112,6 +112,7 @@ async def test_a_full_daily_session_ends_in_the_checkins_first_question(bot):
     assert "Sources differ" in text_of(intro)
     assert "💡" in text_of(intro)
     assert "0 = none" in text_of(ask) and "10 = worst imaginable" in text_of(ask)
+    assert "Tap a number or type it." in text_of(ask)
     step = await first_step(bot, ask, "4")
     assert "Tension now: 4/10" in text_of(step)
     assert "Step 1 of 4 · Belly breathing" in text_of(step)
@@ -277,7 +278,7 @@ async def test_timer_start_add_five_minutes_and_end_now(bot):
     running = await tap_next(bot, step, "▶️ Start timer")
     assert "Timer running until <b>07:15</b>" not in text_of(running)  # text, not markup
     assert "Timer running until 07:15 (your time)" in text_of(running)
-    assert buttons(running) == ["Add 5 min", "End now"]
+    assert buttons(running) == ["Add 5 min", "End now", "⏹ Stop"]
     assert active(bot).timer_due_utc == bot.clock.now() + timedelta(minutes=15)
     longer = await tap_next(bot, running, "Add 5 min")
     assert "until 07:20 (your time)" in text_of(longer)
@@ -289,6 +290,31 @@ async def test_timer_start_add_five_minutes_and_end_now(bot):
     bot.clock.advance(timedelta(minutes=25))  # past both due times, before the 07:30 reminder
     await bot.tick()
     assert await bot.settle() == []  # an ended timer says nothing later
+
+
+async def test_stop_during_a_running_timer_ends_the_session_and_the_timer(bot):
+    """Someone hurting in the middle of a 15-minute rest stops with one tap, and hears no
+    "time's up" later."""
+    await subscribe(bot)
+    _, ask = await start(bot, "/practice constructive rest")
+    step = await to_timed_step(bot, await first_step(bot, ask))
+    running = await tap_next(bot, step, "▶️ Start timer")
+    await bot.tap(running, "⏹ Stop")
+    stopped = await bot.expect("Stopped")
+    assert "doctor or physiotherapist" in text_of(stopped)
+    assert active(bot) is None
+    bot.clock.advance(timedelta(minutes=16))
+    await bot.tick()
+    assert not [m for m in await bot.settle() if "Time's up" in text_of(m)]
+
+
+async def test_stop_command_during_a_practice_says_where_the_practices_stop_is(bot):
+    await subscribe(bot)
+    _, ask = await start(bot)
+    await first_step(bot, ask)
+    reply = await bot.say("/stop")
+    assert "To stop the practice you're doing now, tap ⏹ Stop" in text_of(reply)
+    assert "Stop your daily reminders?" in text_of(reply)
 
 
 async def test_the_timer_ends_after_the_clock_moves_and_a_tick(bot):

@@ -149,9 +149,10 @@ async def ask_time(context: BotContext, chat_id: int) -> None:
     """The time question; someone who had a time already can keep it with one tap (a mistaken
     "Change time" is then no dead end)."""
     context.store.set_awaiting(chat_id, context.clock.now(), "time")
-    rows = [COMMON_TIMES[i : i + 3] for i in range(0, len(COMMON_TIMES), 3)]
-    buttons = [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
     current = context.store.subscriber(chat_id).remind_at
+    times = [at for at in COMMON_TIMES if at != current]
+    rows = [times[i : i + 3] for i in range(0, len(times), 3)]
+    buttons = [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
     if current:
         keep = texts.t("btn_keep_time", time=current)
         buttons.insert(0, [InlineKeyboardButton(keep, callback_data=f"ob:t:{current}")])
@@ -479,13 +480,18 @@ async def stop_command(update: Update, context: BotContext) -> None:
 
 
 async def ask_stop(context: BotContext, chat_id: int) -> None:
+    """Asks before stopping reminders. Someone in the middle of a practice who sends /stop
+    may mean the practice (it hurts): they are told where that Stop is."""
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(texts.t("stop_yes"), callback_data="sp:yes")],
             [InlineKeyboardButton(texts.t("stop_no"), callback_data="sp:no")],
         ]
     )
-    await context.bot.send_message(chat_id, texts.t("ask_stop"), reply_markup=keyboard)
+    text = texts.t("ask_stop")
+    if context.store.active_session(chat_id) is not None:
+        text = f"{texts.t('stop_practice_hint')}\n\n{text}"
+    await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
 
 async def stop_button(update: Update, context: BotContext) -> None:

@@ -669,7 +669,9 @@ def timer_keyboard(session_id: int, index: int) -> InlineKeyboardMarkup:
                     texts.t("pr_btn_add", minutes=ADD_MINUTES), callback_data=f"pr:add:{key}"
                 ),
                 InlineKeyboardButton(texts.t("pr_btn_end"), callback_data=f"pr:end:{key}"),
-            ]
+            ],
+            # Stop stays one tap away during a long rest too: if something hurts, stop now.
+            [InlineKeyboardButton(texts.t("pr_btn_stop"), callback_data=f"pr:stop:{key}")],
         ]
     )
 

@@ -86,6 +86,10 @@ MESSAGES = {
         "Your history stays, so you can come back any time with /start. "
         "If you'd like everything deleted instead, use /delete."
     ),
+    "stop_practice_hint": (
+        "To stop the practice you're doing now, tap <b>⏹ Stop</b> under its step. "
+        "If something hurts, stop and rest."
+    ),
     "stop_yes": "Yes, stop reminders",
     "stop_no": "No, keep them",
     "stopped": (

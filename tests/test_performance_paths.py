@@ -1,0 +1,279 @@
+"""The performance work keeps behaviour: aiohttp requests, pacing after stalls, engine refills.
+
+See README "Benchmarks" for why each exists; here each is held to what it must not change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections import deque
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.app import build_application, polling
+from bot.concurrency import PerChatUpdateProcessor
+from bot.config import ConfigError, Settings
+from bot.ratelimit import WINDOW_MARGIN, PacedRateLimiter
+from bot.request import AiohttpRequest
+from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
+from bot.store import Status, from_db, to_db
+from tests.conftest import Harness
+
+# ---------------------------------------------------------------------------- settings
+
+
+def test_the_http_client_and_update_concurrency_come_from_the_environment():
+    settings = Settings.from_env({"BOT_HTTP_CLIENT": " AIOHTTP ", "BOT_CONCURRENT_UPDATES": "8"})
+    assert (settings.http_client, settings.concurrent_updates) == ("aiohttp", 8)
+    defaults = Settings.from_env({})
+    assert (defaults.http_client, defaults.concurrent_updates) == ("httpx", 32)
+
+
+@pytest.mark.parametrize(
+    ("environ", "variable"),
+    [
+        ({"BOT_HTTP_CLIENT": "requests"}, "BOT_HTTP_CLIENT"),
+        ({"BOT_CONCURRENT_UPDATES": "0"}, "BOT_CONCURRENT_UPDATES"),
+        ({"BOT_CONCURRENT_UPDATES": "many"}, "BOT_CONCURRENT_UPDATES"),
+    ],
+    ids=["unknown-client", "zero-updates", "not-a-number"],
+)
+def test_a_bad_performance_setting_names_its_variable(environ, variable):
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_env(environ)
+
+
+def test_the_application_is_wired_as_the_settings_say(settings):
+    fast = build_application(replace(settings, http_client="aiohttp", concurrent_updates=4))
+    assert isinstance(fast.bot.request, AiohttpRequest)
+    assert isinstance(fast.update_processor, PerChatUpdateProcessor)
+    assert fast.concurrent_updates == 4
+    plain = build_application(replace(settings, http_client="httpx", concurrent_updates=1))
+    assert not isinstance(plain.bot.request, AiohttpRequest)
+    assert plain.concurrent_updates == 1
+
+
+# ---------------------------------------------------------------------------- AiohttpRequest
+
+
+@pytest.fixture
+async def aio_bot(emulator):
+    bot = Bot(
+        emulator.token,
+        base_url=emulator.base_url,
+        base_file_url=emulator.base_file_url,
+        request=AiohttpRequest(read_timeout=2),
+        get_updates_request=AiohttpRequest(),
+    )
+    async with bot:
+        yield bot
+
+
+async def test_aiohttp_sends_what_httpx_sends(aio_bot, emulator):
+    emulator.add_user(77)
+    message = await aio_bot.send_message(77, "<b>Rest</b> &amp; breathe", parse_mode="HTML")
+    assert message.text == "Rest & breathe"
+    assert emulator.messages(77)[-1]["entities"][0]["type"] == "bold"
+    assert emulator.unknown_params == []
+
+
+async def test_aiohttp_uploads_and_downloads_files(aio_bot, emulator):
+    emulator.add_user(78)
+    sent = await aio_bot.send_document(78, b"day,pain\n1,3\n", filename="history.csv")
+    assert sent.document.file_name == "history.csv"
+    file = await aio_bot.get_file(sent.document.file_id)
+    assert bytes(await file.download_as_bytearray()) == b"day,pain\n1,3\n"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, BadRequest), (403, Forbidden), (502, NetworkError), (500, NetworkError)],
+    ids=["400", "403", "502-html", "500"],
+)
+async def test_aiohttp_errors_map_to_ptbs_exceptions(aio_bot, emulator, status, error):
+    emulator.add_user(79)
+    emulator.fail_next("sendMessage", status)
+    with pytest.raises(error):
+        await aio_bot.send_message(79, "hello")
+
+
+async def test_aiohttp_reads_retry_after_from_a_429(aio_bot, emulator):
+    emulator.add_user(80)
+    emulator.fail_next("sendMessage", 429, retry_after=3)
+    with pytest.raises(RetryAfter) as caught:
+        await aio_bot.send_message(80, "hello")
+    assert caught.value.retry_after in (3, timedelta(seconds=3))
+
+
+async def test_aiohttp_times_out_like_httpx(aio_bot, emulator):
+    emulator.add_user(81)
+    emulator.hang_next("sendMessage", 5)
+    with pytest.raises(TimedOut):
+        await aio_bot.send_message(81, "hello", read_timeout=0.2, write_timeout=0.1)
+
+
+async def test_an_unreachable_server_is_a_network_error():
+    request = AiohttpRequest(connect_timeout=1)
+    bot = Bot("1:x", base_url="http://127.0.0.1:9/bot", request=request)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError):
+            await bot.get_me()
+    finally:
+        await request.shutdown()
+
+
+async def test_a_request_before_initialize_is_refused():
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await AiohttpRequest().do_request("http://127.0.0.1:9/bot1:x/getMe", "POST")
+
+
+async def test_the_whole_bot_runs_on_aiohttp_and_concurrent_updates(settings, emulator, clock):
+    fast = replace(settings, http_client="aiohttp", concurrent_updates=8)
+    application = build_application(fast, clock=clock)
+    async with polling(application, poll_timeout=1):
+        bot = Harness(application, emulator, clock)
+        for person in (4301, 4302, 4303):
+            await emulator.send_text(person, "/start")
+        for person in (4301, 4302, 4303):
+            await bot.expect("time zone", person)
+            await emulator.send_text(person, "Berlin")
+        for person in (4301, 4302, 4303):
+            await bot.expect("What time", person)
+
+
+# ---------------------------------------------------------------------------- pacing
+
+
+def _most_in_window(times: list[float], window: float) -> int:
+    best, recent = 0, deque()
+    for at in times:
+        recent.append(at)
+        while recent[0] <= at - window:
+            recent.popleft()
+        best = max(best, len(recent))
+    return best
+
+
+async def test_pacing_holds_after_an_event_loop_stall():
+    """A blocked loop makes slots overdue; they must not all leave at once afterwards."""
+    limiter = PacedRateLimiter(per_second=100)
+    loop = asyncio.get_running_loop()
+    started: list[float] = []
+
+    async def one(n: int) -> None:
+        await limiter.acquire(n)
+        started.append(loop.time())
+
+    tasks = [asyncio.create_task(one(n)) for n in range(250)]
+    await asyncio.sleep(0.3)
+    time.sleep(0.4)  # the stall: 40 slots fall due while nothing runs
+    await asyncio.gather(*tasks)
+    assert _most_in_window(sorted(started), 1.0) <= 100
+    assert len(started) == 250
+
+
+async def test_one_chat_waits_a_second_between_bulk_sends():
+    limiter = PacedRateLimiter(per_second=1000)
+    loop = asyncio.get_running_loop()
+    times = []
+    for _ in range(3):
+        await limiter.acquire(42)
+        times.append(loop.time())
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(gap >= 1.0 for gap in gaps)
+    assert all(gap <= 1.0 + 2 * WINDOW_MARGIN + 0.05 for gap in gaps)
+
+
+async def test_unpaced_limiter_adds_no_wait():
+    limiter = PacedRateLimiter(per_second=None)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for n in range(500):
+        await limiter.acquire(n)
+    assert loop.time() - start < 0.5
+
+
+# ---------------------------------------------------------------------------- the engine
+
+
+def _make_due(bot: Harness, people: range, due: datetime) -> None:
+    store = bot.store
+    for person in people:
+        bot.emu.add_user(person)
+        store.ensure_subscriber(person, due)
+        store.update_subscriber(
+            person,
+            due,
+            status=Status.ACTIVE,
+            zone="UTC",
+            remind_at=due.strftime("%H:%M"),
+            next_due_utc=due,
+        )
+
+
+async def test_a_fan_out_bigger_than_the_queue_needs_one_tick(bot):
+    """Workers refill the queue as it drains, instead of waiting for the next tick."""
+    people = range(60_000, 60_040)
+    _make_due(bot, people, bot.clock.now())
+    await bot.runtime.engine.stop()
+    small = Engine(bot.application, queue_size=4)
+    small.start()
+    bot.runtime.engine = small
+    report = await small.tick()
+    await small.idle()
+    assert report.scheduled == 40
+    assert small.sent == 40
+    assert all(len(bot.emu.messages(p)) == 1 for p in people)
+
+
+async def test_scheduling_in_batches_schedules_everyone_once(bot):
+    people = range(61_000, 61_000 + SCHEDULE_BATCH * 2 + 7)
+    _make_due(bot, people, bot.clock.now())
+    report = await bot.runtime.engine.tick()
+    await bot.runtime.engine.idle()
+    assert report.scheduled == len(people)
+    rows = bot.store.db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT chat_id) FROM deliveries WHERE kind = 'reminder'"
+    ).fetchone()
+    assert rows == (len(people), len(people))
+    assert bot.runtime.engine.sent == len(people)
+
+
+@pytest.mark.parametrize(
+    ("now", "interval", "delay"),
+    [
+        (datetime(2026, 1, 1, 6, 0, 0, tzinfo=UTC), 1, 1.05),
+        (datetime(2026, 1, 1, 6, 0, 0, 700_000, tzinfo=UTC), 1, 0.35),
+        (datetime(2026, 1, 1, 6, 0, 3, 0, tzinfo=UTC), 5, 2.05),
+        (datetime(2026, 1, 1, 6, 0, 0, tzinfo=UTC), 3600, 0.1),
+        (datetime(2026, 1, 1, 6, 0, 0, tzinfo=UTC), 0.2, 0.1),
+    ],
+    ids=["on-the-second", "mid-second", "five-seconds", "hourly-not-aligned", "fraction"],
+)
+def test_the_tick_lands_just_after_whole_seconds(now, interval, delay):
+    assert first_tick_delay(now, interval) == pytest.approx(delay)
+
+
+# ---------------------------------------------------------------------------- store
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [datetime(2026, 3, 29, 1, 0, 59, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC)],
+)
+def test_timestamps_read_back_as_written(moment):
+    assert from_db(to_db(moment)) == moment
+    assert from_db(to_db(moment)).tzinfo is UTC
+
+
+@pytest.mark.parametrize("text", ["2026-02-30T07:30:00Z", "2026-11-22T7:30:00ZZ", "yesterday"])
+def test_a_malformed_timestamp_still_raises_value_error(text):
+    with pytest.raises(ValueError):
+        from_db(text)
