@@ -95,7 +95,7 @@ async def run(
             emulator, db, max_per_second=per_second, tick_seconds=1.0, http_client=http
         )
         application = build_application(settings, clock=Clock())
-        profiler = cProfile.Profile() if profile else None
+        profiler = cProfile.Profile(time.process_time) if profile else None
         async with polling(application, poll_timeout=10):
             runtime = application.bot_data["runtime"]
             log = SendLog(runtime.engine)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot import texts
 from bot.errors import RatingError
 from bot.models import BodyArea, Completion
 
@@ -29,10 +30,6 @@ AREA_LABELS: dict[BodyArea, str] = {
     BodyArea.KNEE_LEG_RIGHT: "Knee or lower leg, right",
 }
 
-_NOT_A_RATING = (
-    f"Please send a whole number from 0 ({RATING_ANCHORS[0]}) "
-    f"to 10 ({RATING_ANCHORS[10]}), or tap a button."
-)
 # A whole number, optionally written out of ten ("6/10"). Halves are refused rather
 # than rounded: the scale is whole points, and rounding would record what was not said.
 _RATING = re.compile(r"(\d{1,2})(?:\s*/\s*10)?")
@@ -46,13 +43,13 @@ def parse_rating(text: str | None) -> int:
     scale and never echoes the input, so it is safe in a log too.
     """
     if text is None or len(text) > 20:
-        raise RatingError(_NOT_A_RATING)
+        raise RatingError(texts.t("rating_invalid"))
     match = _RATING.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if match is None:
-        raise RatingError(_NOT_A_RATING)
+        raise RatingError(texts.t("rating_invalid"))
     value = int(match[1])
     if value > 10:
-        raise RatingError(_NOT_A_RATING)
+        raise RatingError(texts.t("rating_invalid"))
     return value
 
 

@@ -435,7 +435,14 @@ class Store:
             yield
 
     def one(self, sql: str, params: tuple | dict = ()) -> dict[str, Any] | None:
-        return next(self.db.query(sql, params), None)
+        # A plain cursor: sqlite-utils' query() wraps every SELECT in a savepoint (two more
+        # statements), which the sender and the handlers pay several times per message.
+        cursor = self._rows(sql, params)
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else dict(row)
 
     def schema_version(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
@@ -443,10 +450,14 @@ class Store:
     # --- subscribers -------------------------------------------------------------------------
 
     def subscriber(self, chat_id: int) -> Subscriber | None:
-        row = self._rows("SELECT * FROM subscribers WHERE chat_id = ?", (chat_id,)).fetchone()
+        cursor = self._rows("SELECT * FROM subscribers WHERE chat_id = ?", (chat_id,))
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
         return None if row is None else Subscriber.from_row(row)
 
-    def _rows(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+    def _rows(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         """A plain read on the hot paths (sender, due query): sqlite3.Row is indexed by name
         in C, where sqlite-utils' query() builds a dict per row inside a savepoint."""
         cursor = self.db.conn.cursor()

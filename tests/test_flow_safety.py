@@ -204,6 +204,20 @@ async def test_screen_comes_again_at_the_end_of_a_checkin_after_a_week(bot):
     assert screen is not None and RED_FLAGS[0] in screen["text"]
 
 
+async def test_screen_comes_again_before_a_new_practice_after_a_week(bot):
+    """People who practise but never finish a check-in are still asked every week."""
+    await subscribed(bot)
+    bot.clock.advance(timedelta(days=7))
+    await bot.emu.send_text(USER_ID, "/today")
+    screen = await bot.reply()
+    assert RED_FLAGS[0] in screen["text"]
+    assert "Day 1" in (await bot.reply())["text"]  # the practice itself follows
+    await bot.emu.send_text(USER_ID, "/today")  # resuming asks nothing again
+    await bot.settle()
+    screens = [m for m in bot.emu.messages(USER_ID) if RED_FLAGS[0] in (m.get("text") or "")]
+    assert len(screens) == 2  # the one after subscribing, and this week's
+
+
 async def test_high_pain_brings_the_screen_back_after_a_day(bot):
     await subscribed(bot)
     bot.clock.advance(timedelta(days=1))

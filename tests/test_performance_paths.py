@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import time
 from collections import deque
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote_plus as urllib_quote_plus
+from urllib.parse import urlencode
 
 import pytest
 from telegram import Bot
@@ -20,7 +23,7 @@ from bot.app import build_application, polling
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
 from bot.ratelimit import WINDOW_MARGIN, PacedRateLimiter
-from bot.request import AiohttpRequest
+from bot.request import AiohttpRequest, form_encode, quote_plus
 from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
 from bot.store import Status, from_db, to_db
 from tests.conftest import Harness
@@ -277,3 +280,26 @@ def test_timestamps_read_back_as_written(moment):
 def test_a_malformed_timestamp_still_raises_value_error(text):
     with pytest.raises(ValueError):
         from_db(text)
+
+
+# ---------------------------------------------------------------------------- form encoding
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "a b&c=d+e%f", "Day 3 — rest ☺️ ▶️ 🧘", "line\nbreak\ttab", "ñandú/Ü?#[]@!$'()*,;"],
+)
+def test_form_encoding_matches_urllib(text):
+    assert quote_plus(text) == urllib_quote_plus(text)
+    params = {"chat_id": "42", "text": text, "reply_markup": '{"inline_keyboard": []}'}
+    assert form_encode(params) == urlencode(params).encode()
+
+
+def test_form_encoding_matches_urllib_on_random_text():
+    rng = random.Random(3)
+    for _ in range(500):
+        text = "".join(
+            chr(rng.choice([rng.randrange(128), rng.randrange(128, 0xD800)]))
+            for _ in range(rng.randrange(30))
+        )
+        assert quote_plus(text) == urllib_quote_plus(text)

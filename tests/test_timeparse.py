@@ -42,26 +42,30 @@ GOOD = {
     "Midnight": time(0, 0),
 }
 
-NOT_A_TIME = "I couldn't read that as a time. Try 7:30, 19:45 or 7 pm."
+UNREADABLE = "couldn't read that as a time"
+IMPOSSIBLE = "doesn't exist on a clock"
+WORDS = "in words"
+AM_PM = "With am or pm"
 
+# What the person typed -> (test id, the part of the reply that explains what went wrong).
 BAD = {
-    "": "empty",
-    "   ": "blank",
-    "25:00": "hour-25",
-    "24:00": "hour-24",
-    "7:60": "minute-60",
-    "7:5": "one-digit-minute",
-    "half seven": "words",
-    "⏰": "emoji",
-    "13 pm": "13-pm",
-    "0 am": "0-am",
-    "-1": "negative",
-    "7:30:00": "seconds",
-    "193": "three-digits-bad-minute",
-    "12345": "five-digits",
-    "7:30 xm": "bad-suffix",
-    "7:30 pm" + " " * 40 + "x": "too-long",
-    "tomorrow": "word",
+    "": ("empty", UNREADABLE),
+    "   ": ("blank", UNREADABLE),
+    "25:00": ("hour-25", IMPOSSIBLE),
+    "24:00": ("hour-24", IMPOSSIBLE),
+    "7:60": ("minute-60", IMPOSSIBLE),
+    "7:5": ("one-digit-minute", UNREADABLE),
+    "half seven": ("words", WORDS),
+    "⏰": ("emoji", UNREADABLE),
+    "13 pm": ("13-pm", AM_PM),
+    "0 am": ("0-am", AM_PM),
+    "-1": ("negative", UNREADABLE),
+    "7:30:00": ("seconds", UNREADABLE),
+    "193": ("three-digits-bad-minute", IMPOSSIBLE),
+    "12345": ("five-digits", UNREADABLE),
+    "7:30 xm": ("bad-suffix", UNREADABLE),
+    "7:30 pm" + " " * 40 + "x": ("too-long", UNREADABLE),
+    "tomorrow": ("word", WORDS),
 }
 
 
@@ -70,11 +74,16 @@ def test_parse_local_time_reads(text: str, expected: time) -> None:
     assert parse_local_time(text) == expected
 
 
-@pytest.mark.parametrize("text", BAD, ids=list(BAD.values()))
-def test_parse_local_time_rejects(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "explains"),
+    [(text, why) for text, (_, why) in BAD.items()],
+    ids=[test_id for test_id, _ in BAD.values()],
+)
+def test_parse_local_time_rejects_and_says_why(text: str, explains: str) -> None:
     with pytest.raises(TimeInputError) as caught:
         parse_local_time(text)
-    assert caught.value.user_message == NOT_A_TIME
+    assert explains in caught.value.user_message
+    assert "7:30" in caught.value.user_message  # and always an example of what works
 
 
 def test_parse_local_time_rejects_none_from_a_sticker() -> None:

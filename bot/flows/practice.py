@@ -108,6 +108,11 @@ async def begin_program(
         )
         await context.bot.send_message(chat_id, texts.t("pr_done_today"), reply_markup=keyboard)
         return
+    if store.active_session(chat_id) is None and subscriber.last_screen_utc is not None:
+        # The weekly red-flag question comes before a new practice too, so people who never
+        # finish a check-in are still asked. (A first screen left unanswered is re-offered at
+        # the end of check-ins instead, so it does not stand in front of every practice.)
+        await safety.offer_screen_if_due(context, chat_id)
     if kind == "short":
         plan = short_plan(context.library, program_day(store, chat_id, today))
     else:

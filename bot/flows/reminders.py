@@ -38,14 +38,26 @@ def reminder_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def snooze_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
-    labels = [texts.t("snooze_minutes", minutes=m) for m in SNOOZE_MINUTES[:-1]]
-    labels.append(texts.t("snooze_hour"))
+def snooze_choices(local_now: datetime) -> tuple[int, ...]:
+    """The snoozes that still end today: one past midnight would bring tomorrow's plan."""
+    return tuple(
+        minutes
+        for minutes in SNOOZE_MINUTES
+        if (local_now + timedelta(minutes=minutes)).date() == local_now.date()
+    )
+
+
+def snooze_keyboard(delivery_id: int, choices: tuple[int, ...]) -> InlineKeyboardMarkup:
+    def label(minutes: int) -> str:
+        if minutes == 60:
+            return texts.t("snooze_hour")
+        return texts.t("snooze_minutes", minutes=minutes)
+
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label, callback_data=f"rm:snooze:{delivery_id}:{minutes}")
-                for label, minutes in zip(labels, SNOOZE_MINUTES, strict=True)
+                InlineKeyboardButton(label(m), callback_data=f"rm:snooze:{delivery_id}:{m}")
+                for m in choices
             ],
             [InlineKeyboardButton(texts.t("btn_back"), callback_data=f"rm:back:{delivery_id}")],
         ]
@@ -88,26 +100,17 @@ def _why_not(application: Application, delivery: Delivery, subscriber: Subscribe
 
 
 @sender.composer("reminder")
+@sender.composer("snooze")
 async def compose_reminder(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
+    """The day's reminder, and the same again after a snooze with a line in front."""
     reason = _why_not(application, delivery, subscriber)
     if reason:
         return sender.Skip(reason)
-    now = runtime_of(application).clock.now()
-    text = reminder_text(application, subscriber, now)
-    return sender.Outgoing(text, reminder_keyboard(delivery.id))
-
-
-@sender.composer("snooze")
-async def compose_snooze(
-    application: Application, delivery: Delivery, subscriber: Subscriber
-) -> sender.Outgoing | sender.Skip:
-    reason = _why_not(application, delivery, subscriber)
-    if reason:
-        return sender.Skip(reason)
-    now = runtime_of(application).clock.now()
-    text = texts.t("snooze_reminder") + "\n\n" + reminder_text(application, subscriber, now)
+    text = reminder_text(application, subscriber, runtime_of(application).clock.now())
+    if delivery.kind == "snooze":
+        text = texts.t("snooze_reminder") + "\n\n" + text
     return sender.Outgoing(text, reminder_keyboard(delivery.id))
 
 
@@ -154,15 +157,22 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         await query.edit_message_reply_markup(None)
         await query.message.reply_text(texts.t("old_reminder"))
         return
-    await query.answer()
     action = parts[1]
+    local_now = schedule.local_now(schedule.zone(subscriber.zone), now)
+    choices = snooze_choices(local_now)
+    if action == "later" and not choices:
+        await query.answer(texts.t("snooze_too_late"), show_alert=True)
+        return
+    await query.answer()
     if action == "later":
-        await query.edit_message_reply_markup(snooze_keyboard(delivery.id))
+        await query.edit_message_reply_markup(snooze_keyboard(delivery.id, choices))
     elif action == "back":
         await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
     elif action == "snooze":
-        minutes = int(parts[3]) if parts[3:] and parts[3].isdigit() else 15
-        minutes = minutes if minutes in SNOOZE_MINUTES else 15
+        minutes = int(parts[3]) if parts[3:] and parts[3].isdigit() else 0
+        if minutes not in choices:  # forged, or it got too late meanwhile
+            await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
+            return
         at = now + timedelta(minutes=minutes)
         store.add_delivery(chat_id, today, "snooze", at, replace=True)
         await query.edit_message_reply_markup(None)

@@ -32,11 +32,11 @@ def placeholders(key: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(MESSAGES[key]) if name}
 
 
-from bot.texts import admin, checkin, common, history, onboarding, practice  # noqa: E402
+from bot.texts import admin, checkin, common, history, input, onboarding, practice  # noqa: E402
 
 SAFETY_NOTE = common.SAFETY_NOTE
 MESSAGES: dict[str, str] = {}
-for _catalog in (common, onboarding, practice, checkin, history, admin):
+for _catalog in (common, input, onboarding, practice, checkin, history, admin):
     _clash = MESSAGES.keys() & _catalog.MESSAGES.keys()
     assert not _clash, f"message keys defined twice: {_clash}"
     MESSAGES.update(_catalog.MESSAGES)

@@ -119,6 +119,10 @@ MESSAGES = {
     "btn_back": "« Back",
     "snooze_minutes": "{minutes} min",
     "snooze_hour": "1 hour",
+    "snooze_too_late": (
+        "It's too close to midnight for a snooze. The 5-minute version is there if you'd like, "
+        "or rest and start fresh tomorrow."
+    ),
     "snoozed": "Okay, I'll remind you again at <b>{time}</b>. ⏰",
     "snooze_reminder": "⏰ Here's your reminder again. Whenever you're ready:",
     "skipped_today": (
