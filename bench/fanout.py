@@ -134,6 +134,7 @@ async def run(
         "cpu": cpu,
         "wall": wall,
         "too_many": stats["too_many_requests"],
+        "errors": [e for e in stats["errors"] if e[1] == 429],
         "emu_sent": stats["sent"],
         "emu_cpu": stats["cpu_seconds"],
         "pauses": pauses,
@@ -196,7 +197,8 @@ async def main(args: argparse.Namespace) -> int:
             "responses",
             goal="0",
             ok=r["too_many"] == 0,
-            note=f"limiter pauses {r['pauses']}",
+            note=f"limiter pauses {r['pauses']}"
+            + (f"; last errors {r['errors'][-3:]}" if r["errors"] else ""),
         )
         once = (
             r["deliveries"]["sent"] == n
@@ -217,7 +219,8 @@ async def main(args: argparse.Namespace) -> int:
             note="bot process CPU while paced, incl. idle polling",
         )
 
-    for http in ("aiohttp", "httpx") if args.http == "both" else (args.http,):
+    clients = ("aiohttp", "httpx") if args.http == "both" else (args.http,)
+    for http in () if args.limited_only else clients:
         label = f"fanout.unpaced.{http}"
         print(
             f"-- part 2: {fast_n} subscribers due at once, emulator limits off, pacing off "
@@ -259,6 +262,7 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--fast-n", type=int, default=20000)
     parser.add_argument("--fast-only", action="store_true", help="skip part 1")
+    parser.add_argument("--limited-only", action="store_true", help="skip part 2")
     parser.add_argument(
         "--http",
         default="both",

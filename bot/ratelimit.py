@@ -4,13 +4,16 @@ PTB's AIORateLimiter lets a burst through when its buckets start empty, has no l
 private chat, and in 22.8 does not hold back requests already waiting when a 429 pauses it
 (PTB issue #5338). This limiter hands out evenly spaced slots instead: at most `per_second`
 message-sending requests a second overall, and for bulk sends (reminders, broadcasts) at most
-one a second to each chat (replies in a conversation are not held to it). A 429 pauses everyone for `retry_after`, including requests that
-already hold a slot, and the request is retried.
+one a second to each chat (replies in a conversation are not held to it). A 429 pauses
+everyone for `retry_after`, including requests that already hold a slot, and the request is
+retried.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -22,7 +25,9 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 SENDING_PREFIXES = ("send", "edit", "copy", "forward")
-WINDOW_MARGIN = 0.02  # 2% of a second: 30 a second becomes at most 30 in any 1.02 s
+WINDOW_MARGIN = 0.03  # 30 a second becomes at most 30 in any 1.03 s: 29.1 a second
+PENDING_EXPIRY = 10.0  # seconds after which a slot never used stops holding its place
+SLOW_REQUEST = 0.01  # a request answered later than this is counted from its answer
 # rate_limit_args for a bulk send whose slot the caller already took with `acquire()`.
 PREPACED = {"prepaced": True}
 
@@ -36,14 +41,16 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> None:
         self._interval = 1.0 / per_second if per_second else 0.0
         self._per_chat_interval = per_chat_interval
-        # Evenly spaced slots alone are not enough: after a stall of the event loop (a big
-        # batch, GC, a busy machine) the overdue slots all go at once, and Telegram counts
-        # real arrivals in a sliding second. So the times requests really leave are kept
-        # too, and no second (plus a small margin for the network's jitter) holds more than
-        # `per_second` of them; the same margin applies per chat.
+        # Evenly spaced slots alone are not enough: a request can leave well after its slot
+        # (the loop busy with a batch, a new connection, a busy machine), and Telegram counts
+        # real arrivals in a sliding second: one late request and the next ones on time make
+        # 31 in a second. So the moments requests really start are kept, slots taken but not
+        # yet used count as starting now, and no second (plus a small margin for the
+        # network's jitter) holds more than `per_second` of them. The same per chat.
         self._window_limit = int(per_second) if per_second else 0
         self._window_seconds = 1.0 + WINDOW_MARGIN
-        self._sent_at: deque[float] = deque()
+        self._sent_at: deque[float] = deque()  # when sending requests started
+        self._pending: deque[float] = deque()  # slots handed out, their requests not started
         self._max_retries = max_retries
         self._next_slot = 0.0
         self._resume_at = 0.0
@@ -73,6 +80,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         for attempt in range(self._max_retries + 1):
             if sending and not (prepaced and attempt == 0):
                 await self._wait_for_slot(chat_id)
+            started = self._started(chat_id) if sending else None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
@@ -83,6 +91,9 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self._resume_at = max(self._resume_at, loop.time() + delay + 0.1)
                 self.pauses += 1
                 log.warning("ratelimit.pause seconds=%s endpoint=%s", delay, endpoint)
+            finally:
+                if started is not None:
+                    self._finished(started, chat_id)
         raise AssertionError("unreachable")
 
     async def acquire(self, chat_id: Any) -> None:
@@ -113,25 +124,52 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
             now = loop.time()
             if now >= self._resume_at:
                 if self._window_limit:
-                    self._sent_at.append(now)
-                if chat_id is not None:
-                    # From when it really leaves, not when it was planned.
-                    self._chat_next[chat_id] = max(
-                        self._chat_next.get(chat_id, 0.0),
-                        now + self._per_chat_interval * (1.0 + WINDOW_MARGIN),
-                    )
+                    self._pending.append(now)
                 return
+
+    def _started(self, chat_id: Any) -> float:
+        """The request is going on the wire now: from here on it counts where it really is."""
+        now = asyncio.get_running_loop().time()
+        if self._window_limit:
+            if self._pending:
+                self._pending.popleft()
+            self._sent_at.append(now)
+        self._hold_chat(chat_id, now)
+        return now
+
+    def _finished(self, started: float, chat_id: Any) -> None:
+        """A slow request (a new connection, a busy server) may have arrived as late as its
+        answer: it counts from then, so the requests after it cannot bunch up behind it."""
+        now = asyncio.get_running_loop().time()
+        if now - started <= SLOW_REQUEST:
+            return
+        if self._window_limit:
+            with contextlib.suppress(ValueError):  # already out of the window
+                self._sent_at.remove(started)
+            bisect.insort(self._sent_at, now)
+        self._hold_chat(chat_id, now)
+
+    def _hold_chat(self, chat_id: Any, since: float) -> None:
+        if chat_id is not None:
+            self._chat_next[chat_id] = max(
+                self._chat_next.get(chat_id, 0.0),
+                since + self._per_chat_interval * (1.0 + WINDOW_MARGIN),
+            )
 
     def _window_wait(self, now: float) -> float:
         """Seconds until one more request fits in the sliding window (0: it fits now)."""
         if not self._window_limit:
             return 0.0
-        sent = self._sent_at
+        sent, pending = self._sent_at, self._pending
         while sent and sent[0] <= now - self._window_seconds:
             sent.popleft()
-        if len(sent) < self._window_limit:
+        while pending and pending[0] <= now - PENDING_EXPIRY:
+            pending.popleft()  # a slot taken and never used (the send was abandoned)
+        if len(sent) + len(pending) < self._window_limit:
             return 0.0
-        return sent[0] + self._window_seconds - now
+        if sent:
+            return max(sent[0] + self._window_seconds - now, 0.001)
+        return 0.005  # every place is held by a request about to start
 
     def _forget_old_chats(self, now: float) -> None:
         self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}

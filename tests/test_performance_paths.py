@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.app import build_application, polling
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
-from bot.ratelimit import WINDOW_MARGIN, PacedRateLimiter
+from bot.ratelimit import PENDING_EXPIRY, PREPACED, WINDOW_MARGIN, PacedRateLimiter
 from bot.request import AiohttpRequest, form_encode, quote_plus
 from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
 from bot.store import Status, from_db, to_db
@@ -164,42 +164,88 @@ def _most_in_window(times: list[float], window: float) -> int:
     return best
 
 
+class Wire:
+    """Bulk sends as the sender makes them: a slot first, then the request (recorded when it
+    starts, as the server would see it)."""
+
+    def __init__(self, limiter: PacedRateLimiter) -> None:
+        self.limiter = limiter
+        self.starts: list[float] = []
+        self.by_chat: dict[int, list[float]] = {}
+
+    async def send(self, chat: int, delay_after_slot: float = 0.0, arrives_after: float = 0.0):
+        await self.limiter.acquire(chat)
+        if delay_after_slot:
+            await asyncio.sleep(delay_after_slot)  # e.g. a busy loop before the request
+
+        async def request():
+            if arrives_after:
+                await asyncio.sleep(arrives_after)  # e.g. a new connection's handshake
+            now = asyncio.get_running_loop().time()
+            self.starts.append(now)
+            self.by_chat.setdefault(chat, []).append(now)
+            return True
+
+        await self.limiter.process_request(
+            request, (), {}, "sendMessage", {"chat_id": chat}, PREPACED
+        )
+
+
 async def test_pacing_holds_after_an_event_loop_stall():
     """A blocked loop makes slots overdue; they must not all leave at once afterwards."""
-    limiter = PacedRateLimiter(per_second=100)
-    loop = asyncio.get_running_loop()
-    started: list[float] = []
-
-    async def one(n: int) -> None:
-        await limiter.acquire(n)
-        started.append(loop.time())
-
-    tasks = [asyncio.create_task(one(n)) for n in range(250)]
+    wire = Wire(PacedRateLimiter(per_second=100))
+    tasks = [asyncio.create_task(wire.send(n)) for n in range(250)]
     await asyncio.sleep(0.3)
     time.sleep(0.4)  # the stall: 40 slots fall due while nothing runs
     await asyncio.gather(*tasks)
-    assert _most_in_window(sorted(started), 1.0) <= 100
-    assert len(started) == 250
+    assert len(wire.starts) == 250
+    assert _most_in_window(sorted(wire.starts), 1.0) <= 100
+
+
+async def test_a_late_request_does_not_let_the_next_ones_bunch_up():
+    """The first request leaves 80 ms after its slot; a second later the window must still
+    hold no more than the limit (the 429 seen at the start of a fan-out)."""
+    wire = Wire(PacedRateLimiter(per_second=30))
+    tasks = [asyncio.create_task(wire.send(0, delay_after_slot=0.08))]
+    tasks += [asyncio.create_task(wire.send(n)) for n in range(1, 45)]
+    await asyncio.gather(*tasks)
+    assert _most_in_window(sorted(wire.starts), 1.0) <= 30
+
+
+async def test_a_slow_request_counts_from_its_answer():
+    """The server sees the first request 60 ms after it left (a new connection): the 31st
+    must still arrive more than a second after it."""
+    wire = Wire(PacedRateLimiter(per_second=30))
+    tasks = [asyncio.create_task(wire.send(0, arrives_after=0.06))]
+    tasks += [asyncio.create_task(wire.send(n)) for n in range(1, 45)]
+    await asyncio.gather(*tasks)
+    assert _most_in_window(sorted(wire.starts), 1.0) <= 30
 
 
 async def test_one_chat_waits_a_second_between_bulk_sends():
-    limiter = PacedRateLimiter(per_second=1000)
-    loop = asyncio.get_running_loop()
-    times = []
+    wire = Wire(PacedRateLimiter(per_second=1000))
     for _ in range(3):
-        await limiter.acquire(42)
-        times.append(loop.time())
-    gaps = [b - a for a, b in itertools.pairwise(times)]
+        await wire.send(42)
+    gaps = [b - a for a, b in itertools.pairwise(wire.by_chat[42])]
     assert all(gap >= 1.0 for gap in gaps)
     assert all(gap <= 1.0 + 2 * WINDOW_MARGIN + 0.05 for gap in gaps)
 
 
+async def test_a_slot_never_used_stops_holding_its_place():
+    limiter = PacedRateLimiter(per_second=5)
+    for n in range(5):
+        await limiter.acquire(n)  # five slots taken, no request ever made
+    loop = asyncio.get_running_loop()
+    assert limiter._window_wait(loop.time()) > 0
+    assert limiter._window_wait(loop.time() + PENDING_EXPIRY + 0.1) == 0
+
+
 async def test_unpaced_limiter_adds_no_wait():
-    limiter = PacedRateLimiter(per_second=None)
+    wire = Wire(PacedRateLimiter(per_second=None))
     loop = asyncio.get_running_loop()
     start = loop.time()
     for n in range(500):
-        await limiter.acquire(n)
+        await wire.send(n)
     assert loop.time() - start < 0.5
 
 

@@ -346,7 +346,13 @@ class Soak:
             self.bot.clock.advance(timedelta(seconds=40))
             await self.bot.tick()
 
+    def awake(self) -> Person:
+        return next(p for p in self.people if p.chat_id not in self.ledger.blocked_on)
+
     async def slot(self, day: date, at: datetime, people: list[Person]) -> None:
+        # The bot finishes what the last slot set off first (a safety screen can follow a
+        # thank-you), so the faults armed below meet only this slot's sends.
+        await self.bot.settle(self.awake().chat_id)
         self.bot.clock.set(at)
         marks = {
             p.chat_id: (p.messages()[:1] or [{"message_id": 0}])[0]["message_id"] for p in people
@@ -413,8 +419,7 @@ class Soak:
                 at = datetime.combine(day, datetime.min.time(), UTC) + slot
                 here = [p for p in self.people if self.due_in(p, at)]
                 await self.slot(day, at, here)
-        awake = next(p for p in self.people if p.chat_id not in self.ledger.blocked_on)
-        await self.bot.settle(awake.chat_id)
+        await self.bot.settle(self.awake().chat_id)
 
     def due_in(self, person: Person, at: datetime) -> bool:
         local = at.astimezone(ZoneInfo(person.zone)).strftime("%H:%M")
