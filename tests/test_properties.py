@@ -334,14 +334,14 @@ async def any_text_everywhere(bot: Harness, text: str) -> tuple[str | None, str]
     await bot.expect("How are you feeling")
     for question, answer, follows in (("tension", "4", "pain"), ("pain", "2", "Where do")):
         await bot.emu.send_text(USER_ID, text)
-        reply = await bot.reply()
         try:
             parse_rating(text)
         except RatingError:
+            reply = await bot.reply()
             assert follows not in reply["text"], question  # asked again, kindly
             await bot.emu.send_text(USER_ID, answer)
-            reply = await bot.expect(follows)
-        assert follows in reply["text"]
+        # A rating that reads as high or rising pain gets the safety reply first.
+        await bot.expect(follows)
     await bot.emu.send_text(USER_ID, text)  # at the body-area buttons
     areas = await bot.expect("Where do you feel it")
     kept.append(text)
@@ -375,6 +375,7 @@ def test_any_text_at_any_checkin_question_is_answered_and_kept_where_it_is_words
             )
             @given(NOTES)
             @example("7")
+            @example("9")  # high pain: the safety reply comes before the next question
             @example("did part of it")
             def check(text):
                 tried.append(text)
