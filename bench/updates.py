@@ -12,9 +12,12 @@ emulator (getUpdates returns it) to the moment the bot's answer message reaches 
 pacing off (max_per_second=None): the emulator enforces no limits, and 300 answers a second
 are far above the 30 a second Telegram allows for bulk sends anyway.
 
-Two loads: `saturated` (nobody waits between actions: the most updates a second the bot
-handles) and `paced` (each person waits ~0.3 s between actions, an offered load of about
-300 updates a second: the latency goal applies there).
+Loads: `saturated` (nobody waits between actions: the most updates a second the bot
+handles) and `paced` (each person waits ~0.3 s on average between actions, an offered load
+of about 300 updates a second: the goals apply there), both with BOT_HTTP_CLIENT=aiohttp and
+the default BOT_CONCURRENT_UPDATES (bot/concurrency.py: chats at once, each chat in order).
+For comparison, the paced load again with PTB's default client (httpx) and with one update
+at a time (BOT_CONCURRENT_UPDATES=1, as the bot was before).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import random
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -162,14 +166,23 @@ def make_db(n: int, now: datetime) -> Path:
 
 
 async def run(
-    users: int, seconds: float, think: float, label: str, report: Report, goals: bool
+    users: int,
+    seconds: float,
+    think: float,
+    label: str,
+    report: Report,
+    goals: bool,
+    http: str = "aiohttp",
+    concurrent: int | None = None,
 ) -> None:
     now = datetime.now(UTC)
     db = make_db(users, now)
     ids = list(range(FIRST_USER, FIRST_USER + users))
     with EmulatorProcess(rate_limits=False, history_limit=8) as emulator:
         emulator.add_users(ids)
-        settings = bench_settings(emulator, db, max_per_second=None, http_client="aiohttp")
+        settings = bench_settings(emulator, db, max_per_second=None, http_client=http)
+        if concurrent is not None:
+            settings = replace(settings, concurrent_updates=concurrent)
         application = build_application(settings, clock=Clock())
         async with polling(application, poll_timeout=10):
             await asyncio.sleep(0.5)  # the first tick and the first long poll
@@ -185,7 +198,8 @@ async def run(
     checkins = count_rows(db, "SELECT COUNT(*) FROM checkins")
     answered = count_rows(db, "SELECT COUNT(*) FROM checkins WHERE tension IS NOT NULL")
     print(
-        f"{label}: {counts['actions']} updates in {result['seconds']:.1f} s "
+        f"{label} (BOT_HTTP_CLIENT={http}, BOT_CONCURRENT_UPDATES="
+        f"{settings.concurrent_updates}): {counts['actions']} updates in {result['seconds']:.1f} s "
         f"({counts['typed']} typed, {counts['pressed']} button presses); "
         f"{stats['methods'].get('sendMessage', 0)} messages sent, "
         f"{stats['methods'].get('editMessageReplyMarkup', 0)} keyboards edited; "
@@ -234,6 +248,11 @@ async def main(args: argparse.Namespace) -> int:
     print(f"-- {args.users} people checking in, {seconds:g} s per load", flush=True)
     await run(args.users, seconds, 0.0, "saturated", report, goals=False)
     await run(args.users, seconds, args.think, "paced", report, goals=True)
+    if not args.quick:
+        # For comparison: PTB's default HTTP client, and one update at a time (as before).
+        await run(args.users, seconds, args.think, "paced_httpx", report, False, http="httpx")
+        await run(args.users, seconds, args.think, "paced_one_at_a_time", report, False,
+                  concurrent=1)  # fmt: skip
     return report.summary()
 
 

@@ -5,9 +5,10 @@ version, with its 5-minute timer) and checks in, only checks in, skips the day, 
 They read the bot's buttons as a person would and answer with taps or typed text; when the
 bot says something went wrong, they carry on with /checkin. Meanwhile Telegram misbehaves:
 a share of reminder sends get 429, some get 502, two people block the bot, button answers
-fail, getUpdates fails now and then, and one person a day loses a message to a 502 in the
-middle of a check-in. At the end the database must hold, row for row, what they answered,
-and every reminder must have arrived exactly once or be recorded as not sent, with a reason.
+fail, getUpdates fails now and then, and at every fan-out one person loses a message to a
+502 in the middle of a check-in. At the end the database must hold, row for row, what they
+answered, and every reminder must have arrived exactly once or be recorded as not sent, with
+a reason.
 
 The short version runs by default (40 people, 7 days); `SOAK_FULL=1` runs 300 people for 30
 days. Time moves by a ManualClock, day by day; nothing sleeps.
@@ -72,6 +73,7 @@ NOTES = (
     "🧘‍♀️" * 40,
     "a long day\nand a longer night\n\nbut the rest helped",
 )
+PLANS = {"practice": 55, "checkin": 15, "skip": 10, "nothing": 20}  # weights of a day's plan
 TYPED_COMPLETION = {"full": "all", "partial": "partly", "skipped": "skipped"}
 WENT_WRONG = "something went wrong"
 
@@ -170,12 +172,19 @@ class Person:
         return value, form.format(value) if form else None
 
     # the day
-    async def answer_waiting_screen(self) -> None:
-        """A red-flag screen offered after the last check-in is answered "No" first."""
-        screen = self.find("sf:no")
-        if screen is not None:
+    async def answer_waiting_screens(self) -> None:
+        """Red-flag screens offered since the last look (before a practice and after a
+        check-in, so there can be two) are answered "No", oldest first."""
+        while (screen := self.oldest_with("sf:no")) is not None:
+            thanked = self.count("Good to hear")
             await self.tap(screen, "sf:no")
-            await self.until(lambda: self.said("Good to hear", screen["message_id"]), "thanks")
+            await self.until(lambda n=thanked: self.count("Good to hear") > n or None, "thanks")
+
+    def oldest_with(self, data: str) -> dict | None:
+        return next((m for m in self.emu.messages(self.chat_id) if data in data_of(m)), None)
+
+    def count(self, fragment: str) -> int:
+        return sum(fragment in (m.get("text") or "") for m in self.emu.messages(self.chat_id))
 
     def reminder(self, after: int) -> dict | None:
         return self.find("rm:skip:", after, exact=False)
@@ -308,6 +317,8 @@ class Person:
 
 
 class Soak:
+    """The people, the ledger of what they did, and the days: fan-out, then the people act."""
+
     def __init__(self, bot: Harness) -> None:
         self.bot, self.emu, self.store = bot, bot.emu, bot.store
         self.ledger = Ledger()
@@ -331,7 +342,7 @@ class Soak:
         await person.until(lambda: person.said("What time", 0), "the time question")
         await person.type(person.remind_at)
         await person.until(lambda: person.find("sf:no"), "the safety screen")
-        await person.answer_waiting_screen()
+        await person.answer_waiting_screens()
 
     async def fan_out(self, seed: int) -> None:
         """A reminder tick with 429s on a share of sends and a few 502s; retries follow as
@@ -363,16 +374,14 @@ class Soak:
         for person in people:
             if person.chat_id in self.ledger.blocked_on:
                 continue
-            await person.answer_waiting_screen()
+            await person.answer_waiting_screens()
             reminder = person.reminder(marks[person.chat_id])
-            plan = person.rng.choices(["practice", "checkin", "skip", "nothing"], [55, 15, 10, 20])[
-                0
-            ]
+            [plan] = person.rng.choices(list(PLANS), list(PLANS.values()))
             if reminder is None and plan in ("practice", "skip"):
                 plan = "checkin"  # no reminder to tap: they open the check-in themselves
             plans[person] = (plan, reminder)
-        # One person a day loses a message in the middle of their check-in (run alone, so the
-        # one 502 is theirs), and carries on with /checkin.
+        # One person loses a message in the middle of their check-in (run alone, so the one
+        # 502 is theirs), and carries on with /checkin.
         drilled = next((p for p, (plan, _) in plans.items() if plan == "checkin"), None)
         if drilled is not None:
             await drilled.type("/checkin")
