@@ -112,7 +112,9 @@ async def test_kill_during_a_reminder_fan_out_then_restart(emulator, tmp_path):
         else:  # caught on the wire by the kill: recorded, never repeated
             assert status == "skipped" and reason.startswith("interrupted"), (person, status)
     skipped = [p for p in PEOPLE if rows[p][0] == "skipped"]
-    assert len(skipped) <= 2, "only a send really on the wire can be caught by a kill"
+    # A row is marked in flight only after its rate-limit slot, right before the HTTP call, so
+    # a kill can catch at most the sends on the wire at that moment: one per sender worker.
+    assert len(skipped) <= 16, "only sends really on the wire can be caught by a kill"
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
