@@ -105,6 +105,8 @@ class Report:
 
 def _fmt(value: float | int | str) -> str:
     if isinstance(value, float):
+        if abs(value) < 0.005:
+            value = 0.0  # not "-0.00"
         if value >= 100:
             return f"{value:.0f}"
         if value >= 10:

@@ -22,8 +22,8 @@ from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.clock import Clock
-from bot.config import Settings
 from bot.concurrency import PerChatUpdateProcessor
+from bot.config import Settings
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
 from bot.ratelimit import PacedRateLimiter
 from bot.request import AiohttpRequest
@@ -137,7 +137,9 @@ async def _post_init(application: Application) -> None:
     runtime.engine.start()
     interval = runtime.settings.tick_seconds
     application.job_queue.run_repeating(
-        _tick, interval=interval, first=first_tick_delay(runtime.clock.now(), interval),
+        _tick,
+        interval=interval,
+        first=first_tick_delay(runtime.clock.now(), interval),
         name="tick",
     )
     log.info("bot.started content_version=%s", runtime.content_version)

@@ -145,9 +145,7 @@ class Engine:
         await self.enqueue_pending(now, report)
         return report
 
-    def schedule_due(
-        self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH
-    ) -> None:
+    def schedule_due(self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH) -> None:
         while self._schedule_batch(now, report, batch):
             pass
 

@@ -710,9 +710,7 @@ class Store:
 
     def set_session_message(self, session_id: int, message_id: int) -> None:
         """The message that shows the session now (edited in place by Next and Back)."""
-        self.db.execute(
-            "UPDATE sessions SET message_id = ? WHERE id = ?", (message_id, session_id)
-        )
+        self.db.execute("UPDATE sessions SET message_id = ? WHERE id = ?", (message_id, session_id))
 
     def set_timer(self, session_id: int, step: int, due: datetime | None) -> bool:
         """Starts, extends (a later `due`) or ends (None) the timer of step `step`."""
@@ -795,8 +793,16 @@ class Store:
                     "INSERT INTO checkins (chat_id, session_id, local_date, step, status, "
                     "tension_before, completion, created_utc, updated_utc) "
                     "VALUES (?,?,?,?,'open',?,?,?,?)",
-                    (chat_id, session_id, local_day.isoformat(), step, tension_before,
-                     completion, to_db(now), to_db(now)),
+                    (
+                        chat_id,
+                        session_id,
+                        local_day.isoformat(),
+                        step,
+                        tension_before,
+                        completion,
+                        to_db(now),
+                        to_db(now),
+                    ),
                 )
                 return self.checkin(cursor.lastrowid)
             self.db.execute(

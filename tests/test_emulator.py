@@ -42,8 +42,14 @@ from telegram.ext import (
 from bot.emulator import Emulator, parse_html, parse_markdown_v2, utf16_len
 
 USER = 42
-KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Go on", callback_data="go"),
-                                  InlineKeyboardButton("Stop", callback_data="stop")]])
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Go on", callback_data="go"),
+            InlineKeyboardButton("Stop", callback_data="stop"),
+        ]
+    ]
+)
 
 
 def png(width: int, height: int) -> bytes:
@@ -75,8 +81,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greets with the arguments and a keyboard."""
-    await update.effective_message.reply_text(f"hi {' '.join(context.args)}",
-                                              reply_markup=KEYBOARD)
+    await update.effective_message.reply_text(f"hi {' '.join(context.args)}", reply_markup=KEYBOARD)
 
 
 async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,8 +93,13 @@ async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @pytest.fixture
 async def app(emu: Emulator) -> AsyncIterator[Application]:
-    application = (ApplicationBuilder().token(emu.token).base_url(emu.base_url)
-                   .base_file_url(emu.base_file_url).build())
+    application = (
+        ApplicationBuilder()
+        .token(emu.token)
+        .base_url(emu.base_url)
+        .base_file_url(emu.base_file_url)
+        .build()
+    )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     application.add_handler(CallbackQueryHandler(tapped))
@@ -243,8 +253,16 @@ async def test_text_only_inline_button_is_refused(emu: Emulator, bot: Bot):
 @pytest.mark.parametrize(
     "text",
     ["<b>unclosed", "<foo>x</foo>", "1 < 2", "AT&T", "<b>x</i>", "</b>", "<br>", "<span>x</span>"],
-    ids=["unclosed", "unknown-tag", "bare-lt", "bare-amp", "mismatch", "stray-end", "br",
-         "span-without-class"],
+    ids=[
+        "unclosed",
+        "unknown-tag",
+        "bare-lt",
+        "bare-amp",
+        "mismatch",
+        "stray-end",
+        "br",
+        "span-without-class",
+    ],
 )
 async def test_bad_html_cannot_be_parsed(bot: Bot, text: str):
     with pytest.raises(BadRequest, match=r"(?i)Can't parse entities"):
@@ -253,11 +271,15 @@ async def test_bad_html_cannot_be_parsed(bot: Bot, text: str):
 
 async def test_good_html_becomes_text_and_entities(emu: Emulator, bot: Bot):
     sent = await bot.send_message(
-        USER, '<b>Day 1</b> &amp; <a href="https://example.org">more</a> &lt;3',
-        parse_mode=ParseMode.HTML)
+        USER,
+        '<b>Day 1</b> &amp; <a href="https://example.org">more</a> &lt;3',
+        parse_mode=ParseMode.HTML,
+    )
     assert sent.text == "Day 1 & more <3"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [
-        ("bold", 0, 5), ("text_link", 8, 4)]
+        ("bold", 0, 5),
+        ("text_link", 8, 4),
+    ]
 
 
 async def test_markdown_v2_needs_reserved_characters_escaped(bot: Bot):
@@ -406,9 +428,16 @@ async def test_stop_releases_a_parked_long_poll(emu: Emulator, bot: Bot):
 
 async def test_raw_update_and_default_allowed_updates(emu: Emulator, bot: Bot):
     emu.add_update({"chat_member": {"chat": {"id": -5, "type": "group", "title": "G"}}})
-    emu.add_update({"channel_post": {"message_id": 1, "date": 0,
-                                     "chat": {"id": -100, "type": "channel", "title": "C"},
-                                     "text": "news"}})
+    emu.add_update(
+        {
+            "channel_post": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": -100, "type": "channel", "title": "C"},
+                "text": "news",
+            }
+        }
+    )
     updates = await bot.get_updates()
     assert [u.channel_post.text for u in updates] == ["news"]  # chat_member is opt-in
     await bot.send_message(-100, "reply to channel")

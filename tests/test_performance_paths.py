@@ -349,3 +349,18 @@ def test_form_encoding_matches_urllib_on_random_text():
             for _ in range(rng.randrange(30))
         )
         assert quote_plus(text) == urllib_quote_plus(text)
+
+
+async def test_aiohttp_takes_proxies_from_the_environment_once(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert request._proxy("https://api.telegram.org/bot1:x/getMe") == (
+            "http://proxy.example:3128"
+        )
+        assert request._proxy("https://internal.example/bot1:x/getMe") is None
+        assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None  # no HTTP_PROXY
+    finally:
+        await request.shutdown()

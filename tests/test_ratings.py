@@ -97,15 +97,15 @@ def test_rating_anchors_name_both_ends_and_the_middle() -> None:
         ("didn’t", Completion.SKIPPED),
         ("no", Completion.SKIPPED),
     ],
-    ids=["all", "capital-and-dot", "spaces", "partly", "half", "skipped", "curly-apostrophe",
-         "no"],
+    ids=["all", "capital-and-dot", "spaces", "partly", "half", "skipped", "curly-apostrophe", "no"],
 )
 def test_parse_completion_reads_a_one_word_answer(text, expected) -> None:
     assert parse_completion(text) is expected
 
 
 @pytest.mark.parametrize(
-    "text", [None, "", "it was a long day", "all of it hurt"],
+    "text",
+    [None, "", "it was a long day", "all of it hurt"],
     ids=["sticker", "empty", "a-sentence", "mixed-words"],
 )
 def test_parse_completion_leaves_unclear_answers_to_the_buttons(text) -> None:

@@ -61,5 +61,3 @@ MESSAGES = {
     ),
     "button_expired": "That button has expired. Send /today or /help to carry on.",
 }
-
-
