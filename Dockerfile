@@ -3,15 +3,16 @@ FROM python:3.11-slim
 # Content lives in its own folder that the bot may rewrite: admin uploads and rollbacks build
 # the new folder next to the old one and swap them with renames, so the parent must be writable.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    BOT_DB=/app/data/bot.db BOT_CONTENT_DIR=/app/library/content
+    BOT_DB=/app/data/bot.db BOT_CONTENT_DIR=/app/library/content BOT_PLACES_DIR=/app/places
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . && python -m bot.places /app/places
 COPY content ./library/content
 
 RUN useradd --create-home --uid 10001 bot && mkdir -p /app/data && chown -R bot /app/data /app/library
 USER bot
+# The city index for typed places is built above, read-only: no build on first start.
 # The database, and the content as admins edit it (seeded from the image on first start).
 VOLUME ["/app/data", "/app/library"]
 CMD ["python", "-m", "bot", "run"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -25,6 +29,7 @@ from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
+from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.request import AiohttpRequest
 from bot.sender import Engine, first_tick_delay
@@ -43,7 +48,16 @@ class Runtime:
     library: Library | None = None
     content_version: int | None = None
     engine: Any = None  # bot.sender.Engine, started in post_init
+    # The city index for typed places (bot/places.py), opened or built in the background.
+    places_task: asyncio.Task[Places | None] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    async def places(self) -> Places | None:
+        """The city index, once ready; None if it could not be built (see the error log)."""
+        if self.places_task is None:
+            return None
+        # Shielded: a handler cancelled while the index builds must not cancel the build.
+        return await asyncio.shield(self.places_task)
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -128,6 +142,8 @@ async def _post_init(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     runtime.store = Store(runtime.settings.db_path)
     load_content(runtime)
+    # On a first start the index is built in a child process (~3 s): not worth a wait here.
+    runtime.places_task = asyncio.create_task(_open_places(runtime.settings.places_folder))
     await application.bot.set_my_commands(
         [BotCommand(name, about) for name, about in texts.COMMANDS]
     )
@@ -145,6 +161,14 @@ async def _post_init(application: Application) -> None:
     log.info("bot.started content_version=%s", runtime.content_version)
 
 
+async def _open_places(folder: Path) -> Places | None:
+    try:
+        return await open_places(folder)
+    except (OSError, sqlite3.Error):
+        log.exception("places.unavailable folder=%s", folder)
+        return None
+
+
 async def _tick(context: BotContext) -> None:
     """The one scheduler job: everything due (reminders, timers) is found in the database."""
     await context.runtime.engine.tick()
@@ -159,6 +183,13 @@ async def _post_stop(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
+    if runtime.places_task is not None:
+        runtime.places_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            places = await runtime.places_task
+            if places is not None:
+                places.close()
+        runtime.places_task = None
     if runtime.store is not None:
         runtime.store.close()
         runtime.store = None

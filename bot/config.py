@@ -24,6 +24,7 @@ class Settings:
     file_url: str = DEFAULT_FILE_URL
     db_path: Path = Path("data/bot.db")
     content_dir: Path = Path("content")
+    places_dir: Path | None = None  # the city index (bot/places.py); None: beside the database
     admin_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
     webhook_url: str = ""
@@ -38,6 +39,10 @@ class Settings:
     # 1 handles one update at a time. Each reply waits on Telegram 2-3 times (~50 ms each from
     # a server): one at a time, that caps a bot at a few updates a second.
     concurrent_updates: int = 32
+
+    @property
+    def places_folder(self) -> Path:
+        return self.places_dir if self.places_dir is not None else self.db_path.parent
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -61,6 +66,7 @@ class Settings:
             file_url=environ.get("TELEGRAM_FILE_URL", DEFAULT_FILE_URL),
             db_path=Path(environ.get("BOT_DB", "data/bot.db")),
             content_dir=Path(environ.get("BOT_CONTENT_DIR", "content")),
+            places_dir=Path(environ["BOT_PLACES_DIR"]) if environ.get("BOT_PLACES_DIR") else None,
             admin_ids=admin_ids,
             log_level=level,
             webhook_url=environ.get("BOT_WEBHOOK_URL", ""),

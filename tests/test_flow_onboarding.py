@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import build_application, polling
+from bot.places import index_file
 from bot.store import Status
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
@@ -82,6 +85,43 @@ async def test_unknown_place_gets_a_kind_hint_and_the_question_stays(bot, typed)
     reply = await bot.say(typed)
     assert "UTC+2" in reply["text"] or "offset" in reply["text"]
     assert bot.store.subscriber(USER_ID).awaiting == "zone"
+
+
+async def test_a_city_typed_while_the_index_is_first_built_waits_for_it(
+    settings, emulator, clock, tmp_path
+):
+    """A first start builds the city index in a child process (~3 s) after start-up; a city
+    typed meanwhile is answered once it is ready, not refused."""
+    settings = dataclasses.replace(settings, places_dir=tmp_path / "places")
+    application = build_application(settings, clock=clock)
+    async with polling(application, poll_timeout=1):
+        bot = Harness(application, emulator, clock)
+        assert not index_file(settings.places_dir).exists()
+        await start_and_reach_zone_question(bot)
+        await emulator.send_text(USER_ID, "Wien")
+        confirmed = await emulator.next_message(USER_ID, timeout=60)
+        assert "Europe/Vienna" in confirmed["text"]
+        assert index_file(settings.places_dir).exists()
+
+
+async def test_without_a_city_index_offsets_still_work_and_cities_get_a_hint(
+    settings, emulator, clock, tmp_path, caplog
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the index folder cannot be made under a file")
+    settings = dataclasses.replace(settings, places_dir=blocker / "places")
+    application = build_application(settings, clock=clock)
+    async with polling(application, poll_timeout=1):
+        bot = Harness(application, emulator, clock)
+        await start_and_reach_zone_question(bot)
+        await emulator.send_text(USER_ID, "Paris")
+        hint = await emulator.next_message(USER_ID, timeout=60)
+        assert "nearby big city" in hint["text"] and "UTC+2" in hint["text"]
+        assert bot.store.subscriber(USER_ID).awaiting == "zone"
+        assert "UTC+01:00" in (await bot.say("UTC+1"))["text"]
+        assert bot.store.subscriber(USER_ID).zone == "Etc/GMT-1"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage().split()[0] for r in errors] == ["places.unavailable"]
 
 
 async def test_sticker_at_the_zone_question_gets_a_hint(bot):

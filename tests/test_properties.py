@@ -9,6 +9,7 @@ HTML that Telegram accepts.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import string
 from contextlib import AsyncExitStack
@@ -140,9 +141,9 @@ def test_an_offset_in_range_gives_a_zone_with_that_offset_at_some_time_of_year(h
 @example("Europe/Berlin")
 @example("x" * 101)
 @example("Paris, TX")
-def test_resolve_zone_text_gives_real_zones_or_a_zone_input_error(text):
+def test_resolve_zone_text_gives_real_zones_or_a_zone_input_error(places, text):
     try:
-        found = resolve_zone_text(text)
+        found = resolve_zone_text(text, places)
     except ZoneInputError as err:
         assert err.user_message
         return
@@ -261,6 +262,7 @@ async def open_bot(stack: AsyncExitStack, db: Path) -> Harness:
         file_url=emulator.base_file_url,
         db_path=db,
         content_dir=CONTENT,
+        places_dir=Path(os.environ["BOT_PLACES_DIR"]),  # built once a session (conftest.py)
         tick_seconds=3600,
         max_per_second=None,
     )

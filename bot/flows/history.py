@@ -27,9 +27,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import exports, schedule, sender, texts
+from bot import schedule, sender, texts
 from bot.app import BotContext, runtime_of
-from bot.charts import render_progress_chart
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.onboarding import require_subscriber
 from bot.flows.today import local_today
@@ -236,6 +235,10 @@ def visible_length(message_html: str) -> int:
 
 def build_progress(h: PersonHistory, period: str) -> tuple[Summary, bytes]:
     """The facts and the PNG for one period (CPU-bound: runs in a worker thread)."""
+    # Imported on first use: matplotlib and numpy are ~45 MB a process would otherwise
+    # hold from start-up, for a chart most processes draw rarely (the first takes ~0.4 s).
+    from bot.charts import render_progress_chart
+
     summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS[period])
     png = render_progress_chart(h.checkins, h.practised, summary.start, h.today)
     return summary, png
@@ -381,6 +384,8 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
 
 def build_exports(h: PersonHistory, title_name: str | None) -> tuple[bytes, bytes]:
     """The CSV of every check-in and the one-page PDF of all history (worker thread)."""
+    from bot import exports  # on first use, as the chart: fpdf and fontTools are ~15 MB
+
     table = exports.checkins_csv(h.checkins, h.zone)
     summary, chart = build_progress(h, "all")
     report = exports.report_pdf(

@@ -105,7 +105,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
             )
             return
         elif message.text:
-            lookup = zones.resolve_zone_text(message.text)
+            lookup = zones.resolve_zone_text(message.text, await context.runtime.places())
             if lookup.zone is None:
                 await offer_choices(message, lookup.choices)
                 return
@@ -520,8 +520,8 @@ def _day_label(day: date) -> str:
 
 
 async def _warm_up(application: Application) -> None:
-    # City and zone data take a second and ~110 MB to load: do it in a thread in the
-    # background, so start-up is not held up by it (bench/scale.py: 1.75 s -> ~0.15 s).
+    # Location polygons take a moment to load: in a thread in the background, so start-up
+    # is not held up by them.
     application.bot_data["zones_warm_up"] = asyncio.create_task(asyncio.to_thread(zones.warm_up))
 
 
