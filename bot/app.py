@@ -29,6 +29,7 @@ from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
+from bot.contentops import recover_interrupted_swap
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.request import AiohttpRequest
@@ -200,8 +201,11 @@ def load_content(runtime: Runtime) -> None:
     """Loads the content folder; if it is broken, keeps serving the last version archived."""
     store = runtime.store
     assert store is not None
+    folder = runtime.settings.content_dir
+    if recover_interrupted_swap(folder):
+        log.warning("content.restored folder=%s (a change was cut off by a crash)", folder)
     try:
-        library = load_folder(runtime.settings.content_dir)
+        library = load_folder(folder)
     except ContentInvalid as err:
         for problem in err.problems:
             log.error("content.invalid %s", problem)

@@ -195,8 +195,9 @@ def write_content_set(folder: Path, files: Mapping[str, str]) -> None:
     first a copy of everything that is not content (hidden entries such as .git, images,
     other non-.md files), then the new .md files, each flushed to disk. Then two renames swap
     it in: old -> backup, new -> folder. A crash leaves either the old folder, or no folder
-    and a complete backup beside it (the bot then serves the last archived version); never
-    a folder with half the files. A symlinked content folder is followed to its target.
+    and a complete backup beside it, which `recover_interrupted_swap` puts back at the next
+    start; never a folder with half the files. A symlinked content folder is followed to its
+    target.
     """
     for relative in files:
         _check_relative(relative)
@@ -234,6 +235,29 @@ def write_content_set(folder: Path, files: Mapping[str, str]) -> None:
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def recover_interrupted_swap(folder: Path) -> bool:
+    """Tidies what a crash inside `write_content_set` left beside the folder; True when the
+    folder itself was missing and has been put back from its backup.
+
+    Missing folder + backup means the crash came between the two renames: the backup is the
+    version the bot was serving (and archived), so it goes back; the admin's change was never
+    applied and can be applied again. Staging folders and spare backups are removed.
+    """
+    target = folder.resolve() if folder.exists() else folder.absolute()
+    parent = target.parent
+    if not parent.is_dir():
+        return False
+    backups = sorted(parent.glob(f".{target.name}.old-*"), key=lambda path: path.stat().st_mtime)
+    restored = False
+    if not target.exists() and backups:
+        os.rename(backups.pop(), target)
+        _fsync_dir(parent)
+        restored = True
+    for leftover in [*backups, *parent.glob(f".{target.name}.new-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return restored
 
 
 def human_size(size: int) -> str:

@@ -26,6 +26,8 @@ SCREEN_EVERY = timedelta(days=7)
 """How often the red-flag questions are asked again."""
 RESCREEN_AFTER_HIGH_PAIN = timedelta(days=1)
 """After a high pain rating the red-flag questions come back sooner, at most once a day."""
+UNANSWERED_WAIT = timedelta(hours=12)
+"""Red-flag questions left unanswered are not sent again for this long (unless pain is high)."""
 
 RED_FLAGS: tuple[str, ...] = (
     "Numbness in your groin or inner thighs",
@@ -73,14 +75,26 @@ def gentle_until(today: date, signal: PainSignal) -> date | None:
 
 
 def screen_due(
-    last_screen_utc: datetime | None, now_utc: datetime, *, high_pain: bool = False
+    last_screen_utc: datetime | None,
+    now_utc: datetime,
+    *,
+    high_pain: bool = False,
+    offered_utc: datetime | None = None,
 ) -> bool:
-    """True when the red-flag questions should be asked: never asked, or a week has passed.
+    """True when the red-flag questions should be asked: never answered, or a week has passed.
 
     Asked weekly rather than daily: often enough to catch a change, rarely enough
     that the questions are still read. A high pain rating brings them back after a
-    day: severe pain is when an urgent sign matters most.
+    day: severe pain is when an urgent sign matters most. Questions sent and not yet
+    answered (`offered_utc` after the last answer) are not sent again for UNANSWERED_WAIT:
+    their buttons still work, and the same questions again minutes later (before a
+    practice, then after its check-in) read as nagging.
     """
+    unanswered = offered_utc is not None and (
+        last_screen_utc is None or offered_utc > last_screen_utc
+    )
+    if unanswered and not high_pain and now_utc - offered_utc < UNANSWERED_WAIT:
+        return False
     if last_screen_utc is None:
         return True
     every = RESCREEN_AFTER_HIGH_PAIN if high_pain else SCREEN_EVERY

@@ -280,6 +280,13 @@ def m003_open_checkins(db: Database) -> None:
     db.execute("CREATE INDEX checkins_open ON checkins(local_date) WHERE status = 'open'")
 
 
+@migrations()
+def m004_screen_offered(db: Database) -> None:
+    # When the red-flag question was last sent, answered or not: an unanswered one is not
+    # sent again minutes later (bot/safety.py, screen_due).
+    db.execute("ALTER TABLE subscribers ADD COLUMN screen_offered_utc TEXT")
+
+
 class Status(StrEnum):
     NEW = "new"
     ACTIVE = "active"
@@ -302,7 +309,8 @@ class Subscriber:
     summary_weekday: int
     gentle_until: date | None
     on_hold: bool
-    last_screen_utc: datetime | None
+    last_screen_utc: datetime | None  # last answered
+    screen_offered_utc: datetime | None  # last sent
     created_utc: datetime
 
     @classmethod
@@ -321,6 +329,7 @@ class Subscriber:
             gentle_until=date_from_db(row["gentle_until"]),
             on_hold=bool(row["on_hold"]),
             last_screen_utc=from_db(row["last_screen_utc"]),
+            screen_offered_utc=from_db(row["screen_offered_utc"]),
             created_utc=from_db(row["created_utc"]),
         )
 

@@ -260,3 +260,34 @@ def test_writing_refuses_unsafe_relative_paths(folder):
     with pytest.raises(ValueError):
         contentops.write_content_set(folder, {"../escape.md": "x"})
     assert not (folder.parent / "escape.md").exists()
+
+
+def test_a_crash_between_the_two_renames_is_undone_at_the_next_start(folder):
+    """The folder was renamed to its backup and the new one never took its place: the backup
+    (the version the bot was serving) goes back, the staging folder goes."""
+    before = read_folder(folder)
+    backup = folder.parent / ".content.old-k2j4"
+    folder.rename(backup)
+    staging = folder.parent / ".content.new-x9q1"
+    staging.mkdir()
+    (staging / "program.md").write_text("the new set, never applied")
+    assert contentops.recover_interrupted_swap(folder) is True
+    assert read_folder(folder) == before
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["content"]
+
+
+def test_leftovers_beside_a_whole_folder_are_removed_and_the_folder_kept(folder):
+    before = read_folder(folder)
+    (folder.parent / ".content.new-half").mkdir()  # a crash while writing the new files
+    (folder.parent / ".content.new-half" / "notes.md").write_text("half")
+    shutil.copytree(folder, folder.parent / ".content.old-done")  # a crash before the tidy-up
+    assert contentops.recover_interrupted_swap(folder) is False
+    assert read_folder(folder) == before
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["content"]
+
+
+def test_nothing_to_recover_touches_nothing(folder, tmp_path):
+    (tmp_path / "other").mkdir()
+    assert contentops.recover_interrupted_swap(folder) is False
+    assert contentops.recover_interrupted_swap(tmp_path / "missing" / "content") is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "other"]

@@ -232,6 +232,34 @@ async def test_reload_of_a_broken_folder_lists_every_problem_escaped_and_changes
     assert audit(bot)[-1][1].startswith("rejected: ")
 
 
+async def test_a_start_after_a_crash_mid_apply_puts_the_folder_back(
+    settings, emulator, clock, content_dir, caplog
+):
+    async with running(settings, emulator, clock) as bot:
+        version = bot.runtime.content_version
+    before = read_folder(content_dir)
+    content_dir.rename(content_dir.parent / ".content.old-a1b2")  # the first rename, then a crash
+    async with running(settings, emulator, clock) as bot:
+        assert bot.runtime.content_version == version  # the same version, not a new one
+        assert "Belly breathing" in str(await bot.say("/practices"))
+    assert read_folder(content_dir) == before
+    assert any(r.getMessage().startswith("content.restored") for r in caplog.records)
+
+
+async def test_a_start_with_a_broken_folder_serves_the_archived_version(
+    settings, emulator, clock, content_dir, caplog
+):
+    async with running(settings, emulator, clock) as bot:
+        version = bot.runtime.content_version
+    edit(content_dir, "practices/shoe-check.md", "title:", "titel:")
+    async with running(settings, emulator, clock) as bot:
+        assert bot.runtime.content_version == version
+        assert "Belly breathing" in str(await bot.say("/practices"))
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("content.invalid practices/shoe-check.md:2") for m in messages)
+    assert f"content.fallback version={version}" in messages
+
+
 async def test_reload_with_many_problems_splits_them_over_messages(bot, content_dir):
     for n in range(150):
         (content_dir / "practices" / f"empty-{n:03}.md").write_text("")

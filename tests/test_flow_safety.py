@@ -218,6 +218,18 @@ async def test_screen_comes_again_before_a_new_practice_after_a_week(bot):
     assert len(screens) == 2  # the one after subscribing, and this week's
 
 
+async def test_an_unanswered_screen_is_not_sent_again_minutes_later(bot):
+    """Subscribing sends the questions; a check-in twenty minutes later does not repeat them
+    (the first ones' buttons still work), a check-in the next day does."""
+    await subscribe(bot)  # the screen is left unanswered
+    bot.clock.advance(timedelta(minutes=20))
+    assert await finish_checkin(bot) is None
+    bot.clock.advance(timedelta(days=1))
+    screen = await finish_checkin(bot)
+    assert screen is not None and RED_FLAGS[0] in screen["text"]
+    assert bot.store.subscriber(USER_ID).screen_offered_utc == bot.clock.now()
+
+
 async def test_high_pain_brings_the_screen_back_after_a_day(bot):
     await subscribed(bot)
     bot.clock.advance(timedelta(days=1))

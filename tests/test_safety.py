@@ -12,6 +12,7 @@ from bot.safety import (
     RED_FLAGS,
     RESCREEN_AFTER_HIGH_PAIN,
     SCREEN_EVERY,
+    UNANSWERED_WAIT,
     PainSignal,
     assess_pain,
     extend_gentle,
@@ -114,6 +115,31 @@ def test_red_flags_cover_the_urgent_list() -> None:
 )
 def test_high_pain_brings_the_screen_back_after_a_day(last, expected) -> None:
     assert screen_due(last, NOW, high_pain=True) is expected
+
+
+@pytest.mark.parametrize(
+    ("answered", "offered", "high_pain", "expected"),
+    [
+        (None, NOW - timedelta(minutes=20), False, False),
+        (None, NOW - UNANSWERED_WAIT, False, True),
+        (NOW - timedelta(days=8), NOW - timedelta(hours=2), False, False),
+        (NOW - timedelta(days=8), NOW - timedelta(days=8), False, True),
+        (NOW - timedelta(days=2), NOW - timedelta(minutes=20), True, True),
+        (NOW - timedelta(hours=2), NOW - timedelta(hours=3), True, False),
+    ],
+    ids=[
+        "first-sent-minutes-ago",
+        "first-sent-half-a-day-ago",
+        "weekly-sent-this-morning",
+        "weekly-answered-when-sent",
+        "high-pain-asks-again-anyway",
+        "high-pain-answered-today",
+    ],
+)
+def test_unanswered_questions_are_not_sent_again_within_hours(
+    answered, offered, high_pain, expected
+) -> None:
+    assert screen_due(answered, NOW, high_pain=high_pain, offered_utc=offered) is expected
 
 
 TODAY = date(2026, 6, 8)

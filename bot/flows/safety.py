@@ -73,6 +73,8 @@ def continue_keyboard() -> InlineKeyboardMarkup:
 async def ask_screen(context: BotContext, chat_id: int) -> None:
     """Sends the red-flag question with Yes/No buttons; it sets no step, so nothing waits on it."""
     await context.bot.send_message(chat_id, texts.t("sf_screen"), reply_markup=screen_keyboard())
+    now = context.clock.now()
+    context.store.update_subscriber(chat_id, now, screen_offered_utc=now)
     log.info("safety.screen_offered chat=%s", chat_id)
 
 
@@ -82,7 +84,10 @@ async def offer_screen_if_due(
     """Asks the red-flag question when it is due (weekly, or sooner after high pain)."""
     subscriber = context.store.subscriber(chat_id)
     if subscriber is None or not safety.screen_due(
-        subscriber.last_screen_utc, context.clock.now(), high_pain=high_pain
+        subscriber.last_screen_utc,
+        context.clock.now(),
+        high_pain=high_pain,
+        offered_utc=subscriber.screen_offered_utc,
     ):
         return False
     await ask_screen(context, chat_id)
