@@ -1162,8 +1162,12 @@ class Store:
             avg_pain=checkins["pain"],
         )
 
-    def active_subscriber_count(self) -> int:
-        return self.one("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'active'")["n"]
+    # Broadcasts go to active subscribers, except those on hold after answering Yes to the
+    # red-flag questions: they were told not to practise, and news of practices says otherwise.
+    _AUDIENCE = "status = 'active' AND NOT on_hold"
+
+    def broadcast_audience(self) -> int:
+        return self.one(f"SELECT COUNT(*) AS n FROM subscribers WHERE {self._AUDIENCE}")["n"]
 
     def create_broadcast(self, admin_id: int, text: str, now: datetime) -> int:
         cursor = self.db.execute(
@@ -1197,7 +1201,7 @@ class Store:
     def queue_broadcast_batch(
         self, broadcast_id: int, local_day: date, due: datetime, *, after_chat: int, size: int
     ) -> tuple[int, int | None]:
-        """One delivery row per active subscriber with chat id > `after_chat`, `size` of them,
+        """A delivery row for each of the next `size` people in the audience after `after_chat`,
         in one transaction; returns (rows written, chat id to continue after, None when done).
 
         The rows are unique per (chat, date, kind), so running a batch twice (a restart in
@@ -1207,7 +1211,7 @@ class Store:
         with self.db.atomic():
             batch = self.one(
                 "SELECT MAX(chat_id) AS last, COUNT(*) AS n FROM (SELECT chat_id FROM subscribers "
-                "WHERE status = 'active' AND chat_id > ? ORDER BY chat_id LIMIT ?)",
+                f"WHERE {self._AUDIENCE} AND chat_id > ? ORDER BY chat_id LIMIT ?)",
                 (after_chat, size),
             )
             if not batch["n"]:
@@ -1215,7 +1219,7 @@ class Store:
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO deliveries (chat_id, local_date, kind, status, due_utc, "
                 "send_after_utc) SELECT chat_id, ?, ?, 'pending', ?, ? FROM subscribers "
-                "WHERE status = 'active' AND chat_id > ? AND chat_id <= ?",
+                f"WHERE {self._AUDIENCE} AND chat_id > ? AND chat_id <= ?",
                 (local_day.isoformat(), kind, to_db(due), to_db(due), after_chat, batch["last"]),
             )
         return cursor.rowcount, batch["last"] if batch["n"] == size else None

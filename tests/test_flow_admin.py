@@ -802,6 +802,28 @@ async def test_a_broadcast_is_previewed_then_sent_once_to_every_active_subscribe
     assert all(typed not in entry.detail + entry.result for entry in bot.store.audit_entries())
 
 
+async def test_a_broadcast_leaves_out_people_on_hold_after_a_safety_answer(bot):
+    """They were told not to practise; news of practices must not say otherwise. Someone put
+    on hold after the broadcast was queued is skipped too, with the reason recorded."""
+    add_people(bot, {701: Status.ACTIVE, 702: Status.ACTIVE, 703: Status.ACTIVE})
+    bot.store.update_subscriber(702, bot.clock.now(), on_hold=True)
+    assert "2 now" in text_of(await bot.say("/broadcast", ADMIN_ID))
+    await bot.say("Try the new walk", ADMIN_ID)
+    note = await bot.reply(ADMIN_ID)
+    assert buttons(note) == ["📣 Send to 2", "Cancel"]
+    await bot.tap(note, "Send", ADMIN_ID)
+    await bot.reply(ADMIN_ID)
+    bot.store.update_subscriber(703, bot.clock.now(), on_hold=True)  # a Yes meanwhile
+    await bot.tick()
+    assert [received(bot, n, "Try the new walk") for n in (701, 702, 703)] == [1, 0, 0]
+    assert bot.store.deliveries(702) == []
+    [skipped] = bot.store.deliveries(703)
+    assert (skipped.status, skipped.reason) == (
+        "skipped",
+        "not sent: on hold after a safety answer",
+    )
+
+
 async def test_broadcast_text_can_follow_the_command(bot):
     add_people(bot, {701: Status.ACTIVE})
     preview = await bot.say("/broadcast Hello & welcome", ADMIN_ID)

@@ -440,7 +440,7 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
     if text.strip():
         await _draft_broadcast(update, context, subscriber, text.strip())
         return
-    count = store.active_subscriber_count()
+    count = store.broadcast_audience()
     if count == 0:
         await message.reply_text(texts.t("ad_broadcast_nobody"))
         return
@@ -481,7 +481,7 @@ async def _draft_broadcast(
         )
         return
     _restore_awaiting(context, subscriber)
-    count = store.active_subscriber_count()
+    count = store.broadcast_audience()
     if count == 0:
         await message.reply_text(texts.t("ad_broadcast_nobody"))
         return
@@ -526,7 +526,7 @@ async def _broadcast_button(
     if not store.move_broadcast(broadcast_id, "draft", "sending"):
         await _close(query, texts.t("ad_broadcast_gone"))
         return
-    count = store.active_subscriber_count()
+    count = store.broadcast_audience()
     _audit(update, context, "broadcast", f"sending {broadcast_id} to {count}")
     runtime = context.runtime
     after = _queue_batch(runtime, broadcast, FIRST_CHAT, 0)  # a small broadcast: all of it
@@ -584,6 +584,8 @@ async def compose_broadcast(
         return sender.Skip("not sent: the broadcast is gone")
     if subscriber.status is not Status.ACTIVE:
         return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
+    if subscriber.on_hold:  # put on hold after the broadcast was queued
+        return sender.Skip("not sent: on hold after a safety answer")
     return sender.Outgoing(broadcast_body(broadcast.text))
 
 

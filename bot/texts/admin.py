@@ -150,8 +150,9 @@ MESSAGES: dict[str, str] = {
     ),
     # --- /broadcast --------------------------------------------------------------------------
     "ad_broadcast_ask": (
-        "📣 Type the message for every active subscriber ({count} now). It goes out as plain "
-        "text, exactly as you type it. You'll see a preview before anything is sent."
+        "📣 Type the message for every active subscriber ({count} now; people on hold after a "
+        "safety answer are left out). It goes out as plain text, exactly as you type it. "
+        "You'll see a preview before anything is sent."
     ),
     "ad_broadcast_nobody": "There are no active subscribers, so there is nobody to send to.",
     "ad_broadcast_not_text": "Please type the message as text, or tap Cancel.",
