@@ -32,6 +32,7 @@ from bot.content import ContentInvalid, Library, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
+from bot.render import Renderer
 from bot.request import AiohttpRequest
 from bot.sender import Engine, first_tick_delay
 from bot.store import Store
@@ -51,6 +52,7 @@ class Runtime:
     engine: Any = None  # bot.sender.Engine, started in post_init
     # The city index for typed places (bot/places.py), opened or built in the background.
     places_task: asyncio.Task[Places | None] | None = None
+    renderer: Renderer = field(default_factory=Renderer)  # charts and PDFs, in a helper process
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def places(self) -> Places | None:
@@ -184,6 +186,7 @@ async def _post_stop(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
+    runtime.renderer.close()
     if runtime.places_task is not None:
         runtime.places_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

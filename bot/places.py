@@ -72,7 +72,8 @@ class Places:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        uri = f"{path.resolve().as_uri()}?mode=ro"  # as_uri escapes "?", "#" and "%"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()  # one connection, used by one thread at a time
 
     def close(self) -> None:
@@ -149,20 +150,37 @@ async def open_places(folder: Path) -> Places:
     Raises OSError when it cannot be built (the child's last error line in the message).
     """
     path = index_file(folder)
-    if not path.exists():
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.places",
-            str(folder),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, errors = await child.communicate()
-        if child.returncode != 0:
-            last = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            raise OSError(f"building the places index failed: {last[0]}")
-    return Places(path)
+    if path.exists():
+        try:
+            return _checked(Places(path))
+        except sqlite3.DatabaseError:  # damaged (a disk error, a hand edit): built again
+            path.unlink()
+    await _build_in_child(folder)
+    return _checked(Places(path))
+
+
+def _checked(places: Places) -> Places:
+    try:
+        places.search("London")
+    except sqlite3.DatabaseError:
+        places.close()
+        raise
+    return places
+
+
+async def _build_in_child(folder: Path) -> None:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.places",
+        str(folder),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, errors = await child.communicate()
+    if child.returncode != 0:
+        last = errors.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise OSError(f"building the places index failed: {last[0]}")
 
 
 def build(folder: Path) -> Path:

@@ -141,6 +141,7 @@ def test_an_offset_in_range_gives_a_zone_with_that_offset_at_some_time_of_year(h
 @example("Europe/Berlin")
 @example("x" * 101)
 @example("Paris, TX")
+@example("Par\ud800is, \udfff")  # lone surrogates: JSON can carry them, SQLite can't bind them
 def test_resolve_zone_text_gives_real_zones_or_a_zone_input_error(places, text):
     try:
         found = resolve_zone_text(text, places)

@@ -434,6 +434,26 @@ async def test_open_places_builds_a_missing_index_in_a_child_process(tmp_path) -
         index.close()
 
 
+async def test_a_damaged_index_is_built_again(tmp_path) -> None:
+    index_file(tmp_path).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    index = await open_places(tmp_path)
+    try:
+        assert index.search("Lisbon")[0][0].zone == "Europe/Lisbon"
+    finally:
+        index.close()
+
+
+async def test_an_index_in_a_folder_with_uri_characters_opens(tmp_path, places_dir) -> None:
+    folder = tmp_path / "odd ?#% name"
+    folder.mkdir()
+    index_file(folder).write_bytes(index_file(places_dir).read_bytes())
+    index = await open_places(folder)
+    try:
+        assert index.search("Lisbon")[0][0].zone == "Europe/Lisbon"
+    finally:
+        index.close()
+
+
 async def test_open_places_says_why_it_could_not_build(tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

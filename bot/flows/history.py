@@ -3,13 +3,13 @@
 
 Every date is a local date in the person's zone. Check-ins keep the local date they were
 given on, so after a zone change the newest can lie a day ahead of "today" in the new zone:
-the views then end on that date rather than hiding it. Charts and files are built off the
-event loop (`asyncio.to_thread`): a year of data takes a tenth of a second of CPU.
+the views then end on that date rather than hiding it. Charts and PDFs are drawn in a helper
+process (bot/render.py): a year of data takes a tenth of a second of CPU, which would hold up
+everyone else's updates if drawn here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
 import logging
@@ -233,17 +233,6 @@ def visible_length(message_html: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-def build_progress(h: PersonHistory, period: str) -> tuple[Summary, bytes]:
-    """The facts and the PNG for one period (CPU-bound: runs in a worker thread)."""
-    # Imported on first use: matplotlib and numpy are ~45 MB a process would otherwise
-    # hold from start-up, for a chart most processes draw rarely (the first takes ~0.4 s).
-    from bot.charts import render_progress_chart
-
-    summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS[period])
-    png = render_progress_chart(h.checkins, h.practised, summary.start, h.today)
-    return summary, png
-
-
 async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
     """Sends the chart for `period` with the same facts in words; False if nothing to show."""
     subscriber = context.store.subscriber(chat_id)
@@ -255,7 +244,10 @@ async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
         await _reply(context, chat_id, "hi_progress_empty")
         return False
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    summary, png = await asyncio.to_thread(build_progress, h, period)
+    summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS[period])
+    png = await context.runtime.renderer.progress_png(
+        h.checkins, h.practised, summary.start, h.today
+    )
     head = progress_head(summary, period)
     facts = _lines(summary_lines(summary), "• ")
     caption = texts.t("hi_progress_caption", head=texts.Safe(head), facts=facts)
@@ -382,18 +374,6 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
 # --- /export -----------------------------------------------------------------------------------
 
 
-def build_exports(h: PersonHistory, title_name: str | None) -> tuple[bytes, bytes]:
-    """The CSV of every check-in and the one-page PDF of all history (worker thread)."""
-    from bot import exports  # on first use, as the chart: fpdf and fontTools are ~15 MB
-
-    table = exports.checkins_csv(h.checkins, h.zone)
-    summary, chart = build_progress(h, "all")
-    report = exports.report_pdf(
-        h.checkins, summary, chart, title_name=title_name, practised_days=h.practised
-    )
-    return table, report
-
-
 async def export_command(update: Update, context: BotContext) -> None:
     """Sends the person's check-ins as a CSV file and a one-page PDF report."""
     chat_id = update.effective_chat.id
@@ -405,7 +385,10 @@ async def export_command(update: Update, context: BotContext) -> None:
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
     # The name is read from this update for the PDF title only; it is never stored.
     name = update.effective_user.first_name if update.effective_user else None
-    table, report = await asyncio.to_thread(build_exports, h, name)
+    summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS["all"])
+    table, report = await context.runtime.renderer.export_files(
+        h.checkins, summary, h.practised, h.zone, name
+    )
     day = h.today.isoformat()
     await context.bot.send_document(
         chat_id, table, filename=f"psoas-checkins-{day}.csv", caption=texts.t("hi_export_csv")

@@ -1,0 +1,85 @@
+"""The helper process for charts and PDFs (bot/render.py): started on demand, stopped when
+idle, replaced when it dies, and the bot process itself never loads the drawing libraries."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from datetime import date, timedelta
+
+from bot.insights import summarize
+from bot.models import CheckIn
+from bot.render import Renderer
+from tests.conftest import REPO
+
+TODAY = date(2026, 11, 16)
+CHECKINS = [
+    CheckIn(1, TODAY - timedelta(days=n), tension=n % 11, pain=(2 * n) % 11) for n in range(30)
+]
+PRACTISED = {TODAY - timedelta(days=n) for n in range(0, 30, 2)}
+START = TODAY - timedelta(days=29)
+
+
+async def until(condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+async def test_a_chart_is_drawn_by_a_helper_that_stops_when_idle():
+    renderer = Renderer(idle_seconds=0.3)
+    before = set(multiprocessing.active_children())
+    try:
+        png = await renderer.progress_png(CHECKINS, PRACTISED, START, TODAY)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        [helper] = set(multiprocessing.active_children()) - before
+        assert renderer.started and helper.pid != os.getpid()
+        await until(lambda: not renderer.started)
+        await asyncio.to_thread(helper.join, 10)
+        assert not helper.is_alive()
+    finally:
+        renderer.close()
+
+
+async def test_a_helper_that_died_is_replaced_and_the_chart_still_comes():
+    renderer = Renderer()
+    before = set(multiprocessing.active_children())
+    try:
+        await renderer.progress_png(CHECKINS, PRACTISED, START, TODAY)
+        [helper] = set(multiprocessing.active_children()) - before
+        os.kill(helper.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        await asyncio.to_thread(helper.join, 10)
+        png = await renderer.progress_png(CHECKINS, PRACTISED, START, TODAY)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    finally:
+        renderer.close()
+
+
+async def test_export_files_are_a_csv_and_a_pdf():
+    renderer = Renderer()
+    summary = summarize(CHECKINS, PRACTISED, set(), TODAY, None)
+    try:
+        table, report = await renderer.export_files(
+            CHECKINS, summary, PRACTISED, "Europe/Berlin", "Ann"
+        )
+    finally:
+        renderer.close()
+    assert table.startswith("\ufeffdate,".encode())
+    assert table.count(b"\r\n") == len(CHECKINS) + 1
+    assert report.startswith(b"%PDF-")
+
+
+def test_the_bot_process_loads_no_drawing_library():
+    """What keeps the running bot near 90 MB (bench/scale.py): these load elsewhere."""
+    code = (
+        "import sys, bot.app, bot.flows, bot.__main__; "
+        "heavy = {'matplotlib', 'fpdf', 'fontTools'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=60)
