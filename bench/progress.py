@@ -108,7 +108,7 @@ async def measure(settings, emulator: EmulatorProcess, runs: int, report: Report
         target = "progress:drive"
         [(cold, size)] = await emulator.acall("run", target, USER, 1, None)
         report.figure("first /progress after start", cold * 1000, "ms",
-                      note="imports, font cache")  # fmt: skip
+                      note="the drawing helper process starts: Python, matplotlib")  # fmt: skip
         report.figure("png size", size, "bytes", note="1200x800")
         for name, tap in (("/progress (30 days)", None), ("All (365 days)", "hi:p:all")):
             # One warm-up, so the tap case has a photo to tap on; it is not counted.

@@ -28,9 +28,11 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 MAX_MISSED_DAYS = 60  # a bot down for longer records this many skipped days, then moves on
-# Due subscribers are turned into delivery rows this many at a time, one transaction each:
-# a batch holds the event loop ~20 ms, so replies and sends keep flowing during a big fan-out.
-SCHEDULE_BATCH = 250
+# Due subscribers are turned into delivery rows this many at a time, one transaction each,
+# so replies and sends keep flowing during a big fan-out: at 1M subscribers a batch with its
+# writes holds the event loop 24 ms at p99 (39 ms for 250; bench/scale.py). 100 a batch
+# still schedules thousands a second, far above what Telegram lets a bot send.
+SCHEDULE_BATCH = 100
 # Reminders fall due on whole minutes, so the tick runs just after each whole second rather
 # than at a random phase: a reminder waits ~50 ms for its tick instead of up to a second.
 TICK_OFFSET = 0.05
