@@ -41,7 +41,7 @@ from common import (
     zone_for,
 )
 
-from bot.app import build_application, polling
+from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.clock import Clock
 
 FIRST_CHAT = 10_000_000
@@ -95,6 +95,7 @@ async def run(
             emulator, db, max_per_second=per_second, tick_seconds=1.0, http_client=http
         )
         application = build_application(settings, clock=Clock())
+        add_startup_hook(application, freeze_long_lived)  # as `python -m bot run` does
         profiler = cProfile.Profile(time.process_time) if profile else None
         async with polling(application, poll_timeout=10):
             runtime = application.bot_data["runtime"]

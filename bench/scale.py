@@ -127,12 +127,13 @@ def _settings(db: Path, emulator: dict[str, str], **overrides: Any):
 
 
 async def _ours(db: Path, emulator: dict[str, str], options: dict) -> dict:
-    from bot.app import build_application, polling
+    from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
     from bot.clock import Clock
 
     before = rss_mb()
     started = time.perf_counter()
     application = build_application(_settings(db, emulator), clock=Clock())
+    add_startup_hook(application, freeze_long_lived)  # as `python -m bot run` does
     hooks = _time_startup_hooks(application)
     async with polling(application, poll_timeout=10):
         startup = time.perf_counter() - started

@@ -49,7 +49,7 @@ from common import (
     quiet_logging,
 )
 
-from bot.app import build_application, polling
+from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.clock import Clock
 from bot.store import to_db
 
@@ -196,6 +196,7 @@ async def run(
         if concurrent is not None:
             settings = replace(settings, concurrent_updates=concurrent)
         application = build_application(settings, clock=Clock())
+        add_startup_hook(application, freeze_long_lived)  # as `python -m bot run` does
         async with polling(application, poll_timeout=10):
             await asyncio.sleep(0.5)  # the first tick and the first long poll
             emulator_cpu0 = (await emulator.acall("stats"))["cpu_seconds"]

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import add_startup_hook, build_application, freeze_long_lived
 from bot.config import ConfigError, Settings
 from bot.store import Store
 
@@ -23,6 +23,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None) -> int:
     # (StoreError) instead of after the first calls to Telegram.
     Store(settings.db_path).close()
     application = build_application(settings)
+    add_startup_hook(application, freeze_long_lived)
     url = webhook_url or settings.webhook_url
     if not url:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

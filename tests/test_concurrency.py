@@ -95,11 +95,12 @@ async def test_updates_without_a_chat_are_not_held_back():
 
 async def test_a_cancelled_waiting_update_does_not_let_the_next_one_jump_ahead():
     processor = PerChatUpdateProcessor(8)
-    first_may_finish = asyncio.Event()
+    first_started, first_may_finish = asyncio.Event(), asyncio.Event()
     log: list[str] = []
 
     async def slow(name: str) -> None:
         log.append(f"{name} start")
+        first_started.set()
         await first_may_finish.wait()
         log.append(f"{name} end")
 
@@ -109,9 +110,10 @@ async def test_a_cancelled_waiting_update_does_not_let_the_next_one_jump_ahead()
     first = asyncio.create_task(processor.process_update(update(1, 7), slow("first")))
     second = asyncio.create_task(processor.process_update(update(2, 7), quick("second")))
     third = asyncio.create_task(processor.process_update(update(3, 7), quick("third")))
-    await asyncio.sleep(0.01)
+    await asyncio.wait_for(first_started.wait(), 5)
     second.cancel()
-    await asyncio.sleep(0.01)
+    await asyncio.wait([second], timeout=5)  # the cancellation is through
+    assert second.cancelled()
     assert log == ["first start"], "the third must still wait for the first"
     first_may_finish.set()
     await asyncio.gather(first, third)

@@ -24,14 +24,6 @@ PRACTISED = {TODAY - timedelta(days=n) for n in range(0, 30, 2)}
 START = TODAY - timedelta(days=29)
 
 
-async def until(condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 async def test_a_chart_is_drawn_by_a_helper_that_stops_when_idle():
     renderer = Renderer(idle_seconds=0.3)
     before = set(multiprocessing.active_children())
@@ -40,9 +32,8 @@ async def test_a_chart_is_drawn_by_a_helper_that_stops_when_idle():
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         [helper] = set(multiprocessing.active_children()) - before
         assert renderer.started and helper.pid != os.getpid()
-        await until(lambda: not renderer.started)
-        await asyncio.to_thread(helper.join, 10)
-        assert not helper.is_alive()
+        await asyncio.to_thread(helper.join, 10)  # it exits once idle for 0.3 s
+        assert not helper.is_alive() and not renderer.started
     finally:
         renderer.close()
 
