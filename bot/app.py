@@ -56,6 +56,10 @@ class Runtime:
     renderer: Renderer = field(default_factory=Renderer)  # charts and PDFs, in a helper process
     extras: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def places_ready(self) -> bool:
+        return self.places_task is None or self.places_task.done()
+
     async def places(self) -> Places | None:
         """The city index, once ready; None if it could not be built (see the error log)."""
         if self.places_task is None:

@@ -27,15 +27,8 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = [
-    "ApiError",
-    "Emulator",
-    "EntityParseError",
-    "parse_html",
-    "parse_markdown",
-    "parse_markdown_v2",
-    "utf16_len",
-]
+__all__ = ["ApiError", "Emulator", "EntityParseError", "parse_html", "parse_markdown",
+           "parse_markdown_v2", "utf16_len"]
 
 log = logging.getLogger(__name__)
 
@@ -49,108 +42,69 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes of UTF-8, not characters
 MAX_UPLOAD = {"photo": 10 * 2**20, "document": 50 * 2**20}
 MAX_DOWNLOAD = 20 * 2**20  # getFile refuses bigger files for bots
-NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply "
-    "markup are exactly the same as a current content and reply markup of the message"
-)
-BUTTON_KINDS = (
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-)
-CHAT_ACTIONS = frozenset(
-    _words(
-        "typing upload_photo record_video upload_video record_voice "
-        "upload_voice upload_document choose_sticker find_location "
-        "record_video_note upload_video_note"
-    )
-)
+NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message")
+BUTTON_KINDS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
+                "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
+                "copy_text", "callback_game", "pay")
+CHAT_ACTIONS = frozenset(_words("typing upload_photo record_video upload_video record_voice "
+                                "upload_voice upload_document choose_sticker find_location "
+                                "record_video_note upload_video_note"))
 # Telegram leaves these out unless allowed_updates names them; a bot that forgets to ask for
 # chat_member updates never sees them in production, so it must not see them here either.
 NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-DEFAULT_ERRORS = {
-    400: "Bad Request: injected error",
-    403: "Forbidden: bot was blocked by the user",
-    409: "Conflict: terminated by other getUpdates request; make sure that only "
-    "one bot instance is running",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    504: "Gateway Timeout",
-}
+DEFAULT_ERRORS = {400: "Bad Request: injected error", 403: "Forbidden: bot was blocked by the user",
+                  409: "Conflict: terminated by other getUpdates request; make sure that only "
+                  "one bot instance is running", 500: "Internal Server Error",
+                  502: "Bad Gateway", 504: "Gateway Timeout"}
 
 # Known methods and their parameters: unknown parameters are ignored like Telegram does, but
 # recorded, because a misspelt parameter is a silent bug in production.
-_SEND = (
-    "chat_id message_thread_id business_connection_id disable_notification protect_content "
-    "allow_paid_broadcast message_effect_id reply_parameters reply_markup "
-    "reply_to_message_id allow_sending_without_reply direct_messages_topic_id "
-    "suggested_post_parameters "
-)
+_SEND = ("chat_id message_thread_id business_connection_id disable_notification protect_content "
+         "allow_paid_broadcast message_effect_id reply_parameters reply_markup "
+         "reply_to_message_id allow_sending_without_reply direct_messages_topic_id "
+         "suggested_post_parameters ")
 _EDIT = "business_connection_id chat_id message_id inline_message_id reply_markup "
 _METHODS = {
-    "getMe": "",
-    "logOut": "",
-    "close": "",
-    "getWebhookInfo": "",
+    "getMe": "", "logOut": "", "close": "", "getWebhookInfo": "",
     "getUpdates": "offset limit timeout allowed_updates",
     "setWebhook": "url certificate ip_address max_connections allowed_updates "
-    "drop_pending_updates secret_token",
+                  "drop_pending_updates secret_token",
     "deleteWebhook": "drop_pending_updates",
     "setMyCommands": "commands scope language_code",
-    "getMyCommands": "scope language_code",
-    "deleteMyCommands": "scope language_code",
-    "setChatMenuButton": "chat_id menu_button",
-    "getChatMenuButton": "chat_id",
-    "sendMessage": _SEND + "text parse_mode entities link_preview_options disable_web_page_preview",
+    "getMyCommands": "scope language_code", "deleteMyCommands": "scope language_code",
+    "setChatMenuButton": "chat_id menu_button", "getChatMenuButton": "chat_id",
+    "sendMessage": _SEND + "text parse_mode entities link_preview_options "
+                           "disable_web_page_preview",
     "sendPhoto": _SEND + "photo caption parse_mode caption_entities show_caption_above_media "
-    "has_spoiler",
+                         "has_spoiler",
     "sendDocument": _SEND + "document thumbnail caption parse_mode caption_entities "
-    "disable_content_type_detection",
+                            "disable_content_type_detection",
     "editMessageText": _EDIT + "text parse_mode entities link_preview_options "
-    "disable_web_page_preview",
+                               "disable_web_page_preview",
     "editMessageCaption": _EDIT + "caption parse_mode caption_entities show_caption_above_media",
     "editMessageReplyMarkup": _EDIT,
     "deleteMessage": "chat_id message_id",
     "answerCallbackQuery": "callback_query_id text show_alert url cache_time",
     "sendChatAction": "business_connection_id chat_id message_thread_id action",
-    "getFile": "file_id",
-    "getChat": "chat_id",
+    "getFile": "file_id", "getChat": "chat_id",
 }
 _KNOWN = {name.lower(): (name, _words(params)) for name, params in _METHODS.items()}
-_INT_PARAMS = _words(
-    "chat_id message_id offset limit timeout reply_to_message_id "
-    "message_thread_id cache_time max_connections"
-)
-_BOOL_PARAMS = _words(
-    "disable_notification protect_content disable_web_page_preview show_alert "
-    "allow_sending_without_reply drop_pending_updates has_spoiler "
-    "disable_content_type_detection show_caption_above_media "
-    "allow_paid_broadcast"
-)
-_JSON_PARAMS = _words(
-    "reply_markup allowed_updates commands entities caption_entities scope "
-    "menu_button link_preview_options reply_parameters"
-)
+_INT_PARAMS = _words("chat_id message_id offset limit timeout reply_to_message_id "
+                     "message_thread_id cache_time max_connections")
+_BOOL_PARAMS = _words("disable_notification protect_content disable_web_page_preview show_alert "
+                      "allow_sending_without_reply drop_pending_updates has_spoiler "
+                      "disable_content_type_detection show_caption_above_media "
+                      "allow_paid_broadcast")
+_JSON_PARAMS = _words("reply_markup allowed_updates commands entities caption_entities scope "
+                      "menu_button link_preview_options reply_parameters")
 
 
 class ApiError(Exception):
     """A Bot API error answer: the HTTP status PTB maps to an exception, and the JSON body."""
 
-    def __init__(
-        self,
-        status: int,
-        description: str,
-        parameters: dict[str, Any] | None = None,
-        *,
-        html_body: bool = False,
-    ) -> None:
+    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None,
+                 *, html_body: bool = False) -> None:
         super().__init__(description)
         self.status, self.description, self.parameters = status, description, parameters
         self.html_body = html_body  # nginx answers 502/504 in HTML, which PTB fails to parse
@@ -170,24 +124,11 @@ def _at(source: str, index: int) -> str:
 
 
 # ---------------------------------------------------------------- HTML, as tdlib parses it
-_HTML_TYPES = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "tg-spoiler": "spoiler",
-    "span": "spoiler",
-    "a": "text_link",
-    "code": "code",
-    "pre": "pre",
-    "blockquote": "blockquote",
-    "tg-emoji": "custom_emoji",
-}
+_HTML_TYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+               "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
+               "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler",
+               "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
+               "tg-emoji": "custom_emoji"}
 _HTML_SPECIAL = re.compile(r"[<&]")
 _HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _TAG_NAME = re.compile(r"[^\s>]*")
@@ -236,19 +177,18 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
                 raise EntityParseError(f"Unexpected end tag {_at(source, j)}")
             if close < 0:
                 raise EntityParseError(f"Unclosed end tag {_at(source, j)}")
-            name = source[j + 2 : close].strip().lower()
+            name = source[j + 2:close].strip().lower()
             tag, start, attrs = stack.pop()
             if name and name != tag:
-                raise EntityParseError(
-                    f'Unmatched end tag {_at(source, j)}, expected "</{tag}>", found "</{name}>"'
-                )
+                raise EntityParseError(f'Unmatched end tag {_at(source, j)}, expected "</{tag}>", '
+                                       f'found "</{name}>"')
             entity = _html_entity(tag, start, pos, attrs, stack)
             if entity:
                 entities.append(entity)
             i = close + 1
             continue
         k = _TAG_NAME.match(source, j + 1).end()  # type: ignore[union-attr]
-        name = source[j + 1 : k].lower()
+        name = source[j + 1:k].lower()
         if k >= n:
             raise EntityParseError(f"Unclosed start tag {_at(source, j)}")
         if name not in _HTML_TYPES:
@@ -266,10 +206,8 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
                 raise EntityParseError(f'Empty attribute name in the tag "{name}" {_at(source, j)}')
             key, value = attr.group(1).lower(), attr.group(2)
             if value is None and (name, key) != ("blockquote", "expandable"):
-                raise EntityParseError(
-                    "Expected equal sign in declaration of an attribute of the "
-                    f'tag "{name}" {_at(source, j)}'
-                )
+                raise EntityParseError("Expected equal sign in declaration of an attribute of the "
+                                       f'tag "{name}" {_at(source, j)}')
             if value and value[0] in "\"'":
                 value = value[1:-1]
             attrs[key] = html.unescape(value or "")
@@ -277,9 +215,8 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
         if name == "span" and attrs.get("class") != "tg-spoiler":
             raise EntityParseError(f'Tag "span" must have class "tg-spoiler" {_at(source, j)}')
         if name == "tg-emoji" and not attrs.get("emoji-id"):
-            raise EntityParseError(
-                f'Tag "tg-emoji" must have attribute "emoji-id" {_at(source, j)}'
-            )
+            raise EntityParseError(f'Tag "tg-emoji" must have attribute "emoji-id" '
+                                   f"{_at(source, j)}")
         stack.append((name, pos, attrs))
         i = k + 1
     if stack:
@@ -287,16 +224,11 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
     return "".join(parts), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
-def _html_entity(
-    tag: str,
-    start: int,
-    end: int,
-    attrs: dict[str, str],
-    parents: list[tuple[str, int, dict[str, str]]],
-) -> dict[str, Any] | None:
+def _html_entity(tag: str, start: int, end: int, attrs: dict[str, str],
+                 parents: list[tuple[str, int, dict[str, str]]]) -> dict[str, Any] | None:
     klass = attrs.get("class", "")
     if tag == "code" and klass.startswith("language-") and parents and parents[-1][0] == "pre":
-        parents[-1][2]["language"] = klass[len("language-") :]  # <pre><code class=..> is one entity
+        parents[-1][2]["language"] = klass[len("language-"):]  # <pre><code class=..> is one entity
         return None
     if end == start or (tag == "a" and not attrs.get("href")):
         return None
@@ -314,24 +246,10 @@ def _html_entity(
 
 # ---------------------------------------------------------------- Markdown, as tdlib parses it
 _MD2_SPECIAL = re.compile(r"[\\_*\[\]()~`>#+\-=|{}.!]")
-_MD2_TYPES = {
-    "*": "bold",
-    "_": "italic",
-    "__": "underline",
-    "~": "strikethrough",
-    "||": "spoiler",
-    "[": "text_link",
-    "![": "custom_emoji",
-}
-_MD2_NAMES = {
-    "*": "Bold",
-    "_": "Italic",
-    "__": "Underline",
-    "~": "Strikethrough",
-    "||": "Spoiler",
-    "[": "TextUrl",
-    "![": "CustomEmoji",
-}
+_MD2_TYPES = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough",
+              "||": "spoiler", "[": "text_link", "![": "custom_emoji"}
+_MD2_NAMES = {"*": "Bold", "_": "Italic", "__": "Underline", "~": "Strikethrough",
+              "||": "Spoiler", "[": "TextUrl", "![": "CustomEmoji"}
 
 
 def _scan_escaped(source: str, k: int, end: str) -> tuple[str, int]:
@@ -380,20 +298,16 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             fence = "```" if source.startswith("```", j) else "`"
             body, end = _scan_escaped(source, j + len(fence), fence)
             if end < 0:
-                raise EntityParseError(
-                    f"Can't find end of {'Pre' if fence == '```' else 'Code'} "
-                    f"entity {_at(source, j)}"
-                )
+                raise EntityParseError(f"Can't find end of {'Pre' if fence == '```' else 'Code'} "
+                                       f"entity {_at(source, j)}")
             first, newline, rest = body.partition("\n")
             language = first if fence == "```" and newline and first and " " not in first else ""
             start = pos
             add(rest if language else body)
             if pos > start:
                 kind = "pre" if fence == "```" else "code"
-                entities.append(
-                    {"type": kind, "offset": start, "length": pos - start}
-                    | ({"language": language} if language else {})
-                )
+                entities.append({"type": kind, "offset": start, "length": pos - start}
+                                | ({"language": language} if language else {}))
             i = end
             continue
         if line_start and (char == ">" or source.startswith("**>", j)):
@@ -409,38 +323,30 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             if pos > start and url:
                 key = "url" if marker == "[" else "custom_emoji_id"
                 value = url if marker == "[" else url.rpartition("id=")[2]
-                entities.append(
-                    {"type": _MD2_TYPES[marker], "offset": start, "length": pos - start, key: value}
-                )
+                entities.append({"type": _MD2_TYPES[marker], "offset": start,
+                                 "length": pos - start, key: value})
             i = k
             continue
-        if (
-            char == "|"
-            and source.startswith("||", j)
-            and not any(m == "||" for m, *_ in stack)
-            and (j + 2 == n or source[j + 2] == "\n")
-        ):
+        if char == "|" and source.startswith("||", j) and not any(m == "||" for m, *_ in stack) \
+                and (j + 2 == n or source[j + 2] == "\n"):
             i = j + 2  # end of an expandable blockquote
             continue
         marker = next((m for m in ("__", "||", "![") if source.startswith(m, j)), char)
         if marker not in _MD2_TYPES:
-            raise EntityParseError(
-                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-            )
+            raise EntityParseError(f"Character '{char}' is reserved and must be escaped with the "
+                                   "preceding '\\'")
         if stack and stack[-1][0] == marker and marker not in ("[", "!["):
             _, start, _ = stack.pop()
             if pos > start:
-                entities.append(
-                    {"type": _MD2_TYPES[marker], "offset": start, "length": pos - start}
-                )
+                entities.append({"type": _MD2_TYPES[marker], "offset": start,
+                                 "length": pos - start})
         else:
             stack.append((marker, pos, j))
         i = j + len(marker)
     if stack:
         marker, _, index = stack[-1]
-        raise EntityParseError(
-            f"Can't find end of {_MD2_NAMES[marker]} entity {_at(source, index)}"
-        )
+        raise EntityParseError(f"Can't find end of {_MD2_NAMES[marker]} entity "
+                               f"{_at(source, index)}")
     return "".join(parts), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
@@ -473,13 +379,11 @@ def parse_markdown(source: str) -> tuple[str, list[dict[str, Any]]]:
                 close = source.find(")", i)
                 if close < 0:
                     raise EntityParseError(f"Can't find end of a URL {_at(source, i)}")
-                url, i = source[i + 1 : close], close + 1
+                url, i = source[i + 1:close], close + 1
             offset, length = pos + utf16_len(chunk), utf16_len(body)
             if length and (fence != "]" or url):
-                entities.append(
-                    {"type": _MD_TYPES[fence], "offset": offset, "length": length}
-                    | ({"url": url} if url else {})
-                )
+                entities.append({"type": _MD_TYPES[fence], "offset": offset, "length": length}
+                                | ({"url": url} if url else {}))
             chunk += body
         parts.append(chunk)
         pos += utf16_len(chunk)
@@ -542,13 +446,8 @@ class _Chat:
 
     def add(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         """A new message; ids are per chat and shared by the person and the bot, as in Telegram."""
-        message = {
-            "message_id": self.next_id,
-            "from": sender,
-            "chat": self.obj,
-            "date": int(time.time()),
-            **content,
-        }
+        message = {"message_id": self.next_id, "from": sender, "chat": self.obj,
+                   "date": int(time.time()), **content}
         self.remember(message)
         return message
 
@@ -623,52 +522,36 @@ def _check_markup(markup: Any, *, inline_only: bool = False) -> dict[str, Any] |
     if "inline_keyboard" in markup:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(
-                400,
-                'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup '
-                "should be an Array of Arrays",
-            )
+            raise ApiError(400, 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup '
+                                "should be an Array of Arrays")
         for button in itertools.chain.from_iterable(rows):
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                raise ApiError(
-                    400,
-                    "Bad Request: can't parse inline keyboard button: "
-                    "InlineKeyboardButton must be an Object",
-                )
+                raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
+                                    "InlineKeyboardButton must be an Object")
             if sum(kind in button for kind in BUTTON_KINDS) != 1:
-                raise ApiError(
-                    400,
-                    "Bad Request: can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard",
-                )
+                raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
+                                    "Text buttons are unallowed in the inline keyboard")
             data = button.get("callback_data")
-            if data is not None and not (
-                isinstance(data, str) and 1 <= len(data.encode()) <= MAX_CALLBACK_DATA
-            ):
+            if data is not None and not (isinstance(data, str)
+                                         and 1 <= len(data.encode()) <= MAX_CALLBACK_DATA):
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             url = button.get("url")
             if url is not None and (not isinstance(url, str) or not url or " " in url):
-                raise ApiError(
-                    400,
-                    f"Bad Request: inline keyboard button URL '{url}' is invalid: Wrong HTTP URL",
-                )
+                raise ApiError(400, f"Bad Request: inline keyboard button URL '{url}' is invalid: "
+                                    "Wrong HTTP URL")
         return markup
     if inline_only:
         raise ApiError(400, "Bad Request: inline keyboard expected")
     if "keyboard" in markup:
         rows = markup["keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(
-                400,
-                'Bad Request: field "keyboard" of the ReplyKeyboardMarkup should '
-                "be an Array of Arrays",
-            )
+            raise ApiError(400, 'Bad Request: field "keyboard" of the ReplyKeyboardMarkup should '
+                                "be an Array of Arrays")
         for button in itertools.chain.from_iterable(rows):
             text = button if isinstance(button, str) else (button or {}).get("text")
             if not isinstance(text, str) or not text:
-                raise ApiError(
-                    400, "Bad Request: can't parse keyboard button: KeyboardButton text is empty"
-                )
+                raise ApiError(400, "Bad Request: can't parse keyboard button: "
+                                    "KeyboardButton text is empty")
         return markup
     if markup.get("remove_keyboard") or markup.get("force_reply"):
         return markup
@@ -682,28 +565,15 @@ class Emulator:
     `record_calls=False` and `history_limit` keep memory flat in benchmarks: counters in
     `stats` keep counting, while calls and old messages are not kept."""
 
-    def __init__(
-        self,
-        token: str = "123456:TEST-TOKEN",
-        *,
-        bot_username: str = "psoas_coach_bot",
-        bot_name: str = "Psoas Coach",
-        rate_limits: bool = False,
-        overall_per_second: int = 30,
-        per_chat_per_second: int = 1,
-        per_group_per_minute: int = 20,
-        record_calls: bool = True,
-        history_limit: int | None = None,
-        strict_html: bool = True,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_username: str = "psoas_coach_bot",
+                 bot_name: str = "Psoas Coach", rate_limits: bool = False,
+                 overall_per_second: int = 30, per_chat_per_second: int = 1,
+                 per_group_per_minute: int = 20, record_calls: bool = True,
+                 history_limit: int | None = None, strict_html: bool = True,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.token = token
-        self.bot_user: dict[str, Any] = {
-            "id": int(token.split(":")[0]),
-            "is_bot": True,
-            "first_name": bot_name,
-            "username": bot_username,
-        }
+        self.bot_user: dict[str, Any] = {"id": int(token.split(":")[0]), "is_bot": True,
+                                         "first_name": bot_name, "username": bot_username}
         self.base_url = self.base_file_url = ""
         self.rate_limits, self.overall_per_second = rate_limits, overall_per_second
         self.per_chat_per_second = per_chat_per_second
@@ -716,15 +586,8 @@ class Emulator:
         self.commands: list[dict[str, Any]] = []
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.callback_answers: dict[str, dict[str, Any] | None] = {}  # None until answered
-        self.stats: dict[str, Any] = {
-            "calls": 0,
-            "sent": 0,
-            "edited": 0,
-            "too_many_requests": 0,
-            "errors_injected": 0,
-            "blocked": 0,
-            "methods": {},
-        }
+        self.stats: dict[str, Any] = {"calls": 0, "sent": 0, "edited": 0, "too_many_requests": 0,
+                                      "errors_injected": 0, "blocked": 0, "methods": {}}
         self._history_limit, self._clock = history_limit, clock
         self._users: dict[int, dict[str, Any]] = {}
         self._chats: dict[int, _Chat] = {}
@@ -796,7 +659,7 @@ class Emulator:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         if path.startswith("/file/bot"):
-            token, _, file_path = path[len("/file/bot") :].partition("/")
+            token, _, file_path = path[len("/file/bot"):].partition("/")
             if token != self.token:
                 return self._answer(ApiError(401, "Unauthorized"))
             stored = self._files_by_path.get(file_path)
@@ -805,7 +668,7 @@ class Emulator:
             return web.Response(body=stored.data, content_type="application/octet-stream")
         if not path.startswith("/bot"):
             return self._answer(ApiError(404, "Not Found"))
-        token, _, method = path[len("/bot") :].partition("/")
+        token, _, method = path[len("/bot"):].partition("/")
         if token != self.token:
             return self._answer(ApiError(401, "Unauthorized"))
         spec = _KNOWN.get(method.lower())
@@ -865,10 +728,8 @@ class Emulator:
         methods = self.stats["methods"]
         methods[name] = methods.get(name, 0) + 1
         if self.record_calls:
-            shown = {
-                k: {"file_name": f.name, "mime_type": f.mime, "size": len(f.data)}
-                for k, f in files.items()
-            }
+            shown = {k: {"file_name": f.name, "mime_type": f.mime, "size": len(f.data)}
+                     for k, f in files.items()}
             self.calls.append((name, {**params, **shown}))
         log.debug("emulator.call method=%s", name)
         self._pulse()
@@ -876,27 +737,20 @@ class Emulator:
     def _answer(self, result: Any) -> web.Response:
         if not isinstance(result, ApiError):
             body = result if isinstance(result, _Raw) else json.dumps(result, ensure_ascii=False)
-            return web.Response(
-                text=f'{{"ok":true,"result":{body}}}', content_type="application/json"
-            )
+            return web.Response(text=f'{{"ok":true,"result":{body}}}',
+                                content_type="application/json")
         if result.status == 429:
             self.stats["too_many_requests"] += 1
         log.debug("emulator.error status=%s", result.status)
         if result.html_body:
             page = f"<html><head><title>{result.status} {result.description}</title></head></html>"
             return web.Response(text=page, status=result.status, content_type="text/html")
-        payload: dict[str, Any] = {
-            "ok": False,
-            "error_code": result.status,
-            "description": result.description,
-        }
+        payload: dict[str, Any] = {"ok": False, "error_code": result.status,
+                                   "description": result.description}
         if result.parameters:
             payload["parameters"] = result.parameters
-        return web.Response(
-            text=json.dumps(payload, ensure_ascii=False),
-            status=result.status,
-            content_type="application/json",
-        )
+        return web.Response(text=json.dumps(payload, ensure_ascii=False), status=result.status,
+                            content_type="application/json")
 
     def _injected(self, name: str) -> ApiError | None:
         key = name.lower()
@@ -915,11 +769,8 @@ class Emulator:
             error = _too_many(retry_after or 1)
             error.description = description or error.description
             return error
-        return ApiError(
-            status,
-            description or DEFAULT_ERRORS.get(status, "Injected error"),
-            html_body=status in (502, 504),
-        )
+        return ApiError(status, description or DEFAULT_ERRORS.get(status, "Injected error"),
+                        html_body=status in (502, 504))
 
     # ---- shared checks
     def _chat(self, params: dict[str, Any]) -> _Chat:
@@ -949,9 +800,8 @@ class Emulator:
         if len(overall) >= self.overall_per_second:
             raise _too_many(overall[0] + 1.0 - now)
         group = chat.obj["type"] != "private"
-        limit, window = (
-            (self.per_group_per_minute, 60.0) if group else (self.per_chat_per_second, 1.0)
-        )
+        limit, window = ((self.per_group_per_minute, 60.0) if group
+                         else (self.per_chat_per_second, 1.0))
         stamps = self._per_chat.get(chat.obj["id"])
         if stamps is None:
             if len(self._per_chat) >= 10_000:  # bounded: forget chats quiet for a minute
@@ -964,17 +814,14 @@ class Emulator:
         overall.append(now)
         stamps.append(now)
 
-    def _format(
-        self, value: Any, parse_mode: Any, entities: Any, *, caption: bool
-    ) -> tuple[str, list[dict[str, Any]]]:
+    def _format(self, value: Any, parse_mode: Any, entities: Any, *,
+                caption: bool) -> tuple[str, list[dict[str, Any]]]:
         """Plain text and entities as Telegram stores them: parsed, trimmed, length-checked."""
         source = "" if value is None else str(value)
         mode = str(parse_mode or "").lower()
         parsers: dict[str, Callable[[str], tuple[str, list[dict[str, Any]]]]] = {
             "html": lambda s: parse_html(s, strict=self.strict_html),
-            "markdownv2": parse_markdown_v2,
-            "markdown": parse_markdown,
-        }
+            "markdownv2": parse_markdown_v2, "markdown": parse_markdown}
         if mode and mode not in parsers:
             raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r}")
         try:
@@ -994,12 +841,8 @@ class Emulator:
         if not caption and not plain:
             raise ApiError(400, "Bad Request: message text is empty")
         if total > (MAX_CAPTION if caption else MAX_TEXT):
-            raise ApiError(
-                400,
-                "Bad Request: message caption is too long"
-                if caption
-                else "Bad Request: message is too long",
-            )
+            raise ApiError(400, "Bad Request: message caption is too long" if caption
+                           else "Bad Request: message is too long")
         return plain, trimmed
 
     def _reply_to(self, chat: _Chat, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -1010,21 +853,15 @@ class Emulator:
         target = chat.messages.get(message_id)
         if target is None:
             if reply.get("allow_sending_without_reply") or params.get(
-                "allow_sending_without_reply"
-            ):
+                    "allow_sending_without_reply"):
                 return None
             raise ApiError(400, "Bad Request: message to be replied not found")
         shown = _public(target)
         shown.pop("reply_to_message", None)
         return shown
 
-    def _send(
-        self,
-        chat: _Chat,
-        params: dict[str, Any],
-        content: dict[str, Any],
-        extra: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    def _send(self, chat: _Chat, params: dict[str, Any], content: dict[str, Any],
+              extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Common tail of sendMessage/sendPhoto/sendDocument, after the content checks."""
         markup = _check_markup(params.get("reply_markup"))
         reply = self._reply_to(chat, params)
@@ -1041,23 +878,18 @@ class Emulator:
 
     def _store_file(self, folder: str, name: str, data: bytes) -> _File:
         seq = next(self._seq)
-        suffix = name[name.rfind(".") :] if "." in name else ""
-        stored = _File(
-            f"EMU{folder[:3].upper()}{seq:08d}",
-            f"AgAD{seq:06d}",
-            f"{folder}/file_{seq}{suffix}",
-            data,
-        )
+        suffix = name[name.rfind("."):] if "." in name else ""
+        stored = _File(f"EMU{folder[:3].upper()}{seq:08d}", f"AgAD{seq:06d}",
+                       f"{folder}/file_{seq}{suffix}", data)
         self._files[stored.file_id] = self._files_by_path[stored.path] = stored
         return stored
 
-    def _input_file(
-        self, params: dict[str, Any], files: dict[str, _Upload], key: str
-    ) -> tuple[_File, _Upload | None]:
+    def _input_file(self, params: dict[str, Any], files: dict[str, _Upload],
+                    key: str) -> tuple[_File, _Upload | None]:
         value = params.get(key)
         upload = files.get(key)
         if isinstance(value, str) and value.startswith("attach://"):
-            upload = files.get(value[len("attach://") :])
+            upload = files.get(value[len("attach://"):])
         if upload is not None:
             if not upload.data:
                 raise ApiError(400, "Bad Request: file must be non-empty")
@@ -1080,9 +912,8 @@ class Emulator:
             raise ApiError(400, "Bad Request: message can't be edited")
         return message
 
-    def _edited(
-        self, chat: _Chat, message: dict[str, Any], changes: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _edited(self, chat: _Chat, message: dict[str, Any],
+                changes: dict[str, Any]) -> dict[str, Any]:
         """Apply an edit in place; a missing reply_markup removes the inline keyboard, as in
         Telegram, while a reply keyboard belongs to the chat and stays."""
         current = message.get("reply_markup")
@@ -1103,36 +934,25 @@ class Emulator:
 
     # ---- Bot API methods: each takes decoded params and uploads, returns the result
     async def _api_getMe(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
-        return {
-            **self.bot_user,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-            "can_connect_to_business": False,
-            "has_main_web_app": False,
-        }
+        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False, "can_connect_to_business": False,
+                "has_main_web_app": False}
 
     async def _api_getUpdates(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         if self._webhook.get("url"):
-            raise ApiError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; "
-                "use deleteWebhook to delete the webhook first",
-            )
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         offset = p.get("offset") or 0
-        while self._updates and (
-            self._updates[0][0] < offset or (offset < 0 and len(self._updates) > -offset)
-        ):
+        while self._updates and (self._updates[0][0] < offset
+                                 or (offset < 0 and len(self._updates) > -offset)):
             self._updates.popleft()  # confirmed: Telegram forgets them for good
         if "allowed_updates" in p:
             self._allowed = frozenset(p["allowed_updates"] or ()) or None
         self._poll_generation += 1
         generation = self._poll_generation
         self._pulse()  # an older parked poll now ends with 409, as on Telegram
-        await self._wait(
-            lambda: self._closing or generation != self._poll_generation or self._pending(),
-            max(p.get("timeout") or 0, 0),
-        )
+        await self._wait(lambda: self._closing or generation != self._poll_generation
+                         or self._pending(), max(p.get("timeout") or 0, 0))
         if generation != self._poll_generation:
             raise ApiError(409, DEFAULT_ERRORS[409])
         self._pending()
@@ -1142,7 +962,6 @@ class Emulator:
     def _pending(self) -> bool:
         """Drop updates of types the bot did not ask for, then say whether any are left."""
         allowed = self._allowed
-
         def wanted(kind: str) -> bool:
             return kind in allowed if allowed else kind not in NOT_BY_DEFAULT
 
@@ -1165,11 +984,8 @@ class Emulator:
         return True
 
     async def _api_getWebhookInfo(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
-        return {
-            "url": self._webhook.get("url", ""),
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
+        return {"url": self._webhook.get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}
 
     async def _api_logOut(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         return True
@@ -1213,56 +1029,37 @@ class Emulator:
 
     async def _api_sendMessage(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         chat = self._chat(p)
-        text, entities = self._format(
-            p.get("text"), p.get("parse_mode"), p.get("entities"), caption=False
-        )
+        text, entities = self._format(p.get("text"), p.get("parse_mode"), p.get("entities"),
+                                      caption=False)
         return self._send(chat, p, {"text": text} | ({"entities": entities} if entities else {}))
 
     def _caption(self, p: dict[str, Any]) -> dict[str, Any]:
-        caption, entities = self._format(
-            p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True
-        )
+        caption, entities = self._format(p.get("caption"), p.get("parse_mode"),
+                                         p.get("caption_entities"), caption=True)
         return ({"caption": caption} if caption else {}) | (
-            {"caption_entities": entities} if entities else {}
-        )
+            {"caption_entities": entities} if entities else {})
 
     async def _api_sendPhoto(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         chat = self._chat(p)
         content = self._caption(p)
         stored, upload = self._input_file(p, f, "photo")
         width, height = _png_size(stored.data)
-        if (
-            width
-            and height
-            and (width + height > 10_000 or max(width, height) > 20 * min(width, height))
-        ):
+        if width and height and (width + height > 10_000
+                                 or max(width, height) > 20 * min(width, height)):
             raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
-        size = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.unique_id,
-            "file_size": len(stored.data),
-            "width": width,
-            "height": height,
-        }
-        return self._send(
-            chat,
-            p,
-            {"photo": [size], **content},
-            {"_content": stored.data, "_file_name": upload.name if upload else None},
-        )
+        size = {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
+                "file_size": len(stored.data), "width": width, "height": height}
+        return self._send(chat, p, {"photo": [size], **content},
+                          {"_content": stored.data, "_file_name": upload.name if upload else None})
 
     async def _api_sendDocument(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         chat = self._chat(p)
         content = self._caption(p)
         stored, upload = self._input_file(p, f, "document")
         name = upload.name if upload else stored.path.rsplit("/", 1)[-1]
-        document = {
-            "file_name": name,
-            "mime_type": (upload.mime if upload else None) or "application/octet-stream",
-            "file_id": stored.file_id,
-            "file_unique_id": stored.unique_id,
-            "file_size": len(stored.data),
-        }
+        document = {"file_name": name, "mime_type": (upload.mime if upload else None)
+                    or "application/octet-stream", "file_id": stored.file_id,
+                    "file_unique_id": stored.unique_id, "file_size": len(stored.data)}
         return self._send(chat, p, {"document": document, **content}, {"_content": stored.data})
 
     async def _api_editMessageText(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
@@ -1272,13 +1069,11 @@ class Emulator:
         message = self._editable(chat, p)
         if "text" not in message:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        text, entities = self._format(
-            p.get("text"), p.get("parse_mode"), p.get("entities"), caption=False
-        )
+        text, entities = self._format(p.get("text"), p.get("parse_mode"), p.get("entities"),
+                                      caption=False)
         markup = _check_markup(p.get("reply_markup"), inline_only=True)
-        return self._edited(
-            chat, message, {"text": text, "entities": entities or None, "reply_markup": markup}
-        )
+        return self._edited(chat, message, {"text": text, "entities": entities or None,
+                                            "reply_markup": markup})
 
     async def _api_editMessageCaption(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         if p.get("inline_message_id"):
@@ -1289,15 +1084,9 @@ class Emulator:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         content = self._caption(p)
         markup = _check_markup(p.get("reply_markup"), inline_only=True)
-        return self._edited(
-            chat,
-            message,
-            {
-                "caption": content.get("caption"),
-                "caption_entities": content.get("caption_entities"),
-                "reply_markup": markup,
-            },
-        )
+        return self._edited(chat, message, {"caption": content.get("caption"),
+                                            "caption_entities": content.get("caption_entities"),
+                                            "reply_markup": markup})
 
     async def _api_editMessageReplyMarkup(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         if p.get("inline_message_id"):
@@ -1318,10 +1107,8 @@ class Emulator:
     async def _api_answerCallbackQuery(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         query_id = str(p.get("callback_query_id", ""))
         if query_id not in self.callback_answers or self.callback_answers[query_id] is not None:
-            raise ApiError(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-            )
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
+                                "query ID is invalid")
         self.callback_answers[query_id] = {k: v for k, v in p.items() if k != "callback_query_id"}
         return True
 
@@ -1338,45 +1125,22 @@ class Emulator:
             raise ApiError(400, "Bad Request: invalid file_id")
         if len(stored.data) > MAX_DOWNLOAD:
             raise ApiError(400, "Bad Request: file is too big")
-        return {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.unique_id,
-            "file_size": len(stored.data),
-            "file_path": stored.path,
-        }
+        return {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
+                "file_size": len(stored.data), "file_path": stored.path}
 
     async def _api_getChat(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
-        gifts = dict.fromkeys(
-            (
-                "unlimited_gifts",
-                "limited_gifts",
-                "unique_gifts",
-                "premium_subscription",
-                "gifts_from_channels",
-            ),
-            True,
-        )
-        return {
-            **self._chat(p).obj,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": gifts,
-        }
+        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts",
+                               "premium_subscription", "gifts_from_channels"), True)
+        return {**self._chat(p).obj, "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": gifts}
 
     # ---- acting as people
-    def add_user(
-        self,
-        user_id: int,
-        first_name: str = "Ann",
-        *,
-        username: str | None = None,
-        language_code: str | None = "en",
-    ) -> dict[str, Any]:
+    def add_user(self, user_id: int, first_name: str = "Ann", *, username: str | None = None,
+                 language_code: str | None = "en") -> dict[str, Any]:
         """A person and their private chat (chat id == user id, as in Telegram)."""
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         user |= ({"username": username} if username else {}) | (
-            {"language_code": language_code} if language_code else {}
-        )
+            {"language_code": language_code} if language_code else {})
         self._users[user_id] = user
         obj = {"id": user_id, "type": "private", "first_name": first_name}
         obj |= {"username": username} if username else {}
@@ -1396,93 +1160,55 @@ class Emulator:
         self._updates.append((update_id, kind, text))  # serialised now: later edits don't leak in
         self._pulse()
 
-    def _from_user(
-        self,
-        user_id: int,
-        content: dict[str, Any],
-        chat_id: int | None = None,
-        chat_type: str = "private",
-    ) -> dict[str, Any]:
+    def _from_user(self, user_id: int, content: dict[str, Any], chat_id: int | None = None,
+                   chat_type: str = "private") -> dict[str, Any]:
         user = self._user(user_id)
         cid = user_id if chat_id is None else chat_id
         if cid not in self._chats:
-            self._chats[cid] = _Chat(
-                {"id": cid, "type": chat_type, "title": f"Chat {cid}"}, self._history_limit
-            )
+            self._chats[cid] = _Chat({"id": cid, "type": chat_type, "title": f"Chat {cid}"},
+                                     self._history_limit)
         message = self._chats[cid].add(user, content)
         self._queue("message", message)
         return message
 
-    async def send_text(
-        self, user_id: int, text: str, *, chat_id: int | None = None, chat_type: str = "private"
-    ) -> dict[str, Any]:
+    async def send_text(self, user_id: int, text: str, *, chat_id: int | None = None,
+                        chat_type: str = "private") -> dict[str, Any]:
         """A text message; a leading /command (optionally @botname) gets its bot_command entity."""
         return self._from_user(user_id, _user_text(text), chat_id, chat_type)
 
     async def send_sticker(self, user_id: int) -> dict[str, Any]:
         seq = next(self._seq)
-        sticker = {
-            "file_id": f"EMUSTK{seq:08d}",
-            "file_unique_id": f"AgAD{seq:06d}",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "😀",
-        }
+        sticker = {"file_id": f"EMUSTK{seq:08d}", "file_unique_id": f"AgAD{seq:06d}",
+                   "type": "regular", "width": 512, "height": 512, "is_animated": False,
+                   "is_video": False, "emoji": "😀"}
         return self._from_user(user_id, {"sticker": sticker})
 
-    async def send_photo(
-        self, user_id: int, data: bytes = b"", *, caption: str | None = None
-    ) -> dict[str, Any]:
+    async def send_photo(self, user_id: int, data: bytes = b"", *,
+                         caption: str | None = None) -> dict[str, Any]:
         """A photo in two sizes, as Telegram sends them; the bytes are downloadable."""
         stored = self._store_file("photos", "photo.jpg", data)
         width, height = _png_size(data) if data else (800, 600)
-        sizes = [
-            {
-                "file_id": stored.file_id + "s",
-                "file_unique_id": stored.unique_id + "s",
-                "width": 90,
-                "height": 68,
-            },
-            {
-                "file_id": stored.file_id,
-                "file_unique_id": stored.unique_id,
-                "file_size": len(data),
-                "width": width,
-                "height": height,
-            },
-        ]
+        sizes = [{"file_id": stored.file_id + "s", "file_unique_id": stored.unique_id + "s",
+                  "width": 90, "height": 68},
+                 {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
+                  "file_size": len(data), "width": width, "height": height}]
         content = {"photo": sizes} | ({"caption": caption} if caption else {})
         return self._from_user(user_id, content)
 
-    async def send_location(
-        self, user_id: int, latitude: float, longitude: float
-    ) -> dict[str, Any]:
+    async def send_location(self, user_id: int, latitude: float,
+                            longitude: float) -> dict[str, Any]:
         location = {"latitude": latitude, "longitude": longitude}
         return self._from_user(user_id, {"location": location})
 
-    async def send_document(
-        self,
-        user_id: int,
-        file_name: str,
-        data: bytes,
-        mime_type: str = "application/octet-stream",
-        *,
-        file_size: int | None = None,
-    ) -> dict[str, Any]:
+    async def send_document(self, user_id: int, file_name: str, data: bytes,
+                            mime_type: str = "application/octet-stream", *,
+                            file_size: int | None = None) -> dict[str, Any]:
         """A document; `file_size` overrides the size Telegram reports (a 50 MB upload
         without sending 50 MB)."""
         stored = self._store_file("documents", file_name, data)
         size = len(data) if file_size is None else file_size
-        document = {
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_id": stored.file_id,
-            "file_unique_id": stored.unique_id,
-            "file_size": size,
-        }
+        document = {"file_name": file_name, "mime_type": mime_type, "file_id": stored.file_id,
+                    "file_unique_id": stored.unique_id, "file_size": size}
         return self._from_user(user_id, {"document": document})
 
     async def edit_text(self, user_id: int, message_id: int, text: str) -> dict[str, Any]:
@@ -1496,16 +1222,8 @@ class Emulator:
         self._queue("edited_message", message)
         return message
 
-    async def press(
-        self,
-        user_id: int,
-        message_id: int,
-        data: str,
-        *,
-        chat_id: int | None = None,
-        check: bool = True,
-        inaccessible: bool = False,
-    ) -> str:
+    async def press(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None,
+                    check: bool = True, inaccessible: bool = False) -> str:
         """Tap an inline button on a bot message; with `check` the message must still carry a
         button with this data (a button removed by an edit can't be tapped). `inaccessible`
         sends it as Telegram does for an old message: only its chat and id, with date 0."""
@@ -1516,56 +1234,33 @@ class Emulator:
         if message is None or message.get("from", {}).get("id") != self.bot_user["id"]:
             raise AssertionError(f"no bot message {message_id} in chat {cid}")
         buttons = itertools.chain.from_iterable(
-            message.get("reply_markup", {}).get("inline_keyboard", [])
-        )
+            message.get("reply_markup", {}).get("inline_keyboard", []))
         offered = [b.get("callback_data") for b in buttons]
         if check and data not in offered:
             raise AssertionError(f"message {message_id} has no button {data!r}; it has {offered}")
         query_id = f"{next(self._seq)}{user_id}"
         self.callback_answers[query_id] = None
-        shown = (
-            {"message_id": message_id, "chat": message["chat"], "date": 0}
-            if inaccessible
-            else _public(message)
-        )
-        self._queue(
-            "callback_query",
-            {
-                "id": query_id,
-                "from": user,
-                "message": shown,
-                "chat_instance": str(cid * 7919 % 2**62),
-                "data": data,
-            },
-        )
+        shown = ({"message_id": message_id, "chat": message["chat"], "date": 0} if inaccessible
+                 else _public(message))
+        self._queue("callback_query", {"id": query_id, "from": user, "message": shown,
+                                       "chat_instance": str(cid * 7919 % 2**62), "data": data})
         return query_id
 
-    async def press_button(
-        self, user_id: int, message: dict[str, Any], text_or_index: str | int
-    ) -> str:
+    async def press_button(self, user_id: int, message: dict[str, Any],
+                           text_or_index: str | int) -> str:
         """Tap by visible text (exact, else substring) or by flat index, like a person would."""
-        buttons = list(
-            itertools.chain.from_iterable(
-                message.get("reply_markup", {}).get("inline_keyboard", [])
-            )
-        )
+        buttons = list(itertools.chain.from_iterable(
+            message.get("reply_markup", {}).get("inline_keyboard", [])))
         if isinstance(text_or_index, int):
-            chosen = buttons[text_or_index : text_or_index + 1] if text_or_index >= 0 else []
+            chosen = buttons[text_or_index:text_or_index + 1] if text_or_index >= 0 else []
         else:
-            chosen = [b for b in buttons if b["text"] == text_or_index] or [
-                b for b in buttons if text_or_index in b["text"]
-            ]
+            chosen = ([b for b in buttons if b["text"] == text_or_index]
+                      or [b for b in buttons if text_or_index in b["text"]])
         if not chosen or "callback_data" not in chosen[0]:
-            raise AssertionError(
-                f"no callback button {text_or_index!r} in message "
-                f"{message.get('message_id')}: {[b['text'] for b in buttons]}"
-            )
-        return await self.press(
-            user_id,
-            message["message_id"],
-            chosen[0]["callback_data"],
-            chat_id=message["chat"]["id"],
-        )
+            raise AssertionError(f"no callback button {text_or_index!r} in message "
+                                 f"{message.get('message_id')}: {[b['text'] for b in buttons]}")
+        return await self.press(user_id, message["message_id"], chosen[0]["callback_data"],
+                                chat_id=message["chat"]["id"])
 
     def add_update(self, update: dict[str, Any]) -> None:
         """A raw update (channel post, group message...); its chat becomes known to the bot."""
@@ -1579,9 +1274,8 @@ class Emulator:
             chat = self._chats.setdefault(chat_obj["id"], _Chat(chat_obj, self._history_limit))
             if "message_id" in message:
                 chat.remember(message)
-        self._updates.append(
-            (update_id, kind, json.dumps({**update, "update_id": update_id}, ensure_ascii=False))
-        )
+        self._updates.append((update_id, kind, json.dumps({**update, "update_id": update_id},
+                                                          ensure_ascii=False)))
         self._pulse()
 
     # ---- observing the bot
@@ -1597,9 +1291,8 @@ class Emulator:
 
         if not await self._wait(lambda: (f := feed()) is not None and f.cursor < f.total, timeout):
             what = "edit" if edits else "message"
-            raise AssertionError(
-                self._report(f"no new bot {what} in chat {chat_id} within {timeout} s", chat_id)
-            )
+            raise AssertionError(self._report(f"no new bot {what} in chat {chat_id} within "
+                                              f"{timeout} s", chat_id))
         return feed().take(1)[0]  # type: ignore[union-attr]
 
     async def next_message(self, chat_id: int, timeout: float = 5.0) -> dict[str, Any]:
@@ -1618,16 +1311,14 @@ class Emulator:
         if not await self._wait(predicate, timeout):
             raise AssertionError(self._report(f"condition not met within {timeout} s", None))
 
-    async def wait_for_call(
-        self, method: str, timeout: float = 5.0, *, after: int = 0
-    ) -> dict[str, Any]:
+    async def wait_for_call(self, method: str, timeout: float = 5.0, *,
+                            after: int = 0) -> dict[str, Any]:
         """Params of the first `method` call at index >= after in `calls`."""
         key = method.lower()
 
         def found() -> dict[str, Any] | None:
-            return next(
-                (p for n, p in itertools.islice(self.calls, after, None) if n.lower() == key), None
-            )
+            return next((p for n, p in itertools.islice(self.calls, after, None)
+                         if n.lower() == key), None)
 
         if not await self._wait(lambda: found() is not None, timeout):
             raise AssertionError(self._report(f"no {method} call within {timeout} s", None))
@@ -1636,10 +1327,8 @@ class Emulator:
     def _report(self, headline: str, chat_id: int | None) -> str:
         lines = [headline]
         if chat_id is not None:
-            recent = [
-                str(m.get("text", m.get("caption", "<media>")))[:80]
-                for m in self.messages(chat_id)[-5:]
-            ]
+            recent = [str(m.get("text", m.get("caption", "<media>")))[:80]
+                      for m in self.messages(chat_id)[-5:]]
             lines.append(f"last bot messages there: {recent}")
         lines.append(f"last calls: {[name for name, _ in self.calls[-8:]]}")
         if self.errors:
@@ -1656,23 +1345,15 @@ class Emulator:
     def unblock(self, user_id: int) -> None:
         self._blocked.discard(user_id)
 
-    def fail_next(
-        self,
-        method: str,
-        status: int,
-        *,
-        times: int = 1,
-        retry_after: int | None = None,
-        description: str | None = None,
-    ) -> None:
+    def fail_next(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
+                  description: str | None = None) -> None:
         """The next `times` calls of `method` answer `status` without taking effect; 502 and
         504 answer nginx's HTML page, as Telegram's front end does."""
         queue = self._fail_next.setdefault(method.lower(), deque())
         queue.extend([(status, retry_after, description)] * times)
 
-    def fail_ratio(
-        self, method: str, status: int, ratio: float, *, retry_after: int = 1, seed: int = 0
-    ) -> None:
+    def fail_ratio(self, method: str, status: int, ratio: float, *, retry_after: int = 1,
+                   seed: int = 0) -> None:
         """A seeded random share of `method` calls fail; ratio 0 turns it off."""
         if ratio <= 0:
             self._fail_ratio.pop(method.lower(), None)

@@ -102,6 +102,7 @@ async def test_a_city_typed_while_the_index_is_first_built_waits_for_it(
         confirmed = await emulator.next_message(USER_ID, timeout=60)
         assert "Europe/Vienna" in confirmed["text"]
         assert index_file(settings.places_dir).exists()
+        assert ("sendChatAction", {"chat_id": USER_ID, "action": "typing"}) in emulator.calls
 
 
 async def test_without_a_city_index_offsets_still_work_and_cities_get_a_hint(

@@ -20,6 +20,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import schedule, texts, timeparse, zones
@@ -105,6 +106,8 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
             )
             return
         elif message.text:
+            if not context.runtime.places_ready:  # a first start builds the city index (~3 s)
+                await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
             lookup = zones.resolve_zone_text(message.text, await context.runtime.places())
             if lookup.zone is None:
                 await offer_choices(message, lookup.choices)
