@@ -34,6 +34,13 @@ class Settings:
     grace: timedelta = timedelta(hours=3)
     tick_seconds: float = 1.0
     max_per_second: float | None = 30.0  # Telegram's bulk limit; None turns pacing off (bench)
+    # A crowded instant starts this long before it at most (bot/sendwindow.py); 0 turns it off.
+    early_window: timedelta = timedelta(minutes=5)
+    # Paid broadcasts (Bot API 7.11): reminder fan-outs above the free rate go out at up to
+    # `paid_per_second` with allow_paid_broadcast, for Stars; at most `paid_daily_cap` a UTC day.
+    paid_broadcast: bool = False
+    paid_daily_cap: int = 0
+    paid_per_second: float = 1000.0
     http_client: str = "httpx"  # or "aiohttp" (bot/request.py): same calls, less CPU a request
     # Updates of different chats handled at once; each chat's stay in order (bot/concurrency.py).
     # 1 handles one update at a time. Each reply waits on Telegram 2-3 times (~50 ms each from
@@ -76,6 +83,13 @@ class Settings:
             grace=timedelta(hours=grace_hours),
             tick_seconds=tick,
             http_client=http_client,
+            early_window=timedelta(
+                minutes=_non_negative("BOT_EARLY_MINUTES", environ.get("BOT_EARLY_MINUTES", "5"))
+            ),
+            paid_broadcast=_flag("BOT_PAID_BROADCAST", environ.get("BOT_PAID_BROADCAST", "0")),
+            paid_daily_cap=_non_negative_int(
+                "BOT_PAID_DAILY_CAP", environ.get("BOT_PAID_DAILY_CAP", "0")
+            ),
             concurrent_updates=_positive_int(
                 "BOT_CONCURRENT_UPDATES", environ.get("BOT_CONCURRENT_UPDATES", "32")
             ),
@@ -115,3 +129,32 @@ def _float(name: str, value: str) -> float:
     if number <= 0:
         raise ConfigError(f"{name} must be greater than zero")
     return number
+
+
+def _non_negative(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number") from None
+    if not number >= 0:  # also refuses nan
+        raise ConfigError(f"{name} must be 0 or more")
+    return number
+
+
+def _non_negative_int(name: str, value: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+    if number < 0:
+        raise ConfigError(f"{name} must be 0 or more")
+    return number
+
+
+def _flag(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0")

@@ -57,6 +57,12 @@ def next_due_utc(local_time: time, zone: ZoneInfo, after: datetime) -> datetime:
         day += timedelta(days=1)
 
 
+def instant_on(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant the clock in `zone` shows `at` on `day`: its first occurrence, or the
+    moment the clocks jump if DST skips it."""
+    return _instant_on(day, at.replace(tzinfo=None, fold=0), zone)
+
+
 def _instant_on(day: date, wall: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of `wall` on `day`: its first occurrence, or the jump if it is missing."""
     local = datetime.combine(day, wall, tzinfo=zone)  # fold=0: the first occurrence

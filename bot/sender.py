@@ -20,8 +20,8 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from bot import schedule
-from bot.ratelimit import PREPACED
+from bot import schedule, sendwindow
+from bot.ratelimit import PREPACED, WINDOW_MARGIN
 from bot.store import Delivery, Status, Subscriber
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,10 @@ SCHEDULE_BATCH = 100
 # Reminders fall due on whole minutes, so the tick runs just after each whole second rather
 # than at a random phase: a reminder waits ~50 ms for its tick instead of up to a second.
 TICK_OFFSET = 0.05
+# Early sends of a crowded instant are written only this many seconds of sending ahead of the
+# workers: until a person's row is written, a time change or a pause simply moves their
+# next_due_utc, so what they chose last is what happens.
+EARLY_BUFFER_SECONDS = 2.0
 
 
 def first_tick_delay(now: datetime, interval: float) -> float:
@@ -83,6 +87,7 @@ class TickReport:
     scheduled: int = 0
     missed: int = 0
     queued: int = 0
+    early: int = 0  # of `scheduled`, released before their due instant
 
 
 class Engine:
@@ -144,8 +149,45 @@ class Engine:
         while self._schedule_batch(now, report):
             await self.enqueue_pending(now, report)
             await asyncio.sleep(0)
+        await self._release_early(now, report)
         await self.enqueue_pending(now, report)
         return report
+
+    def send_rate(self) -> float | None:
+        """Reminders a second the limiter really lets out (None: pacing off, no crowding)."""
+        per_second = self.runtime.settings.max_per_second
+        if not per_second:
+            return None
+        return per_second / (1.0 + WINDOW_MARGIN)
+
+    async def _release_early(self, now: datetime, report: TickReport) -> None:
+        """Starts crowded instants before they fall due, so their sends are centred on them
+        (bot/sendwindow.py). Rows are written a little ahead of the workers only, in due order;
+        people whose bound (previous local day, pause, the window) is not reached wait."""
+        window = self.runtime.settings.early_window
+        rate = self.send_rate()
+        if window <= timedelta(0) or rate is None or self._backlog:
+            return
+        budget = int(rate * EARLY_BUFFER_SECONDS) - len(self._queued)
+        store, grace = self.runtime.store, self.runtime.settings.grace
+        for due, waiting in store.due_counts(now, now + window):
+            if budget <= 0:
+                return
+            if now < sendwindow.opens_at(due, waiting, rate, window):
+                continue
+            after_chat = 0
+            while budget > 0:
+                found = store.due_at(due, after_chat, min(SCHEDULE_BATCH, budget))
+                if not found:
+                    break
+                with store.atomic():
+                    for subscriber in found:
+                        after_chat = subscriber.chat_id
+                        if _may_release_early(subscriber, now, window):
+                            self._schedule_one(subscriber, now, grace, report, send_after=now)
+                            report.early += 1
+                            budget -= 1
+                await asyncio.sleep(0)
 
     def schedule_due(self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH) -> None:
         while self._schedule_batch(now, report, batch):
@@ -166,8 +208,15 @@ class Engine:
         return True
 
     def _schedule_one(
-        self, subscriber: Subscriber, now: datetime, grace: timedelta, report: TickReport
+        self,
+        subscriber: Subscriber,
+        now: datetime,
+        grace: timedelta,
+        report: TickReport,
+        send_after: datetime | None = None,
     ) -> None:
+        """Records the reminders due for one subscriber and advances their next_due_utc.
+        With `send_after` (an early release) the first reminder, not yet due, leaves then."""
         store = self.runtime.store
         zone = schedule.zone(subscriber.zone)
         at = time.fromisoformat(subscriber.remind_at)
@@ -184,8 +233,10 @@ class Engine:
                 store.update_subscriber(
                     subscriber.chat_id, now, status=Status.ACTIVE, paused_until=None
                 )
-            if schedule.is_within_grace(due, now, grace):
-                if store.add_delivery(subscriber.chat_id, local_day, "reminder", due):
+            if send_after is not None or schedule.is_within_grace(due, now, grace):
+                if store.add_delivery(
+                    subscriber.chat_id, local_day, "reminder", due, send_after=send_after
+                ):
                     report.scheduled += 1
                 for hook in AFTER_DUE:
                     hook(self.application, subscriber, due, now)
@@ -201,6 +252,7 @@ class Engine:
                 )
                 report.missed += 1
             due = schedule.next_due_utc(at, zone, due)
+            send_after = None
             if due > now:
                 break
         else:
@@ -250,8 +302,10 @@ class Engine:
         subscriber = store.subscriber(delivery.chat_id)
         if subscriber is None:
             return  # deleted meanwhile: the cascade removed the row too
-        if not schedule.is_within_grace(delivery.due_utc, now, runtime.settings.grace):
+        if now - delivery.due_utc > runtime.settings.grace:  # early is fine: it was released
             store.finish_delivery(delivery.id, "skipped", now, reason="late: past the grace window")
+            return
+        if delivery.kind == "reminder" and self._superseded(delivery, subscriber, now):
             return
         compose = COMPOSERS.get(delivery.kind.split(":")[0])
         if compose is None:
@@ -295,6 +349,24 @@ class Engine:
             )
             log.info("delivery.sent id=%s kind=%s", delivery.id, delivery.kind)
 
+    def _superseded(self, delivery: Delivery, subscriber: Subscriber, now: datetime) -> bool:
+        """A reminder recorded for a time the person has since changed, whose new time today
+        is still ahead: the row is dropped and the new time scheduled, so it goes out then."""
+        if subscriber.status is not Status.ACTIVE:
+            return False  # the composer records why it is not sent
+        chosen = sendwindow.chosen_instant(
+            delivery.local_date, subscriber.remind_at, subscriber.zone
+        )
+        if chosen is None or chosen == delivery.due_utc or chosen <= now:
+            return False
+        store = self.runtime.store
+        with store.atomic():
+            if not store.drop_pending_delivery(delivery.id):
+                return False
+            store.update_subscriber(delivery.chat_id, now, next_due_utc=chosen)
+        log.info("delivery.superseded id=%s", delivery.id)
+        return True
+
     def _deactivate(self, delivery: Delivery, reason: str) -> None:
         store, now = self.runtime.store, self.runtime.clock.now()
         with store.atomic():
@@ -312,6 +384,25 @@ class Engine:
             return
         store.retry_delivery(delivery.id, now + wait, reason)
         log.warning("delivery.retry id=%s in=%ss reason=%s", delivery.id, wait.seconds, reason)
+
+
+def _may_release_early(subscriber: Subscriber, now: datetime, window: timedelta) -> bool:
+    """Only people whose reminder would go out at its instant: active, or at the end of a
+    timed pause; never before their bounds (bot/sendwindow.py earliest_send)."""
+    if subscriber.next_due_utc is None or not subscriber.zone or not subscriber.remind_at:
+        return False
+    if subscriber.status is Status.PAUSED:
+        if subscriber.paused_until is None:
+            return False
+    elif subscriber.status is not Status.ACTIVE:
+        return False
+    return sendwindow.may_send_early(
+        now,
+        subscriber.next_due_utc,
+        schedule.zone(subscriber.zone),
+        window,
+        subscriber.paused_until,
+    )
 
 
 def _seconds(value) -> float:

@@ -509,6 +509,34 @@ class Store:
         )
         return [Subscriber.from_row(row) for row in rows]
 
+    def due_counts(self, after: datetime, until: datetime) -> list[tuple[datetime, int]]:
+        """How many subscribers fall due at each instant in (after, until], earliest first: the
+        engine starts a crowded instant early. Counts entries of subscribers_due only."""
+        rows = self.db.execute(
+            "SELECT next_due_utc, COUNT(*) FROM subscribers WHERE next_due_utc > ? "
+            "AND next_due_utc <= ? GROUP BY next_due_utc ORDER BY next_due_utc",
+            (to_db(after), to_db(until)),
+        )
+        return [(from_db(due), count) for due, count in rows]
+
+    def due_at(self, due: datetime, after_chat: int, limit: int) -> list[Subscriber]:
+        """Subscribers due exactly at `due`, by chat id from `after_chat` on (subscribers_due
+        holds the rowid, so this is a range of one index, however many are due)."""
+        rows = self._rows(
+            "SELECT * FROM subscribers WHERE next_due_utc = ? AND chat_id > ? "
+            "ORDER BY chat_id LIMIT ?",
+            (to_db(due), after_chat, limit),
+        )
+        return [Subscriber.from_row(row) for row in rows]
+
+    def drop_pending_delivery(self, delivery_id: int) -> bool:
+        """Removes a delivery that never went out (superseded by a new time); True if removed."""
+        cursor = self.db.execute(
+            "DELETE FROM deliveries WHERE id = ? AND status = 'pending' AND in_flight = 0",
+            (delivery_id,),
+        )
+        return cursor.rowcount == 1
+
     def add_delivery(
         self,
         chat_id: int,
@@ -519,12 +547,15 @@ class Store:
         status: str = "pending",
         reason: str | None = None,
         replace: bool = False,
+        send_after: datetime | None = None,
     ) -> bool:
         """Records a delivery once per (chat, local date, kind); True if this call wrote it.
 
         With `replace`, an existing row is set pending again at the new time (a second snooze).
+        `send_after` earlier than `due`: sent early, in a crowded instant's window.
         """
-        values = (chat_id, local_day.isoformat(), kind, status, to_db(due), to_db(due), reason)
+        after = to_db(send_after or due)
+        values = (chat_id, local_day.isoformat(), kind, status, to_db(due), after, reason)
         if replace:
             self.db.execute(
                 "INSERT INTO deliveries (chat_id, local_date, kind, status, due_utc, "
