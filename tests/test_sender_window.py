@@ -1,0 +1,171 @@
+"""A crowded instant through the emulator: sends start early, every reminder goes once, none
+before its bound (the window, the person's previous local day), and a time changed meanwhile
+is respected."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.app import build_application, polling
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.emulator import Emulator
+from bot.sender import Engine
+from bot.store import Status
+from tests.conftest import Harness
+
+REMINDER = "Time for today's practice"
+DUE = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 23:00 in London, midnight in Berlin
+WINDOW = timedelta(minutes=5)
+BERLIN = range(70_000, 70_010)  # chose 00:00: their day starts at DUE, so nothing early
+LONDON = range(70_100, 70_120)  # chose 23:00
+
+
+@pytest.fixture
+async def paced_emulator() -> AsyncIterator[Emulator]:
+    emu = Emulator(rate_limits=True, overall_per_second=10)
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+@pytest.fixture
+async def paced(settings: Settings, paced_emulator: Emulator) -> AsyncIterator[Harness]:
+    """A bot paced at 10 messages a second against an emulator that refuses an 11th."""
+    clock = ManualClock(DUE - timedelta(minutes=10))
+    settings = dataclasses.replace(
+        settings,
+        token=paced_emulator.token,
+        api_url=paced_emulator.base_url,
+        file_url=paced_emulator.base_file_url,
+        max_per_second=10.0,
+        early_window=WINDOW,
+    )
+    application = build_application(settings, clock=clock)
+    async with polling(application, poll_timeout=1):
+        yield Harness(application, paced_emulator, clock)
+
+
+def _subscribe(bot: Harness, people: range, zone: str, remind_at: str, due: datetime) -> None:
+    for person in people:
+        bot.emu.add_user(person)
+        bot.store.ensure_subscriber(person, due - timedelta(days=1))
+        bot.store.update_subscriber(
+            person, due, status=Status.ACTIVE, zone=zone, remind_at=remind_at, next_due_utc=due
+        )
+
+
+def _reminders(bot: Harness, person: int) -> list[dict]:
+    return [m for m in bot.emu.messages(person) if REMINDER in (m.get("text") or "")]
+
+
+async def _tick_at(bot: Harness, moment: datetime) -> int:
+    bot.clock.set(moment)
+    report = await bot.runtime.engine.tick()
+    await bot.runtime.engine.idle()
+    return report.early
+
+
+async def test_a_crowded_instant_starts_early_and_sends_each_reminder_once(paced):
+    bot = paced
+    _subscribe(bot, BERLIN, "Europe/Berlin", "00:00", DUE)
+    _subscribe(bot, LONDON, "Europe/London", "23:00", DUE)
+    # 30 due at ~9.7 a second: centred, sending starts ~1.5 s before the instant.
+    assert await _tick_at(bot, DUE - timedelta(seconds=10)) == 0
+    early = await _tick_at(bot, DUE - timedelta(seconds=1.5))
+    assert 0 < early <= 20  # only so many ahead of the workers, and only Londoners
+    for step in (1.0, 0.5, 0.1):
+        early += await _tick_at(bot, DUE - timedelta(seconds=step))
+    assert early == len(LONDON)
+    await _tick_at(bot, DUE)
+
+    for person in [*BERLIN, *LONDON]:
+        assert len(_reminders(bot, person)) == 1, person
+    assert bot.emu.stats["too_many_requests"] == 0
+    rows = bot.store.db.execute(
+        "SELECT chat_id, local_date, status, sent_utc FROM deliveries WHERE kind = 'reminder'"
+    ).fetchall()
+    assert len(rows) == len(BERLIN) + len(LONDON)
+    for chat_id, local_day, status, sent_utc in rows:
+        sent = datetime.fromisoformat(sent_utc)
+        assert status == "sent"
+        assert sent >= DUE - WINDOW
+        if chat_id in BERLIN:  # never before their previous local day ends
+            assert (local_day, sent >= DUE) == ("2026-11-24", True)
+        else:
+            assert (local_day, sent < DUE) == ("2026-11-23", True)
+    assert bot.store.subscriber(LONDON[0]).next_due_utc == DUE + timedelta(days=1)
+
+
+async def test_nothing_goes_before_the_configured_window(paced):
+    """2,005 due would start ~103 s early at 9.7 a second; with a one-minute window nothing
+    leaves before one minute ahead, however many are due."""
+    bot = paced
+    window = timedelta(minutes=1)
+    bot.runtime.settings = dataclasses.replace(bot.runtime.settings, early_window=window)
+    _subscribe(bot, range(71_000, 71_005), "Europe/London", "23:00", DUE)
+    with bot.store.atomic():  # a crowd due at the same instant, counted but never sent
+        for chat_id in range(72_000, 74_000):
+            bot.store.ensure_subscriber(chat_id, DUE)
+            bot.store.update_subscriber(
+                chat_id, DUE, status=Status.STOPPED, zone="Europe/London", remind_at="23:00",
+                next_due_utc=DUE,
+            )  # fmt: skip
+    assert await _tick_at(bot, DUE - window - timedelta(seconds=1)) == 0
+    assert bot.store.db.execute("SELECT COUNT(*) FROM deliveries").fetchone() == (0,)
+    # Open from the window's edge: only active people are released.
+    assert await _tick_at(bot, DUE - window) == 5
+    assert all(len(_reminders(bot, p)) == 1 for p in range(71_000, 71_005))
+
+
+async def test_a_time_changed_after_an_early_release_goes_out_at_the_new_time(paced):
+    bot = paced
+    first, changed = 75_000, 75_001
+    _subscribe(bot, range(first, first + 2), "Europe/London", "23:00", DUE)
+    await bot.runtime.engine.stop()
+    engine = Engine(bot.application, workers=1)  # one worker: the second row waits
+    engine.start()
+    bot.runtime.engine = engine
+    bot.emu.hang_next("sendMessage", 0.5)  # the first send takes a while
+    bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
+    report = await engine.tick()
+    assert report.early == 2
+    # While it waits, the second person moves their time to 23:30 (as /settings does).
+    bot.store.update_subscriber(
+        changed, bot.clock.now(), remind_at="23:30", next_due_utc=DUE + timedelta(days=1)
+    )
+    await engine.idle()
+    assert len(_reminders(bot, first)) == 1
+    assert _reminders(bot, changed) == []
+    assert bot.store.subscriber(changed).next_due_utc == DUE + timedelta(minutes=30)
+
+    await _tick_at(bot, DUE + timedelta(minutes=30))
+    assert len(_reminders(bot, changed)) == 1
+    [row] = [d for d in bot.store.deliveries(changed) if d.kind == "reminder"]
+    assert (row.status, row.local_date) == ("sent", date(2026, 11, 23))
+    assert row.due_utc == DUE + timedelta(minutes=30)
+
+
+async def test_a_pause_after_an_early_release_is_respected(paced):
+    bot = paced
+    person = 76_000
+    _subscribe(bot, range(person, person + 2), "Europe/London", "23:00", DUE)
+    await bot.runtime.engine.stop()
+    engine = Engine(bot.application, workers=1)
+    engine.start()
+    bot.runtime.engine = engine
+    bot.emu.hang_next("sendMessage", 0.5)
+    bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
+    assert (await engine.tick()).early == 2
+    bot.store.update_subscriber(person + 1, bot.clock.now(), status=Status.PAUSED,
+                                paused_until=None, next_due_utc=None)  # fmt: skip
+    await engine.idle()
+    assert _reminders(bot, person + 1) == []
+    [row] = [d for d in bot.store.deliveries(person + 1) if d.kind == "reminder"]
+    assert row.status == "skipped"
