@@ -419,7 +419,7 @@ async def _lean_flood_bookkeeping(emulator: Any) -> bool:
     window are forgotten first, a few thousand at a time: the 429 decisions stay the same."""
     check = emulator._check_flood
 
-    def lean(chat: Any) -> None:
+    def lean(chat: Any, *, paid: bool = False) -> None:
         table = emulator._per_chat
         if len(table) >= 9_000 and chat.obj["id"] not in table:
             now = emulator._clock()
@@ -428,7 +428,7 @@ async def _lean_flood_bookkeeping(emulator: Any) -> bool:
                 for chat_id, stamps in table.items()
                 if stamps and stamps[-1] > now - (61.0 if chat_id < 0 else 1.01)
             }
-        check(chat)
+        check(chat, paid=paid)
 
     emulator._check_flood = lean
     return True

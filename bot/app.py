@@ -135,7 +135,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
             if settings.concurrent_updates > 1
             else False
         )
-        .rate_limiter(PacedRateLimiter(per_second=settings.max_per_second))
+        .rate_limiter(
+            PacedRateLimiter(
+                per_second=settings.max_per_second,
+                paid_per_second=settings.paid_per_second if settings.paid_broadcast else None,
+            )
+        )
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

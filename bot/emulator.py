@@ -568,6 +568,7 @@ class Emulator:
     def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_username: str = "psoas_coach_bot",
                  bot_name: str = "Psoas Coach", rate_limits: bool = False,
                  overall_per_second: int = 30, per_chat_per_second: int = 1,
+                 paid_per_second: int = 1000,
                  per_group_per_minute: int = 20, record_calls: bool = True,
                  history_limit: int | None = None, strict_html: bool = True,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -576,7 +577,7 @@ class Emulator:
                                          "first_name": bot_name, "username": bot_username}
         self.base_url = self.base_file_url = ""
         self.rate_limits, self.overall_per_second = rate_limits, overall_per_second
-        self.per_chat_per_second = per_chat_per_second
+        self.per_chat_per_second, self.paid_per_second = per_chat_per_second, paid_per_second
         self.per_group_per_minute = per_group_per_minute
         self.record_calls, self.strict_html = record_calls, strict_html
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -587,7 +588,8 @@ class Emulator:
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.callback_answers: dict[str, dict[str, Any] | None] = {}  # None until answered
         self.stats: dict[str, Any] = {"calls": 0, "sent": 0, "edited": 0, "too_many_requests": 0,
-                                      "errors_injected": 0, "blocked": 0, "methods": {}}
+                                      "paid_sent": 0, "errors_injected": 0, "blocked": 0,
+                                      "methods": {}}
         self._history_limit, self._clock = history_limit, clock
         self._users: dict[int, dict[str, Any]] = {}
         self._chats: dict[int, _Chat] = {}
@@ -605,6 +607,7 @@ class Emulator:
         self._fail_ratio: dict[str, tuple[int, float, int, random.Random]] = {}
         self._hang_next: dict[str, deque[float]] = {}
         self._overall: deque[float] = deque()
+        self._all_sends: deque[float] = deque()  # paid and free: the paid broadcast limit
         self._per_chat: dict[int, deque[float]] = {}
         self._pulse_event = asyncio.Event()
         self._closing = False
@@ -782,22 +785,37 @@ class Emulator:
             raise ApiError(400, "Bad Request: chat not found")
         return chat
 
-    def _deliver(self, chat: _Chat, *, flood: bool = True) -> None:
+    def _deliver(self, chat: _Chat, *, flood: bool = True, paid: bool = False) -> None:
         """Last checks before something reaches the person: blocked, then flood control."""
         if chat.obj["id"] in self._blocked:
             self.stats["blocked"] += 1
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if flood and self.rate_limits:
-            self._check_flood(chat)
+            if paid:
+                self._check_paid_flood()
+            self._check_flood(chat, paid=paid)
+        if paid:
+            self.stats["paid_sent"] += 1
 
-    def _check_flood(self, chat: _Chat) -> None:
+    def _check_paid_flood(self) -> None:
+        """allow_paid_broadcast (Bot API 7.11): up to `paid_per_second` messages a sliding
+        second in all, paid and free together; each paid one costs the bot 0.1 Star."""
+        now = self._clock()
+        every = self._all_sends
+        while every and every[0] <= now - 1.0:
+            every.popleft()
+        if len(every) >= self.paid_per_second:
+            raise _too_many(every[0] + 1.0 - now)
+
+    def _check_flood(self, chat: _Chat, *, paid: bool = False) -> None:
         """Sliding windows: `overall_per_second` for the bot, `per_chat_per_second` per private
-        chat, `per_group_per_minute` per group; a refused send does not count."""
+        chat, `per_group_per_minute` per group; a refused send does not count. A paid broadcast
+        is not held to `overall_per_second` (_check_paid_flood counts it)."""
         now = self._clock()
         overall = self._overall
         while overall and overall[0] <= now - 1.0:
             overall.popleft()
-        if len(overall) >= self.overall_per_second:
+        if not paid and len(overall) >= self.overall_per_second:
             raise _too_many(overall[0] + 1.0 - now)
         group = chat.obj["type"] != "private"
         limit, window = ((self.per_group_per_minute, 60.0) if group
@@ -811,7 +829,9 @@ class Emulator:
             stamps.popleft()
         if len(stamps) >= limit:
             raise _too_many(stamps[0] + window - now)
-        overall.append(now)
+        if not paid:
+            overall.append(now)
+        self._all_sends.append(now)
         stamps.append(now)
 
     def _format(self, value: Any, parse_mode: Any, entities: Any, *,
@@ -865,7 +885,7 @@ class Emulator:
         """Common tail of sendMessage/sendPhoto/sendDocument, after the content checks."""
         markup = _check_markup(params.get("reply_markup"))
         reply = self._reply_to(chat, params)
-        self._deliver(chat)
+        self._deliver(chat, paid=bool(params.get("allow_paid_broadcast")))
         message = chat.add(self.bot_user, content)
         if reply:
             message["reply_to_message"] = reply

@@ -30,6 +30,8 @@ PENDING_EXPIRY = 10.0  # seconds after which a slot never used stops holding its
 SLOW_REQUEST = 0.01  # a request answered later than this is counted from its answer
 # rate_limit_args for a bulk send whose slot the caller already took with `acquire()`.
 PREPACED = {"prepaced": True}
+# ...and for a paid broadcast (allow_paid_broadcast) whose slot came from `acquire_paid()`.
+PAID_PREPACED = {"prepaced": True, "paid": True}
 
 
 class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
@@ -38,6 +40,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         per_second: float | None = 30.0,
         per_chat_interval: float = 1.0,
         max_retries: int = 5,
+        paid_per_second: float | None = None,
     ) -> None:
         self._interval = 1.0 / per_second if per_second else 0.0
         self._per_chat_interval = per_chat_interval
@@ -56,6 +59,13 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._resume_at = 0.0
         self._chat_next: dict[Any, float] = {}
         self.pauses = 0  # how many 429s paused the bot, for logs and benchmarks
+        # Paid broadcasts (allow_paid_broadcast): up to `paid_per_second` in all, so the paid
+        # lane gets what the free one leaves; its own slots and window, the same margin.
+        self.paid_lane = (
+            _Lane(paid_per_second - (per_second or 0.0))
+            if paid_per_second and per_second and paid_per_second > per_second
+            else None
+        )
 
     async def initialize(self) -> None:
         return None
@@ -77,10 +87,16 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         sending = endpoint.lower().startswith(SENDING_PREFIXES)
         prepaced = bool(rate_limit_args and rate_limit_args.get("prepaced"))
         chat_id = data.get("chat_id") if prepaced else None
+        paid = bool(rate_limit_args and rate_limit_args.get("paid")) and self.paid_lane is not None
         for attempt in range(self._max_retries + 1):
-            if sending and not (prepaced and attempt == 0):
-                await self._wait_for_slot(chat_id)
-            started = self._started(chat_id) if sending else None
+            if paid:  # counted in the paid lane's own window; the free one stays free
+                if attempt:
+                    await self.acquire_paid(chat_id)
+                started = None
+            else:
+                if sending and not (prepaced and attempt == 0):
+                    await self._wait_for_slot(chat_id)
+                started = self._started(chat_id) if sending else None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
@@ -100,6 +116,22 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         """Waits for a bulk send's slot: the sender takes it before marking a delivery in
         flight, so a crash can only ever catch a send that was really on the wire."""
         await self._wait_for_slot(chat_id)
+
+    async def acquire_paid(self, chat_id: Any) -> None:
+        """A paid broadcast's slot: the paid lane's pace, each chat still once a second, and a
+        429 pause holds it too. Send with allow_paid_broadcast and PAID_PREPACED."""
+        if self.paid_lane is None:
+            raise RuntimeError("paid broadcasts are not configured")
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            start = max(now, self._resume_at, self._chat_next.get(chat_id, 0.0))
+            self._chat_next[chat_id] = start + self._per_chat_interval * (1.0 + WINDOW_MARGIN)
+            if start > now:
+                await asyncio.sleep(start - now)
+            await self.paid_lane.wait(loop)
+            if loop.time() >= self._resume_at:
+                return
 
     async def _wait_for_slot(self, chat_id: Any) -> None:
         loop = asyncio.get_running_loop()
@@ -173,6 +205,33 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     def _forget_old_chats(self, now: float) -> None:
         self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
+
+
+class _Lane:
+    """Evenly spaced slots, and at most `per_second` starts in any 1 + WINDOW_MARGIN seconds."""
+
+    def __init__(self, per_second: float) -> None:
+        self.per_second = per_second
+        self._interval = 1.0 / per_second
+        self._limit = max(int(per_second), 1)
+        self._window = 1.0 + WINDOW_MARGIN
+        self._next_slot = 0.0
+        self._started: deque[float] = deque()
+
+    async def wait(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = loop.time()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + self._interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        while True:
+            now = loop.time()
+            while self._started and self._started[0] <= now - self._window:
+                self._started.popleft()
+            if len(self._started) < self._limit:
+                self._started.append(now)
+                return
+            await asyncio.sleep(max(self._started[0] + self._window - now, 0.001))
 
 
 async def _answer_quietly(callback: Callable[..., Coroutine[Any, Any, Any]], args, kwargs) -> Any:

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot import schedule, sendwindow
-from bot.ratelimit import PREPACED, WINDOW_MARGIN
+from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN
 from bot.store import Delivery, Status, Subscriber
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ TICK_OFFSET = 0.05
 # workers: until a person's row is written, a time change or a pause simply moves their
 # next_due_utc, so what they chose last is what happens.
 EARLY_BUFFER_SECONDS = 2.0
+# Paid broadcasts only for a fan-out the free rate would take longer than this to clear, and
+# only for what the free lane cannot take: one worker at a time waits for a free slot.
+PAID_AFTER_SECONDS = 5.0
 
 
 def first_tick_delay(now: datetime, interval: float) -> float:
@@ -105,6 +108,10 @@ class Engine:
         self._stopping = False
         self.sent = 0
         self.failed = 0
+        self._free_waiting = 0  # workers waiting for a free slot now
+        # Paid sends counted per UTC day against BOT_PAID_DAILY_CAP (in memory: a restart
+        # starts the count again, so the cap bounds a day per process, not across restarts).
+        self.paid_day: tuple[str, int] = ("", 0)
 
     @property
     def runtime(self):
@@ -158,7 +165,33 @@ class Engine:
         per_second = self.runtime.settings.max_per_second
         if not per_second:
             return None
+        lane = self._paid_lane()
+        if lane is not None and self._paid_left(self.runtime.clock.now()) > 0:
+            per_second += lane.per_second
         return per_second / (1.0 + WINDOW_MARGIN)
+
+    def _paid_lane(self):
+        limiter = self.application.bot.rate_limiter
+        return getattr(limiter, "paid_lane", None) if self.runtime.settings.paid_broadcast else None
+
+    def _paid_left(self, now: datetime) -> int:
+        day, used = self.paid_day
+        if day != now.date().isoformat():
+            return self.runtime.settings.paid_daily_cap
+        return self.runtime.settings.paid_daily_cap - used
+
+    def _take_paid(self, now: datetime) -> bool:
+        """True when this send should be a paid broadcast: a big fan-out waiting, the free
+        lane already busy, and the day's cap not reached. Counts it against the cap."""
+        if self._paid_lane() is None or self._free_waiting < 1:
+            return False
+        free = self.runtime.settings.max_per_second or 0.0
+        if len(self._queued) <= free * PAID_AFTER_SECONDS or self._paid_left(now) <= 0:
+            return False
+        day, used = self.paid_day
+        today = now.date().isoformat()
+        self.paid_day = (today, (used if day == today else 0) + 1)
+        return True
 
     async def _release_early(self, now: datetime, report: TickReport) -> None:
         """Starts crowded instants before they fall due, so their sends are centred on them
@@ -317,15 +350,23 @@ class Engine:
             log.info("delivery.skipped id=%s kind=%s", delivery.id, delivery.kind)
             return
         limiter = self.application.bot.rate_limiter
-        if limiter is not None:
-            await limiter.acquire(delivery.chat_id)
+        paid = limiter is not None and self._take_paid(now)
+        if paid:
+            await limiter.acquire_paid(delivery.chat_id)
+        elif limiter is not None:
+            self._free_waiting += 1
+            try:
+                await limiter.acquire(delivery.chat_id)
+            finally:
+                self._free_waiting -= 1
         store.mark_in_flight(delivery.id)
         try:
             message = await self.application.bot.send_message(
                 delivery.chat_id,
                 outgoing.text,
                 reply_markup=outgoing.reply_markup,
-                rate_limit_args=PREPACED if limiter is not None else None,
+                allow_paid_broadcast=True if paid else None,
+                rate_limit_args=(PAID_PREPACED if paid else PREPACED) if limiter else None,
             )
         except Forbidden:
             self._deactivate(delivery, "blocked: the person blocked the bot")

@@ -32,8 +32,24 @@ def test_admin_ids_are_parsed_from_a_comma_list():
         ({"BOT_GRACE_HOURS": "-1"}, "BOT_GRACE_HOURS"),
         ({"BOT_TICK_SECONDS": "soon"}, "BOT_TICK_SECONDS"),
         ({"BOT_WEBHOOK_PORT": "http"}, "BOT_WEBHOOK_PORT"),
+        ({"BOT_EARLY_MINUTES": "-1"}, "BOT_EARLY_MINUTES"),
+        ({"BOT_EARLY_MINUTES": "soon"}, "BOT_EARLY_MINUTES"),
+        ({"BOT_PAID_BROADCAST": "maybe"}, "BOT_PAID_BROADCAST"),
+        ({"BOT_PAID_DAILY_CAP": "lots"}, "BOT_PAID_DAILY_CAP"),
+        ({"BOT_PAID_DAILY_CAP": "-5"}, "BOT_PAID_DAILY_CAP"),
     ],
-    ids=["admin-ids", "log-level", "grace", "tick", "port"],
+    ids=[
+        "admin-ids",
+        "log-level",
+        "grace",
+        "tick",
+        "port",
+        "early-negative",
+        "early-word",
+        "paid-flag",
+        "paid-cap-word",
+        "paid-cap-negative",
+    ],
 )
 def test_a_bad_value_names_its_variable(environ, variable):
     with pytest.raises(ConfigError, match=variable):
@@ -49,3 +65,14 @@ def test_the_token_never_shows_in_repr():
 def test_a_missing_token_is_a_one_line_error():
     with pytest.raises(ConfigError, match="BOT_TOKEN is not set"):
         Settings.from_env({}).require_token()
+
+
+def test_crowded_instants_start_early_and_paid_broadcasts_are_opt_in():
+    settings = Settings.from_env({})
+    assert settings.early_window == timedelta(minutes=5)
+    assert (settings.paid_broadcast, settings.paid_daily_cap) == (False, 0)
+    chosen = Settings.from_env(
+        {"BOT_EARLY_MINUTES": "0", "BOT_PAID_BROADCAST": "1", "BOT_PAID_DAILY_CAP": "20000"}
+    )
+    assert chosen.early_window == timedelta(0)
+    assert (chosen.paid_broadcast, chosen.paid_daily_cap) == (True, 20_000)

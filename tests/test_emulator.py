@@ -374,6 +374,28 @@ async def test_overall_rate_limit_refuses_the_31st_send_in_a_second(monkeypatch)
         assert emu.stats["too_many_requests"] == 1 and emu.stats["sent"] == 31
 
 
+async def test_paid_broadcasts_pass_the_free_limit_up_to_the_paid_one(monkeypatch):
+    """allow_paid_broadcast: up to 1000 a second (here 40) in all, paid and free together."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    now = [100.0]
+    async with Emulator(rate_limits=True, paid_per_second=40, clock=lambda: now[0]) as emu:
+        for user in range(1, 42):
+            emu.add_user(user)
+        async with Bot(emu.token, base_url=emu.base_url) as client:
+            for user in range(1, 31):
+                await client.send_message(user, "hi")
+            with pytest.raises(RetryAfter):
+                await client.send_message(31, "hi")  # the free limit holds without the flag
+            for user in range(31, 41):
+                await client.send_message(user, "hi", allow_paid_broadcast=True)
+            with pytest.raises(RetryAfter):
+                await client.send_message(41, "hi", allow_paid_broadcast=True)
+            now[0] += 1.0
+            await client.send_message(41, "hi", allow_paid_broadcast=True)
+        assert (emu.stats["sent"], emu.stats["paid_sent"]) == (41, 11)
+        assert emu.stats["too_many_requests"] == 2
+
+
 async def test_second_send_to_one_chat_within_a_second_is_refused(monkeypatch):
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
     now = [100.0]

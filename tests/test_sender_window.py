@@ -4,6 +4,8 @@ is respected."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -35,21 +37,28 @@ async def paced_emulator() -> AsyncIterator[Emulator]:
         await emu.stop()
 
 
-@pytest.fixture
-async def paced(settings: Settings, paced_emulator: Emulator) -> AsyncIterator[Harness]:
-    """A bot paced at 10 messages a second against an emulator that refuses an 11th."""
+@contextlib.asynccontextmanager
+async def _running(settings: Settings, emu: Emulator, **changes) -> AsyncIterator[Harness]:
     clock = ManualClock(DUE - timedelta(minutes=10))
     settings = dataclasses.replace(
         settings,
-        token=paced_emulator.token,
-        api_url=paced_emulator.base_url,
-        file_url=paced_emulator.base_file_url,
+        token=emu.token,
+        api_url=emu.base_url,
+        file_url=emu.base_file_url,
         max_per_second=10.0,
         early_window=WINDOW,
+        **changes,
     )
     application = build_application(settings, clock=clock)
     async with polling(application, poll_timeout=1):
-        yield Harness(application, paced_emulator, clock)
+        yield Harness(application, emu, clock)
+
+
+@pytest.fixture
+async def paced(settings: Settings, paced_emulator: Emulator) -> AsyncIterator[Harness]:
+    """A bot paced at 10 messages a second against an emulator that refuses an 11th."""
+    async with _running(settings, paced_emulator) as bot:
+        yield bot
 
 
 def _subscribe(bot: Harness, people: range, zone: str, remind_at: str, due: datetime) -> None:
@@ -169,3 +178,43 @@ async def test_a_pause_after_an_early_release_is_respected(paced):
     assert _reminders(bot, person + 1) == []
     [row] = [d for d in bot.store.deliveries(person + 1) if d.kind == "reminder"]
     assert row.status == "skipped"
+
+
+@pytest.mark.parametrize(
+    ("cap", "paid_expected"), [(10_000, None), (100, 100)], ids=["no-cap", "cap"]
+)
+async def test_paid_broadcasts_carry_a_crowded_instant_above_the_free_rate(
+    settings, cap, paid_expected
+):
+    """Opt-in: sends the free rate cannot take go out with allow_paid_broadcast, paced to the
+    paid limit (here 100 a second; Telegram's is 1,000), never more than the day's cap."""
+    emu = Emulator(rate_limits=True, overall_per_second=10, paid_per_second=100)
+    await emu.start()
+    try:
+        async with _running(settings, emu, paid_broadcast=True, paid_per_second=100.0,
+                            paid_daily_cap=cap) as bot:  # fmt: skip
+            people = range(77_000, 77_200)
+            _subscribe(bot, people, "Europe/London", "23:00", DUE)
+            engine = bot.runtime.engine
+            assert engine.send_rate() == pytest.approx(100 / 1.03)
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            await _tick_at(bot, DUE - timedelta(seconds=1.0))  # 200 at ~97/s: ~1 s early
+            await _tick_at(bot, DUE)
+            elapsed = loop.time() - started
+            assert all(len(_reminders(bot, p)) == 1 for p in people)
+            assert emu.stats["too_many_requests"] == 0
+            paid = emu.stats["paid_sent"]
+            assert engine.paid_day[1] == paid
+            if paid_expected is None:
+                assert paid > 100  # most of them: the free lane takes ~10 a second
+                assert elapsed < 8  # 200 at the free rate alone would take 20 s
+            else:
+                assert paid == paid_expected
+    finally:
+        await emu.stop()
+
+
+async def test_paid_broadcasts_stay_off_unless_chosen(paced):
+    assert paced.runtime.engine.send_rate() == pytest.approx(10 / 1.03)
+    assert paced.application.bot.rate_limiter.paid_lane is None
