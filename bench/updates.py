@@ -1,6 +1,7 @@
 """Updates: 100 people checking in at once, end to end through the real bot and SQLite.
 
 Run: .venv/bin/python bench/updates.py [--quick] [--users 100] [--seconds 20]
+     [--paced-only] [--profile out.pstats]
 
 The people live in the emulator's process (bench/common.py EmulatorProcess, limits off) and
 go through the check-in flow (bot/flows/checkin.py) again and again: /checkin, the tension
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import random
 import sys
 import time
@@ -186,6 +188,7 @@ async def run(
     goals: bool,
     http: str = "aiohttp",
     concurrent: int | None = None,
+    profile: str = "",
 ) -> None:
     now = datetime.now(UTC)
     db = make_db(users, now)
@@ -200,8 +203,14 @@ async def run(
         async with polling(application, poll_timeout=10):
             await asyncio.sleep(0.5)  # the first tick and the first long poll
             emulator_cpu0 = (await emulator.acall("stats"))["cpu_seconds"]
+            profiler = cProfile.Profile(time.process_time) if profile else None
             cpu0 = time.process_time()
+            if profiler is not None:  # where the bot's CPU goes (cProfile adds its own cost)
+                profiler.enable()
             result = await emulator.acall("run", "updates:drive", ids, seconds, think, 7)
+            if profiler is not None:
+                profiler.disable()
+                profiler.dump_stats(profile)
             cpu = time.process_time() - cpu0
         stats = emulator.stats()
     emulator_cpu = stats["cpu_seconds"] - emulator_cpu0
@@ -266,6 +275,9 @@ async def main(args: argparse.Namespace) -> int:
     print_machine()
     seconds = 5.0 if args.quick else args.seconds
     print(f"-- {args.users} people checking in, {seconds:g} s per load", flush=True)
+    if args.paced_only or args.profile:
+        await run(args.users, seconds, args.think, "paced", report, True, profile=args.profile)
+        return report.summary()
     await run(args.users, seconds, 0.0, "saturated", report, goals=False)
     await run(args.users, seconds, args.think, "paced", report, goals=True)
     if not args.quick:
@@ -287,5 +299,7 @@ if __name__ == "__main__":
         default=0.27,
         help="mean pause between a person's actions in the paced load (s)",
     )
+    parser.add_argument("--paced-only", action="store_true", help="only the paced load")
+    parser.add_argument("--profile", default="", help="cProfile the paced load into this file")
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(main(parser.parse_args())))

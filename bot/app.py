@@ -23,7 +23,6 @@ from telegram.ext import (
     Defaults,
     ExtBot,
 )
-from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.clock import Clock
@@ -34,7 +33,7 @@ from bot.contentops import recover_interrupted_swap
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.render import Renderer
-from bot.request import AiohttpRequest
+from bot.request import AiohttpRequest, LeanHTTPXRequest
 from bot.sender import Engine, first_tick_delay
 from bot.store import Store
 
@@ -105,7 +104,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
 
     runtime = Runtime(settings=settings, clock=clock or Clock())
     # A small pool: PTB's default 256 connections costs more in bookkeeping than it brings.
-    request_class = AiohttpRequest if settings.http_client == "aiohttp" else HTTPXRequest
+    request_class = AiohttpRequest if settings.http_client == "aiohttp" else LeanHTTPXRequest
     request = request_class(
         connection_pool_size=8,
         read_timeout=15,

@@ -17,14 +17,14 @@ from urllib.parse import quote_plus as urllib_quote_plus
 from urllib.parse import urlencode
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
 from bot.ratelimit import PENDING_EXPIRY, PREPACED, WINDOW_MARGIN, PacedRateLimiter
-from bot.request import AiohttpRequest, form_encode, quote_plus
+from bot.request import AiohttpRequest, LeanHTTPXRequest, form_encode, quote_plus
 from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
 from bot.store import Status, from_db, to_db
 from tests.conftest import Harness
@@ -85,6 +85,27 @@ async def test_aiohttp_sends_what_httpx_sends(aio_bot, emulator):
     assert message.text == "Rest & breathe"
     assert emulator.messages(77)[-1]["entities"][0]["type"] == "bold"
     assert emulator.unknown_params == []
+
+
+@pytest.mark.parametrize(
+    "request_class", [AiohttpRequest, LeanHTTPXRequest], ids=["aiohttp", "httpx"]
+)
+async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, request_class):
+    """Sends and edits answer with the Message; its keyboard (ours) is dropped before PTB
+    parses it, while the person sees it and updates still carry it."""
+    emulator.add_user(79)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="ci:1:t:3")]])
+    async with Bot(emulator.token, base_url=emulator.base_url, request=request_class(),
+                   get_updates_request=request_class()) as bot:  # fmt: skip
+        sent = await bot.send_message(79, "How tense?", reply_markup=keyboard)
+        assert (sent.text, sent.message_id, sent.reply_markup) == ("How tense?", 1, None)
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("4", callback_data="ci:1:t:4")]])
+        edited = await bot.edit_message_reply_markup(79, sent.message_id, reply_markup=keyboard)
+        assert edited.reply_markup is None
+        assert emulator.messages(79)[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == "4"
+        await emulator.press_button(79, emulator.messages(79)[-1], "4")
+        [update] = await bot.get_updates()
+        assert update.callback_query.message.reply_markup == keyboard
 
 
 async def test_aiohttp_uploads_and_downloads_files(aio_bot, emulator):
