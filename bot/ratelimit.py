@@ -22,6 +22,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.request import plain_keyboard
+
 log = logging.getLogger(__name__)
 
 SENDING_PREFIXES = ("send", "edit", "copy", "forward")
@@ -82,6 +84,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        plain_keyboard(data)  # request building: every call but getUpdates passes here
         if endpoint == "answerCallbackQuery":
             return await _answer_quietly(callback, args, kwargs)
         sending = endpoint.lower().startswith(SENDING_PREFIXES)

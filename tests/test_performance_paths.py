@@ -17,14 +17,20 @@ from urllib.parse import quote_plus as urllib_quote_plus
 from urllib.parse import urlencode
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, CallbackGame, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
 from bot.ratelimit import PENDING_EXPIRY, PREPACED, WINDOW_MARGIN, PacedRateLimiter
-from bot.request import AiohttpRequest, LeanHTTPXRequest, form_encode, quote_plus
+from bot.request import (
+    AiohttpRequest,
+    LeanHTTPXRequest,
+    form_encode,
+    plain_keyboard,
+    quote_plus,
+)
 from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
 from bot.store import Status, from_db, to_db
 from tests.conftest import Harness
@@ -106,6 +112,24 @@ async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, requ
         await emulator.press_button(79, emulator.messages(79)[-1], "4")
         [update] = await bot.get_updates()
         assert update.callback_query.message.reply_markup == keyboard
+
+
+def test_plain_keyboards_are_what_ptb_would_send():
+    keypad = [[InlineKeyboardButton(str(n), callback_data=f"ci:9:t:{n}") for n in range(11)]]
+    link = [[InlineKeyboardButton("Read more", url="https://example.org/psoas")]]
+    for rows in (keypad, link, keypad + link):
+        markup = InlineKeyboardMarkup(rows)
+        data = {"chat_id": 1, "reply_markup": markup}
+        plain_keyboard(data)
+        assert type(data["reply_markup"]) is dict
+        assert data["reply_markup"] == markup.to_dict()
+
+
+def test_unusual_keyboards_are_left_to_ptb():
+    game = InlineKeyboardMarkup([[InlineKeyboardButton("Play", callback_game=CallbackGame())]])
+    data = {"reply_markup": game}
+    plain_keyboard(data)
+    assert data["reply_markup"] is game
 
 
 async def test_aiohttp_uploads_and_downloads_files(aio_bot, emulator):
