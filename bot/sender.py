@@ -338,7 +338,8 @@ class Engine:
         if now - delivery.due_utc > runtime.settings.grace:  # early is fine: it was released
             store.finish_delivery(delivery.id, "skipped", now, reason="late: past the grace window")
             return
-        if delivery.kind == "reminder" and self._superseded(delivery, subscriber, now):
+        early = now < delivery.due_utc
+        if early and delivery.kind == "reminder" and self._superseded(delivery, subscriber, now):
             return
         compose = COMPOSERS.get(delivery.kind.split(":")[0])
         if compose is None:
@@ -391,8 +392,9 @@ class Engine:
             log.info("delivery.sent id=%s kind=%s", delivery.id, delivery.kind)
 
     def _superseded(self, delivery: Delivery, subscriber: Subscriber, now: datetime) -> bool:
-        """A reminder recorded for a time the person has since changed, whose new time today
-        is still ahead: the row is dropped and the new time scheduled, so it goes out then."""
+        """An early reminder recorded for a time the person has since changed, whose new time
+        today is still ahead: the row is dropped and the new time scheduled, so it goes out
+        then. (Rows released at or after their time are sent as before.)"""
         if subscriber.status is not Status.ACTIVE:
             return False  # the composer records why it is not sent
         chosen = sendwindow.chosen_instant(

@@ -208,7 +208,7 @@ async def test_paid_broadcasts_carry_a_crowded_instant_above_the_free_rate(
             assert engine.paid_day[1] == paid
             if paid_expected is None:
                 assert paid > 100  # most of them: the free lane takes ~10 a second
-                assert elapsed < 8  # 200 at the free rate alone would take 20 s
+                assert elapsed < 15  # 200 at the free rate alone would take 20 s
             else:
                 assert paid == paid_expected
     finally:
