@@ -31,6 +31,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
+from bot.keyboards import KeyboardTracker
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.render import Renderer
@@ -135,7 +136,14 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
             if settings.concurrent_updates > 1
             else False
         )
-        .rate_limiter(PacedRateLimiter(per_second=settings.max_per_second))
+        # Wrapped so that every keyboard shown or removed is recorded (bot/keyboards.py).
+        .rate_limiter(
+            KeyboardTracker(
+                PacedRateLimiter(per_second=settings.max_per_second),
+                lambda: runtime.store,
+                runtime.clock.now,
+            )
+        )
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)

@@ -1307,6 +1307,10 @@ class Emulator:
         chat = self._chats.get(chat_id)
         return chat.sent.take(chat.sent.total) if chat else []
 
+    def drain_edits(self, chat_id: int) -> list[dict[str, Any]]:
+        chat = self._chats.get(chat_id)
+        return chat.edits.take(chat.edits.total) if chat else []
+
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         if not await self._wait(predicate, timeout):
             raise AssertionError(self._report(f"condition not met within {timeout} s", None))

@@ -346,7 +346,7 @@ async def test_an_answered_keypad_tapped_again_changes_nothing(bot):
         USER_ID, tension["message_id"], f"ci:{row(bot).id}:t:9", check=False
     )
     await bot.settle()
-    assert "Already saved" in bot.emu.callback_answers[query]["text"]
+    assert "earlier message" in bot.emu.callback_answers[query]["text"]
     assert row(bot).tension == 6
 
 
@@ -425,7 +425,7 @@ async def test_back_buttons_of_an_answered_question_do_nothing(bot):
         USER_ID, pain["message_id"], f"ci:{row(bot).id}:p:back", check=False
     )
     await bot.settle()
-    assert "Already saved" in bot.emu.callback_answers[query]["text"]
+    assert "earlier message" in bot.emu.callback_answers[query]["text"]
     assert row(bot).step == "areas"
 
 

@@ -605,10 +605,10 @@ async def test_delete_twice_says_nothing_is_left(bot):
     await a_full_life(bot)
     first = await bot.say("/delete")
     second = await bot.say("/delete")
-    await bot.tap(first, "Yes")
+    await bot.tap(second, "Yes")  # the first asking was superseded by the second
     await bot.expect("Everything is deleted")
-    await bot.tap(second, "Yes")
-    assert (await edit_of(bot, second))["text"] == texts.t("hi_delete_nothing")
+    await bot.tap(first, "Yes")
+    assert (await edit_of(bot, first))["text"] == texts.t("hi_delete_nothing")
 
 
 async def test_delete_with_nothing_stored(bot):

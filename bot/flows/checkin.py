@@ -91,15 +91,20 @@ async def checkin_command(update: Update, context: BotContext) -> None:
     elif row.status == "open":
         await ask(context, chat_id, row, row.step or TENSION, lead=texts.t("ci_resume"))
     else:
-        keyboard = InlineKeyboardMarkup(
-            [
-                [_button("ci_btn_edit_today", row, "e", "edit")],
-                [_button("ci_btn_leave", row, "e", "keep")],
-            ]
-        )
-        await update.effective_message.reply_text(
-            texts.t("ci_done_today", summary=texts.Safe(summary(row))), reply_markup=keyboard
-        )
+        await offer_edit(context, chat_id, row)
+
+
+async def offer_edit(context: BotContext, chat_id: int, row: CheckInRow) -> None:
+    """Today's check-in is saved already: asks before opening it again, wherever from."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [_button("ci_btn_edit_today", row, "e", "edit")],
+            [_button("ci_btn_leave", row, "e", "keep")],
+        ]
+    )
+    await context.bot.send_message(
+        chat_id, texts.t("ci_done_today", summary=texts.Safe(summary(row))), reply_markup=keyboard
+    )
 
 
 # --- asking --------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import schedule, texts, timeparse, zones
+from bot import keyboards, schedule, texts, timeparse, zones
 from bot.app import BotContext, add_startup_hook
 from bot.errors import BotError
 from bot.flows import steps
@@ -225,6 +225,8 @@ async def onboarding_button(update: Update, context: BotContext) -> None:
         except ValueError:
             return
         await set_time(context, subscriber, at)
+    # Answered: the question's buttons go, so no later tap can answer it again.
+    await keyboards.close(context.bot, store, query.message.chat.id, query.message.message_id, now)
 
 
 @functools.cache
@@ -293,7 +295,25 @@ def settings_text(subscriber: Subscriber, now: datetime) -> str:
         status=status,
         next=next_text(subscriber, now),
         followup=texts.t("on" if subscriber.followup else "off"),
+        followup_at=texts.Safe(_followup_at(subscriber)),
     )
+
+
+def _followup_at(subscriber: Subscriber) -> str:
+    if not subscriber.remind_at:
+        return ""
+    at = schedule.followup_time(time.fromisoformat(subscriber.remind_at))
+    return texts.t("followup_at", time=at.strftime("%H:%M")) if at else ""
+
+
+def followup_text(subscriber: Subscriber) -> str:
+    """Says exactly when the nudge comes, so the promise holds for every reminder time."""
+    if not subscriber.followup:
+        return texts.t("followup_off")
+    at = schedule.followup_time(time.fromisoformat(subscriber.remind_at or "00:00"))
+    if at is None:
+        return texts.t("followup_on_none")
+    return texts.t("followup_on", time=at.strftime("%H:%M"))
 
 
 def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
@@ -338,9 +358,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)
         )
-        await query.message.reply_text(
-            texts.t("followup_on" if subscriber.followup else "followup_off")
-        )
+        await query.message.reply_text(followup_text(subscriber))
     elif action == "pause":
         await ask_pause(context, chat_id)
     elif action == "resume":

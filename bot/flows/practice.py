@@ -428,6 +428,14 @@ async def _checkin_after_stop(update: Update, context: BotContext, session: Sess
         return
     await query.answer()
     await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    store = context.store
+    subscriber = store.subscriber(session.chat_id)
+    if subscriber is not None and subscriber.zone:
+        saved = store.checkin_for_day(session.chat_id, local_today(subscriber, context.clock.now()))
+        if saved is not None and saved.status != "open":
+            # Checked in since the stop: ask first, as /checkin does, rather than edit at once.
+            await checkin.offer_edit(context, session.chat_id, saved)
+            return
     # With the stopped session's id the check-in keeps its tension-before and still asks how
     # much of the practice was done (only a finished session counts as fully done).
     await checkin.begin_checkin(context, session.chat_id, session_id=session.id)

@@ -59,5 +59,6 @@ MESSAGES = {
         "I noticed you edited a message. I keep answers as first sent, so please send "
         "a correction as a new message."
     ),
+    "button_superseded": "That button belongs to an earlier message, so it changes nothing now. 🌿",
     "button_expired": "That button has expired. Send /today or /help to carry on.",
 }
