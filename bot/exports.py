@@ -1,4 +1,4 @@
-"""/export: the person's check-ins as a CSV file and a one-page PDF report for a therapist.
+"""/export: the person's check-ins as a CSV file and a PDF report for a therapist.
 
 Pure: bytes in, bytes out, no Telegram and no files on disk.
 """

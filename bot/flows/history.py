@@ -375,7 +375,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
 
 
 async def export_command(update: Update, context: BotContext) -> None:
-    """Sends the person's check-ins as a CSV file and a one-page PDF report."""
+    """Sends the person's check-ins as a CSV file and a PDF report."""
     chat_id = update.effective_chat.id
     subscriber = context.store.subscriber(chat_id)
     h = None if subscriber is None else load_history(context.store, subscriber, context.clock.now())

@@ -66,15 +66,15 @@ MESSAGES: dict[str, str] = {
     # --- /export -------------------------------------------------------------------------------
     "hi_export_empty": (
         "There's nothing to export yet. Once you've checked in after a practice, /export "
-        "gives you a spreadsheet of your answers and a one-page report. 🌿"
+        "gives you a spreadsheet of your answers and a PDF report. 🌿"
     ),
     "hi_export_csv": (
         "Your check-ins, one row each, with dates in your time zone. "
         "It opens in any spreadsheet program."
     ),
     "hi_export_pdf": (
-        "A one-page report with your chart, your last two weeks and a summary, "
-        "ready to share with a therapist or doctor if you wish."
+        "A PDF report: your chart, your last two weeks and a summary on one page, then "
+        "your notes in full. Ready to share with a therapist or doctor if you wish."
     ),
     # --- /delete -------------------------------------------------------------------------------
     "hi_delete_confirm": (
@@ -135,7 +135,7 @@ MESSAGES: dict[str, str] = {
         "Until you delete it. Stopping reminders keeps your history, so you can come back "
         "to it.\n\n"
         "<b>Your choices</b>\n"
-        "/export: your data as a spreadsheet (CSV) and a one-page PDF report.\n"
+        "/export: your data as a spreadsheet (CSV) and a PDF report.\n"
         "/delete: delete everything, at once and for good.\n"
         "/stop: stop reminders but keep your history."
     ),
