@@ -586,6 +586,7 @@ class Emulator:
         self.commands: list[dict[str, Any]] = []
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.callback_answers: dict[str, dict[str, Any] | None] = {}  # None until answered
+        self.polled_offset = 0  # the highest getUpdates offset: updates below it were fetched
         self.stats: dict[str, Any] = {"calls": 0, "sent": 0, "edited": 0, "too_many_requests": 0,
                                       "errors_injected": 0, "blocked": 0, "methods": {}}
         self._history_limit, self._clock = history_limit, clock
@@ -943,6 +944,7 @@ class Emulator:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
         offset = p.get("offset") or 0
+        self.polled_offset = max(self.polled_offset, int(offset))
         while self._updates and (self._updates[0][0] < offset
                                  or (offset < 0 and len(self._updates) > -offset)):
             self._updates.popleft()  # confirmed: Telegram forgets them for good
@@ -1261,6 +1263,11 @@ class Emulator:
                                  f"{message.get('message_id')}: {[b['text'] for b in buttons]}")
         return await self.press(user_id, message["message_id"], chosen[0]["callback_data"],
                                 chat_id=message["chat"]["id"])
+
+    @property
+    def latest_update_id(self) -> int:
+        """The id of the newest update queued for the bot (0 before the first)."""
+        return self._next_update_id - 1
 
     def add_update(self, update: dict[str, Any]) -> None:
         """A raw update (channel post, group message...); its chat becomes known to the bot."""
