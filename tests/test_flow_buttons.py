@@ -100,3 +100,14 @@ async def test_check_in_now_from_a_stopped_practice_asks_first_once_checked_in(b
     asked = await bot.reply()
     assert "already checked in today" in asked["text"]
     assert bot.store.checkin_for_day(USER_ID, bot.clock.now().date()).status != "open"
+
+
+async def test_the_welcome_is_short_with_the_rest_one_tap_away(bot):
+    """UX 8: the welcome was ~1,000 characters; the safety note stays in it."""
+    welcome = await bot.say("/start")
+    assert len(welcome["text"]) < 700
+    assert "Please read this first" in welcome["text"]
+    await bot.tap(welcome, "About the psoas and the practice")
+    assert "deep muscle" in (await bot.expect("psoas is a deep muscle"))["text"]
+    await bot.settle()
+    assert buttons(shown_now(bot, welcome)) == []  # done its work

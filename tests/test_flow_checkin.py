@@ -187,7 +187,7 @@ async def test_note_can_be_skipped(bot):
 
 @pytest.mark.parametrize(
     "typed",
-    ["five", "11", "-1", "3.5", " ", "6 or 7", "10/10/10", "🙂"],
+    ["fifty", "11", "-1", "3.5", " ", "6 or 7", "10/10/10", "🙂"],
     ids=[
         "letters",
         "eleven",
@@ -207,6 +207,17 @@ async def test_bad_rating_gets_a_correction_and_the_question_again(bot, typed):
     assert "tension" in again["text"] and buttons(again)[:11] == [str(n) for n in range(11)]
     assert (row(bot).tension, row(bot).step) == (None, "tension")
     assert "pain" in (await bot.say("4"))["text"]  # and the answer still goes in
+
+
+async def test_rating_words_from_the_scale_itself_are_understood(bot):
+    """UX 3: "0 = none" and "0 = no pain" are on the scale, yet the words were refused."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    assert "pain" in (await bot.say("seven"))["text"]
+    correction = await bot.say("lots")  # the pain question corrects in the pain scale's words
+    assert "0 (no pain) to 10 (worst pain imaginable)" in correction["text"]
+    await bot.say("no pain")
+    assert (row(bot).tension, row(bot).pain) == (7, 0)
 
 
 @pytest.mark.parametrize(

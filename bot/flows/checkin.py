@@ -343,7 +343,7 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
             await ask(context, chat_id, row, question, lead=texts.t("ci_not_text"))
             return
         try:
-            value = parse_rating(text)
+            value = parse_rating(text, scale=question)
         except RatingError as err:
             await ask(context, chat_id, row, question, lead=texts.escape(err.user_message))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -81,6 +81,36 @@ async def guard_buttons(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+# A long message is cut to what a person needs first; the rest comes with one tap.
+# Button "more:<name>" -> (the button's label, the rest of the message).
+MORE = {
+    "welcome": ("btn_more_welcome", "welcome_more"),
+    "privacy": ("btn_more_privacy", "hi_privacy_more"),
+}
+
+
+def more_keyboard(name: str) -> InlineKeyboardMarkup:
+    label, _ = MORE[name]
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.t(label), callback_data=f"more:{name}")]]
+    )
+
+
+async def more_pressed(update: Update, context: BotContext) -> None:
+    """Sends the rest of a long message; its button goes, it has done its work."""
+    query = update.callback_query
+    rest = MORE.get(query.data.removeprefix("more:"))
+    if rest is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    await query.answer()
+    message = query.message
+    await keyboards.close(
+        context.bot, context.store, message.chat.id, message.message_id, context.clock.now()
+    )
+    await context.bot.send_message(message.chat.id, texts.t(rest[1]))
+
+
 async def stale_button(update: Update, context: BotContext) -> None:
     """Answers a button press that no flow recognised (old, forged or garbage data)."""
     await update.callback_query.answer(texts.t("button_expired"), show_alert=False)
@@ -131,6 +161,7 @@ def register(application: Application) -> None:
     application.add_handlers(
         [
             CommandHandler("help", help_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(more_pressed, pattern=r"^more:\w{1,20}$"),
         ]
     )
 

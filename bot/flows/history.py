@@ -29,7 +29,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import schedule, sender, texts
 from bot.app import BotContext, runtime_of
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.onboarding import require_subscriber
 from bot.flows.today import local_today
 from bot.insights import (
@@ -476,7 +476,9 @@ async def _edit_or_reply(query, text: str) -> None:
 
 async def privacy_command(update: Update, context: BotContext) -> None:
     """What is stored, why, who sees it, and how to take it or delete it."""
-    await update.effective_message.reply_text(texts.t("hi_privacy"))
+    await update.effective_message.reply_text(
+        texts.t("hi_privacy"), reply_markup=more_keyboard("privacy")
+    )
 
 
 # --- buttons -----------------------------------------------------------------------------------

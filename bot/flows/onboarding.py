@@ -27,7 +27,7 @@ from bot import keyboards, schedule, texts, timeparse, zones
 from bot.app import BotContext, add_startup_hook
 from bot.errors import BotError
 from bot.flows import steps
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.today import local_today
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
@@ -66,7 +66,9 @@ async def start(update: Update, context: BotContext) -> None:
         # Greet once: not again when /start is sent in the middle of setting up, but also when
         # the person tried a practice first (their step is then the practice's, not setup's).
         if subscriber.awaiting not in SETUP_STEPS:
-            await message.reply_text(texts.t("welcome", name_part=name_part))
+            await message.reply_text(
+                texts.t("welcome", name_part=name_part), reply_markup=more_keyboard("welcome")
+            )
     elif subscriber.status is Status.PAUSED:
         await message.reply_text(texts.t("already_paused"))
         return

@@ -79,9 +79,10 @@ MESSAGES: dict[str, str] = {
     # --- /delete -------------------------------------------------------------------------------
     "hi_delete_confirm": (
         "<b>Delete everything I hold about you?</b>\n\n"
-        "This removes, at once and for good:\n"
+        "This removes from my database, at once:\n"
         "{items}\n\n"
-        "Afterwards I keep nothing linked to you. If you'd like a copy first, send /export "
+        "Afterwards it holds nothing linked to you (backup copies are replaced over time). "
+        "If you'd like a copy first, send /export "
         "before you answer. This can't be undone."
     ),
     "hi_delete_settings": "your settings and reminder schedule (time zone, reminder time, "
@@ -103,7 +104,8 @@ MESSAGES: dict[str, str] = {
     "hi_delete_kept": "Nothing was deleted. Your data stays as it was. 🌿",
     "hi_delete_done": "Deleted.",
     "hi_delete_goodbye": (
-        "Everything is deleted: I no longer hold anything about you. 🌿\n\n"
+        "Everything is deleted from my database. 🌿 Backup copies that the people running "
+        "the bot keep may still hold it until they are replaced.\n\n"
         "Thank you for practising with me. Take good care of yourself. "
         "If you ever want to start again, send /start and we'll begin fresh."
     ),
@@ -115,28 +117,29 @@ MESSAGES: dict[str, str] = {
     # --- /privacy ------------------------------------------------------------------------------
     "hi_privacy": (
         "<b>Your data and privacy</b>\n\n"
+        "I keep your settings, check-ins (ratings, where it hurts, notes), practice sessions "
+        "and safety answers: to remind you, keep you safe and show your progress. Not your "
+        "name or phone number.\n\n"
+        "<b>Who can see it</b>: you, and the people who run this bot, who hold the database. "
+        "They look at totals only, never your ratings or notes. Nothing is sold or shared.\n\n"
+        "<b>Your choices</b>\n"
+        "/export: your data as a spreadsheet (CSV) and a PDF report.\n"
+        "/delete: delete everything I hold, at once.\n"
+        "/stop: stop reminders but keep your history."
+    ),
+    "hi_privacy_more": (
         "<b>What I store</b>\n"
         "• Your settings: time zone, reminder time, pauses and weekly summary day.\n"
         "• Your check-ins: tension and pain ratings, where it hurts, and any notes you write.\n"
         "• Your practice sessions: which practice, on which day, and how far you got.\n"
         "• A record of each reminder I send, so none goes out twice.\n"
         "• Your answers to the safety questions.\n"
-        "I don't store your name, username or phone number. A location you share is used "
-        "once to find your time zone and then forgotten.\n\n"
-        "<b>Why</b>\n"
-        "To remind you at your local time, choose each day's practice, keep you safe, "
-        "and show your progress back to you.\n\n"
-        "<b>Who can see it</b>\n"
-        "Only you. The people who run this bot see totals only (like how many people "
-        "practised this week), never your ratings or notes. Nothing is sold or shared. "
+        "A location you share is used once to find your time zone and then forgotten. "
         "Technical logs note your chat number, never what you write. Our chat itself is "
         "kept by Telegram; you can clear it in the app.\n\n"
         "<b>How long</b>\n"
         "Until you delete it. Stopping reminders keeps your history, so you can come back "
-        "to it.\n\n"
-        "<b>Your choices</b>\n"
-        "/export: your data as a spreadsheet (CSV) and a PDF report.\n"
-        "/delete: delete everything, at once and for good.\n"
-        "/stop: stop reminders but keep your history."
+        "to it. /delete removes everything from the bot's database at once; backup copies "
+        "that the people running the bot keep may still hold it until they are replaced."
     ),
 }
