@@ -446,15 +446,21 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
     today = local_today(subscriber, now)
     with store.atomic():
         store.end_pause(chat_id, today - timedelta(days=1))
+        last = None
         if days is None:
             store.start_pause(chat_id, today, None)
             store.update_subscriber(
                 chat_id, now, status=Status.PAUSED, paused_until=None, next_due_utc=None
             )
         else:
-            last = today + timedelta(days=days - 1)
-            store.start_pause(chat_id, today, last)
             zone = schedule.zone(subscriber.zone)
+            # "3 days" means three reminders missed: once today's has gone out (chosen in the
+            # evening), the pause starts with tomorrow's.
+            start = today
+            if subscriber.status is Status.ACTIVE and subscriber.next_due_utc is not None:
+                start = max(today, schedule.local_date(subscriber.next_due_utc, zone))
+            last = start + timedelta(days=days - 1)
+            store.start_pause(chat_id, start, last)
             first_back = datetime.combine(last + timedelta(days=1), time(0), zone)
             due = schedule.next_due_utc(
                 time.fromisoformat(subscriber.remind_at), zone, first_back - timedelta(seconds=1)
@@ -467,7 +473,7 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
         await context.bot.send_message(chat_id, texts.t("paused_open"))
     else:
         await context.bot.send_message(
-            chat_id, texts.t("paused_days", day=_day_label(today + timedelta(days=days)))
+            chat_id, texts.t("paused_days", day=_day_label(last + timedelta(days=1)))
         )
 
 
