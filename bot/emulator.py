@@ -84,6 +84,7 @@ _METHODS = {
                                "disable_web_page_preview",
     "editMessageCaption": _EDIT + "caption parse_mode caption_entities show_caption_above_media",
     "editMessageReplyMarkup": _EDIT,
+    "editMessageMedia": _EDIT + "media",
     "deleteMessage": "chat_id message_id",
     "answerCallbackQuery": "callback_query_id text show_alert url cache_time",
     "sendChatAction": "business_connection_id chat_id message_thread_id action",
@@ -97,7 +98,7 @@ _BOOL_PARAMS = _words("disable_notification protect_content disable_web_page_pre
                       "disable_content_type_detection show_caption_above_media "
                       "allow_paid_broadcast")
 _JSON_PARAMS = _words("reply_markup allowed_updates commands entities caption_entities scope "
-                      "menu_button link_preview_options reply_parameters")
+                      "menu_button link_preview_options reply_parameters media")
 
 
 class ApiError(Exception):
@@ -1087,6 +1088,34 @@ class Emulator:
         content = self._caption(p)
         markup = _check_markup(p.get("reply_markup"), inline_only=True)
         return self._edited(chat, message, {"caption": content.get("caption"),
+                                            "caption_entities": content.get("caption_entities"),
+                                            "reply_markup": markup})
+
+    async def _api_editMessageMedia(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
+        """Replaces a message's photo (and caption) in place; a text message may become a
+        photo, as in Telegram. Only photos: the one kind of media the bot edits."""
+        if p.get("inline_message_id"):
+            return True
+        chat = self._chat(p)
+        message = self._editable(chat, p)
+        media = p.get("media")
+        if not isinstance(media, dict):
+            raise ApiError(400, "Bad Request: can't parse input media JSON object")
+        if not media.get("media"):
+            raise ApiError(400, "Bad Request: can't parse InputMedia: Media is not specified")
+        if media.get("type") != "photo":
+            raise ApiError(400, "Bad Request: the emulator edits photos only")
+        stored, _ = self._input_file({"photo": media["media"]}, f, "photo")
+        width, height = _png_size(stored.data)
+        size = {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
+                "file_size": len(stored.data), "width": width, "height": height}
+        content = self._caption(media)
+        markup = _check_markup(p.get("reply_markup"), inline_only=True)
+        message.pop("text", None)
+        message.pop("entities", None)
+        message["_content"] = stored.data
+        return self._edited(chat, message, {"photo": [size],
+                                            "caption": content.get("caption"),
                                             "caption_entities": content.get("caption_entities"),
                                             "reply_markup": markup})
 

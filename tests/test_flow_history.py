@@ -8,12 +8,13 @@ import io
 import struct
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import texts
-from bot.flows.history import visible_length
+from bot.flows.history import chart_start, visible_length
 from bot.models import Completion
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
@@ -229,17 +230,22 @@ def a_year(bot: Harness) -> list[date]:
 
 
 @pytest.mark.parametrize("period", ["7 days", "30 days", "90 days", "All"])
-async def test_each_period_button_sends_a_new_chart_with_the_same_facts_in_words(bot, period):
+async def test_each_period_button_changes_the_chart_in_place_with_the_same_facts_in_words(
+    bot, period
+):
+    """UX 11: each range tap used to send a new photo, so four taps left four charts."""
     await subscribe(bot)
     a_year(bot)
     await bot.emu.send_text(USER_ID, "/progress")
     first = await next_photo(bot)
     assert_real_chart(first)
+    before = first["_content"]
     await bot.tap(first, period)
-    chart = await next_photo(bot)
+    chart = await edit_of(bot, first)
     assert_real_chart(chart)
-    assert chart["message_id"] != first["message_id"]
     assert f"✓ {period}" in buttons(chart)
+    if period != "30 days":
+        assert chart["_content"] != before  # a new picture, not only new buttons
     caption = chart["caption"]
     assert len(caption) <= 1024
     assert "Current streak: 365 days (best: 365)." in caption
@@ -249,7 +255,24 @@ async def test_each_period_button_sends_a_new_chart_with_the_same_facts_in_words
         assert "from Mon 24 Nov 2025 to Mon 23 Nov 2026" in caption
         assert "You practised 365 of the 365 days since you started." in caption
         assert "Tension: 8.0 → 1.0 from your first week to the last 7 days" in caption
-    await bot.emu.wait_until(lambda: not first.get("reply_markup"))  # one live set of buttons
+    await bot.settle()
+    photos = [m for m in bot.emu.messages(USER_ID) if m.get("photo")]
+    assert len(photos) == 1  # no pile of charts
+
+
+def test_a_chart_starts_where_the_data_does_but_spans_a_week_at_least():
+    """UX 11: the 90-day chart of a 6-day history was about 95% empty space."""
+    six_days = SimpleNamespace(
+        checkins=[SimpleNamespace(local_date=TODAY - timedelta(days=i)) for i in range(6)],
+        practised={TODAY - timedelta(days=10)},
+        today=TODAY,
+    )
+    assert chart_start(TODAY - timedelta(days=89), six_days) == TODAY - timedelta(days=10)
+    two_days = SimpleNamespace(
+        checkins=[SimpleNamespace(local_date=TODAY)], practised=set(), today=TODAY
+    )
+    assert chart_start(TODAY - timedelta(days=89), two_days) == TODAY - timedelta(days=6)
+    assert chart_start(TODAY - timedelta(days=6), six_days) == TODAY - timedelta(days=6)
 
 
 async def test_history_pages_older_and_newer_in_place(bot):

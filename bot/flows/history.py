@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
     ReplyKeyboardRemove,
     Update,
 )
@@ -233,26 +235,41 @@ def visible_length(message_html: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
-    """Sends the chart for `period` with the same facts in words; False if nothing to show."""
+async def send_progress(
+    context: BotContext, chat_id: int, period: str, replacing: Message | None = None
+) -> str:
+    """Sends the chart for `period` with the same facts in words: "sent", "edited", or ""
+    when there is nothing to show.
+    With `replacing` (the chart whose range button was tapped), that message changes in
+    place, so range taps never pile up charts."""
     subscriber = context.store.subscriber(chat_id)
     if subscriber is None:
         await _reply(context, chat_id, "hi_not_started")
-        return False
+        return ""
     h = load_history(context.store, subscriber, context.clock.now())
     if h.is_empty:
         await _reply(context, chat_id, "hi_progress_empty")
-        return False
+        return ""
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS[period])
     png = await context.runtime.renderer.progress_png(
-        h.checkins, h.practised, summary.start, h.today
+        h.checkins, h.practised, chart_start(summary.start, h), h.today
     )
     head = progress_head(summary, period)
     facts = _lines(summary_lines(summary), "• ")
     caption = texts.t("hi_progress_caption", head=texts.Safe(head), facts=facts)
     keyboard = period_keyboard(period)
-    if visible_length(caption) <= CAPTION_LIMIT:
+    fits = visible_length(caption) <= CAPTION_LIMIT
+    if fits and replacing is not None and replacing.photo:
+        await context.bot.edit_message_media(
+            InputMediaPhoto(png, caption=caption),
+            chat_id=chat_id,
+            message_id=replacing.message_id,
+            reply_markup=keyboard,
+        )
+        log.info("progress.edited chat=%s period=%s", chat_id, period)
+        return "edited"
+    if fits:
         await context.bot.send_photo(chat_id, png, caption=caption, reply_markup=keyboard)
     else:  # screen readers get the facts either way: right under the chart
         await context.bot.send_photo(chat_id, png, caption=head)
@@ -260,7 +277,18 @@ async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
             chat_id, texts.t("hi_progress_more", facts=facts), reply_markup=keyboard
         )
     log.info("progress.sent chat=%s period=%s points=%s", chat_id, period, len(h.checkins))
-    return True
+    return "sent"
+
+
+# The chart spans at least a week; a longer period starts where the data does, so 90 days of
+# a 6-day history is not 95% empty space (the caption still names the period chosen).
+MIN_CHART_DAYS = 7
+
+
+def chart_start(period_start: date, h) -> date:
+    recorded = [c.local_date for c in h.checkins] + list(h.practised)
+    first = min(recorded, default=period_start)
+    return min(max(period_start, first), h.today - timedelta(days=MIN_CHART_DAYS - 1))
 
 
 async def progress_command(update: Update, context: BotContext) -> None:
@@ -269,12 +297,13 @@ async def progress_command(update: Update, context: BotContext) -> None:
 
 
 async def _progress_period(update: Update, context: BotContext, period: str) -> None:
-    """hi:p:<7|30|90|all>: a new chart for that period; the old one keeps its picture but
-    loses its buttons, so only the newest chart has them."""
+    """hi:p:<7|30|90|all>: the chart changes in place to that period. When its facts are too
+    long for a caption (a new chart and a message), the old one keeps its picture but loses
+    its buttons, so only the newest chart has them."""
     query = update.callback_query
     await query.answer()
-    sent = await send_progress(context, query.message.chat.id, period)
-    if sent and query.message.photo:
+    done = await send_progress(context, query.message.chat.id, period, replacing=query.message)
+    if done == "sent" and query.message.photo:
         with contextlib.suppress(BadRequest):  # too old to edit, or buttons gone: harmless
             await query.edit_message_reply_markup(None)
 
