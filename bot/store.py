@@ -788,6 +788,17 @@ class Store:
         )
         return cursor.rowcount == 1
 
+    def reopen_session(self, session_id: int) -> bool:
+        """A stopped session carries on where it stopped (its timer, if any, starts again by
+        hand); once only, and never beside another active session."""
+        cursor = self.db.execute(
+            "UPDATE sessions SET status = 'active' WHERE id = ? AND status = 'stopped' "
+            "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.chat_id = sessions.chat_id "
+            "AND s.status = 'active')",
+            (session_id,),
+        )
+        return cursor.rowcount == 1
+
     # --- check-ins ---------------------------------------------------------------------------
 
     def open_checkin(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
-from tests.test_flow_practice import first_step, start
+from tests.test_flow_practice import first_step, start, stop
 
 
 def shown_now(bot: Harness, message: dict) -> dict:
@@ -86,7 +86,7 @@ async def test_check_in_now_from_a_stopped_practice_asks_first_once_checked_in(b
     await subscribe(bot)
     _, ask = await start(bot)
     step = await first_step(bot, ask)
-    await bot.tap(step, "⏹ Stop")
+    await stop(bot, step)
     stopped = await bot.expect("Stopped")
     await bot.say("/checkin")
     await bot.say("6")

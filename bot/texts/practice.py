@@ -103,6 +103,10 @@ MESSAGES: dict[str, str] = {
     ),
     "pr_stopped_preview": "Preview stopped. Nothing was recorded.",
     "pr_btn_checkin": "📝 Check in now",
+    "pr_btn_stop_yes": "⏹ Yes, stop here",
+    "pr_btn_stop_no": "« No, carry on",
+    "pr_btn_resume": "▶️ Carry on from step {number}",
+    "pr_resume_gone": "That practice can't be picked up again now. Send /today to start one.",
     # --- the library -----------------------------------------------------------------------------
     "pr_library_heading": (
         "<b>All practices</b>\n"
