@@ -626,3 +626,18 @@ async def test_store_lists_checkins_oldest_first_with_practice_days(bot):
         (),
         True,
     )
+
+
+async def test_an_answered_question_shows_the_answer_given_typed_or_tapped(bot):
+    """UX 6: the old question kept its buttons' look; a typed "10/10" was not echoed."""
+    await subscribed(bot)
+    tension = await start_checkin(bot)
+    await bot.emu.send_text(USER_ID, "10/10")
+    pain = await bot.expect("pain")
+    await bot.tap(pain, "3")
+    await bot.expect("Where")
+    await bot.settle()
+    shown = {m["message_id"]: m for m in bot.emu.messages(USER_ID)}
+    assert "Your answer: 10/10" in shown[tension["message_id"]]["text"]
+    assert "Your answer: 3/10" in shown[pain["message_id"]]["text"]
+    assert not shown[pain["message_id"]].get("reply_markup")
