@@ -121,19 +121,34 @@ def _fallback_file() -> Path | None:
 
 
 @cache
-def _font_cmap() -> frozenset[int]:
-    """Code points the report can draw: both DejaVu Sans faces, or else the fallback font."""
+def _dejavu_cmap() -> frozenset[int]:
+    """Code points both bundled DejaVu Sans faces (regular and bold) can draw."""
     drawable: frozenset[int] | None = None
     for file in _FONT_FILES.values():
         with TTFont(os.path.join(_FONT_DIR, file), lazy=True) as font:
             cmap = frozenset(font.getBestCmap())
         drawable = cmap if drawable is None else drawable & cmap
-    drawable = drawable or frozenset()
+    return drawable or frozenset()
+
+
+@cache
+def _font_cmap() -> frozenset[int]:
+    """Code points the report can draw: DejaVu's, and the fallback font's where installed."""
+    drawable = _dejavu_cmap()
     fallback = _fallback_file()
     if fallback is not None:
         with TTFont(fallback, lazy=True) as font:
             drawable |= frozenset(font.getBestCmap())
     return drawable
+
+
+def _needs_fallback(*parts: str) -> bool:
+    """Whether any text needs the fallback font: loading it costs ~2 s a report, so only a
+    report with such characters (a note in Japanese, say) pays for it."""
+    dejavu, drawable = _dejavu_cmap(), _font_cmap()
+    return any(
+        ord(ch) not in dejavu and ord(ch) in drawable for part in parts for ch in part
+    )
 
 
 def _stand_in(ch: str) -> str:
@@ -218,7 +233,8 @@ def report_pdf(
     for style, file in _FONT_FILES.items():
         pdf.add_font(_FONT, style=style, fname=os.path.join(_FONT_DIR, file))
     fallback = _fallback_file()
-    if fallback is not None:
+    notes = [c.note or "" for c in checkins]
+    if fallback is not None and _needs_fallback(title_name or "", *notes):
         for style in _FONT_FILES:
             pdf.add_font(_FALLBACK, style=style, fname=str(fallback))
         pdf.set_fallback_fonts([_FALLBACK], exact_match=False)

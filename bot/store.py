@@ -788,6 +788,32 @@ class Store:
         )
         return cursor.rowcount == 1
 
+    def day_marks(self, chat_id: int) -> dict[date, tuple[str, int, int, str]]:
+        """What /history says about days without a finished practice: ('skipped', 0, 0, '')
+        for a day skipped from the reminder, ('stopped', step, of, practice title) for the
+        furthest a stopped practice got that day."""
+        marks: dict[date, tuple[str, int, int, str]] = {}
+        for row in self.db.query(
+            "SELECT local_date FROM deliveries WHERE chat_id = ? AND kind = 'skip'", (chat_id,)
+        ):
+            marks[date.fromisoformat(row["local_date"])] = ("skipped", 0, 0, "")
+        for row in self.db.query(
+            "SELECT local_date, step, plan FROM sessions WHERE chat_id = ? AND status = 'stopped' "
+            "AND steps_began_utc IS NOT NULL ORDER BY id",
+            (chat_id,),
+        ):
+            plan = json.loads(row["plan"])
+            if not 0 <= row["step"] < len(plan):
+                continue
+            step = plan[row["step"]]
+            marks[date.fromisoformat(row["local_date"])] = (
+                "stopped",
+                step["number"],
+                step["of"],
+                step["practice_title"],
+            )
+        return marks
+
     def reopen_session(self, session_id: int) -> bool:
         """A stopped session carries on where it stopped (its timer, if any, starts again by
         hand); once only, and never beside another active session."""

@@ -184,7 +184,7 @@ async def test_one_checkin_shows_in_history_with_note_marker(bot):
     reply = await bot.say("/history")
     assert reply["text"].startswith("Your days so far")  # no blank days before they came
     assert history_lines(reply) == ["Mon 23 Nov · practised · tension 4 · pain 3 · lower back · 📝"]
-    assert buttons(reply) == []  # nothing older to page to
+    assert buttons(reply) == ["📝 Read my notes"]  # nothing older to page to
 
 
 async def test_history_shows_days_without_records_as_a_dash_never_as_missed(bot):
@@ -279,14 +279,14 @@ async def test_history_pages_older_and_newer_in_place(bot):
     await subscribe(bot)
     a_year(bot)
     latest = await bot.say("/history")
-    assert buttons(latest) == ["« Older"]
+    assert buttons(latest) == ["« Older", "📝 Read my notes"]
     assert history_lines(latest)[0].startswith("Mon 23 Nov · practised · tension 1 · pain 1")
     await bot.tap(latest, "« Older")
     older = await edit_of(bot, latest)
     assert older["message_id"] == latest["message_id"]
     assert older["text"].startswith("Your days from Tue 27 Oct to Mon 9 Nov")
     assert history_lines(older)[0].startswith("Mon 9 Nov")
-    assert buttons(older) == ["« Older", "Newer »"]
+    assert buttons(older) == ["« Older", "Newer »", "📝 Read my notes"]
     await bot.tap(older, "Newer »")
     back = await edit_of(bot, latest)
     assert back["text"] == latest["text"]
@@ -673,3 +673,46 @@ async def test_progress_in_the_middle_of_a_checkin_keeps_the_checkin_going(bot):
 )
 def test_caption_length_is_counted_as_telegram_counts_it(message_html, length):
     assert visible_length(message_html) == length
+
+
+async def test_history_tells_skipped_and_stopped_part_way_apart_from_nothing_recorded(bot):
+    """UX 5: an explicit "Skip today" and a practice stopped at step 3 both showed "—"."""
+    from tests.test_flow_practice import first_step, start, stop, tap_next
+
+    await subscribe(bot)  # Monday 23 November: skipped from the reminder
+    bot.store.add_delivery(
+        USER_ID,
+        date(2026, 11, 23),
+        "skip",
+        bot.clock.now(),
+        status="skipped",
+        reason="the person chose to skip today",
+    )
+    bot.clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # Tuesday: stopped at step 3
+    _, ask = await start(bot)
+    step = await tap_next(bot, await tap_next(bot, await first_step(bot, ask)))
+    await stop(bot, step)
+    await bot.expect("Stopped")
+    lines = history_lines(await bot.say("/history"))
+    assert lines[0].startswith("Tue 24 Nov · stopped at step 3 of 4")
+    assert lines[1] == "Mon 23 Nov · skipped"
+
+
+async def test_notes_can_be_read_back_in_the_chat_in_full(bot):
+    """UX 5: notes showed only as 📝; reading them needed the export."""
+    await subscribe(bot)
+    long_note = "The stairs & the <hip> were hard. " * 150  # ~5,000 characters
+    write_days_through_store(
+        bot,
+        [TODAY, TODAY - timedelta(days=1)],
+        note=lambda i: "Felt calmer 😌" if i == 0 else long_note,
+    )
+    shown = await bot.say("/history")
+    assert "📝 Read my notes" in buttons(shown)
+    await bot.tap(shown, "📝 Read my notes")
+    first = await bot.expect("Your notes")
+    assert "Felt calmer 😌" in first["text"]
+    parts = [first["text"]] + [m["text"] for m in await bot.settle()]
+    whole = "".join(parts)
+    assert whole.count("The stairs & the <hip>") >= 148  # a split may cut one or two
+    assert whole.count("The stairs") == 150

@@ -14,7 +14,7 @@ import contextlib
 import html
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from telegram import (
@@ -75,6 +75,8 @@ class PersonHistory:
     today: date  # the person's local date, or a later one their own data already reached
     zone: str
     joined: date  # the local date the person first wrote to the bot
+    # Days skipped from the reminder, or with a practice stopped part-way (Store.day_marks).
+    marks: dict[date, tuple[str, int, int, str]] = field(default_factory=dict)
 
     @property
     def since(self) -> date:
@@ -116,6 +118,7 @@ def load_history(store: Store, subscriber: Subscriber, now: datetime) -> PersonH
         today=today,
         zone=subscriber.zone or "UTC",
         joined=schedule.local_date(subscriber.created_utc, schedule.zone(subscriber.zone or "UTC")),
+        marks=store.day_marks(chat_id),
     )
 
 
@@ -150,7 +153,7 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
     text = texts.t(
         "hi_history",
         title=texts.Safe(title),
-        rows=_lines([format_history_row(row) for row in rows]),
+        rows=_lines([_history_line(row, h.marks.get(row.local_date)) for row in rows]),
         legend=texts.Safe(texts.t("hi_history_legend")),
     )
     buttons = []
@@ -162,7 +165,67 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
         buttons.append(
             InlineKeyboardButton(texts.t("hi_btn_newer"), callback_data=f"hi:h:{page - 1}")
         )
-    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+    rows = [buttons] if buttons else []
+    if _page_notes(h, page):
+        # Notes show as 📝 in the lines; one tap reads them back in full, here in the chat.
+        rows.append([InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")])
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _page_notes(h: PersonHistory, page: int) -> list[CheckIn]:
+    start, end = history_page(h.today, page)
+    return sorted(
+        (c for c in h.checkins if start <= c.local_date <= end and c.note and c.note.strip()),
+        key=lambda c: c.local_date,
+        reverse=True,
+    )
+
+
+async def _notes_of_page(update: Update, context: BotContext, page: int) -> None:
+    """hi:n:<page>: the notes of that fortnight, in full, newest first."""
+    query = update.callback_query
+    subscriber = context.store.subscriber(query.message.chat.id)
+    if subscriber is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    notes = _page_notes(load_history(context.store, subscriber, context.clock.now()), page)
+    await query.answer()
+    if not notes:
+        await query.message.reply_text(texts.t("hi_notes_none"))
+        return
+    # Whole notes per message, as many as fit; a note longer than a message is split by
+    # its own characters before escaping, so no tag or entity is ever cut.
+    chunks = [texts.t("hi_notes_title")]
+    for c in notes:
+        note = c.note.strip()
+        for start in range(0, len(note), NOTE_PART):
+            line = texts.t(
+                "hi_note_line", day=short_date(c.local_date), note=note[start : start + NOTE_PART]
+            )
+            if len(chunks[-1]) + len(line) + 2 > MESSAGE_LIMIT:
+                chunks.append(line)
+            else:
+                chunks[-1] += "\n\n" + line
+    for chunk in chunks:
+        await query.message.reply_text(chunk)
+
+
+def _history_line(row, mark: tuple[str, int, int, str] | None) -> str:
+    """One day's line, telling a skipped day and a practice stopped part-way apart from a
+    day with nothing recorded ("—")."""
+    line = format_history_row(row)
+    if mark is None or row.practised:
+        return line
+    kind, number, of, title = mark
+    said = (
+        texts.t("hi_day_skipped")
+        if kind == "skipped"
+        else texts.t("hi_day_stopped", number=number, of=of, title=title)
+    )
+    if line.endswith(" · —"):
+        return line.removesuffix(" · —") + " · " + said
+    date_part, _, rest = line.partition(" · ")
+    return f"{date_part} · {said} · {rest}"
 
 
 def last_page(h: PersonHistory) -> int:
@@ -180,7 +243,7 @@ async def history_command(update: Update, context: BotContext) -> None:
         await _reply(context, chat_id, "hi_not_started")
         return
     h = load_history(context.store, subscriber, context.clock.now())
-    if h.is_empty:
+    if h.is_empty and not h.marks:  # a skipped or stopped day is worth showing too
         await _reply(context, chat_id, "hi_history_empty")
         return
     text, markup = history_view(h, 0)
@@ -279,6 +342,9 @@ async def send_progress(
     log.info("progress.sent chat=%s period=%s points=%s", chat_id, period, len(h.checkins))
     return "sent"
 
+
+MESSAGE_LIMIT = 4000  # Telegram takes 4096 characters a message; room for the tags
+NOTE_PART = 3000  # escaped, a note part may grow ("&" -> "&amp;"); still within a message
 
 # The chart spans at least a week; a longer period starts where the data does, so 90 days of
 # a 6-day history is not 95% empty space (the caption still names the period chosen).
@@ -513,7 +579,7 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 # --- buttons -----------------------------------------------------------------------------------
 
 _BUTTON = re.compile(
-    r"hi:(?:h:(?P<page>\d{1,4})|p:(?P<period>7|30|90|all)|wd:(?P<day>[0-6]|off)"
+    r"hi:(?:h:(?P<page>\d{1,4})|n:(?P<notes>\d{1,4})|p:(?P<period>7|30|90|all)|wd:(?P<day>[0-6]|off)"
     r"|del:(?P<stamp>\d{1,12})|(?P<keep>keep))"
 )
 
@@ -527,6 +593,8 @@ async def history_button(update: Update, context: BotContext) -> None:
         return
     if match["page"] is not None:
         await _history_page(update, context, int(match["page"]))
+    elif match["notes"] is not None:
+        await _notes_of_page(update, context, int(match["notes"]))
     elif match["period"] is not None:
         await _progress_period(update, context, match["period"])
     elif match["day"] is not None:

@@ -22,6 +22,12 @@ MESSAGES: dict[str, str] = {
         "📝 means you wrote a note; — means nothing was recorded that day. "
         "Send /progress for your chart."
     ),
+    "hi_day_skipped": "skipped",
+    "hi_btn_notes": "📝 Read my notes",
+    "hi_notes_title": "<b>Your notes</b>",
+    "hi_note_line": "<b>{day}</b>\n{note}",
+    "hi_notes_none": "There are no notes in those days any more.",
+    "hi_day_stopped": "stopped at step {number} of {of} ({title})",
     "hi_history_empty": (
         "Nothing here yet. After your first practice or check-in, your days will show up here, "
         "one line each. 🌿"
