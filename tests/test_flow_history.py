@@ -525,7 +525,7 @@ async def test_summary_day_can_be_changed_and_turned_off(bot):
 
     await bot.tap(edited, "Turn off")
     off = await edit_of(bot, menu)
-    assert "Now: off." in off["text"]
+    assert "Now: off. Choose a day to turn it on." in off["text"]  # UX 10: not "or turn it off"
     await reach_reminder(bot, datetime(2026, 12, 2, 6, 30, tzinfo=UTC))  # the next Wednesday
     assert len(deliveries_of(bot, "weekly")) == 1
 

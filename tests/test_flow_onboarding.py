@@ -312,6 +312,7 @@ async def test_pause_with_a_bad_number_of_days_explains(bot, days):
     await subscribe(bot)
     reply = await bot.say(f"/pause {days}")
     assert "from 1 to 90" in reply["text"]
+    assert "1 day" in buttons(reply)  # UX 10: the choices come with the explanation
     assert bot.store.subscriber(USER_ID).status is Status.ACTIVE
 
 
@@ -331,6 +332,8 @@ async def test_stop_keeps_history_and_start_welcomes_back(bot):
     bot.clock.advance(timedelta(days=1))
     await bot.tick()
     assert not bot.emu.drain(USER_ID)
+    today = await bot.say("/today")  # UX 10: not "you don't have one set up"
+    assert "reminders are stopped" in today["text"] and "history is still here" in today["text"]
     again = await bot.say("/start")
     assert "Welcome back" in again["text"]
     assert "Your time zone stays Europe/Berlin" in again["text"]

@@ -433,6 +433,8 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
     days = [_choice(texts.t(f"hi_day_{n}")[:3], f"hi:wd:{n}", n == current) for n in range(7)]
     off = _choice(texts.t("hi_btn_summary_off"), "hi:wd:off", not 0 <= current <= 6)
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
+    if not 0 <= current <= 6:
+        return texts.t("hi_summary_settings_off"), keyboard
     return texts.t("hi_summary_settings", current=state), keyboard
 
 

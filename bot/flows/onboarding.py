@@ -385,7 +385,11 @@ async def subscription(
             await context.bot.send_message(chat_id, texts.t("need_setup"))
             await (ask_time if subscriber.awaiting == "time" else ask_zone)(context, chat_id)
         else:
-            await context.bot.send_message(chat_id, texts.t(not_subscribed))
+            key = not_subscribed
+            if subscriber is not None and subscriber.status is Status.STOPPED:
+                # Someone who stopped reminders has set them up before: say so, not "set up".
+                key = f"{key}_stopped" if f"{key}_stopped" in texts.MESSAGES else key
+            await context.bot.send_message(chat_id, texts.t(key))
         return None
     return subscriber
 
@@ -406,12 +410,13 @@ async def pause_command(update: Update, context: BotContext) -> None:
     except ValueError:
         days = 0
     if not 1 <= days <= MAX_PAUSE_DAYS:
-        await update.effective_message.reply_text(texts.t("pause_bad_days"))
+        # The explanation and the choices in one message: a tap is easier than retyping.
+        await ask_pause(context, subscriber.chat_id, lead=texts.t("pause_bad_days"))
         return
     await pause(context, subscriber.chat_id, days)
 
 
-async def ask_pause(context: BotContext, chat_id: int) -> None:
+async def ask_pause(context: BotContext, chat_id: int, *, lead: str = "") -> None:
     choices = [(texts.t("pause_day_button"), "pz:1")] + [
         (texts.t("pause_days_button", days=n), f"pz:{n}") for n in (3, 7, 14)
     ]
@@ -421,7 +426,8 @@ async def ask_pause(context: BotContext, chat_id: int) -> None:
             [InlineKeyboardButton(texts.t("pause_until_resume"), callback_data="pz:0")],
         ]
     )
-    await context.bot.send_message(chat_id, texts.t("ask_pause"), reply_markup=keyboard)
+    text = f"{lead}\n\n{texts.t('ask_pause')}" if lead else texts.t("ask_pause")
+    await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
 
 async def pause_button(update: Update, context: BotContext) -> None:

@@ -65,6 +65,12 @@ MESSAGES: dict[str, str] = {
         "days practised, average tension and pain, and how they compare with the week before.\n\n"
         "Now: <b>{current}</b>. Choose a day, or turn it off."
     ),
+    "hi_summary_settings_off": (
+        "<b>Weekly summary</b>\n\n"
+        "Once a week, with your reminder, I send a short look back at the last seven days: "
+        "days practised, average tension and pain, and how they compare with the week before.\n\n"
+        "Now: <b>off</b>. Choose a day to turn it on."
+    ),
     "hi_summary_on": "on {day}s",
     "hi_summary_off": "off",
     "hi_btn_summary_off": "Turn off",

@@ -7,6 +7,11 @@ MESSAGES: dict[str, str] = {
         "Send /start to set it up: it takes a minute.\n\n"
         "Meanwhile you can try any practice on its own with /practices."
     ),
+    "pr_not_subscribed_stopped": (
+        "Your daily reminders are stopped, so today's practice waits for them. Send /start "
+        "to turn them on again: your history is still here.\n\n"
+        "Meanwhile you can try any practice on its own with /practices."
+    ),
     "pr_intro_day": "🌿 <b>Day {day} · {phase}</b>\n{title} · about {minutes} min",
     "pr_intro_gentle": (
         "🌿 <b>Day {day} · a gentle day</b>\n"
