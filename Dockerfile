@@ -5,6 +5,9 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     BOT_DB=/app/data/bot.db BOT_CONTENT_DIR=/app/library/content BOT_PLACES_DIR=/app/places
 WORKDIR /app
+# A fallback font for Chinese, Japanese and Korean notes in the PDF report (bot/exports.py).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 RUN pip install --no-cache-dir . && python -m bot.places /app/places

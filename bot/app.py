@@ -30,6 +30,7 @@ from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
+from bot.keyboards import KeyboardTracker
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.render import Renderer
@@ -134,10 +135,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
             if settings.concurrent_updates > 1
             else False
         )
+        # Wrapped so that every keyboard shown or removed is recorded (bot/keyboards.py).
         .rate_limiter(
-            PacedRateLimiter(
-                per_second=settings.max_per_second,
-                paid_per_second=settings.paid_per_second if settings.paid_broadcast else None,
+            KeyboardTracker(
+                PacedRateLimiter(
+                    per_second=settings.max_per_second,
+                    paid_per_second=settings.paid_per_second if settings.paid_broadcast else None,
+                ),
+                lambda: runtime.store,
+                runtime.clock.now,
             )
         )
         .post_init(_post_init)

@@ -1,8 +1,9 @@
 """`python -m bot demo`: the real bot against the local emulator, chatted with from a terminal.
 
 No token and no network: the emulator plays Telegram on 127.0.0.1 and this module plays the
-person. Type as you would in Telegram; `#N` presses inline button N of the latest message that
-has buttons. Lines starting with `!` act on the world (see HELP). Works from a script too:
+person. Type as you would in Telegram; each bot message shows its number, `#M.N` presses
+button N of message M and `#N` button N of the latest message that has buttons. Lines starting
+with `!` act on the world (see HELP). Works from a script too:
 `printf '/start\\nBerlin\\n#2\\n' | python -m bot demo`.
 """
 
@@ -11,7 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
+import shlex
+import shutil
+import sqlite3
 import sys
 import tempfile
 from dataclasses import replace
@@ -24,27 +29,66 @@ from bot.config import Settings
 from bot.emulator import Emulator
 
 DEMO_USER = 1000
-QUIET_SECONDS = 0.6  # how long the bot must stay silent before the next scripted line is sent
+QUIET_SECONDS = 0.3  # once the bot has handled everything, how long it must stay silent
+MAX_WAIT_SECONDS = 120.0  # a scripted line waits at most this long for the bot
+STEP = timedelta(minutes=30)  # `!later` moves the clock in steps, so what falls due goes out
+MAX_LATER_MINUTES = 60 * 24 * 30
 
 HELP = """\
 Type messages as you would in Telegram. Commands start with /, like /start or /help.
+Each bot message shows its number: bot [5]> ...
+  #M.N                press button N of message M (any earlier message too)
   #N                  press button N of the latest message that has buttons
   !location LAT LON   share a location          !sticker   send a sticker
   !photo              send a photo              !file PATH upload a document
   !remind             make today's reminder due now
   !later MINUTES      move the clock forward (timers, snoozes, the next day: !later 1440)
+  !reset              start again from an empty demo database
   !help               this help                 !quit      leave (Ctrl-D works too)
 """
+
+USAGE = {
+    "location": "usage: !location LAT LON, in degrees, e.g. !location 52.52 13.40",
+    "file": "usage: !file PATH, e.g. !file content/day-01.md (quotes for spaces work too)",
+    "later": f"usage: !later MINUTES, a whole number from 1 to {MAX_LATER_MINUTES} (30 days)",
+}
 
 
 class DemoClock(Clock):
     """The real clock plus an offset that `!later` moves forward."""
 
-    def __init__(self) -> None:
-        self.offset = timedelta()
+    def __init__(self, offset: timedelta = timedelta()) -> None:
+        self.offset = offset
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
+
+
+# --- the clock's offset, kept in the demo database --------------------------------------------
+# Kept with the data it moved: after a restart, check-ins made "3 days later" must not end up
+# in the future. A table of the demo's own, outside the bot's migrations.
+
+
+def load_offset(db_path: Path) -> timedelta:
+    if not db_path.exists():
+        return timedelta()
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        try:
+            row = db.execute("SELECT seconds FROM demo_clock").fetchone()
+        except sqlite3.OperationalError:  # no such table: the clock was never moved
+            return timedelta()
+    return timedelta(seconds=row[0]) if row else timedelta()
+
+
+def save_offset(db_path: Path, offset: timedelta) -> None:
+    with contextlib.closing(sqlite3.connect(db_path, timeout=5)) as db, db:
+        db.execute("CREATE TABLE IF NOT EXISTS demo_clock (seconds REAL NOT NULL)")
+        db.execute("DELETE FROM demo_clock")
+        db.execute("INSERT INTO demo_clock (seconds) VALUES (?)", (offset.total_seconds(),))
+
+
+def demo_db_path(settings: Settings) -> Path:
+    return settings.db_path if settings.db_path != Path("data/bot.db") else Path("data/demo.db")
 
 
 def run_demo(settings: Settings) -> int:
@@ -56,10 +100,22 @@ def run_demo(settings: Settings) -> int:
 async def _demo(settings: Settings) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    db_path = demo_db_path(settings)
+    files = Path(tempfile.mkdtemp(prefix="psoas-demo-"))
+    try:
+        while await _session(settings, db_path, files) == "reset":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            print("  (the demo database is empty again: starting over)\n", flush=True)
+    finally:
+        shutil.rmtree(files, ignore_errors=True)  # sent charts and PDFs: the demo's, not yours
+
+
+async def _session(settings: Settings, db_path: Path, files: Path) -> str:
+    """One run of the bot on the demo database; returns "reset" or "quit"."""
     emulator = Emulator()
     await emulator.start()
-    clock = DemoClock()
-    db_path = settings.db_path if settings.db_path != Path("data/bot.db") else Path("data/demo.db")
+    clock = DemoClock(load_offset(db_path))
     demo_settings = replace(
         settings,
         token=emulator.token,
@@ -70,16 +126,19 @@ async def _demo(settings: Settings) -> None:
     )
     emulator.add_user(DEMO_USER, "You")
     application = build_application(demo_settings, clock=clock)
-    screen = Screen(emulator)
-    print(f"Demo chat with the bot (database: {db_path}). Type !help for help.\n")
+    screen = Screen(emulator, files)
+    moved = f", clock {_minutes(clock.offset)} ahead" if clock.offset else ""
+    print(f"Demo chat with the bot (database: {db_path}{moved}). Type !help for help.\n")
     try:
         async with polling(application, poll_timeout=5):
-            await chat(emulator, application, clock, screen)
+            return await chat(emulator, application, clock, screen, db_path)
     finally:
         await emulator.stop()
 
 
-async def chat(emulator: Emulator, application, clock: DemoClock, screen: Screen) -> None:
+async def chat(
+    emulator: Emulator, application, clock: DemoClock, screen: Screen, db_path: Path
+) -> str:
     printer = asyncio.create_task(screen.follow())
     interactive = sys.stdin.isatty()
     loop = asyncio.get_running_loop()
@@ -93,64 +152,189 @@ async def chat(emulator: Emulator, application, clock: DemoClock, screen: Screen
             line = line.rstrip("\n")
             if not interactive and line:
                 print(f"you> {line}")
-            if not await act(line.strip(), emulator, application, clock, screen):
-                break
+            outcome = await act(line.strip(), emulator, application, clock, screen, db_path)
+            if outcome != "go on":
+                await screen.settle(application)
+                return outcome
             if not interactive:
-                await screen.settle()
-        await screen.settle()
+                await screen.settle(application)
+        await screen.settle(application)
+        return "quit"
     finally:
         printer.cancel()
 
 
-async def act(line: str, emulator: Emulator, application, clock: DemoClock, screen: Screen) -> bool:
-    """Carries out one line typed by the person; False means leave."""
+async def act(
+    line: str,
+    emulator: Emulator,
+    application,
+    clock: DemoClock,
+    screen: Screen,
+    db_path: Path,
+) -> str:
+    """Carries out one line typed by the person: "go on", "quit" or "reset". A malformed
+    command prints its usage; nothing typed here may end the demo with a traceback."""
     if not line:
-        return True
-    if match := re.fullmatch(r"#(\d+)", line):
-        message, data = screen.button(int(match.group(1)))
-        if data is None:
-            print("  (no such button on the latest message)")
-        else:
-            await emulator.press(DEMO_USER, message["message_id"], data)
-        return True
+        return "go on"
+    if match := re.fullmatch(r"#(\d+)(?:\.(\d+))?", line):
+        await press(emulator, screen, match)
+        return "go on"
     if not line.startswith("!"):
         await emulator.send_text(DEMO_USER, line)
-        return True
-    command, *args = line[1:].split()
+        return "go on"
+    command, _, rest = line[1:].partition(" ")
+    rest = rest.strip()
     runtime = application.bot_data["runtime"]
     if command in {"quit", "exit"}:
-        return False
+        return "quit"
+    if command == "reset":
+        return "reset"
     if command == "help":
         print(HELP)
     elif command == "sticker":
         await emulator.send_sticker(DEMO_USER)
     elif command == "photo":
         await emulator.send_photo(DEMO_USER)
-    elif command == "location" and len(args) == 2:
-        await emulator.send_location(DEMO_USER, float(args[0]), float(args[1]))
-    elif command == "file" and args:
-        path = Path(args[0]).expanduser()
-        await emulator.send_document(DEMO_USER, path.name, path.read_bytes())
+    elif command == "location":
+        place = _location(rest)
+        if place is None:
+            print("  (" + USAGE["location"] + ")")
+        else:
+            await emulator.send_location(DEMO_USER, *place)
+    elif command == "file":
+        await _send_file(emulator, rest)
     elif command == "remind":
-        runtime.store.update_subscriber(DEMO_USER, clock.now(), next_due_utc=clock.now())
-        await runtime.engine.tick()
-    elif command == "later" and args and args[0].isdigit():
-        clock.offset += timedelta(minutes=int(args[0]))
-        print(f"  (the clock moved {args[0]} minutes forward)")
-        await runtime.engine.tick()
+        await _remind(runtime, clock)
+    elif command == "later":
+        minutes = int(rest) if re.fullmatch(r"\d{1,9}", rest) else 0
+        if not 1 <= minutes <= MAX_LATER_MINUTES:
+            print("  (" + USAGE["later"] + ")")
+        else:
+            await later(runtime, clock, timedelta(minutes=minutes), db_path)
     else:
         print(HELP)
-    return True
+    return "go on"
+
+
+async def press(emulator: Emulator, screen: Screen, match: re.Match) -> None:
+    if match.group(2) is None:
+        number = int(match.group(1))
+        message = screen.latest_with_buttons()
+        if message is None:
+            print("  (no message has buttons now)")
+            return
+    else:
+        message, number = screen.message(int(match.group(1))), int(match.group(2))
+        if message is None:
+            print(f"  (there is no bot message #{match.group(1)})")
+            return
+    buttons = Screen.buttons_of(message)
+    where = f"message #{message['message_id']}"
+    if not buttons:
+        print(f"  ({where} has no buttons now)")
+        return
+    if not 1 <= number <= len(buttons):
+        print(f"  ({where} has buttons 1 to {len(buttons)})")
+        return
+    button = buttons[number - 1]
+    print(f"  (pressing #{message['message_id']}.{number}: {button['text']})")
+    await emulator.press(DEMO_USER, message["message_id"], button["callback_data"])
+
+
+def _location(rest: str) -> tuple[float, float] | None:
+    parts = rest.replace(",", ".").split() if rest.count(",") != 1 else rest.split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        latitude, longitude = (float(part.strip()) for part in parts)
+    except ValueError:
+        return None
+    if not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return latitude, longitude
+
+
+async def _send_file(emulator: Emulator, rest: str) -> None:
+    try:
+        parts = shlex.split(rest)
+    except ValueError:
+        parts = []
+    # Unquoted paths with spaces work too: the whole rest of the line is one path.
+    name = rest if len(parts) != 1 else parts[0]
+    if not name:
+        print("  (" + USAGE["file"] + ")")
+        return
+    path = Path(name).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        print(f"  (can't read {path}: {err.strerror or err}; {USAGE['file']})")
+        return
+    await emulator.send_document(DEMO_USER, path.name, data)
+
+
+async def _remind(runtime, clock: DemoClock) -> None:
+    """Makes today's reminder due now; says so when today's was already sent or skipped."""
+    store, now = runtime.store, clock.now()
+    subscriber = store.subscriber(DEMO_USER)
+    if subscriber is None or not subscriber.zone or not subscriber.remind_at:
+        print("  (no reminder is set up yet: /start first)")
+        return
+    before = {d.id for d in store.deliveries(DEMO_USER)}
+    store.update_subscriber(DEMO_USER, now, next_due_utc=now)
+    await runtime.engine.tick()
+    await runtime.engine.idle()
+    new = [d for d in store.deliveries(DEMO_USER) if d.id not in before]
+    if not any(d.kind == "reminder" for d in new):
+        today = [
+            d for d in store.deliveries(DEMO_USER) if d.kind == "reminder" and d.due_utc <= now
+        ]
+        if today:
+            last = today[-1]
+            why = f": {last.reason}" if last.reason else ""
+            print(f"  (today's reminder is already {last.status}{why})")
+    _report_skipped(new)
+
+
+async def later(runtime, clock: DemoClock, span: timedelta, db_path: Path) -> None:
+    """Moves the clock forward in steps, ticking at each, as if the time passed with the bot
+    running: reminders, timers and summaries falling due on the way go out. Then says which
+    were skipped on the way, and why."""
+    store = runtime.store
+    before = {d.id for d in store.deliveries(DEMO_USER)}
+    left = span
+    while left > timedelta():
+        step = min(STEP, left)
+        clock.offset += step
+        left -= step
+        await runtime.engine.tick()
+        await runtime.engine.idle()
+    save_offset(db_path, clock.offset)
+    print(f"  (the clock moved {_minutes(span)} forward)")
+    _report_skipped([d for d in store.deliveries(DEMO_USER) if d.id not in before])
+
+
+def _report_skipped(deliveries) -> None:
+    for d in deliveries:
+        if d.status == "skipped":
+            print(f"  (not sent: the {d.kind} for {d.local_date:%a %d %b}, {d.reason})")
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")
 
 
 class Screen:
     """Prints what the bot sends to the demo chat: new messages, and edits as they happen."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Emulator, files: Path) -> None:
         self.emulator = emulator
         self.shown: dict[int, str] = {}
         self.calls_seen = 0
-        self.files = Path(tempfile.mkdtemp(prefix="psoas-demo-"))
+        self.files = files
 
     async def follow(self) -> None:
         while True:
@@ -158,17 +342,37 @@ class Screen:
             calls = len(self.emulator.calls)
             await self.emulator.wait_until(lambda c=calls: len(self.emulator.calls) > c, 3600)
 
-    async def settle(self) -> None:
-        """Waits until the bot has been quiet for a moment (for scripted input)."""
-        while True:
+    async def settle(self, application) -> None:
+        """Waits until the bot has handled every line sent so far (however long: the first
+        city lookup waits for the city index to be built), then for a moment of quiet."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_WAIT_SECONDS
+        target = self.emulator.latest_update_id
+        runtime = application.bot_data["runtime"]
+
+        def busy() -> bool:
+            return (
+                self.emulator.polled_offset <= target  # not even fetched yet
+                or application.update_queue.qsize() > 0
+                or application.update_processor.current_concurrent_updates > 0
+            )
+
+        while loop.time() < deadline:
+            with contextlib.suppress(AssertionError):
+                await self.emulator.wait_until(lambda: not busy(), 0.1)
+            if busy():
+                continue
+            if runtime.engine is not None:
+                await runtime.engine.idle()
             calls = len(self.emulator.calls)
             try:
                 await self.emulator.wait_until(
                     lambda c=calls: len(self.emulator.calls) > c, QUIET_SECONDS
                 )
             except AssertionError:
-                self.refresh()
-                return
+                if not busy():
+                    break
+        self.refresh()
 
     def refresh(self) -> None:
         for message in self.emulator.messages(DEMO_USER):
@@ -179,7 +383,8 @@ class Screen:
                 continue
             edited = message["message_id"] in self.shown
             self.shown[message["message_id"]] = rendered
-            print(("bot (edited)> " if edited else "bot> ") + rendered + "\n", flush=True)
+            label = f"bot [{message['message_id']}]" + (" (edited)" if edited else "")
+            print(f"{label}> {rendered}\n", flush=True)
         # A button's short answer shows for a moment over the chat in Telegram: print it too.
         calls, self.calls_seen = self.emulator.calls[self.calls_seen :], len(self.emulator.calls)
         for name, params in calls:
@@ -196,10 +401,13 @@ class Screen:
                 path = self.files / f"{message['message_id']}-{name}"
                 path.write_bytes(message["_content"])
                 parts.append(f"[{kind} saved to {path}]")
-        markup = message.get("reply_markup") or {}
-        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        buttons = self.buttons_of(message)
         if buttons:
-            parts.append("  ".join(f"[#{n} {b['text']}]" for n, b in enumerate(buttons, 1)))
+            number = message["message_id"]
+            parts.append(
+                "  ".join(f"[#{number}.{n} {b['text']}]" for n, b in enumerate(buttons, 1))
+            )
+        markup = message.get("reply_markup") or {}
         if markup.get("keyboard"):
             labels = [
                 b if isinstance(b, str) else b["text"] for row in markup["keyboard"] for b in row
@@ -207,14 +415,28 @@ class Screen:
             parts.append("keyboard: " + " | ".join(labels) + "  (use !location LAT LON to share)")
         return "\n     ".join(parts)
 
-    def button(self, number: int) -> tuple[dict | None, str | None]:
-        """Button `number` of the latest message that still has buttons: when the newest one
-        loses its buttons (answered), the one before it is still there to tap, as in Telegram."""
+    @staticmethod
+    def buttons_of(message: dict) -> list[dict]:
+        markup = message.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row if "callback_data" in b]
+
+    def message(self, number: int) -> dict | None:
+        return next(
+            (
+                m
+                for m in self.emulator.messages(DEMO_USER)
+                if m["message_id"] == number
+                and m.get("from", {}).get("is_bot")
+                and not m.get("_deleted")
+            ),
+            None,
+        )
+
+    def latest_with_buttons(self) -> dict | None:
+        """The latest message that still has buttons: when the newest one loses its buttons
+        (answered), the one before it is still there to tap, as in Telegram. The press names
+        the message, so a tap far up the chat is never a surprise."""
         for message in reversed(self.emulator.messages(DEMO_USER)):
-            markup = message.get("reply_markup") or {}
-            buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
-            if buttons and not message.get("_deleted"):
-                if not 1 <= number <= len(buttons):
-                    return message, None
-                return message, buttons[number - 1].get("callback_data")
-        return None, None
+            if self.buttons_of(message) and not message.get("_deleted"):
+                return message
+        return None

@@ -1,4 +1,4 @@
-"""/export: the person's check-ins as a CSV file and a one-page PDF report for a therapist.
+"""/export: the person's check-ins as a CSV file and a PDF report for a therapist.
 
 Pure: bytes in, bytes out, no Telegram and no files on disk.
 """
@@ -9,9 +9,11 @@ import csv
 import io
 import os
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence, Set
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import matplotlib
@@ -107,8 +109,19 @@ _COL_W = (24, 20, 15, 16, 12, 47, 52)
 _HEADERS = ("Date", "Practised", "Before", "Tension", "Pain", "Where", "Note")
 
 
+# Characters DejaVu lacks (Chinese, Japanese, Korean) come from a fallback font where the
+# machine has one (Debian's fonts-droid-fallback; the Dockerfile installs it).
+_FALLBACK = "DroidFallback"
+_FALLBACK_PATHS = (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),)
+
+
 @cache
-def _font_cmap() -> frozenset[int]:
+def _fallback_file() -> Path | None:
+    return next((path for path in _FALLBACK_PATHS if path.is_file()), None)
+
+
+@cache
+def _dejavu_cmap() -> frozenset[int]:
     """Code points both bundled DejaVu Sans faces (regular and bold) can draw."""
     drawable: frozenset[int] | None = None
     for file in _FONT_FILES.values():
@@ -118,15 +131,47 @@ def _font_cmap() -> frozenset[int]:
     return drawable or frozenset()
 
 
-def pdf_safe(text: str) -> str:
-    """`text` with every character the font lacks (most emoji) replaced by "?", so a note
-    never crashes the report; fpdf2 would otherwise log the missing characters, and notes
-    must stay out of logs. Line breaks become spaces: table cells are one line."""
+@cache
+def _font_cmap() -> frozenset[int]:
+    """Code points the report can draw: DejaVu's, and the fallback font's where installed."""
+    drawable = _dejavu_cmap()
+    fallback = _fallback_file()
+    if fallback is not None:
+        with TTFont(fallback, lazy=True) as font:
+            drawable |= frozenset(font.getBestCmap())
+    return drawable
+
+
+def _needs_fallback(*parts: str) -> bool:
+    """Whether any text needs the fallback font: loading it costs ~2 s a report, so only a
+    report with such characters (a note in Japanese, say) pays for it."""
+    dejavu, drawable = _dejavu_cmap(), _font_cmap()
+    return any(
+        ord(ch) not in dejavu and ord(ch) in drawable for part in parts for ch in part
+    )
+
+
+def _stand_in(ch: str) -> str:
+    """What a clinician reads for a character no font here can draw: an emoji's name
+    ("[folded hands]") says what the person meant; anything else is "?"."""
+    name = unicodedata.name(ch, "")
+    if name and unicodedata.category(ch) == "So":
+        return f"[{name.lower()}]"
+    return _MISSING_GLYPH
+
+
+def pdf_safe(text: str, *, keep_lines: bool = False) -> str:
+    """`text` with every character the fonts lack replaced (an emoji by its name, others by
+    "?"), so a note never crashes the report; fpdf2 would otherwise log the missing
+    characters, and notes must stay out of logs. Line breaks become spaces (table cells are
+    one line) unless `keep_lines`."""
     cmap = _font_cmap()
     out = []
     for ch in unicodedata.normalize("NFC", text):
         cp = ord(ch)
-        if ch in "\r\n\t":
+        if ch == "\n" and keep_lines:
+            out.append(ch)
+        elif ch in "\r\n\t":
             out.append(" ")
         elif cp in _DROP or unicodedata.category(ch) in ("Cc", "Cf"):
             continue  # invisible, and a bidi override would scramble the rest of the line
@@ -135,7 +180,7 @@ def pdf_safe(text: str) -> str:
         elif unicodedata.category(ch) == "Mn":
             continue  # a combining mark the font lacks: the base letter still reads
         else:
-            out.append(_MISSING_GLYPH)
+            out.append(_stand_in(ch))
     return "".join(out)
 
 
@@ -178,14 +223,21 @@ def report_pdf(
     title_name: str | None = None,
     practised_days: Set[date] = frozenset(),
 ) -> bytes:
-    """A one-page A4 report: title, period, the progress chart, the last 14 days as a table
-    and the summary facts. Text comes through DejaVu Sans (bundled with matplotlib), so any
-    script it covers prints; other characters become "?"."""
+    """An A4 report: on the first page the title, period, the progress chart, the last 14
+    days as a table and the summary facts (where it hurt among them); then every note in
+    full. Text comes through DejaVu Sans (bundled with matplotlib) and a CJK fallback font
+    where installed; an emoji no font has prints as its name."""
     pdf = _Report(format="A4", unit="mm")
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(False)  # one page by construction: the table is capped instead
     for style, file in _FONT_FILES.items():
         pdf.add_font(_FONT, style=style, fname=os.path.join(_FONT_DIR, file))
+    fallback = _fallback_file()
+    notes = [c.note or "" for c in checkins]
+    if fallback is not None and _needs_fallback(title_name or "", *notes):
+        for style in _FONT_FILES:
+            pdf.add_font(_FALLBACK, style=style, fname=str(fallback))
+        pdf.set_fallback_fonts([_FALLBACK], exact_match=False)
     title = "Psoas practice report"
     if title_name:
         title += f" — {title_name}"
@@ -221,11 +273,48 @@ def report_pdf(
     pdf.cell(0, 6, "Summary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(_FONT, size=9)
     bottom = pdf.h - 16
-    for line in [*summary_lines(summary), *_period_facts(summary)]:
+    for line in [*summary_lines(summary), *_period_facts(summary), *_where_it_hurt(checkins)]:
         if pdf.get_y() + 9 > bottom:
             break
         pdf.multi_cell(0, 4.5, pdf_safe("• " + line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _notes_in_full(pdf, checkins, summary)
     return bytes(pdf.output())
+
+
+def _notes_in_full(pdf: FPDF, checkins: Sequence[CheckIn], summary: Summary) -> None:
+    """Every note of the period, whole and wrapped, on the pages after the first: the table
+    has room for a line of each, and a therapist needs what the person actually wrote."""
+    notes = sorted(
+        (c for c in checkins if c.note and c.note.strip() and summary.start <= c.local_date),
+        key=lambda c: (c.local_date, c.created_utc or _EARLIEST),
+        reverse=True,
+    )
+    if not notes:
+        return
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_page()
+    pdf.set_font(_FONT, "B", 11)
+    pdf.cell(0, 6, "Notes in full, newest first", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for c in notes:
+        pdf.ln(1.5)
+        pdf.set_font(_FONT, "B", 9)
+        pdf.cell(0, 5, short_date(c.local_date), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(_FONT, size=9)
+        text = pdf_safe(c.note.strip(), keep_lines=True)
+        pdf.multi_cell(0, 4.5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _where_it_hurt(checkins: Sequence[CheckIn]) -> list[str]:
+    """Where it hurt over the period, most often first, counted in days."""
+    days: Counter[str] = Counter()
+    for day_areas in {
+        c.local_date: set(c.areas) for c in sorted(checkins, key=lambda c: c.local_date)
+    }.values():
+        days.update(area_label(a) for a in day_areas)
+    if not days:
+        return []
+    parts = [f"{label} ({n} {'day' if n == 1 else 'days'})" for label, n in days.most_common()]
+    return [f"Where it hurt: {', '.join(parts)}."]
 
 
 def _table(

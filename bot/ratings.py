@@ -32,24 +32,51 @@ AREA_LABELS: dict[BodyArea, str] = {
 
 # A whole number, optionally written out of ten ("6/10"). Halves are refused rather
 # than rounded: the scale is whole points, and rounding would record what was not said.
-_RATING = re.compile(r"(\d{1,2})(?:\s*/\s*10)?")
+_RATING = re.compile(r"(\d{1,2}|[a-z]+(?: [a-z]+)?)(?:\s*/\s*10| out of (?:10|ten))?")
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+]
+# The scale's own words for 0 mean 0: "0 = none", "0 = no pain".
+_ZERO_WORDS = {"none", "no pain", "no tension", "nothing", "nil", "not at all", "no"}
 
 
-def parse_rating(text: str | None) -> int:
-    """The 0-10 rating in `text`: "6", " 7 ", "6/10", "６" (fullwidth, via NFKC).
+def parse_rating(text: str | None, scale: str = "tension") -> int:
+    """The 0-10 rating in `text`: "6", " 7 ", "6/10", "６" (fullwidth, via NFKC), "seven",
+    and the scale's own word for 0 ("none", "no pain", "zero").
 
     `None` is what a sticker or photo brings, so it is refused like any other
     non-number. Raises RatingError (a ValueError) whose message is the reply: it names the
-    scale and never echoes the input, so it is safe in a log too.
+    scale (`scale` "pain" uses the pain scale's words) and never echoes the input, so it is
+    safe in a log too.
     """
+    error = texts.t("rating_invalid_pain" if scale == "pain" else "rating_invalid")
     if text is None or len(text) > 20:
-        raise RatingError(texts.t("rating_invalid"))
-    match = _RATING.fullmatch(unicodedata.normalize("NFKC", text).strip())
+        raise RatingError(error)
+    typed = " ".join(unicodedata.normalize("NFKC", text).strip().lower().rstrip(".!").split())
+    if typed in _ZERO_WORDS:
+        return 0
+    match = _RATING.fullmatch(typed)
     if match is None:
-        raise RatingError(texts.t("rating_invalid"))
-    value = int(match[1])
+        raise RatingError(error)
+    word = match[1]
+    if word.isdigit():
+        value = int(word)
+    elif word in _NUMBER_WORDS:
+        value = _NUMBER_WORDS.index(word)
+    else:
+        raise RatingError(error)
     if value > 10:
-        raise RatingError(texts.t("rating_invalid"))
+        raise RatingError(error)
     return value
 
 

@@ -54,7 +54,7 @@ class Renderer:
         zone: str,
         title_name: str | None,
     ) -> tuple[bytes, bytes]:
-        """The CSV of every check-in and the one-page PDF report with its chart."""
+        """The CSV of every check-in and the PDF report with its chart."""
         return await self._run(
             _export_files, list(checkins), summary, set(practised), zone, title_name
         )

@@ -135,3 +135,28 @@ def _require_aware(value: datetime, name: str) -> None:
     """Naive datetimes would silently be read in the server's zone; refuse them."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be a timezone-aware datetime")
+
+
+FOLLOWUP_AFTER = timedelta(hours=3)
+FOLLOWUP_QUIET_FROM = time(21, 0)  # after this, a nudge comes sooner rather than at night
+FOLLOWUP_SOONEST = timedelta(hours=1)
+FOLLOWUP_LAST = time(23, 45)
+
+
+def followup_time(reminder: time) -> time | None:
+    """The wall-clock time of the optional follow-up for a reminder at `reminder`, or None.
+
+    Three hours later, but never later in the evening than 21:00 unless the reminder itself is
+    late; then one hour after it (a reminder at 21:00 gets its nudge at 22:00), and for a
+    reminder close to midnight half an hour after it. A reminder after 23:15 gets none: the
+    nudge would land on the next day, next to that day's reminder.
+    """
+    start = datetime.combine(date(2000, 1, 1), reminder)
+    at = start + FOLLOWUP_AFTER
+    if at.time() > FOLLOWUP_QUIET_FROM or at.date() != start.date():
+        at = max(datetime.combine(start.date(), FOLLOWUP_QUIET_FROM), start + FOLLOWUP_SOONEST)
+    if at.date() != start.date() or at.time() > FOLLOWUP_LAST:
+        at = start + timedelta(minutes=30)
+    if at.date() != start.date() or at.time() > FOLLOWUP_LAST:
+        return None
+    return at.time()

@@ -271,8 +271,10 @@ class Engine:
                     subscriber.chat_id, local_day, "reminder", due, send_after=send_after
                 ):
                     report.scheduled += 1
-                for hook in AFTER_DUE:
-                    hook(self.application, subscriber, due, now)
+                    # Only with a new reminder: a day whose reminder was already recorded
+                    # (sent, or skipped as missed) gets no follow-up for it.
+                    for hook in AFTER_DUE:
+                        hook(self.application, subscriber, due, now)
             else:
                 # Missed while the bot was down, too late to be useful: recorded, not sent.
                 store.add_delivery(

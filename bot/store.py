@@ -28,6 +28,8 @@ from bot.models import BodyArea, CheckIn, Completion
 log = logging.getLogger(__name__)
 
 migrations = Migrations("bot")
+# How long a closed keyboard is remembered: a button older than that is let through as unknown.
+KEYBOARD_MEMORY = timedelta(days=60)
 
 
 class StoreError(Exception):
@@ -285,6 +287,25 @@ def m004_screen_offered(db: Database) -> None:
     # When the red-flag question was last sent, answered or not: an unanswered one is not
     # sent again minutes later (bot/safety.py, screen_due).
     db.execute("ALTER TABLE subscribers ADD COLUMN screen_offered_utc TEXT")
+
+
+@migrations()
+def m005_keyboards(db: Database) -> None:
+    # Which inline keyboards are still current (bot/keyboards.py): a button on a message whose
+    # question was answered or asked again changes nothing. Kept on disk so a restart does not
+    # bring stale buttons back to life.
+    db.executescript(
+        """
+        CREATE TABLE keyboards (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            signature TEXT NOT NULL,          -- the kinds of button on it, e.g. 'ob:t'
+            live INTEGER NOT NULL DEFAULT 1,  -- 0 once answered, removed or superseded
+            updated_utc TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        """
+    )
 
 
 class Status(StrEnum):
@@ -798,6 +819,43 @@ class Store:
         )
         return cursor.rowcount == 1
 
+    def day_marks(self, chat_id: int) -> dict[date, tuple[str, int, int, str]]:
+        """What /history says about days without a finished practice: ('skipped', 0, 0, '')
+        for a day skipped from the reminder, ('stopped', step, of, practice title) for the
+        furthest a stopped practice got that day."""
+        marks: dict[date, tuple[str, int, int, str]] = {}
+        for row in self.db.query(
+            "SELECT local_date FROM deliveries WHERE chat_id = ? AND kind = 'skip'", (chat_id,)
+        ):
+            marks[date.fromisoformat(row["local_date"])] = ("skipped", 0, 0, "")
+        for row in self.db.query(
+            "SELECT local_date, step, plan FROM sessions WHERE chat_id = ? AND status = 'stopped' "
+            "AND steps_began_utc IS NOT NULL ORDER BY id",
+            (chat_id,),
+        ):
+            plan = json.loads(row["plan"])
+            if not 0 <= row["step"] < len(plan):
+                continue
+            step = plan[row["step"]]
+            marks[date.fromisoformat(row["local_date"])] = (
+                "stopped",
+                step["number"],
+                step["of"],
+                step["practice_title"],
+            )
+        return marks
+
+    def reopen_session(self, session_id: int) -> bool:
+        """A stopped session carries on where it stopped (its timer, if any, starts again by
+        hand); once only, and never beside another active session."""
+        cursor = self.db.execute(
+            "UPDATE sessions SET status = 'active' WHERE id = ? AND status = 'stopped' "
+            "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.chat_id = sessions.chat_id "
+            "AND s.status = 'active')",
+            (session_id,),
+        )
+        return cursor.rowcount == 1
+
     # --- check-ins ---------------------------------------------------------------------------
 
     def open_checkin(
@@ -1052,6 +1110,67 @@ class Store:
             self.db.execute(f"PRAGMA secure_delete = {int(previous)}")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
+
+    # --- inline keyboards still current (bot/keyboards.py) ------------------------------------
+
+    def keyboard_shown(
+        self, chat_id: int, message_id: int, signature: str, now: datetime
+    ) -> list[int]:
+        """Records a message's keyboard as current. An older current keyboard with the same
+        signature (the same question asked again) is superseded; returns those message ids."""
+        with self.db.atomic():
+            older = [
+                row["message_id"]
+                for row in self.db.query(
+                    "SELECT message_id FROM keyboards WHERE chat_id = ? AND live = 1 "
+                    "AND signature = ? AND message_id != ?",
+                    (chat_id, signature, message_id),
+                )
+            ]
+            self.db.execute(
+                "UPDATE keyboards SET live = 0, updated_utc = ? WHERE chat_id = ? AND live = 1 "
+                "AND signature = ? AND message_id != ?",
+                (to_db(now), chat_id, signature, message_id),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO keyboards "
+                "(chat_id, message_id, signature, live, updated_utc) VALUES (?, ?, ?, 1, ?)",
+                (chat_id, message_id, signature, to_db(now)),
+            )
+            # Closed rows only need to outlive the buttons a person might still scroll to.
+            self.db.execute(
+                "DELETE FROM keyboards WHERE chat_id = ? AND live = 0 AND updated_utc < ?",
+                (chat_id, to_db(now - KEYBOARD_MEMORY)),
+            )
+        return older
+
+    def keyboard_closed(self, chat_id: int, message_id: int, now: datetime) -> None:
+        """The message's keyboard is gone (answered, removed by an edit, or deleted)."""
+        self.db.execute(
+            "UPDATE keyboards SET live = 0, updated_utc = ? WHERE chat_id = ? AND message_id = ?",
+            (to_db(now), chat_id, message_id),
+        )
+
+    def keyboard_state(self, chat_id: int, message_id: int) -> bool | None:
+        """True while current, False once closed, None for a message never recorded (sent
+        before keyboards were tracked, or its record expired)."""
+        row = self.one(
+            "SELECT live FROM keyboards WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return None if row is None else bool(row["live"])
+
+    def live_keyboards(self, chat_id: int, kind: str) -> list[int]:
+        """Current keyboards in the chat holding buttons of `kind` (e.g. 'ob:t'), oldest first."""
+        return [
+            row["message_id"]
+            for row in self.db.query(
+                "SELECT message_id, signature FROM keyboards WHERE chat_id = ? AND live = 1 "
+                "ORDER BY message_id",
+                (chat_id,),
+            )
+            if kind in row["signature"].split(",")
+        ]
 
     # --- content versions and audit log ------------------------------------------------------
 

@@ -16,4 +16,6 @@ async def subscribe(
     ask_time = await bot.expect("What time", user_id)
     await bot.emu.press_button(user_id, ask_time, time_label)
     await bot.expect("All set", user_id)
-    return await bot.settle(user_id)
+    after = await bot.settle(user_id)
+    bot.emu.drain_edits(user_id)  # the answered time picker losing its buttons
+    return after

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, REPO
 
 SCRIPT = [
     "/start",
@@ -21,11 +22,13 @@ SCRIPT = [
 ]
 
 
-async def test_a_scripted_demo_subscribes_receives_the_reminder_and_starts_a_practice(tmp_path):
+async def run_demo(tmp_path, lines: list[str], **env_extra: str) -> str:
+    """Runs `python -m bot demo` with `lines` on standard input; returns what it printed."""
     env = {
         **os.environ,
         "BOT_DB": str(tmp_path / "demo.db"),
         "BOT_CONTENT_DIR": str(CONTENT),
+        **env_extra,
     }
     env.pop("BOT_TOKEN", None)
     process = await asyncio.create_subprocess_exec(
@@ -34,21 +37,26 @@ async def test_a_scripted_demo_subscribes_receives_the_reminder_and_starts_a_pra
         "bot",
         "demo",
         env=env,
-        cwd=tmp_path,
+        cwd=REPO,  # as README runs it: from the checkout
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     try:
         out, err = await asyncio.wait_for(
-            process.communicate("\n".join(SCRIPT).encode() + b"\n"), timeout=90
+            process.communicate("\n".join(lines).encode() + b"\n"), timeout=120
         )
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
     assert process.returncode == 0, err.decode()
-    shown = out.decode()
+    assert "Traceback" not in out.decode() + err.decode()
+    return out.decode()
+
+
+async def test_a_scripted_demo_subscribes_receives_the_reminder_and_starts_a_practice(tmp_path):
+    shown = await run_demo(tmp_path, SCRIPT)
     assert "you> /start" in shown  # a script's lines are echoed, so the transcript reads
     assert "All set" in shown
     assert "Time for today's practice" in shown
@@ -57,4 +65,65 @@ async def test_a_scripted_demo_subscribes_receives_the_reminder_and_starts_a_pra
     assert "Tension now: 0/10" in shown
     assert "Tap Next » when you're ready" in shown  # the sticker on step 1
     assert "no such button" not in shown
-    assert "Traceback" not in shown + err.decode()
+
+
+async def test_the_readme_example_works_on_a_first_run_while_the_city_index_builds(tmp_path):
+    """B4: scripted lines went out after 0.6 s of quiet, before "Berlin" was even answered."""
+    readme = (REPO / "README.md").read_text()
+    [script] = re.findall(r"printf '([^']*)' \| \.venv/bin/python -m bot demo", readme)
+    lines = script.split("\\n")[:-1]
+    places = tmp_path / "no-index-yet"
+    shown = await run_demo(tmp_path, lines, BOT_PLACES_DIR=str(places))
+    assert list(places.glob("places-*.sqlite"))  # built by this first run
+    assert "Time zone: Europe/Berlin" in shown
+    assert "All set" in shown
+    assert "Reminder time: 07:30" in shown  # /settings, after the time was set
+    assert "no such button" not in shown
+
+
+async def test_malformed_commands_print_their_usage_and_never_crash(tmp_path):
+    """B6: these ended the demo with a traceback."""
+    spaced = tmp_path / "a folder" / "my note.txt"
+    spaced.parent.mkdir()
+    spaced.write_text("hello")
+    shown = await run_demo(
+        tmp_path,
+        [
+            "/start",
+            "!location 52,52 13,40",  # a decimal comma is read, not a crash
+            "!location abc def",
+            "!file /nonexistent.md",
+            f"!file {spaced}",
+            "!later 99999999999",
+            "!later -5",
+            "!later",
+            "#9.9",
+            "#1",
+        ],
+    )
+    assert "Time zone: Europe/Berlin" in shown  # 52.52, 13.40 is Berlin
+    assert "usage: !location LAT LON" in shown
+    assert "can't read /nonexistent.md" in shown
+    assert "can't read" not in shown.split(f"!file {spaced}")[1]  # the path with a space
+    assert shown.count("usage: !later MINUTES") == 3
+    assert "there is no bot message #9" in shown
+    assert "(pressing #" in shown  # the time picker after the shared location
+
+
+async def test_later_sends_what_falls_due_keeps_the_clock_and_reset_empties(tmp_path):
+    """B5: a jump quietly dropped the reminders it passed; B7: a restart forgot the moved
+    clock, so the data was in the future; !reset starts from an empty database."""
+    first = await run_demo(
+        tmp_path,
+        ["/start", "Berlin", "07:30", "#2", "!later 4320", "!remind", "/history", "!quit"],
+    )
+    assert first.count("Time for today's practice") >= 3  # one a day on the way, none dropped
+    assert "missed" not in first
+    assert "the clock moved 4320 minutes forward" in first
+    assert "today's reminder is already sent" in first
+    again = await run_demo(tmp_path, ["/settings", "!reset", "/start", "!quit"])
+    assert "clock 4320 minutes ahead" in again
+    assert "Next reminder: today at 07:30" in again or "Next reminder: tomorrow at 07:30" in again
+    assert "the demo database is empty again" in again
+    after_reset = again.split("empty again")[1]
+    assert "Hello, You!" in after_reset and "Welcome back" not in after_reset

@@ -14,6 +14,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     Update,
@@ -202,6 +203,32 @@ async def test_identical_edit_is_not_modified(bot: Bot):
     sent = await bot.send_message(USER, "same", reply_markup=KEYBOARD)
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("same", USER, sent.message_id, reply_markup=KEYBOARD)
+
+
+async def test_edit_message_media_replaces_the_photo_and_caption_in_place(emu: Emulator, bot: Bot):
+    sent = await bot.send_photo(USER, png(20, 10), caption="old", reply_markup=KEYBOARD)
+    edited = await bot.edit_message_media(
+        InputMediaPhoto(png(30, 20), caption="<b>new</b>", parse_mode=ParseMode.HTML),
+        chat_id=USER,
+        message_id=sent.message_id,
+        reply_markup=KEYBOARD,
+    )
+    assert edited.message_id == sent.message_id and edited.caption == "new"
+    assert edited.photo[-1].width == 30 and edited.reply_markup == KEYBOARD
+    assert emu.messages(USER)[0]["_content"] == png(30, 20)
+    without = await bot.edit_message_media(
+        InputMediaPhoto(png(40, 20)), chat_id=USER, message_id=sent.message_id
+    )
+    assert without.caption is None and without.reply_markup is None  # as Telegram: both go
+
+
+async def test_edit_message_media_without_media_is_refused_as_telegram_does(bot: Bot):
+    sent = await bot.send_message(USER, "text")
+    with pytest.raises(BadRequest, match=r"(?i)can't parse InputMedia: Media is not specified"):
+        await bot._post(
+            "editMessageMedia",
+            {"chat_id": USER, "message_id": sent.message_id, "media": {"type": "photo"}},
+        )
 
 
 async def test_editing_a_missing_message_is_refused(bot: Bot):

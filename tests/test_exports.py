@@ -12,7 +12,7 @@ from fpdf import FPDF
 from PIL import Image
 
 from bot.charts import render_progress_chart
-from bot.exports import CSV_COLUMNS, checkins_csv, pdf_safe, report_pdf
+from bot.exports import CSV_COLUMNS, _fallback_file, checkins_csv, pdf_safe, report_pdf
 from bot.insights import summarize
 from bot.models import BodyArea, CheckIn, Completion
 
@@ -197,13 +197,21 @@ def make_report(checkins, practised, window=30, **kw) -> bytes:
     return report_pdf(checkins, summary, chart, practised_days=practised, **kw)
 
 
-def test_pdf_report_of_a_year_is_one_page():
+def flat(text: str) -> str:
+    """Extracted text with the breaks between text runs and lines taken out."""
+    return " ".join(text.replace("\n", "").split())
+
+
+def test_pdf_report_of_a_year_keeps_its_summary_on_the_first_page():
+    """A year fits the first page (table capped at 14 days); its notes follow in full."""
     checkins, practised = year()
     pdf = make_report(checkins, practised, None, title_name="Ана 🌿 O'Brien")
-    assert "Psoas practice report — Ана ? O'Brien" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert "Psoas practice report — Ана [herb] O'Brien" in flat(text)
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
-    assert page_count(pdf) == 1
+    first_page = text.split("Notes in full")[0]
+    assert "Summary" in first_page and first_page.count("Date") == 1
     assert b"/Subtype /Image" in pdf
 
 
@@ -213,7 +221,7 @@ def test_pdf_report_survives_any_unicode_without_logging_it(caplog):
     ]
     with caplog.at_level(logging.DEBUG):
         pdf = make_report(checkins, set(), title_name="🧘 Nour نور")
-    assert page_count(pdf) == 1
+    assert page_count(pdf) == 2  # the report, then the note in full
     assert "😊" not in caplog.text and "🌿" not in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
@@ -234,7 +242,7 @@ def test_pdf_report_contains_title_period_table_and_summary_figures():
         areas=(BodyArea.DEEP_BELLY,),
     )
     text = pdf_text(make_report(checkins, set(), title_name="Nour نور 🧘"))
-    assert "Psoas practice report — Nour نور ?" in text
+    assert "Psoas practice report — Nour نور [person in lotus" in flat(text)
     assert "18 Oct 2026 – 16 Nov 2026" in text
     assert "Mon 16 Nov" in text and "Tue 3 Nov" in text and "Mon 2 Nov" not in text  # 14 rows
     assert "deep belly" in text
@@ -254,7 +262,9 @@ def test_pdf_report_of_empty_history_is_one_page():
     assert "• Nothing to show yet — your first check-in will start your chart." in pdf_text(pdf)
 
 
-def test_pdf_report_with_a_tall_chart_and_huge_notes_stays_on_one_page():
+def test_pdf_report_with_a_tall_chart_and_huge_notes_keeps_its_first_page_and_adds_notes():
+    """The first page holds its layout; the notes follow in full on the pages after it
+    (they used to be cut to one line each, B3)."""
     tall = render_progress_chart([], set(), TODAY, TODAY)
     checkins = [
         CheckIn(1, TODAY - timedelta(days=i), 9, 9, note="long words " * 400) for i in range(30)
@@ -263,8 +273,11 @@ def test_pdf_report_with_a_tall_chart_and_huge_notes_stays_on_one_page():
     buf = io.BytesIO()
     Image.open(io.BytesIO(tall)).resize((400, 1200)).save(buf, format="PNG")
     pdf = report_pdf(checkins, summary, buf.getvalue(), title_name="x" * 300)
-    assert page_count(pdf) == 1
-    assert "long words long words" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert text.count("Date") == 1  # one table, on the first page
+    assert page_count(pdf) > 1
+    assert "Notes in full" in text
+    assert ("long words " * 400).strip() in " ".join(text.split())  # a whole note, wrapped
 
 
 def test_pdf_page_count_agrees_with_fpdf2():
@@ -280,11 +293,11 @@ def test_pdf_page_count_agrees_with_fpdf2():
     [
         ("plain", "plain"),
         ("a\nb\tc", "a b c"),
-        ("👍🏽", "?"),
+        ("👍🏽", "[thumbs up sign]"),
         ("❤️", "❤"),
         ("مرحبا", "مرحبا"),
         ("Ωμέγα → ok", "Ωμέγα → ok"),
-        ("\U0001f9d8", "?"),
+        ("\U0001f9d8", "[person in lotus position]"),
         ("a\u202eb\x00c", "abc"),
     ],
     ids=[
@@ -300,3 +313,20 @@ def test_pdf_page_count_agrees_with_fpdf2():
 )
 def test_pdf_safe_replaces_what_the_font_lacks(text, expected):
     assert pdf_safe(text) == expected
+
+
+def test_pdf_report_prints_emoji_and_cjk_notes_whole_and_where_it_hurt():
+    """B3: emoji and Japanese became "?", and every note was cut to one line."""
+    note = "Боль ушла 🙏 — 痛みが減った. Łódź café. " + "The stairs were hard again today. " * 12
+    checkins = [
+        CheckIn(1, TODAY, 4, 3, note=note, areas=(BodyArea.LOWER_BACK,), practised=True),
+        CheckIn(1, TODAY - timedelta(days=1), 4, 8, areas=(BodyArea.LOWER_BACK,)),
+        CheckIn(1, TODAY - timedelta(days=2), 4, 6, areas=(BodyArea.DEEP_BELLY,)),
+    ]
+    text = pdf_text(make_report(checkins, set()))
+    # Japanese needs the fallback font (fonts-droid-fallback; .ci/run and the Dockerfile
+    # install it); without it the characters are "?", never a crash.
+    japanese = "痛みが減った" if _fallback_file() is not None else "??????"
+    assert f"Боль ушла [person with folded hands] — {japanese}. Łódź café." in flat(text)
+    assert ("The stairs were hard again today. " * 12).strip() in " ".join(text.split())
+    assert "Where it hurt: lower back (2 days), deep belly (1 day)." in " ".join(text.split())

@@ -187,7 +187,7 @@ async def test_note_can_be_skipped(bot):
 
 @pytest.mark.parametrize(
     "typed",
-    ["five", "11", "-1", "3.5", " ", "6 or 7", "10/10/10", "🙂"],
+    ["fifty", "11", "-1", "3.5", " ", "6 or 7", "10/10/10", "🙂"],
     ids=[
         "letters",
         "eleven",
@@ -207,6 +207,17 @@ async def test_bad_rating_gets_a_correction_and_the_question_again(bot, typed):
     assert "tension" in again["text"] and buttons(again)[:11] == [str(n) for n in range(11)]
     assert (row(bot).tension, row(bot).step) == (None, "tension")
     assert "pain" in (await bot.say("4"))["text"]  # and the answer still goes in
+
+
+async def test_rating_words_from_the_scale_itself_are_understood(bot):
+    """UX 3: "0 = none" and "0 = no pain" are on the scale, yet the words were refused."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    assert "pain" in (await bot.say("seven"))["text"]
+    correction = await bot.say("lots")  # the pain question corrects in the pain scale's words
+    assert "0 (no pain) to 10 (worst pain imaginable)" in correction["text"]
+    await bot.say("no pain")
+    assert (row(bot).tension, row(bot).pain) == (7, 0)
 
 
 @pytest.mark.parametrize(
@@ -346,7 +357,7 @@ async def test_an_answered_keypad_tapped_again_changes_nothing(bot):
         USER_ID, tension["message_id"], f"ci:{row(bot).id}:t:9", check=False
     )
     await bot.settle()
-    assert "Already saved" in bot.emu.callback_answers[query]["text"]
+    assert "earlier message" in bot.emu.callback_answers[query]["text"]
     assert row(bot).tension == 6
 
 
@@ -425,7 +436,7 @@ async def test_back_buttons_of_an_answered_question_do_nothing(bot):
         USER_ID, pain["message_id"], f"ci:{row(bot).id}:p:back", check=False
     )
     await bot.settle()
-    assert "Already saved" in bot.emu.callback_answers[query]["text"]
+    assert "earlier message" in bot.emu.callback_answers[query]["text"]
     assert row(bot).step == "areas"
 
 
@@ -615,3 +626,18 @@ async def test_store_lists_checkins_oldest_first_with_practice_days(bot):
         (),
         True,
     )
+
+
+async def test_an_answered_question_shows_the_answer_given_typed_or_tapped(bot):
+    """UX 6: the old question kept its buttons' look; a typed "10/10" was not echoed."""
+    await subscribed(bot)
+    tension = await start_checkin(bot)
+    await bot.emu.send_text(USER_ID, "10/10")
+    pain = await bot.expect("pain")
+    await bot.tap(pain, "3")
+    await bot.expect("Where")
+    await bot.settle()
+    shown = {m["message_id"]: m for m in bot.emu.messages(USER_ID)}
+    assert "Your answer: 10/10" in shown[tension["message_id"]]["text"]
+    assert "Your answer: 3/10" in shown[pain["message_id"]]["text"]
+    assert not shown[pain["message_id"]].get("reply_markup")

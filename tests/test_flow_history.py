@@ -8,12 +8,13 @@ import io
 import struct
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import texts
-from bot.flows.history import visible_length
+from bot.flows.history import chart_start, visible_length
 from bot.models import Completion
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
@@ -183,7 +184,7 @@ async def test_one_checkin_shows_in_history_with_note_marker(bot):
     reply = await bot.say("/history")
     assert reply["text"].startswith("Your days so far")  # no blank days before they came
     assert history_lines(reply) == ["Mon 23 Nov · practised · tension 4 · pain 3 · lower back · 📝"]
-    assert buttons(reply) == []  # nothing older to page to
+    assert buttons(reply) == ["📝 Read my notes"]  # nothing older to page to
 
 
 async def test_history_shows_days_without_records_as_a_dash_never_as_missed(bot):
@@ -229,17 +230,22 @@ def a_year(bot: Harness) -> list[date]:
 
 
 @pytest.mark.parametrize("period", ["7 days", "30 days", "90 days", "All"])
-async def test_each_period_button_sends_a_new_chart_with_the_same_facts_in_words(bot, period):
+async def test_each_period_button_changes_the_chart_in_place_with_the_same_facts_in_words(
+    bot, period
+):
+    """UX 11: each range tap used to send a new photo, so four taps left four charts."""
     await subscribe(bot)
     a_year(bot)
     await bot.emu.send_text(USER_ID, "/progress")
     first = await next_photo(bot)
     assert_real_chart(first)
+    before = first["_content"]
     await bot.tap(first, period)
-    chart = await next_photo(bot)
+    chart = await edit_of(bot, first)
     assert_real_chart(chart)
-    assert chart["message_id"] != first["message_id"]
     assert f"✓ {period}" in buttons(chart)
+    if period != "30 days":
+        assert chart["_content"] != before  # a new picture, not only new buttons
     caption = chart["caption"]
     assert len(caption) <= 1024
     assert "Current streak: 365 days (best: 365)." in caption
@@ -249,21 +255,38 @@ async def test_each_period_button_sends_a_new_chart_with_the_same_facts_in_words
         assert "from Mon 24 Nov 2025 to Mon 23 Nov 2026" in caption
         assert "You practised 365 of the 365 days since you started." in caption
         assert "Tension: 8.0 → 1.0 from your first week to the last 7 days" in caption
-    await bot.emu.wait_until(lambda: not first.get("reply_markup"))  # one live set of buttons
+    await bot.settle()
+    photos = [m for m in bot.emu.messages(USER_ID) if m.get("photo")]
+    assert len(photos) == 1  # no pile of charts
+
+
+def test_a_chart_starts_where_the_data_does_but_spans_a_week_at_least():
+    """UX 11: the 90-day chart of a 6-day history was about 95% empty space."""
+    six_days = SimpleNamespace(
+        checkins=[SimpleNamespace(local_date=TODAY - timedelta(days=i)) for i in range(6)],
+        practised={TODAY - timedelta(days=10)},
+        today=TODAY,
+    )
+    assert chart_start(TODAY - timedelta(days=89), six_days) == TODAY - timedelta(days=10)
+    two_days = SimpleNamespace(
+        checkins=[SimpleNamespace(local_date=TODAY)], practised=set(), today=TODAY
+    )
+    assert chart_start(TODAY - timedelta(days=89), two_days) == TODAY - timedelta(days=6)
+    assert chart_start(TODAY - timedelta(days=6), six_days) == TODAY - timedelta(days=6)
 
 
 async def test_history_pages_older_and_newer_in_place(bot):
     await subscribe(bot)
     a_year(bot)
     latest = await bot.say("/history")
-    assert buttons(latest) == ["« Older"]
+    assert buttons(latest) == ["« Older", "📝 Read my notes"]
     assert history_lines(latest)[0].startswith("Mon 23 Nov · practised · tension 1 · pain 1")
     await bot.tap(latest, "« Older")
     older = await edit_of(bot, latest)
     assert older["message_id"] == latest["message_id"]
     assert older["text"].startswith("Your days from Tue 27 Oct to Mon 9 Nov")
     assert history_lines(older)[0].startswith("Mon 9 Nov")
-    assert buttons(older) == ["« Older", "Newer »"]
+    assert buttons(older) == ["« Older", "Newer »", "📝 Read my notes"]
     await bot.tap(older, "Newer »")
     back = await edit_of(bot, latest)
     assert back["text"] == latest["text"]
@@ -376,7 +399,7 @@ async def test_export_sends_a_csv_that_round_trips_and_a_pdf_with_the_persons_fi
     await check_in_by_hand(bot, note='=cmd "quoted", <b>not bold</b>')
     await bot.emu.send_text(USER_ID, "/export")
     table = await bot.expect("spreadsheet")
-    report = await bot.expect("one-page report")
+    report = await bot.expect("PDF report")
     assert table["document"]["file_name"] == "psoas-checkins-2026-11-23.csv"
     assert report["document"]["file_name"] == "psoas-report-2026-11-23.pdf"
 
@@ -397,7 +420,7 @@ async def test_export_sends_a_csv_that_round_trips_and_a_pdf_with_the_persons_fi
 
     pdf = report["_content"]
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    assert page_count(pdf) == 1
+    assert page_count(pdf) >= 1  # the summary page, then any notes in full
     text = pdf_text(pdf)
     assert "Psoas practice report — Ann" in text
     assert "4 Nov 2026 – 23 Nov 2026" in text
@@ -412,11 +435,12 @@ async def test_export_of_a_year_is_365_rows_and_one_page(bot):
     days = a_year(bot)
     await bot.emu.send_text(USER_ID, "/export")
     table = await bot.expect("spreadsheet")
-    report = await bot.expect("one-page report")
+    report = await bot.expect("PDF report")
     rows = read_csv(table["_content"])
     assert [row["date"] for row in rows] == [d.isoformat() for d in sorted(days)]
     assert sum(1 for row in rows if row["note"] == "fine") == 37
-    assert page_count(report["_content"]) == 1
+    # One page of chart, table and summary; the 37 notes follow in full.
+    assert "Notes in full" in pdf_text(report["_content"])
 
 
 # --- the weekly summary ------------------------------------------------------------------------
@@ -501,7 +525,7 @@ async def test_summary_day_can_be_changed_and_turned_off(bot):
 
     await bot.tap(edited, "Turn off")
     off = await edit_of(bot, menu)
-    assert "Now: off." in off["text"]
+    assert "Now: off. Choose a day to turn it on." in off["text"]  # UX 10: not "or turn it off"
     await reach_reminder(bot, datetime(2026, 12, 2, 6, 30, tzinfo=UTC))  # the next Wednesday
     assert len(deliveries_of(bot, "weekly")) == 1
 
@@ -605,10 +629,10 @@ async def test_delete_twice_says_nothing_is_left(bot):
     await a_full_life(bot)
     first = await bot.say("/delete")
     second = await bot.say("/delete")
-    await bot.tap(first, "Yes")
+    await bot.tap(second, "Yes")  # the first asking was superseded by the second
     await bot.expect("Everything is deleted")
-    await bot.tap(second, "Yes")
-    assert (await edit_of(bot, second))["text"] == texts.t("hi_delete_nothing")
+    await bot.tap(first, "Yes")
+    assert (await edit_of(bot, first))["text"] == texts.t("hi_delete_nothing")
 
 
 async def test_delete_with_nothing_stored(bot):
@@ -620,18 +644,14 @@ async def test_delete_with_nothing_stored(bot):
 async def test_privacy_says_what_why_who_and_how(bot):
     reply = await bot.say("/privacy")
     text = reply["text"]
-    for part in (
-        "What I store",
-        "Why",
-        "Who can see it",
-        "Only you",
-        "totals only",
-        "How long",
-        "Until you delete it",
-        "/export",
-        "/delete",
-    ):
+    assert len(text) < 700  # short on a phone; the rest one tap away
+    for part in ("Who can see it", "people who run this bot", "totals only", "/export", "/delete"):
         assert part in text
+    assert "Only you" not in text  # UX 13: the operators hold the database, backups too
+    await bot.tap(reply, "More details")
+    more = await bot.reply()
+    for part in ("What I store", "How long", "Until you delete it", "backup copies"):
+        assert part in more["text"]
 
 
 async def test_progress_in_the_middle_of_a_checkin_keeps_the_checkin_going(bot):
@@ -653,3 +673,48 @@ async def test_progress_in_the_middle_of_a_checkin_keeps_the_checkin_going(bot):
 )
 def test_caption_length_is_counted_as_telegram_counts_it(message_html, length):
     assert visible_length(message_html) == length
+
+
+async def test_history_tells_skipped_and_stopped_part_way_apart_from_nothing_recorded(bot):
+    """UX 5: an explicit "Skip today" and a practice stopped at step 3 both showed "—"."""
+    from tests.test_flow_practice import first_step, start, stop, tap_next
+
+    await subscribe(bot)  # Monday 23 November: skipped from the reminder
+    bot.store.add_delivery(
+        USER_ID,
+        date(2026, 11, 23),
+        "skip",
+        bot.clock.now(),
+        status="skipped",
+        reason="the person chose to skip today",
+    )
+    bot.clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # Tuesday: stopped at step 3
+    _, ask = await start(bot)
+    step = await tap_next(bot, await tap_next(bot, await first_step(bot, ask)))
+    await stop(bot, step)
+    await bot.expect("Stopped")
+    lines = history_lines(await bot.say("/history"))
+    assert lines[0].startswith("Tue 24 Nov · stopped at step 3 of 4")
+    assert lines[1] == "Mon 23 Nov · skipped"
+
+
+async def test_notes_can_be_read_back_in_the_chat_in_full(bot):
+    """UX 5: notes showed only as 📝; reading them needed the export."""
+    await subscribe(bot)
+    long_note = "The stairs & the <hip> were hard. " * 150  # ~5,000 characters
+    write_days_through_store(
+        bot,
+        [TODAY, TODAY - timedelta(days=1)],
+        note=lambda i: "Felt calmer 😌" if i == 0 else long_note,
+    )
+    shown = await bot.say("/history")
+    assert "📝 Read my notes" in buttons(shown)
+    await bot.tap(shown, "📝 Read my notes")
+    first = await bot.expect("Your notes")
+    parts = [first["text"]] + [m["text"] for m in await bot.settle()]
+    assert all(len(part) <= 4096 for part in parts)
+    whole = "".join(parts)
+    assert "Felt calmer 😌" in whole
+    # A note longer than a message goes on in the next one, under its date again.
+    rejoined = whole.replace("\n\nMon 23 Nov\n", "").replace("Mon 23 Nov\n", "")
+    assert rejoined.count("The stairs & the <hip> were hard.") == 150

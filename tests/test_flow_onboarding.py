@@ -269,6 +269,21 @@ async def test_pause_for_days_skips_reminders_then_resumes_by_itself(bot):
     }
 
 
+async def test_pause_chosen_after_todays_reminder_misses_the_next_three(bot):
+    """UX 7: "3 days" chosen in the evening skipped only two reminders."""
+    await subscribe(bot)  # 07:30 Berlin
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))
+    await bot.tick()
+    await bot.expect("Time for today's practice")
+    bot.clock.set(datetime(2026, 11, 23, 19, 0, tzinfo=UTC))  # Monday, 20:00 in Berlin
+    paused = await bot.say("/pause 3")
+    assert "Friday 27 November" in paused["text"]  # Tuesday, Wednesday, Thursday missed
+    assert bot.store.subscriber(USER_ID).next_due_utc == datetime(2026, 11, 27, 6, 30, tzinfo=UTC)
+    assert bot.store.paused_dates(USER_ID, until=datetime(2026, 11, 30).date()) == {
+        datetime(2026, 11, day).date() for day in (24, 25, 26)
+    }
+
+
 async def test_settings_while_paused_names_the_day_reminders_come_back(bot):
     await subscribe(bot)
     await bot.say("/pause 3")  # Monday 23 to Wednesday 25 November
@@ -297,6 +312,7 @@ async def test_pause_with_a_bad_number_of_days_explains(bot, days):
     await subscribe(bot)
     reply = await bot.say(f"/pause {days}")
     assert "from 1 to 90" in reply["text"]
+    assert "1 day" in buttons(reply)  # UX 10: the choices come with the explanation
     assert bot.store.subscriber(USER_ID).status is Status.ACTIVE
 
 
@@ -316,6 +332,8 @@ async def test_stop_keeps_history_and_start_welcomes_back(bot):
     bot.clock.advance(timedelta(days=1))
     await bot.tick()
     assert not bot.emu.drain(USER_ID)
+    today = await bot.say("/today")  # UX 10: not "you don't have one set up"
+    assert "reminders are stopped" in today["text"] and "history is still here" in today["text"]
     again = await bot.say("/start")
     assert "Welcome back" in again["text"]
     assert "Your time zone stays Europe/Berlin" in again["text"]

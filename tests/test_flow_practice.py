@@ -31,6 +31,14 @@ async def edit_of(bot: Harness, message: dict, user_id: int = USER_ID) -> dict:
             return edit
 
 
+async def stop(bot: Harness, message: dict, user_id: int = USER_ID) -> None:
+    """Stop, then the one question it asks: "Yes, stop here"."""
+    await bot.tap(message, "⏹ Stop", user_id)
+    confirm = await edit_of(bot, message, user_id)
+    assert buttons(confirm) == ["« No, carry on", "⏹ Yes, stop here"]
+    await bot.tap(confirm, "⏹ Yes, stop here", user_id)
+
+
 async def toast(bot: Harness, message: dict, label: str, user_id: int = USER_ID) -> str:
     """Taps a button and returns the short answer shown over the chat ('' if none)."""
     query_id = await bot.emu.press_button(user_id, message, label)
@@ -170,7 +178,7 @@ async def test_a_typed_tension_number_is_taken_and_the_first_step_follows(bot):
     assert active(bot).tension_before == 6
 
 
-@pytest.mark.parametrize("typed", ["11", "-1", "five", "7.5"], ids=["11", "-1", "five", "7.5"])
+@pytest.mark.parametrize("typed", ["11", "-1", "fifty", "7.5"], ids=["11", "-1", "fifty", "7.5"])
 async def test_a_typed_tension_that_is_not_a_rating_is_explained(bot, typed):
     await subscribe(bot)
     await start(bot)
@@ -248,15 +256,75 @@ async def test_stop_is_kind_offers_the_checkin_and_counts_no_practice(bot):
     await subscribe(bot)
     _, ask = await start(bot)
     step = await first_step(bot, ask)
-    await bot.tap(step, "⏹ Stop")
+    await stop(bot, step)
     stopped = await bot.expect("Stopped")
     assert "doctor or physiotherapist" in text_of(stopped)  # what to do if it hurt
-    assert buttons(stopped) == ["📝 Check in now"]
+    assert buttons(stopped) == ["▶️ Carry on from step 1", "📝 Check in now"]
     session = bot.store.one("SELECT status FROM sessions WHERE chat_id = ?", (USER_ID,))
     assert session["status"] == "stopped"
     assert not bot.store.practised_on(USER_ID, bot.clock.now().date())
     await bot.tap(stopped, "Check in now")
     await bot.expect("tension")
+
+
+async def test_stop_asks_once_and_no_carries_on_where_it_was(bot):
+    """UX 2: Stop was one tap, with no way back from a stray tap."""
+    await subscribe(bot)
+    _, ask = await start(bot)
+    step = await tap_next(bot, await first_step(bot, ask))
+    await bot.tap(step, "⏹ Stop")
+    confirm = await edit_of(bot, step)
+    assert buttons(confirm) == ["« No, carry on", "⏹ Yes, stop here"]
+    assert active(bot) is not None  # nothing stopped yet
+    await bot.tap(confirm, "« No, carry on")
+    back = await edit_of(bot, step)
+    assert text_of(back) == text_of(step) and buttons(back) == buttons(step)
+    assert active(bot).step == 1
+
+
+async def test_a_stopped_practice_carries_on_today_at_the_step_it_stopped(bot):
+    """UX 2: a practice stopped at step 6 of 7 counted for nothing and started again."""
+    await subscribe(bot)
+    _, ask = await start(bot)
+    step = await tap_next(bot, await tap_next(bot, await first_step(bot, ask)))
+    assert "Step 3 of" in text_of(step)
+    await stop(bot, step)
+    stopped = await bot.expect("Stopped")
+    await bot.tap(stopped, "▶️ Carry on from step 3")
+    again = await bot.expect("Step 3 of")
+    assert "Next »" in buttons(again)
+    assert active(bot).step == 2
+    await bot.settle()
+    assert buttons(stopped) == []  # used: its buttons go
+
+
+async def test_a_stopped_practice_cannot_be_carried_on_another_day(bot):
+    await subscribe(bot)
+    _, ask = await start(bot)
+    await stop(bot, await first_step(bot, ask))
+    stopped = await bot.expect("Stopped")
+    bot.clock.advance(timedelta(days=1))
+    answer = await toast(bot, stopped, "▶️ Carry on from step 1")
+    assert "can't be picked up again" in answer
+    assert active(bot) is None
+
+
+async def test_next_keeps_its_place_whether_a_step_has_a_timer_or_not(bot):
+    """UX 2: the keyboard shrank by a row on a step without a timer, so a second tap on
+    Next landed on Stop."""
+    await subscribe(bot)
+    _, ask = await start(bot)
+    step = await first_step(bot, ask)
+    seen = set()
+    for _ in range(8):
+        rows = step["reply_markup"]["inline_keyboard"]
+        assert rows[0][-1]["text"] in {"Next »", "Finish ✓"}
+        assert rows[-1][0]["text"] == "⏹ Stop"
+        seen.add(len(rows))
+        if rows[0][-1]["text"] == "Finish ✓":
+            break
+        step = await tap_next(bot, step)
+    assert seen == {2, 3}  # steps with and without a timer were both walked
 
 
 # --- timers ------------------------------------------------------------------------------------
@@ -267,7 +335,8 @@ async def test_a_timed_step_shows_its_length_and_a_start_button(bot):
     _, ask = await start(bot)
     step = await to_timed_step(bot, await first_step(bot, ask))
     assert "⏱ 2 min" in text_of(step)
-    assert buttons(step)[0] == "▶️ Start timer"
+    assert buttons(step)[:2] == ["« Back", "Next »"]  # Next stays on the first row
+    assert buttons(step)[2] == "▶️ Start timer"
 
 
 async def test_timer_start_add_five_minutes_and_end_now(bot):
@@ -299,7 +368,7 @@ async def test_stop_during_a_running_timer_ends_the_session_and_the_timer(bot):
     _, ask = await start(bot, "/practice constructive rest")
     step = await to_timed_step(bot, await first_step(bot, ask))
     running = await tap_next(bot, step, "▶️ Start timer")
-    await bot.tap(running, "⏹ Stop")
+    await stop(bot, running)
     stopped = await bot.expect("Stopped")
     assert "doctor or physiotherapist" in text_of(stopped)
     assert active(bot) is None
@@ -482,13 +551,13 @@ async def test_buttons_of_an_older_session_change_nothing(bot):
     _, ask = await start(bot, "/practice swing")
     old_step = await first_step(bot, ask)
     old = active(bot)
-    await bot.tap(old_step, "⏹ Stop")
+    await stop(bot, old_step)
     await bot.expect("Stopped")
     _, ask = await start(bot)
     await first_step(bot, ask)
     current = active(bot)
     answer = await press_raw(bot, old_step, f"pr:next:{old.id}:0")
-    assert "ended" in answer
+    assert "earlier message" in answer  # the one guard answers (was the flow's "has ended")
     assert active(bot) == current
     assert bot.store.session(old.id).status == "stopped"
 
@@ -502,7 +571,7 @@ async def test_tapping_a_button_of_a_finished_session_changes_nothing(bot):
     await walk_to_the_end(bot, step)
     await bot.expect("tension")
     for data in (f"pr:next:{session.id}:4", f"pr:back:{session.id}:4", f"pr:stop:{session.id}:4"):
-        assert "has ended" in await press_raw(bot, last, data)
+        assert "earlier message" in await press_raw(bot, last, data)
     assert bot.store.session(session.id).status == "done"
     assert await bot.settle() == []
 

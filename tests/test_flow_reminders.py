@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -302,6 +303,8 @@ async def test_snoozes_never_run_past_midnight(bot):
     await bot.expect("What time")
     await bot.emu.send_text(USER_ID, "23:30")
     await bot.expect("Saved")
+    await bot.settle()
+    bot.emu.drain_edits(USER_ID)  # the answered picker losing its buttons
     bot.clock.set(datetime(2026, 11, 23, 22, 30, tzinfo=UTC))  # 23:30 in Berlin
     await bot.tick()
     message = await bot.expect(REMINDER)
@@ -313,3 +316,49 @@ async def test_snoozes_never_run_past_midnight(bot):
     query_id = await bot.emu.press_button(USER_ID, message, "⏰ Later")
     await bot.emu.wait_until(lambda: bot.emu.callback_answers[query_id] is not None)
     assert "too close to midnight" in bot.emu.callback_answers[query_id]["text"]
+
+
+@pytest.mark.parametrize(
+    "time_label, reminder_utc, nudge_utc",
+    [
+        (
+            "19:00",
+            datetime(2026, 11, 23, 18, 0, tzinfo=UTC),
+            datetime(2026, 11, 23, 20, 0, tzinfo=UTC),
+        ),
+        (
+            "21:00",
+            datetime(2026, 11, 23, 20, 0, tzinfo=UTC),
+            datetime(2026, 11, 23, 21, 0, tzinfo=UTC),
+        ),
+    ],
+    ids=["19:00 nudged at 21:00", "21:00 nudged at 22:00"],
+)
+async def test_a_late_reminder_still_gets_the_promised_follow_up(
+    bot, time_label, reminder_utc, nudge_utc
+):
+    """B2: reminders from 18:00 on never got the nudge the settings promised."""
+    await subscribe(bot, time_label=time_label)
+    await bot.tap(await bot.say("/settings"), "🔔 Turn follow-up on")
+    promise = await bot.expect("Follow-up on")
+    nudge_local = nudge_utc.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+    assert f"haven't started by {nudge_local}" in promise["text"]
+    bot.clock.set(reminder_utc)
+    await bot.tick()
+    await bot.expect(REMINDER)
+    bot.clock.set(nudge_utc - timedelta(seconds=1))
+    await bot.tick()
+    bot.clock.set(nudge_utc)
+    await bot.tick()
+    assert "gentle nudge" in (await bot.expect("gentle nudge"))["text"]
+    assert [d.status for d in delivery_rows(bot, "followup")] == ["sent"]
+
+
+async def test_a_reminder_near_midnight_says_no_follow_up_will_come(bot):
+    await subscribe(bot)
+    shown = await bot.say("/settings")
+    await bot.tap(shown, "⏰ Change time")
+    await bot.expect("What time")
+    await bot.say("23:30")
+    await bot.tap(await bot.say("/settings"), "🔔 Turn follow-up on")
+    assert "none will come" in (await bot.expect("Follow-up on"))["text"]

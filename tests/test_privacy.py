@@ -154,7 +154,7 @@ async def a_whole_day(bot: Harness) -> None:
         pass
     await emu.send_text(PERSON, "/export")
     await bot.expect("spreadsheet", PERSON)
-    await bot.expect("one-page report", PERSON)
+    await bot.expect("PDF report", PERSON)
     await bot.settle(PERSON)
 
 

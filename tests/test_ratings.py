@@ -21,12 +21,24 @@ GOOD = {
     "06": 6,
     "７": 7,
     "１０": 10,
+    "seven": 7,
+    "Seven.": 7,
+    "zero": 0,
+    "none": 0,
+    "None": 0,
+    "no pain": 0,
+    "No  pain": 0,
+    "ten": 10,
+    "seven/10": 7,
+    "7 out of 10": 7,
 }
 
 BAD = {
     "11": "eleven",
     "-1": "minus-one",
-    "five": "word",
+    "fifty": "word",
+    "eleven": "eleven-in-words",
+    "a lot": "vague-words",
     "": "empty",
     "  ": "blank",
     "3.5": "three-and-a-half",
@@ -110,3 +122,9 @@ def test_parse_completion_reads_a_one_word_answer(text, expected) -> None:
 )
 def test_parse_completion_leaves_unclear_answers_to_the_buttons(text) -> None:
     assert parse_completion(text) is None
+
+
+def test_the_pain_correction_uses_the_pain_scales_own_words() -> None:
+    with pytest.raises(RatingError) as caught:
+        parse_rating("lots", scale="pain")
+    assert "0 (no pain) to 10 (worst pain imaginable)" in caught.value.user_message

@@ -11,6 +11,7 @@ from bot import schedule
 from bot.schedule import (
     GRACE,
     describe_next,
+    followup_time,
     is_within_grace,
     local_date,
     local_now,
@@ -220,3 +221,20 @@ def test_describe_next(now: datetime, due: datetime, expected: str) -> None:
 def test_describe_next_shows_the_jump_time_for_a_gap_reminder() -> None:
     due = next_due_utc(time(2, 30), BERLIN, utc(2026, 3, 28, 12))
     assert describe_next(due, BERLIN, utc(2026, 3, 28, 12)) == "tomorrow at 03:00"
+
+
+@pytest.mark.parametrize(
+    "reminder, nudge",
+    [
+        (time(7, 30), time(10, 30)),
+        (time(18, 0), time(21, 0)),
+        (time(20, 0), time(21, 0)),
+        (time(21, 0), time(22, 0)),
+        (time(23, 0), time(23, 30)),
+        (time(23, 15), time(23, 45)),
+        (time(23, 30), None),
+    ],
+    ids=str,
+)
+def test_followup_time_comes_the_same_evening_for_late_reminders(reminder, nudge):
+    assert followup_time(reminder) == nudge

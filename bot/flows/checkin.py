@@ -91,15 +91,20 @@ async def checkin_command(update: Update, context: BotContext) -> None:
     elif row.status == "open":
         await ask(context, chat_id, row, row.step or TENSION, lead=texts.t("ci_resume"))
     else:
-        keyboard = InlineKeyboardMarkup(
-            [
-                [_button("ci_btn_edit_today", row, "e", "edit")],
-                [_button("ci_btn_leave", row, "e", "keep")],
-            ]
-        )
-        await update.effective_message.reply_text(
-            texts.t("ci_done_today", summary=texts.Safe(summary(row))), reply_markup=keyboard
-        )
+        await offer_edit(context, chat_id, row)
+
+
+async def offer_edit(context: BotContext, chat_id: int, row: CheckInRow) -> None:
+    """Today's check-in is saved already: asks before opening it again, wherever from."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [_button("ci_btn_edit_today", row, "e", "edit")],
+            [_button("ci_btn_leave", row, "e", "keep")],
+        ]
+    )
+    await context.bot.send_message(
+        chat_id, texts.t("ci_done_today", summary=texts.Safe(summary(row))), reply_markup=keyboard
+    )
 
 
 # --- asking --------------------------------------------------------------------------------------
@@ -116,7 +121,11 @@ async def ask(
     """
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
-    await _tidy_previous(context, subscriber)
+    previous = (subscriber.awaiting or "").removeprefix(STEP_PREFIX) if subscriber else ""
+    # Moving on: the question just answered shows its answer. Asked again (a correction, or
+    # Back): its buttons only go.
+    answered = previous in QUESTIONS and next_question(row, previous) == question
+    await _tidy_previous(context, subscriber, row if answered else None)
     with store.atomic():
         store.save_answer(row.id, now, step=question)
         row = store.checkin(row.id)
@@ -192,14 +201,36 @@ def _button(key: str, row: CheckInRow, code: str, value: str) -> InlineKeyboardB
     return InlineKeyboardButton(texts.t(key), callback_data=_data(row, code, value))
 
 
-async def _tidy_previous(context: BotContext, subscriber: Subscriber | None) -> None:
-    """Removes the buttons of the last question asked, if it was a check-in question."""
+async def _tidy_previous(
+    context: BotContext, subscriber: Subscriber | None, row: CheckInRow | None = None
+) -> None:
+    """Removes the buttons of the last question asked, if it was a check-in question; once
+    answered, the question shows the answer given (typed or tapped) in their place."""
     if subscriber is None or not (subscriber.awaiting or "").startswith(STEP_PREFIX):
         return
     message_id = subscriber.awaiting_data.get("msg")
-    if isinstance(message_id, int):
-        with contextlib.suppress(BadRequest):  # already gone or already without buttons
+    if not isinstance(message_id, int):
+        return
+    question = subscriber.awaiting.removeprefix(STEP_PREFIX)
+    answer = _answer_given(row, question) if row is not None else None
+    with contextlib.suppress(BadRequest):  # already gone or already without buttons
+        if answer is None:
             await context.bot.edit_message_reply_markup(subscriber.chat_id, message_id)
+        else:
+            said = texts.Safe(texts.t("ci_answered", value=answer))
+            await context.bot.edit_message_text(
+                texts.t(f"ci_ask_{question}", was=said), subscriber.chat_id, message_id
+            )
+
+
+def _answer_given(row: CheckInRow, question: str) -> str | None:
+    """The answer to a rating or how-it-went question, as the person sees it; None if none."""
+    if question in (TENSION, PAIN):
+        value = row.tension if question == TENSION else row.pain
+        return None if value is None else f"{value}/10"
+    if question == COMPLETION and row.completion is not None:
+        return texts.t(f"ci_completion_{row.completion.value}")
+    return None
 
 
 def previous_question(row: CheckInRow, question: str) -> str | None:
@@ -243,7 +274,7 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     """Closes the check-in, thanks the person with what was saved, and offers the weekly screen."""
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
-    await _tidy_previous(context, subscriber)
+    await _tidy_previous(context, subscriber, row)
     with store.atomic():
         store.close_checkin(row.id, now, "done")
         store.set_awaiting(chat_id, now, None)
@@ -338,7 +369,7 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
             await ask(context, chat_id, row, question, lead=texts.t("ci_not_text"))
             return
         try:
-            value = parse_rating(text)
+            value = parse_rating(text, scale=question)
         except RatingError as err:
             await ask(context, chat_id, row, question, lead=texts.escape(err.user_message))
             return

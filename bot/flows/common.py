@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot import texts
+from bot import keyboards, texts
 from bot.app import BotContext
 from bot.flows import steps
 from bot.store import StoreError
@@ -44,6 +45,17 @@ async def route_message(update: Update, context: BotContext) -> None:
     handler = steps.handler_for(subscriber.awaiting if subscriber else None)
     if handler is not None:
         await handler(update, context, subscriber)
+        after = context.store.subscriber(message.chat_id)
+        if after is None or after.awaiting != subscriber.awaiting:
+            # The typed answer was taken: the buttons that asked the same question go, or a
+            # later tap on them would answer it again (a stale "Keep 07:30").
+            await keyboards.close_answered(
+                context.bot,
+                context.store,
+                message.chat_id,
+                subscriber.awaiting,
+                context.clock.now(),
+            )
     elif message.text:
         await message.reply_text(texts.t("free_text_idle"))
     else:
@@ -53,6 +65,50 @@ async def route_message(update: Update, context: BotContext) -> None:
 async def edited_message(update: Update, context: BotContext) -> None:
     """Edits are not re-read: answers saved already stay as first sent."""
     await update.edited_message.reply_text(texts.t("edited_message"))
+
+
+async def guard_buttons(update: Update, context: BotContext) -> None:
+    """The one guard in front of every button: a button on a message whose question was
+    answered or asked again changes nothing, and the person is told so."""
+    query = update.callback_query
+    message = query.message
+    if message is None:
+        return
+    if keyboards.is_current(context.store, message.chat.id, message.message_id, query.data):
+        return
+    log.info("button.superseded chat=%s", message.chat.id)
+    await query.answer(texts.t("button_superseded"))
+    raise ApplicationHandlerStop
+
+
+# A long message is cut to what a person needs first; the rest comes with one tap.
+# Button "more:<name>" -> (the button's label, the rest of the message).
+MORE = {
+    "welcome": ("btn_more_welcome", "welcome_more"),
+    "privacy": ("btn_more_privacy", "hi_privacy_more"),
+}
+
+
+def more_keyboard(name: str) -> InlineKeyboardMarkup:
+    label, _ = MORE[name]
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.t(label), callback_data=f"more:{name}")]]
+    )
+
+
+async def more_pressed(update: Update, context: BotContext) -> None:
+    """Sends the rest of a long message; its button goes, it has done its work."""
+    query = update.callback_query
+    rest = MORE.get(query.data.removeprefix("more:"))
+    if rest is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    await query.answer()
+    message = query.message
+    await keyboards.close(
+        context.bot, context.store, message.chat.id, message.message_id, context.clock.now()
+    )
+    await context.bot.send_message(message.chat.id, texts.t(rest[1]))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
@@ -100,9 +156,12 @@ PRIVATE_MESSAGES = PRIVATE & filters.UpdateType.MESSAGE
 
 
 def register(application: Application) -> None:
+    # Group -1 runs before every flow's handlers: a superseded button stops here.
+    application.add_handler(CallbackQueryHandler(guard_buttons), group=-1)
     application.add_handlers(
         [
             CommandHandler("help", help_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(more_pressed, pattern=r"^more:\w{1,20}$"),
         ]
     )
 

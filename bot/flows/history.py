@@ -14,12 +14,14 @@ import contextlib
 import html
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
     ReplyKeyboardRemove,
     Update,
 )
@@ -29,7 +31,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import schedule, sender, texts
 from bot.app import BotContext, runtime_of
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.onboarding import require_subscriber
 from bot.flows.today import local_today
 from bot.insights import (
@@ -73,6 +75,8 @@ class PersonHistory:
     today: date  # the person's local date, or a later one their own data already reached
     zone: str
     joined: date  # the local date the person first wrote to the bot
+    # Days skipped from the reminder, or with a practice stopped part-way (Store.day_marks).
+    marks: dict[date, tuple[str, int, int, str]] = field(default_factory=dict)
 
     @property
     def since(self) -> date:
@@ -114,6 +118,7 @@ def load_history(store: Store, subscriber: Subscriber, now: datetime) -> PersonH
         today=today,
         zone=subscriber.zone or "UTC",
         joined=schedule.local_date(subscriber.created_utc, schedule.zone(subscriber.zone or "UTC")),
+        marks=store.day_marks(chat_id),
     )
 
 
@@ -148,7 +153,7 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
     text = texts.t(
         "hi_history",
         title=texts.Safe(title),
-        rows=_lines([format_history_row(row) for row in rows]),
+        rows=_lines([_history_line(row, h.marks.get(row.local_date)) for row in rows]),
         legend=texts.Safe(texts.t("hi_history_legend")),
     )
     buttons = []
@@ -160,7 +165,67 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
         buttons.append(
             InlineKeyboardButton(texts.t("hi_btn_newer"), callback_data=f"hi:h:{page - 1}")
         )
-    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+    rows = [buttons] if buttons else []
+    if _page_notes(h, page):
+        # Notes show as 📝 in the lines; one tap reads them back in full, here in the chat.
+        rows.append([InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")])
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _page_notes(h: PersonHistory, page: int) -> list[CheckIn]:
+    start, end = history_page(h.today, page)
+    return sorted(
+        (c for c in h.checkins if start <= c.local_date <= end and c.note and c.note.strip()),
+        key=lambda c: c.local_date,
+        reverse=True,
+    )
+
+
+async def _notes_of_page(update: Update, context: BotContext, page: int) -> None:
+    """hi:n:<page>: the notes of that fortnight, in full, newest first."""
+    query = update.callback_query
+    subscriber = context.store.subscriber(query.message.chat.id)
+    if subscriber is None:
+        await query.answer(texts.t("button_expired"))
+        return
+    notes = _page_notes(load_history(context.store, subscriber, context.clock.now()), page)
+    await query.answer()
+    if not notes:
+        await query.message.reply_text(texts.t("hi_notes_none"))
+        return
+    # Whole notes per message, as many as fit; a note longer than a message is split by
+    # its own characters before escaping, so no tag or entity is ever cut.
+    chunks = [texts.t("hi_notes_title")]
+    for c in notes:
+        note = c.note.strip()
+        for start in range(0, len(note), NOTE_PART):
+            line = texts.t(
+                "hi_note_line", day=short_date(c.local_date), note=note[start : start + NOTE_PART]
+            )
+            if len(chunks[-1]) + len(line) + 2 > MESSAGE_LIMIT:
+                chunks.append(line)
+            else:
+                chunks[-1] += "\n\n" + line
+    for chunk in chunks:
+        await query.message.reply_text(chunk)
+
+
+def _history_line(row, mark: tuple[str, int, int, str] | None) -> str:
+    """One day's line, telling a skipped day and a practice stopped part-way apart from a
+    day with nothing recorded ("—")."""
+    line = format_history_row(row)
+    if mark is None or row.practised:
+        return line
+    kind, number, of, title = mark
+    said = (
+        texts.t("hi_day_skipped")
+        if kind == "skipped"
+        else texts.t("hi_day_stopped", number=number, of=of, title=title)
+    )
+    if line.endswith(" · —"):
+        return line.removesuffix(" · —") + " · " + said
+    date_part, _, rest = line.partition(" · ")
+    return f"{date_part} · {said} · {rest}"
 
 
 def last_page(h: PersonHistory) -> int:
@@ -178,7 +243,7 @@ async def history_command(update: Update, context: BotContext) -> None:
         await _reply(context, chat_id, "hi_not_started")
         return
     h = load_history(context.store, subscriber, context.clock.now())
-    if h.is_empty:
+    if h.is_empty and not h.marks:  # a skipped or stopped day is worth showing too
         await _reply(context, chat_id, "hi_history_empty")
         return
     text, markup = history_view(h, 0)
@@ -233,26 +298,41 @@ def visible_length(message_html: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
-    """Sends the chart for `period` with the same facts in words; False if nothing to show."""
+async def send_progress(
+    context: BotContext, chat_id: int, period: str, replacing: Message | None = None
+) -> str:
+    """Sends the chart for `period` with the same facts in words: "sent", "edited", or ""
+    when there is nothing to show.
+    With `replacing` (the chart whose range button was tapped), that message changes in
+    place, so range taps never pile up charts."""
     subscriber = context.store.subscriber(chat_id)
     if subscriber is None:
         await _reply(context, chat_id, "hi_not_started")
-        return False
+        return ""
     h = load_history(context.store, subscriber, context.clock.now())
     if h.is_empty:
         await _reply(context, chat_id, "hi_progress_empty")
-        return False
+        return ""
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     summary = summarize(h.checkins, h.practised, h.paused, h.today, PERIODS[period])
     png = await context.runtime.renderer.progress_png(
-        h.checkins, h.practised, summary.start, h.today
+        h.checkins, h.practised, chart_start(summary.start, h), h.today
     )
     head = progress_head(summary, period)
     facts = _lines(summary_lines(summary), "• ")
     caption = texts.t("hi_progress_caption", head=texts.Safe(head), facts=facts)
     keyboard = period_keyboard(period)
-    if visible_length(caption) <= CAPTION_LIMIT:
+    fits = visible_length(caption) <= CAPTION_LIMIT
+    if fits and replacing is not None and replacing.photo:
+        await context.bot.edit_message_media(
+            InputMediaPhoto(png, caption=caption),
+            chat_id=chat_id,
+            message_id=replacing.message_id,
+            reply_markup=keyboard,
+        )
+        log.info("progress.edited chat=%s period=%s", chat_id, period)
+        return "edited"
+    if fits:
         await context.bot.send_photo(chat_id, png, caption=caption, reply_markup=keyboard)
     else:  # screen readers get the facts either way: right under the chart
         await context.bot.send_photo(chat_id, png, caption=head)
@@ -260,7 +340,21 @@ async def send_progress(context: BotContext, chat_id: int, period: str) -> bool:
             chat_id, texts.t("hi_progress_more", facts=facts), reply_markup=keyboard
         )
     log.info("progress.sent chat=%s period=%s points=%s", chat_id, period, len(h.checkins))
-    return True
+    return "sent"
+
+
+MESSAGE_LIMIT = 4000  # Telegram takes 4096 characters a message; room for the tags
+NOTE_PART = 3000  # escaped, a note part may grow ("&" -> "&amp;"); still within a message
+
+# The chart spans at least a week; a longer period starts where the data does, so 90 days of
+# a 6-day history is not 95% empty space (the caption still names the period chosen).
+MIN_CHART_DAYS = 7
+
+
+def chart_start(period_start: date, h) -> date:
+    recorded = [c.local_date for c in h.checkins] + list(h.practised)
+    first = min(recorded, default=period_start)
+    return min(max(period_start, first), h.today - timedelta(days=MIN_CHART_DAYS - 1))
 
 
 async def progress_command(update: Update, context: BotContext) -> None:
@@ -269,12 +363,13 @@ async def progress_command(update: Update, context: BotContext) -> None:
 
 
 async def _progress_period(update: Update, context: BotContext, period: str) -> None:
-    """hi:p:<7|30|90|all>: a new chart for that period; the old one keeps its picture but
-    loses its buttons, so only the newest chart has them."""
+    """hi:p:<7|30|90|all>: the chart changes in place to that period. When its facts are too
+    long for a caption (a new chart and a message), the old one keeps its picture but loses
+    its buttons, so only the newest chart has them."""
     query = update.callback_query
     await query.answer()
-    sent = await send_progress(context, query.message.chat.id, period)
-    if sent and query.message.photo:
+    done = await send_progress(context, query.message.chat.id, period, replacing=query.message)
+    if done == "sent" and query.message.photo:
         with contextlib.suppress(BadRequest):  # too old to edit, or buttons gone: harmless
             await query.edit_message_reply_markup(None)
 
@@ -338,6 +433,8 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
     days = [_choice(texts.t(f"hi_day_{n}")[:3], f"hi:wd:{n}", n == current) for n in range(7)]
     off = _choice(texts.t("hi_btn_summary_off"), "hi:wd:off", not 0 <= current <= 6)
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
+    if not 0 <= current <= 6:
+        return texts.t("hi_summary_settings_off"), keyboard
     return texts.t("hi_summary_settings", current=state), keyboard
 
 
@@ -375,7 +472,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
 
 
 async def export_command(update: Update, context: BotContext) -> None:
-    """Sends the person's check-ins as a CSV file and a one-page PDF report."""
+    """Sends the person's check-ins as a CSV file and a PDF report."""
     chat_id = update.effective_chat.id
     subscriber = context.store.subscriber(chat_id)
     h = None if subscriber is None else load_history(context.store, subscriber, context.clock.now())
@@ -476,13 +573,15 @@ async def _edit_or_reply(query, text: str) -> None:
 
 async def privacy_command(update: Update, context: BotContext) -> None:
     """What is stored, why, who sees it, and how to take it or delete it."""
-    await update.effective_message.reply_text(texts.t("hi_privacy"))
+    await update.effective_message.reply_text(
+        texts.t("hi_privacy"), reply_markup=more_keyboard("privacy")
+    )
 
 
 # --- buttons -----------------------------------------------------------------------------------
 
 _BUTTON = re.compile(
-    r"hi:(?:h:(?P<page>\d{1,4})|p:(?P<period>7|30|90|all)|wd:(?P<day>[0-6]|off)"
+    r"hi:(?:h:(?P<page>\d{1,4})|n:(?P<notes>\d{1,4})|p:(?P<period>7|30|90|all)|wd:(?P<day>[0-6]|off)"
     r"|del:(?P<stamp>\d{1,12})|(?P<keep>keep))"
 )
 
@@ -496,6 +595,8 @@ async def history_button(update: Update, context: BotContext) -> None:
         return
     if match["page"] is not None:
         await _history_page(update, context, int(match["page"]))
+    elif match["notes"] is not None:
+        await _notes_of_page(update, context, int(match["notes"]))
     elif match["period"] is not None:
         await _progress_period(update, context, match["period"])
     elif match["day"] is not None:

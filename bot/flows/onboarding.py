@@ -23,11 +23,11 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import schedule, texts, timeparse, zones
+from bot import keyboards, schedule, texts, timeparse, zones
 from bot.app import BotContext, add_startup_hook
 from bot.errors import BotError
 from bot.flows import steps
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.today import local_today
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
@@ -66,7 +66,9 @@ async def start(update: Update, context: BotContext) -> None:
         # Greet once: not again when /start is sent in the middle of setting up, but also when
         # the person tried a practice first (their step is then the practice's, not setup's).
         if subscriber.awaiting not in SETUP_STEPS:
-            await message.reply_text(texts.t("welcome", name_part=name_part))
+            await message.reply_text(
+                texts.t("welcome", name_part=name_part), reply_markup=more_keyboard("welcome")
+            )
     elif subscriber.status is Status.PAUSED:
         await message.reply_text(texts.t("already_paused"))
         return
@@ -225,6 +227,8 @@ async def onboarding_button(update: Update, context: BotContext) -> None:
         except ValueError:
             return
         await set_time(context, subscriber, at)
+    # Answered: the question's buttons go, so no later tap can answer it again.
+    await keyboards.close(context.bot, store, query.message.chat.id, query.message.message_id, now)
 
 
 @functools.cache
@@ -293,7 +297,25 @@ def settings_text(subscriber: Subscriber, now: datetime) -> str:
         status=status,
         next=next_text(subscriber, now),
         followup=texts.t("on" if subscriber.followup else "off"),
+        followup_at=texts.Safe(_followup_at(subscriber)),
     )
+
+
+def _followup_at(subscriber: Subscriber) -> str:
+    if not subscriber.remind_at:
+        return ""
+    at = schedule.followup_time(time.fromisoformat(subscriber.remind_at))
+    return texts.t("followup_at", time=at.strftime("%H:%M")) if at else ""
+
+
+def followup_text(subscriber: Subscriber) -> str:
+    """Says exactly when the nudge comes, so the promise holds for every reminder time."""
+    if not subscriber.followup:
+        return texts.t("followup_off")
+    at = schedule.followup_time(time.fromisoformat(subscriber.remind_at or "00:00"))
+    if at is None:
+        return texts.t("followup_on_none")
+    return texts.t("followup_on", time=at.strftime("%H:%M"))
 
 
 def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
@@ -338,9 +360,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)
         )
-        await query.message.reply_text(
-            texts.t("followup_on" if subscriber.followup else "followup_off")
-        )
+        await query.message.reply_text(followup_text(subscriber))
     elif action == "pause":
         await ask_pause(context, chat_id)
     elif action == "resume":
@@ -365,7 +385,11 @@ async def subscription(
             await context.bot.send_message(chat_id, texts.t("need_setup"))
             await (ask_time if subscriber.awaiting == "time" else ask_zone)(context, chat_id)
         else:
-            await context.bot.send_message(chat_id, texts.t(not_subscribed))
+            key = not_subscribed
+            if subscriber is not None and subscriber.status is Status.STOPPED:
+                # Someone who stopped reminders has set them up before: say so, not "set up".
+                key = f"{key}_stopped" if f"{key}_stopped" in texts.MESSAGES else key
+            await context.bot.send_message(chat_id, texts.t(key))
         return None
     return subscriber
 
@@ -386,12 +410,13 @@ async def pause_command(update: Update, context: BotContext) -> None:
     except ValueError:
         days = 0
     if not 1 <= days <= MAX_PAUSE_DAYS:
-        await update.effective_message.reply_text(texts.t("pause_bad_days"))
+        # The explanation and the choices in one message: a tap is easier than retyping.
+        await ask_pause(context, subscriber.chat_id, lead=texts.t("pause_bad_days"))
         return
     await pause(context, subscriber.chat_id, days)
 
 
-async def ask_pause(context: BotContext, chat_id: int) -> None:
+async def ask_pause(context: BotContext, chat_id: int, *, lead: str = "") -> None:
     choices = [(texts.t("pause_day_button"), "pz:1")] + [
         (texts.t("pause_days_button", days=n), f"pz:{n}") for n in (3, 7, 14)
     ]
@@ -401,7 +426,8 @@ async def ask_pause(context: BotContext, chat_id: int) -> None:
             [InlineKeyboardButton(texts.t("pause_until_resume"), callback_data="pz:0")],
         ]
     )
-    await context.bot.send_message(chat_id, texts.t("ask_pause"), reply_markup=keyboard)
+    text = f"{lead}\n\n{texts.t('ask_pause')}" if lead else texts.t("ask_pause")
+    await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
 
 async def pause_button(update: Update, context: BotContext) -> None:
@@ -426,15 +452,21 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
     today = local_today(subscriber, now)
     with store.atomic():
         store.end_pause(chat_id, today - timedelta(days=1))
+        last = None
         if days is None:
             store.start_pause(chat_id, today, None)
             store.update_subscriber(
                 chat_id, now, status=Status.PAUSED, paused_until=None, next_due_utc=None
             )
         else:
-            last = today + timedelta(days=days - 1)
-            store.start_pause(chat_id, today, last)
             zone = schedule.zone(subscriber.zone)
+            # "3 days" means three reminders missed: once today's has gone out (chosen in the
+            # evening), the pause starts with tomorrow's.
+            start = today
+            if subscriber.status is Status.ACTIVE and subscriber.next_due_utc is not None:
+                start = max(today, schedule.local_date(subscriber.next_due_utc, zone))
+            last = start + timedelta(days=days - 1)
+            store.start_pause(chat_id, start, last)
             first_back = datetime.combine(last + timedelta(days=1), time(0), zone)
             due = schedule.next_due_utc(
                 time.fromisoformat(subscriber.remind_at), zone, first_back - timedelta(seconds=1)
@@ -447,7 +479,7 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
         await context.bot.send_message(chat_id, texts.t("paused_open"))
     else:
         await context.bot.send_message(
-            chat_id, texts.t("paused_days", day=_day_label(today + timedelta(days=days)))
+            chat_id, texts.t("paused_days", day=_day_label(last + timedelta(days=1)))
         )
 
 

@@ -41,7 +41,8 @@ ADD_MINUTES = 5
 KINDS = ("daily", "short", "library", "preview")
 PROGRAM_KINDS = ("daily", "short")
 _SESSION_DATA = re.compile(
-    r"^pr:(tension|next|back|stop|timer|add|end|checkin):(\d{1,12})(?::(\d{1,3}|skip))?$"
+    r"^pr:(tension|next|back|stop|stopyes|stay|timer|add|end|checkin|resume):(\d{1,12})"
+    r"(?::(\d{1,3}|skip))?$"
 )
 _OPEN_DATA = re.compile(r"^pr:open:([a-z0-9-]{1,56})$")
 
@@ -256,11 +257,22 @@ async def practice_button(update: Update, context: BotContext) -> None:
     action, extra = match.group(1), match.group(3)
     if action == "checkin":
         await _checkin_after_stop(update, context, session)
+    elif action == "resume":
+        await _resume_stopped(update, context, session)
     elif not session.active:
         await query.answer(texts.t("pr_session_over"))
         await _strip_keyboard(context, chat_id, query.message.message_id)
     elif action == "stop":
+        # Asks once: a stray tap must not throw away a nearly finished practice.
+        await query.answer()
+        await context.bot.edit_message_reply_markup(
+            chat_id, query.message.message_id, reply_markup=stop_keyboard(session)
+        )
+    elif action == "stopyes":
         await _stop(update, context, session)  # Stop works from any step of the active session
+    elif action == "stay":
+        await query.answer()
+        await _show(context, session, query.message.message_id)
     elif action == "tension":
         await _tension_tapped(update, context, session, extra)
     elif (
@@ -413,12 +425,53 @@ async def _stop(update: Update, context: BotContext, session: Session) -> None:
     if session.kind == "preview":
         await context.bot.send_message(chat_id, texts.t("pr_stopped_preview"))
         return
-    button = InlineKeyboardButton(
-        texts.t("pr_btn_checkin"), callback_data=f"pr:checkin:{session.id}"
-    )
+    rows = [
+        [InlineKeyboardButton(texts.t("pr_btn_checkin"), callback_data=f"pr:checkin:{session.id}")]
+    ]
+    if session.steps_began_utc is not None:
+        # A stopped practice can be picked up again today, at the step it stopped.
+        number = _planned(session)[session.step].number
+        rows.insert(
+            0,
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_resume", number=number), callback_data=f"pr:resume:{session.id}"
+                )
+            ],
+        )
     await context.bot.send_message(
-        chat_id, texts.t("pr_stopped"), reply_markup=InlineKeyboardMarkup([[button]])
+        chat_id, texts.t("pr_stopped"), reply_markup=InlineKeyboardMarkup(rows)
     )
+
+
+def stop_keyboard(session: Session) -> InlineKeyboardMarkup:
+    key = f"{session.id}:{session.step}"
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.t("pr_btn_stop_no"), callback_data=f"pr:stay:{key}")],
+            [InlineKeyboardButton(texts.t("pr_btn_stop_yes"), callback_data=f"pr:stopyes:{key}")],
+        ]
+    )
+
+
+async def _resume_stopped(update: Update, context: BotContext, session: Session) -> None:
+    """Carries on a practice stopped earlier today, at the step where it stopped."""
+    query = update.callback_query
+    store, now = context.store, context.clock.now()
+    subscriber = store.subscriber(session.chat_id)
+    today = local_today(subscriber, now) if subscriber is not None and subscriber.zone else None
+    if (
+        session.status != "stopped"
+        or session.local_date != today
+        or (subscriber is not None and subscriber.on_hold)
+        or not store.reopen_session(session.id)
+    ):
+        await query.answer(texts.t("pr_resume_gone"), show_alert=True)
+        return
+    await query.answer()
+    await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    log.info("practice.reopened chat=%s session=%s", session.chat_id, session.id)
+    await resume(context, store.session(session.id))
 
 
 async def _checkin_after_stop(update: Update, context: BotContext, session: Session) -> None:
@@ -428,6 +481,14 @@ async def _checkin_after_stop(update: Update, context: BotContext, session: Sess
         return
     await query.answer()
     await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    store = context.store
+    subscriber = store.subscriber(session.chat_id)
+    if subscriber is not None and subscriber.zone:
+        saved = store.checkin_for_day(session.chat_id, local_today(subscriber, context.clock.now()))
+        if saved is not None and saved.status != "open":
+            # Checked in since the stop: ask first, as /checkin does, rather than edit at once.
+            await checkin.offer_edit(context, session.chat_id, saved)
+            return
     # With the stopped session's id the check-in keeps its tension-before and still asks how
     # much of the practice was done (only a finished session counts as fully done).
     await checkin.begin_checkin(context, session.chat_id, session_id=session.id)
@@ -652,15 +713,16 @@ def render_step(
 def step_keyboard(session_id: int, index: int, total: int, *, timed: bool) -> InlineKeyboardMarkup:
     key = f"{session_id}:{index}"
     forward = texts.t("pr_btn_finish" if index >= total - 1 else "pr_btn_next")
-    rows = []
+    back = InlineKeyboardButton(texts.t("pr_btn_back"), callback_data=f"pr:back:{key}")
+    forward_button = InlineKeyboardButton(forward, callback_data=f"pr:next:{key}")
+    # Next is always on the first row and Stop always last, so a second tap on Next never
+    # lands on Stop when a step without a timer has one row less. The first step has
+    # nothing before it (as in the check-in): no Back that does nothing.
+    rows = [[back, forward_button] if index > 0 else [forward_button]]
     if timed:
         rows.append(
             [InlineKeyboardButton(texts.t("pr_btn_timer"), callback_data=f"pr:timer:{key}")]
         )
-    back = InlineKeyboardButton(texts.t("pr_btn_back"), callback_data=f"pr:back:{key}")
-    forward_button = InlineKeyboardButton(forward, callback_data=f"pr:next:{key}")
-    # The first step has nothing before it (as in the check-in): no Back that does nothing.
-    rows.append([back, forward_button] if index > 0 else [forward_button])
     rows.append([InlineKeyboardButton(texts.t("pr_btn_stop"), callback_data=f"pr:stop:{key}")])
     return InlineKeyboardMarkup(rows)
 

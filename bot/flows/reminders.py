@@ -21,8 +21,6 @@ from bot.store import Delivery, Status, Subscriber
 log = logging.getLogger(__name__)
 
 SNOOZE_MINUTES = (15, 30, 60)
-FOLLOWUP_AFTER = timedelta(hours=3)
-FOLLOWUP_LATEST_HOUR = 21  # no nudges late in the evening
 
 
 def reminder_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
@@ -131,10 +129,15 @@ def plan_followup(application: Application, subscriber: Subscriber, due: datetim
     if not subscriber.followup:
         return
     zone = schedule.zone(subscriber.zone)
-    at = due + FOLLOWUP_AFTER
-    local = schedule.local_now(zone, at)
-    if local.date() == schedule.local_date(due, zone) and local.hour < FOLLOWUP_LATEST_HOUR:
-        runtime_of(application).store.add_delivery(subscriber.chat_id, local.date(), "followup", at)
+    local_due = schedule.local_now(zone, due)
+    wall = schedule.followup_time(local_due.time().replace(second=0, microsecond=0))
+    if wall is None:
+        return  # so close to midnight that it would land on the next day (settings say so)
+    at = schedule.next_due_utc(wall, zone, due)
+    if schedule.local_date(at, zone) == local_due.date():
+        runtime_of(application).store.add_delivery(
+            subscriber.chat_id, local_due.date(), "followup", at
+        )
 
 
 sender.AFTER_DUE.append(plan_followup)

@@ -35,6 +35,7 @@ MESSAGES = {
     "ci_ask_note": "Anything you'd like to add? Type a short note in your own words.{was}",
     "ci_note_skip_hint": "\nNothing to add? Tap Skip.",
     "ci_was": "\n<i>Earlier you said: {value}</i>",
+    "ci_answered": "\n✓ <b>Your answer: {value}</b>",
     "ci_was_note": (
         "\n<i>Your note so far: “{note}”</i>\nSend a new note to replace it, or tap Keep my note."
     ),

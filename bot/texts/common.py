@@ -11,15 +11,19 @@ SAFETY_NOTE = (
 
 MESSAGES = {
     # --- general -------------------------------------------------------------------------------
+    # Short on a phone: what the bot does and the safety note; the rest is one tap away.
     "welcome": (
-        "Hello{name_part}! 🌿\n\n"
-        "I'm your psoas coach. The psoas is a deep muscle that links your spine to your legs; "
-        "when it stays tight, it can pull on your back, hips and groin.\n\n"
-        "Each day at a time you choose, I'll walk you through a short, gentle practice, "
-        "mostly resting on the floor and easy movement, and then ask how you feel. "
-        "Your answers build a picture of your progress that you can look at any time.\n\n"
-        + SAFETY_NOTE
+        "Hello{name_part}! 🌿 I'm your psoas coach. Each day at a time you choose, I'll guide "
+        "a short, gentle practice, then ask how you feel.\n\n" + SAFETY_NOTE
     ),
+    "welcome_more": (
+        "The psoas is a deep muscle that links your spine to your legs; when it stays tight, "
+        "it can pull on your back, hips and groin.\n\n"
+        "The practice is mostly resting on the floor and easy movement. Your answers build a "
+        "picture of your progress that you can look at any time with /progress."
+    ),
+    "btn_more_welcome": "About the psoas and the practice",
+    "btn_more_privacy": "More details",
     "welcome_back": (
         "Welcome back{name_part}! 🌿 Your history is still here. "
         "Let's set up your daily reminder again."
@@ -59,5 +63,6 @@ MESSAGES = {
         "I noticed you edited a message. I keep answers as first sent, so please send "
         "a correction as a new message."
     ),
+    "button_superseded": "That button belongs to an earlier message, so it changes nothing now. 🌿",
     "button_expired": "That button has expired. Send /today or /help to carry on.",
 }

@@ -22,6 +22,12 @@ MESSAGES: dict[str, str] = {
         "📝 means you wrote a note; — means nothing was recorded that day. "
         "Send /progress for your chart."
     ),
+    "hi_day_skipped": "skipped",
+    "hi_btn_notes": "📝 Read my notes",
+    "hi_notes_title": "<b>Your notes</b>",
+    "hi_note_line": "<b>{day}</b>\n{note}",
+    "hi_notes_none": "There are no notes in those days any more.",
+    "hi_day_stopped": "stopped at step {number} of {of} ({title})",
     "hi_history_empty": (
         "Nothing here yet. After your first practice or check-in, your days will show up here, "
         "one line each. 🌿"
@@ -59,6 +65,12 @@ MESSAGES: dict[str, str] = {
         "days practised, average tension and pain, and how they compare with the week before.\n\n"
         "Now: <b>{current}</b>. Choose a day, or turn it off."
     ),
+    "hi_summary_settings_off": (
+        "<b>Weekly summary</b>\n\n"
+        "Once a week, with your reminder, I send a short look back at the last seven days: "
+        "days practised, average tension and pain, and how they compare with the week before.\n\n"
+        "Now: <b>off</b>. Choose a day to turn it on."
+    ),
     "hi_summary_on": "on {day}s",
     "hi_summary_off": "off",
     "hi_btn_summary_off": "Turn off",
@@ -66,22 +78,23 @@ MESSAGES: dict[str, str] = {
     # --- /export -------------------------------------------------------------------------------
     "hi_export_empty": (
         "There's nothing to export yet. Once you've checked in after a practice, /export "
-        "gives you a spreadsheet of your answers and a one-page report. 🌿"
+        "gives you a spreadsheet of your answers and a PDF report. 🌿"
     ),
     "hi_export_csv": (
         "Your check-ins, one row each, with dates in your time zone. "
         "It opens in any spreadsheet program."
     ),
     "hi_export_pdf": (
-        "A one-page report with your chart, your last two weeks and a summary, "
-        "ready to share with a therapist or doctor if you wish."
+        "A PDF report: your chart, your last two weeks and a summary on one page, then "
+        "your notes in full. Ready to share with a therapist or doctor if you wish."
     ),
     # --- /delete -------------------------------------------------------------------------------
     "hi_delete_confirm": (
         "<b>Delete everything I hold about you?</b>\n\n"
-        "This removes, at once and for good:\n"
+        "This removes from my database, at once:\n"
         "{items}\n\n"
-        "Afterwards I keep nothing linked to you. If you'd like a copy first, send /export "
+        "Afterwards it holds nothing linked to you (backup copies are replaced over time). "
+        "If you'd like a copy first, send /export "
         "before you answer. This can't be undone."
     ),
     "hi_delete_settings": "your settings and reminder schedule (time zone, reminder time, "
@@ -103,7 +116,8 @@ MESSAGES: dict[str, str] = {
     "hi_delete_kept": "Nothing was deleted. Your data stays as it was. 🌿",
     "hi_delete_done": "Deleted.",
     "hi_delete_goodbye": (
-        "Everything is deleted: I no longer hold anything about you. 🌿\n\n"
+        "Everything is deleted from my database. 🌿 Backup copies that the people running "
+        "the bot keep may still hold it until they are replaced.\n\n"
         "Thank you for practising with me. Take good care of yourself. "
         "If you ever want to start again, send /start and we'll begin fresh."
     ),
@@ -115,28 +129,29 @@ MESSAGES: dict[str, str] = {
     # --- /privacy ------------------------------------------------------------------------------
     "hi_privacy": (
         "<b>Your data and privacy</b>\n\n"
+        "I keep your settings, check-ins (ratings, where it hurts, notes), practice sessions "
+        "and safety answers: to remind you, keep you safe and show your progress. Not your "
+        "name or phone number.\n\n"
+        "<b>Who can see it</b>: you, and the people who run this bot, who hold the database. "
+        "They look at totals only, never your ratings or notes. Nothing is sold or shared.\n\n"
+        "<b>Your choices</b>\n"
+        "/export: your data as a spreadsheet (CSV) and a PDF report.\n"
+        "/delete: delete everything I hold, at once.\n"
+        "/stop: stop reminders but keep your history."
+    ),
+    "hi_privacy_more": (
         "<b>What I store</b>\n"
         "• Your settings: time zone, reminder time, pauses and weekly summary day.\n"
         "• Your check-ins: tension and pain ratings, where it hurts, and any notes you write.\n"
         "• Your practice sessions: which practice, on which day, and how far you got.\n"
         "• A record of each reminder I send, so none goes out twice.\n"
         "• Your answers to the safety questions.\n"
-        "I don't store your name, username or phone number. A location you share is used "
-        "once to find your time zone and then forgotten.\n\n"
-        "<b>Why</b>\n"
-        "To remind you at your local time, choose each day's practice, keep you safe, "
-        "and show your progress back to you.\n\n"
-        "<b>Who can see it</b>\n"
-        "Only you. The people who run this bot see totals only (like how many people "
-        "practised this week), never your ratings or notes. Nothing is sold or shared. "
+        "A location you share is used once to find your time zone and then forgotten. "
         "Technical logs note your chat number, never what you write. Our chat itself is "
         "kept by Telegram; you can clear it in the app.\n\n"
         "<b>How long</b>\n"
         "Until you delete it. Stopping reminders keeps your history, so you can come back "
-        "to it.\n\n"
-        "<b>Your choices</b>\n"
-        "/export: your data as a spreadsheet (CSV) and a one-page PDF report.\n"
-        "/delete: delete everything, at once and for good.\n"
-        "/stop: stop reminders but keep your history."
+        "to it. /delete removes everything from the bot's database at once; backup copies "
+        "that the people running the bot keep may still hold it until they are replaced."
     ),
 }

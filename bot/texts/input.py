@@ -27,4 +27,8 @@ MESSAGES = {
     "rating_invalid": (
         "Please send a whole number from 0 (none) to 10 (worst imaginable), or tap a button."
     ),
+    "rating_invalid_pain": (
+        "Please send a whole number from 0 (no pain) to 10 (worst pain imaginable), "
+        "or tap a button."
+    ),
 }

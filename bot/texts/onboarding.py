@@ -46,7 +46,7 @@ MESSAGES = {
         "Time zone: <b>{zone}</b>\n"
         "Status: <b>{status}</b>\n"
         "Next reminder: <b>{next}</b>\n"
-        "One gentle follow-up a few hours after the reminder: <b>{followup}</b>"
+        "One gentle follow-up{followup_at} if you haven't started: <b>{followup}</b>"
     ),
     "status_active": "reminders on",
     "status_paused": "paused",
@@ -64,9 +64,13 @@ MESSAGES = {
     "btn_stop": "⏹ Stop reminders",
     "settings_saved": "Saved. Next reminder: <b>{next}</b>.",
     "followup_on": (
-        "Follow-up on: if you haven't started by a few hours after your reminder, "
-        "I'll send one gentle nudge."
+        "Follow-up on: if you haven't started by <b>{time}</b>, I'll send one gentle nudge then."
     ),
+    "followup_on_none": (
+        "Follow-up on, but your reminder is so close to midnight that a nudge would land on "
+        "the next day, so none will come. With a reminder before 23:15 you get one."
+    ),
+    "followup_at": " at {time}",
     "followup_off": "Follow-up off: one reminder a day, nothing more.",
     # --- pause, resume, stop -----------------------------------------------------------------
     "ask_pause": "Take a break for how long? Pausing never counts as a missed day.",

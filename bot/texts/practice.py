@@ -7,6 +7,11 @@ MESSAGES: dict[str, str] = {
         "Send /start to set it up: it takes a minute.\n\n"
         "Meanwhile you can try any practice on its own with /practices."
     ),
+    "pr_not_subscribed_stopped": (
+        "Your daily reminders are stopped, so today's practice waits for them. Send /start "
+        "to turn them on again: your history is still here.\n\n"
+        "Meanwhile you can try any practice on its own with /practices."
+    ),
     "pr_intro_day": "🌿 <b>Day {day} · {phase}</b>\n{title} · about {minutes} min",
     "pr_intro_gentle": (
         "🌿 <b>Day {day} · a gentle day</b>\n"
@@ -103,6 +108,10 @@ MESSAGES: dict[str, str] = {
     ),
     "pr_stopped_preview": "Preview stopped. Nothing was recorded.",
     "pr_btn_checkin": "📝 Check in now",
+    "pr_btn_stop_yes": "⏹ Yes, stop here",
+    "pr_btn_stop_no": "« No, carry on",
+    "pr_btn_resume": "▶️ Carry on from step {number}",
+    "pr_resume_gone": "That practice can't be picked up again now. Send /today to start one.",
     # --- the library -----------------------------------------------------------------------------
     "pr_library_heading": (
         "<b>All practices</b>\n"
