@@ -47,14 +47,14 @@ def button_kind(data: str) -> str:
 
 def signature(markup: Any) -> str | None:
     """The kinds of callback button on a keyboard, sorted; None when it has none."""
-    if not isinstance(markup, InlineKeyboardMarkup):
+    if isinstance(markup, InlineKeyboardMarkup):
+        data = [button.callback_data for row in markup.inline_keyboard for button in row]
+    elif isinstance(markup, dict) and "inline_keyboard" in markup:
+        # bot/request.plain_keyboard may already have made the keyboard plain dicts.
+        data = [button.get("callback_data") for row in markup["inline_keyboard"] for button in row]
+    else:
         return None
-    kinds = {
-        button_kind(button.callback_data)
-        for row in markup.inline_keyboard
-        for button in row
-        if isinstance(button.callback_data, str)
-    }
+    kinds = {button_kind(item) for item in data if isinstance(item, str)}
     return ",".join(sorted(kinds)) or None
 
 
