@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -23,7 +24,6 @@ from telegram.ext import (
     Defaults,
     ExtBot,
 )
-from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.clock import Clock
@@ -34,7 +34,7 @@ from bot.contentops import recover_interrupted_swap
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.render import Renderer
-from bot.request import AiohttpRequest
+from bot.request import Connectivity, ObservedAiohttpRequest, ObservedHTTPXRequest
 from bot.sender import Engine, first_tick_delay
 from bot.store import Store
 
@@ -54,6 +54,8 @@ class Runtime:
     # The city index for typed places (bot/places.py), opened or built in the background.
     places_task: asyncio.Task[Places | None] | None = None
     renderer: Renderer = field(default_factory=Renderer)  # charts and PDFs, in a helper process
+    # Telegram's reachability (one log line per outage) and the /health heartbeat.
+    connectivity: Connectivity = field(default_factory=Connectivity)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -103,17 +105,23 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     """The bot as one Application; nothing touches the network or the disk until it starts."""
     from bot.flows import register_all  # flows import app's BotContext
 
-    runtime = Runtime(settings=settings, clock=clock or Clock())
+    connectivity = Connectivity(settings.health_path)
+    runtime = Runtime(settings=settings, clock=clock or Clock(), connectivity=connectivity)
     # A small pool: PTB's default 256 connections costs more in bookkeeping than it brings.
-    request_class = AiohttpRequest if settings.http_client == "aiohttp" else HTTPXRequest
+    request_class = (
+        ObservedAiohttpRequest if settings.http_client == "aiohttp" else ObservedHTTPXRequest
+    )
     request = request_class(
         connection_pool_size=8,
         read_timeout=15,
         write_timeout=15,
         connect_timeout=10,
         pool_timeout=10,
+        connectivity=connectivity,
     )
-    updates_request = request_class(connection_pool_size=2, read_timeout=40)
+    updates_request = request_class(
+        connection_pool_size=2, read_timeout=40, connectivity=connectivity
+    )
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -152,9 +160,12 @@ async def _post_init(application: Application) -> None:
     load_content(runtime)
     # On a first start the index is built in a child process (~3 s): not worth a wait here.
     runtime.places_task = asyncio.create_task(_open_places(runtime.settings.places_folder))
-    await application.bot.set_my_commands(
-        [BotCommand(name, about) for name, about in texts.COMMANDS]
-    )
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, about) for name, about in texts.COMMANDS]
+        )
+    except NetworkError as err:  # a menu is a convenience: the bot starts without it
+        log.warning("commands.not_set error=%s", type(err).__name__)
     for hook in application.bot_data.get("startup_hooks", []):
         await hook(application)
     runtime.engine = Engine(application)
@@ -179,6 +190,7 @@ async def _open_places(folder: Path) -> Places | None:
 
 async def _tick(context: BotContext) -> None:
     """The one scheduler job: everything due (reminders, timers) is found in the database."""
+    context.runtime.connectivity.beat()  # the loop is alive: /health reads this
     await context.runtime.engine.tick()
 
 

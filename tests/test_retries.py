@@ -1,0 +1,107 @@
+"""One retry mechanism for every request (bot/ratelimit.py): 5xx, timeouts and 429s are tried
+again within a short budget; a 429 holds back only its own chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from telegram.error import NetworkError
+from telegram.ext import ExtBot
+
+from bot.emulator import Emulator
+from bot.ratelimit import RETRY_BUDGET, PacedRateLimiter
+from bot.request import AiohttpRequest
+from tests.conftest import USER_ID, Harness
+
+OTHER = 5151
+
+
+def help_replies(emu: Emulator, chat_id: int) -> list[dict]:
+    return [m for m in emu.messages(chat_id) if "What I can do" in (m.get("text") or "")]
+
+
+@pytest.mark.parametrize("status", [500, 502, 504], ids=["500", "502-html", "504-html"])
+async def test_a_reply_that_meets_a_server_error_is_sent_again(bot: Harness, caplog, status):
+    bot.emu.fail_next("sendMessage", status)
+    with caplog.at_level(logging.INFO):
+        assert "What I can do" in (await bot.say("/help"))["text"]
+    assert len(help_replies(bot.emu, USER_ID)) == 1
+    assert bot.emu.stats["errors_injected"] == 1
+    assert any(r.getMessage().startswith("request.retry endpoint=sendMessage") for r in
+               caplog.records)
+    assert not [r for r in caplog.records if r.exc_info], "a retried fault is no traceback"
+
+
+async def test_a_rate_limited_reply_waits_its_retry_after_and_arrives_once(bot: Harness):
+    bot.emu.fail_next("sendMessage", 429, retry_after=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert "What I can do" in (await bot.say("/help"))["text"]
+    assert loop.time() - started >= 1.0
+    assert len(help_replies(bot.emu, USER_ID)) == 1
+
+
+async def test_a_429_for_one_chat_does_not_hold_back_another(bot: Harness):
+    bot.emu.fail_next("sendMessage", 429, retry_after=3)
+    await bot.emu.send_text(USER_ID, "/help")
+    await bot.emu.wait_until(lambda: bot.emu.stats["too_many_requests"] == 1)
+    await bot.emu.send_text(OTHER, "/help")
+    assert "What I can do" in (await bot.emu.next_message(OTHER, timeout=2))["text"]
+    assert help_replies(bot.emu, USER_ID) == []  # still waiting out its own pause
+    assert "What I can do" in (await bot.emu.next_message(USER_ID, timeout=6))["text"]
+
+
+@pytest.fixture
+async def quick_bot(emulator: Emulator):
+    """A bot whose answers time out after 0.3 s, with the project's limiter (no pacing)."""
+    emulator.add_user(USER_ID)
+    bot = ExtBot(
+        emulator.token,
+        base_url=emulator.base_url,
+        request=AiohttpRequest(read_timeout=0.3, write_timeout=0.1),
+        rate_limiter=PacedRateLimiter(per_second=None),
+    )
+    async with bot:
+        yield bot
+
+
+async def test_a_timed_out_send_is_retried_and_may_arrive_twice(quick_bot, emulator):
+    """The documented choice: a timeout may come after Telegram took the message; one
+    possible duplicate is better than a reply lost."""
+    emulator.hang_next("sendMessage", 5)
+    sent = await quick_bot.send_message(USER_ID, "hello")
+    assert sent.text == "hello"
+    assert [m["text"] for m in emulator.messages(USER_ID)] == ["hello", "hello"]
+
+
+async def test_an_edit_retried_after_it_took_effect_counts_as_done(quick_bot, emulator):
+    """The retry answers "message is not modified": the first attempt had changed it."""
+    first = await quick_bot.send_message(USER_ID, "step 1")
+    emulator.hang_next("editMessageText", 5)
+    assert await quick_bot.edit_message_text("step 2", USER_ID, first.message_id) is True
+    assert emulator.messages(USER_ID)[-1]["text"] == "step 2"
+    assert [e[2] for e in emulator.errors][-1].lower().endswith("message is not modified: "
+                                                                "specified new message content "
+                                                                "and reply markup are exactly the "
+                                                                "same as a current content and "
+                                                                "reply markup of the message")
+
+
+async def test_retries_stop_within_the_budget(quick_bot, emulator):
+    """A person is not answered a minute late: after the budget the error reaches the handler."""
+    emulator.fail_next("sendMessage", 500, times=50)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(NetworkError):
+        await quick_bot.send_message(USER_ID, "hello")
+    assert loop.time() - started <= RETRY_BUDGET
+    assert 2 <= emulator.stats["errors_injected"] <= 6
+
+
+async def test_a_first_not_modified_is_not_swallowed(quick_bot, emulator):
+    """Only a retry's "not modified" means success; the first attempt's is the caller's."""
+    first = await quick_bot.send_message(USER_ID, "same")
+    with pytest.raises(Exception, match="(?i)not modified"):
+        await quick_bot.edit_message_text("same", USER_ID, first.message_id)
