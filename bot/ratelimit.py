@@ -22,6 +22,7 @@ Not retried here: getUpdates (the Updater polls again with its own backoff) and 
 that took their slot with `acquire()` (the sender keeps a delivery row and retries it later,
 across restarts); a 429 on those is still waited out here, as before.
 """
+
 from __future__ import annotations
 
 import asyncio

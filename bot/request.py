@@ -221,11 +221,16 @@ class Connectivity:
             self.down_since = None
         self.beat()
 
-    def failed(self, reason: str) -> None:
+    def failed(self, reason: str, host: str | None = None) -> None:
         if self.down_since is None:
             self.down_since = time.monotonic()
             self.outages += 1
-            log.warning("telegram.unreachable error=%s (retrying with backoff)", reason)
+            log.warning(
+                "telegram.unreachable host=%s error=%s: retrying with backoff, "
+                "logged again when it answers",
+                host,
+                reason,
+            )
 
     def beat(self) -> None:
         now = time.time()
@@ -253,11 +258,11 @@ class ObservedRequest:
             code, payload = await super().do_request(*args, **kwargs)  # type: ignore[misc]
         except TelegramError as err:
             if watcher is not None:
-                watcher.failed(type(err).__name__)
+                watcher.failed(type(err).__name__, _host(args, kwargs))
             raise
         if watcher is not None:
             if code >= 500:
-                watcher.failed(f"HTTP {code}")
+                watcher.failed(f"HTTP{code}", _host(args, kwargs))
             else:
                 watcher.answered()
         return code, payload
@@ -284,3 +289,9 @@ class ObservedAiohttpRequest(ObservedRequest, AiohttpRequest):
     def __init__(self, *args: Any, connectivity: Connectivity | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.connectivity = connectivity
+
+
+def _host(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """The host of a request's URL (never the path: it holds the token)."""
+    url = kwargs.get("url", args[0] if args else "")
+    return urlsplit(url).hostname if isinstance(url, str) else None

@@ -26,7 +26,9 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None) -> int:
     add_startup_hook(application, freeze_long_lived)
     url = webhook_url or settings.webhook_url
     if not url:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        # bootstrap_retries=-1: an unreachable Telegram at start is waited out with PTB's
+        # backoff (1 s, x1.5, up to 30 s) instead of ending the process.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
         return 0
     if not settings.webhook_secret:
         raise ConfigError(
@@ -40,5 +42,6 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None) -> int:
         webhook_url=url,
         secret_token=settings.webhook_secret,
         allowed_updates=Update.ALL_TYPES,
+        bootstrap_retries=-1,
     )
     return 0

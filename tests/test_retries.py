@@ -7,7 +7,7 @@ import asyncio
 import logging
 
 import pytest
-from telegram.error import NetworkError
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import ExtBot
 
 from bot.emulator import Emulator
@@ -29,8 +29,9 @@ async def test_a_reply_that_meets_a_server_error_is_sent_again(bot: Harness, cap
         assert "What I can do" in (await bot.say("/help"))["text"]
     assert len(help_replies(bot.emu, USER_ID)) == 1
     assert bot.emu.stats["errors_injected"] == 1
-    assert any(r.getMessage().startswith("request.retry endpoint=sendMessage") for r in
-               caplog.records)
+    assert any(
+        r.getMessage().startswith("request.retry endpoint=sendMessage") for r in caplog.records
+    )
     assert not [r for r in caplog.records if r.exc_info], "a retried fault is no traceback"
 
 
@@ -82,11 +83,7 @@ async def test_an_edit_retried_after_it_took_effect_counts_as_done(quick_bot, em
     emulator.hang_next("editMessageText", 5)
     assert await quick_bot.edit_message_text("step 2", USER_ID, first.message_id) is True
     assert emulator.messages(USER_ID)[-1]["text"] == "step 2"
-    assert [e[2] for e in emulator.errors][-1].lower().endswith("message is not modified: "
-                                                                "specified new message content "
-                                                                "and reply markup are exactly the "
-                                                                "same as a current content and "
-                                                                "reply markup of the message")
+    assert "message is not modified" in emulator.errors[-1][2]  # what the retry met
 
 
 async def test_retries_stop_within_the_budget(quick_bot, emulator):
@@ -103,5 +100,5 @@ async def test_retries_stop_within_the_budget(quick_bot, emulator):
 async def test_a_first_not_modified_is_not_swallowed(quick_bot, emulator):
     """Only a retry's "not modified" means success; the first attempt's is the caller's."""
     first = await quick_bot.send_message(USER_ID, "same")
-    with pytest.raises(Exception, match="(?i)not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await quick_bot.edit_message_text("same", USER_ID, first.message_id)
