@@ -280,7 +280,15 @@ async def polling(
     try:
         if application.post_init:
             await application.post_init(application)
-        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+        await application.updater.start_polling(
+            poll_interval=0,
+            timeout=poll_timeout,
+            # As run_polling does: a failed poll goes to the error handler, which logs an
+            # outage once (bot/request.py) rather than PTB's traceback per attempt.
+            error_callback=lambda error: application.create_task(
+                application.process_error(update=None, error=error)
+            ),
+        )
         await application.start()
         try:
             yield application
