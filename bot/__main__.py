@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | demo | check-content [DIR] | backup PATH`."""
+"""Command line: `python -m bot run | demo | check-content [DIR] | backup PATH | health`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR or content/")
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
     backup.add_argument("target", type=Path, help="the backup file to write")
+    commands.add_parser("health", help="exit 0 if the running bot showed a sign of life lately")
     args = parser.parse_args(argv)
 
     load_dotenv(".env", override=False)  # an optional .env; real environment variables win
@@ -39,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
             return check_content(args.folder or settings.content_dir)
         if args.command == "backup":
             return backup_database(settings.db_path, args.target)
+        if args.command == "health":
+            from bot.health import check
+
+            status = check(settings.health_path)
+            print(status.describe(), file=sys.stdout if status.ok else sys.stderr)
+            return 0 if status.ok else 1
         if args.command == "demo":
             from bot.demo import run_demo
 

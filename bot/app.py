@@ -25,7 +25,7 @@ from telegram.ext import (
     ExtBot,
 )
 
-from bot import texts
+from bot import health, texts
 from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
@@ -166,6 +166,13 @@ async def _post_init(application: Application) -> None:
         )
     except NetworkError as err:  # a menu is a convenience: the bot starts without it
         log.warning("commands.not_set error=%s", type(err).__name__)
+    if runtime.settings.health_port is not None:
+        runtime.extras["health_server"] = await health.serve(
+            runtime.settings.health_path,
+            runtime.settings.webhook_listen,
+            runtime.settings.health_port,
+        )
+    runtime.connectivity.beat()
     for hook in application.bot_data.get("startup_hooks", []):
         await hook(application)
     runtime.engine = Engine(application)
@@ -204,6 +211,8 @@ async def _post_stop(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     runtime.renderer.close()
+    if (health_server := runtime.extras.pop("health_server", None)) is not None:
+        await health_server.cleanup()
     if runtime.places_task is not None:
         runtime.places_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -41,6 +41,7 @@ class Settings:
     # a server): one at a time, that caps a bot at a few updates a second.
     concurrent_updates: int = 32
     health_file: Path | None = None  # the heartbeat /health reads; None: beside the database
+    health_port: int | None = None  # serve GET /health here (bot/health.py); None: no server
     replica_url: str = ""  # Litestream replica (s3://..., file path); empty: no replication
 
     @property
@@ -87,6 +88,9 @@ class Settings:
                 "BOT_CONCURRENT_UPDATES", environ.get("BOT_CONCURRENT_UPDATES", "32")
             ),
             health_file=Path(health) if (health := environ.get("BOT_HEALTH_FILE")) else None,
+            health_port=_int("BOT_HEALTH_PORT", port)
+            if (port := environ.get("BOT_HEALTH_PORT"))
+            else None,
             replica_url=environ.get("BOT_REPLICA_URL", "").strip(),
         )
 

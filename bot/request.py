@@ -222,6 +222,7 @@ class Connectivity:
         self.beat()
 
     def failed(self, reason: str, host: str | None = None) -> None:
+        self.beat()  # retrying is a sign of life: an outage is waited out, not restarted
         if self.down_since is None:
             self.down_since = time.monotonic()
             self.outages += 1
