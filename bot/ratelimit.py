@@ -36,6 +36,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.edits import KeyboardLedger
+
 log = logging.getLogger(__name__)
 
 SENDING_PREFIXES = ("send", "edit", "copy", "forward")
@@ -74,6 +76,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._chat_next: dict[Any, float] = {}
         self._chat_resume_at: dict[Any, float] = {}  # chats paused by a 429, until when
         self.pauses = 0  # how many 429s paused the bot, for logs and benchmarks
+        self.keyboards = KeyboardLedger()  # edits that would change nothing are not sent
 
     async def initialize(self) -> None:
         return None
@@ -92,8 +95,13 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint == "answerCallbackQuery":
             return await _answer_quietly(self._send, callback, args, kwargs, endpoint, data)
+        if self.keyboards.removal_changes_nothing(endpoint, data):
+            log.debug("edit.skipped endpoint=%s reason=no_keyboard", endpoint)
+            return True  # what Telegram answers a successful edit of a message it did not send
         prepaced = bool(rate_limit_args and rate_limit_args.get("prepaced"))
-        return await self._send(callback, args, kwargs, endpoint, data, prepaced=prepaced)
+        result = await self._send(callback, args, kwargs, endpoint, data, prepaced=prepaced)
+        self.keyboards.note(result)
+        return result
 
     async def _send(
         self,

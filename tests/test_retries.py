@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ExtBot
 
@@ -102,3 +103,29 @@ async def test_a_first_not_modified_is_not_swallowed(quick_bot, emulator):
     first = await quick_bot.send_message(USER_ID, "same")
     with pytest.raises(BadRequest, match=r"(?i)not modified"):
         await quick_bot.edit_message_text("same", USER_ID, first.message_id)
+
+
+async def test_removing_a_keyboard_that_is_gone_is_not_sent(bot: Harness):
+    """Telegram would answer 400 "message is not modified": the call is not made at all."""
+    tg = bot.application.bot
+    bot.emu.add_user(USER_ID)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Done", callback_data="x")]])
+    with_buttons = await tg.send_message(USER_ID, "a question", reply_markup=keyboard)
+    plain = await tg.send_message(USER_ID, "a plain line")
+    await tg.edit_message_reply_markup(USER_ID, with_buttons.message_id)  # removes them
+    await tg.edit_message_reply_markup(USER_ID, with_buttons.message_id)  # already gone
+    await tg.edit_message_reply_markup(USER_ID, plain.message_id)  # never had any
+    edits = [name for name, _ in bot.emu.calls if name == "editMessageReplyMarkup"]
+    assert edits == ["editMessageReplyMarkup"]
+    assert not [e for e in bot.emu.errors if "not modified" in e[2]]
+    assert tg.rate_limiter.keyboards.skipped == 2
+
+
+async def test_a_message_the_bot_has_not_seen_is_still_edited(bot: Harness):
+    """After a restart the bot does not know a message's buttons: the edit goes out."""
+    bot.emu.add_user(USER_ID)
+    sent = await bot.application.bot.send_message(USER_ID, "plain")
+    fresh = PacedRateLimiter(per_second=None)
+    assert not fresh.keyboards.removal_changes_nothing(
+        "editMessageReplyMarkup", {"chat_id": USER_ID, "message_id": sent.message_id}
+    )
