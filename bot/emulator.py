@@ -1015,6 +1015,9 @@ class Emulator:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = p.get("scope") or {}
+        if scope.get("type", "").startswith("chat") and scope.get("chat_id") not in self._chats:
+            raise ApiError(400, "Bad Request: chat not found")  # the person never wrote to us
         self._my_commands[self._commands_key(p)] = self.commands = commands
         return True
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from telegram import Bot
+from telegram.error import NetworkError, RetryAfter
+
 from bot import texts
 from bot.models import BodyArea, Completion
 from tests.conftest import USER_ID, Harness, buttons
@@ -117,3 +120,22 @@ async def test_a_practice_a_checkin_and_every_command_survive_a_bad_day(bot: Har
         r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR
     ]
     assert tracebacks == []
+
+
+async def test_the_emulators_bad_day_refuses_without_effect_and_slows_with_effect(emulator):
+    """chaos(): a refused call (500 or 429) delivers nothing; a slow one delivers, late."""
+    emulator.add_user(USER_ID)
+    outcomes: dict[str, int] = {"ok": 0, "500": 0, "429": 0}
+    async with Bot(emulator.token, base_url=emulator.base_url) as tg:  # no retries: plain Bot
+        emulator.chaos(0.5, slow=0.5, slow_seconds=0.05, seed=3)
+        for n in range(40):
+            try:
+                await tg.send_message(USER_ID, f"m{n}")
+                outcomes["ok"] += 1
+            except RetryAfter:
+                outcomes["429"] += 1
+            except NetworkError:
+                outcomes["500"] += 1
+    emulator.chaos(0)
+    assert all(outcomes.values()), outcomes
+    assert len(emulator.messages(USER_ID)) == outcomes["ok"]  # refused calls took no effect

@@ -129,3 +129,14 @@ async def test_a_message_the_bot_has_not_seen_is_still_edited(bot: Harness):
     assert not fresh.keyboards.removal_changes_nothing(
         "editMessageReplyMarkup", {"chat_id": USER_ID, "message_id": sent.message_id}
     )
+
+
+async def test_a_polling_outage_is_logged_once_not_once_per_attempt(bot: Harness, caplog):
+    caplog.set_level(logging.INFO)
+    bot.emu.fail_next("getUpdates", 502, times=3)  # PTB backs off 1 s, 1.5 s, 2.25 s
+    await bot.emu.send_text(USER_ID, "/help")
+    assert "What I can do" in (await bot.emu.next_message(USER_ID, timeout=15))["text"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len([line for line in lines if line.startswith("telegram.unreachable")]) == 1
+    assert len([line for line in lines if line.startswith("telegram.reachable")]) == 1
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
