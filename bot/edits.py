@@ -4,7 +4,8 @@ that is already gone is not sent at all.
 Telegram answers such an edit 400 "message is not modified": a wasted call on every tidy-up
 of a message whose buttons went earlier (a double tap, a step that removed them already).
 Every answer to a send or an edit is a message with or without `reply_markup`; the rate
-limiter, which sees every request and its answer, notes it here and asks before removing.
+limiter, which sees every request and its answer, notes it here and asks before removing,
+then answers such an edit itself with the BadRequest Telegram would have sent.
 A message not seen since the start (sent before a restart) is unknown: the edit goes out.
 """
 

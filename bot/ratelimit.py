@@ -47,8 +47,12 @@ SLOW_REQUEST = 0.01  # a request answered later than this is counted from its an
 # rate_limit_args for a bulk send whose slot the caller already took with `acquire()`.
 PREPACED = {"prepaced": True}
 RETRY_BUDGET = 12.0  # seconds from the first attempt within which a request is tried again
+# A button's answer only stops a spinner, and the tap's real work waits behind it: one quick
+# retry at most.
+ANSWER_BUDGET = 1.0
 FIRST_BACKOFF = 0.5  # seconds before the first retry of a 5xx or timeout, doubled each time
 NOT_RETRIED = frozenset({"getupdates"})  # the Updater's own loop polls again
+NOT_MODIFIED = "Message is not modified: it has no buttons to remove (known here, not sent)"
 
 
 class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
@@ -94,10 +98,14 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint == "answerCallbackQuery":
-            return await _answer_quietly(self._send, callback, args, kwargs, endpoint, data)
+            return await _answer_quietly(
+                self._send, callback, args, kwargs, endpoint, data, budget=ANSWER_BUDGET
+            )
         if self.keyboards.removal_changes_nothing(endpoint, data):
+            # Answered here as Telegram would answer it, without the call: the flows read
+            # "not modified" as "the buttons were used already" (a double tap).
             log.debug("edit.skipped endpoint=%s reason=no_keyboard", endpoint)
-            return True  # what Telegram answers a successful edit of a message it did not send
+            raise BadRequest(NOT_MODIFIED)
         prepaced = bool(rate_limit_args and rate_limit_args.get("prepaced"))
         result = await self._send(callback, args, kwargs, endpoint, data, prepaced=prepaced)
         self.keyboards.note(result)
@@ -112,6 +120,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         *,
         prepaced: bool = False,
+        budget: float = RETRY_BUDGET,
     ) -> Any:
         sending = endpoint.lower().startswith(SENDING_PREFIXES)
         chat_id = data.get("chat_id") if prepaced else None
@@ -119,7 +128,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         target = data.get("chat_id", data.get("callback_query_id"))
         retry_faults = not prepaced and endpoint.lower() not in NOT_RETRIED
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + RETRY_BUDGET
+        deadline = loop.time() + budget
         for attempt in range(self._max_retries + 1):
             if sending and not (prepaced and attempt == 0):
                 await self._wait_for_slot(chat_id, target)
@@ -261,13 +270,15 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
 
 
-async def _answer_quietly(send: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
+async def _answer_quietly(
+    send: Callable[..., Coroutine[Any, Any, Any]], *args: Any, **kwargs: Any
+) -> Any:
     """A button's answer only stops its spinner. If Telegram refuses it ("query is too old"
     after a restart or a long pause) or the network drops it after the retries, the handler
     carries on with the tap: every flow answers first, and a failed courtesy must not lose
     what was tapped."""
     try:
-        return await send(*args)
+        return await send(*args, **kwargs)
     except (BadRequest, NetworkError, RetryAfter) as err:
         if isinstance(err, BadRequest) and "query" not in str(err).lower():
             raise  # a bug of ours (a toast too long), not a lost courtesy
