@@ -208,29 +208,38 @@ class Connectivity:
     outage alone keeps the ticks going, so it does not restart a bot that would only wait."""
 
     BEAT_EVERY = 5.0  # seconds between writes of the heartbeat file
+    OUTAGE_AFTER = 3.0  # seconds of failures (at least two attempts) that make an outage
 
     def __init__(self, health_file: Path | None = None) -> None:
         self.health_file = health_file
         self.down_since: float | None = None
+        self.warned = False  # the outage's one WARNING line was logged
         self.outages = 0
         self._last_write = 0.0
 
     def answered(self) -> None:
         if self.down_since is not None:
-            log.info("telegram.reachable after_seconds=%d", time.monotonic() - self.down_since)
-            self.down_since = None
+            if self.warned:
+                log.info("telegram.reachable after_seconds=%d", time.monotonic() - self.down_since)
+            self.down_since, self.warned = None, False
         self.beat()
 
     def failed(self, reason: str, host: str | None = None) -> None:
+        """A blip that the next attempt gets through is the retry's business (bot/ratelimit.py
+        logs it at INFO); failures lasting OUTAGE_AFTER seconds are an outage, logged once."""
         self.beat()  # retrying is a sign of life: an outage is waited out, not restarted
+        now = time.monotonic()
         if self.down_since is None:
-            self.down_since = time.monotonic()
+            self.down_since = now
+        if not self.warned and now - self.down_since >= self.OUTAGE_AFTER:
+            self.warned = True
             self.outages += 1
             log.warning(
-                "telegram.unreachable host=%s error=%s: retrying with backoff, "
+                "telegram.unreachable host=%s error=%s since_seconds=%d: retrying with backoff, "
                 "logged again when it answers",
                 host,
                 reason,
+                now - self.down_since,
             )
 
     def beat(self) -> None:

@@ -135,7 +135,7 @@ async def test_a_message_the_bot_has_not_seen_is_still_edited(bot: Harness):
 
 async def test_a_polling_outage_is_logged_once_not_once_per_attempt(bot: Harness, caplog):
     caplog.set_level(logging.INFO)
-    bot.emu.fail_next("getUpdates", 502, times=3)  # PTB backs off 1 s, 1.5 s, 2.25 s
+    bot.emu.fail_next("getUpdates", 502, times=4)  # PTB backs off 1, 1.5, 2.25, 3.4 s
     await bot.emu.send_text(USER_ID, "/help")
     assert "What I can do" in (await bot.emu.next_message(USER_ID, timeout=15))["text"]
     lines = [r.getMessage() for r in caplog.records]

@@ -132,7 +132,7 @@ async def test_telegram_failing_at_start_is_waited_out_then_the_bot_serves(tmp_p
     """5xx from getMe at start: PTB's bootstrap retries wait; one line for the outage, one
     when Telegram answers again, and the bot then answers people."""
     async with Emulator(token=f"123456:{SECRET}") as emu:
-        emu.fail_next("getMe", 502, times=3)
+        emu.fail_next("getMe", 502, times=4)  # 0 s, 1 s, 2.5 s, 4.75 s: an outage of 3 s+
         env = bot_env(tmp_path, emu.base_url, emu.token, BOT_LOG_LEVEL="INFO")
         process = await start_bot(env, tmp_path)
         seen: list[str] = []
