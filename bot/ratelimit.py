@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.edits import KeyboardLedger
@@ -129,6 +129,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         retry_faults = not prepaced and endpoint.lower() not in NOT_RETRIED
         loop = asyncio.get_running_loop()
         deadline = loop.time() + budget
+        timed_out = False  # whether an attempt timed out (and so may have taken effect)
         for attempt in range(self._max_retries + 1):
             if sending and not (prepaced and attempt == 0):
                 await self._wait_for_slot(chat_id, target)
@@ -139,17 +140,22 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
                 delay = _seconds(err.retry_after)
-                if attempt == self._max_retries or loop.time() + delay > deadline:
+                if (
+                    endpoint.lower() in NOT_RETRIED  # PTB's loop waits it out; nobody else must
+                    or attempt == self._max_retries
+                    or loop.time() + delay > deadline
+                ):
                     raise
                 self._pause(target, loop.time() + delay + 0.1)
                 log.warning("ratelimit.pause seconds=%s endpoint=%s", delay, endpoint)
             except BadRequest as err:
-                if attempt and "not modified" in str(err).lower():
+                if timed_out and "not modified" in str(err).lower():
                     # The attempt that timed out had taken effect: the edit is done.
                     log.info("request.retry_took_effect endpoint=%s", endpoint)
                     return True
                 raise
             except NetworkError as err:  # 5xx, timeouts, refused connections (not BadRequest)
+                timed_out = timed_out or isinstance(err, TimedOut)  # it may have taken effect
                 delay = FIRST_BACKOFF * 2**attempt
                 if (
                     not retry_faults

@@ -7,14 +7,16 @@ import asyncio
 import logging
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ExtBot
 
+from bot.app import build_application, polling
+from bot.config import Settings
 from bot.emulator import Emulator
 from bot.ratelimit import RETRY_BUDGET, PacedRateLimiter
 from bot.request import AiohttpRequest
-from tests.conftest import USER_ID, Harness
+from tests.conftest import CONTENT, USER_ID, Harness
 
 OTHER = 5151
 
@@ -142,3 +144,49 @@ async def test_a_polling_outage_is_logged_once_not_once_per_attempt(bot: Harness
     assert len([line for line in lines if line.startswith("telegram.unreachable")]) == 1
     assert len([line for line in lines if line.startswith("telegram.reachable")]) == 1
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_a_429_on_polling_pauses_no_chat(bot: Harness):
+    """PTB's polling loop waits out its own 429; replies to people are not held back by it."""
+    bot.emu.fail_next("getUpdates", 429, retry_after=2)
+    bot.emu.fail_next("sendMessage", 500)  # a reply that needs the limiter meanwhile
+    await bot.emu.send_text(USER_ID, "/help")
+    assert "What I can do" in (await bot.emu.next_message(USER_ID, timeout=10))["text"]
+    assert bot.emu.stats["too_many_requests"] == 1
+    assert bot.application.bot.rate_limiter.pauses == 0
+
+
+async def test_an_admin_who_never_wrote_gets_the_menu_when_they_first_write(
+    tmp_path, places_dir, clock
+):
+    """Telegram refuses setMyCommands for a chat that does not exist yet ("chat not found"):
+    refused at start without a traceback, set when the admin first writes, then left."""
+    admin = 900_777
+    async with Emulator() as emu:
+        settings = Settings(
+            token=emu.token,
+            api_url=emu.base_url,
+            file_url=emu.base_file_url,
+            db_path=tmp_path / "bot.db",
+            content_dir=CONTENT,
+            places_dir=places_dir,
+            admin_ids=frozenset({admin}),
+            tick_seconds=3600,
+            max_per_second=None,
+        )
+        application = build_application(settings, clock=clock)
+        async with polling(application, poll_timeout=1):
+            assert ("setMyCommands", 400, "Bad Request: chat not found") in emu.errors
+            scope = BotCommandScopeChat(admin)
+            assert await application.bot.get_my_commands(scope=scope) == ()
+            for _ in range(2):
+                await emu.send_text(admin, "/help")
+                assert "What I can do" in (await emu.next_message(admin))["text"]
+            menu = [c.command for c in await application.bot.get_my_commands(scope=scope)]
+            assert "reload" in menu
+            tries = [
+                p
+                for name, p in emu.calls
+                if name == "setMyCommands" and (p.get("scope") or {}).get("type") == "chat"
+            ]
+            assert len(tries) == 2  # refused at start, set at the first message, then left
