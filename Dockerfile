@@ -18,4 +18,6 @@ USER bot
 # The city index for typed places is built above, read-only: no build on first start.
 # The database, and the content as admins edit it (seeded from the image on first start).
 VOLUME ["/app/data", "/app/library"]
+# The bot's heartbeat (BOT_DB's folder/health) must be younger than 90 s: see bot/health.py.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["python", "-m", "bot", "health"]
 CMD ["python", "-m", "bot", "run"]

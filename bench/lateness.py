@@ -425,9 +425,7 @@ async def main(args: argparse.Namespace) -> int:
         by_due: dict[datetime, list[float]] = {}
         for due, late in r["lateness"]:
             by_due.setdefault(due, []).append(late)
-        deviation_figures(
-            report, f"lateness.day.{label}", devs, 80.0 if label == "early" else None
-        )
+        deviation_figures(report, f"lateness.day.{label}", devs, 80.0 if label == "early" else None)
         report.figure(
             f"lateness.day.{label}.busiest_second",
             max(abs(d) for d in by_due[busiest]),

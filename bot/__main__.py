@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | demo | check-content [DIR] | backup PATH`."""
+"""Command line: `python -m bot run | demo | check-content [DIR] | backup PATH | health`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 from dotenv import load_dotenv
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.config import ConfigError, Settings
 from bot.content import ContentInvalid, load_folder
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR or content/")
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
     backup.add_argument("target", type=Path, help="the backup file to write")
+    commands.add_parser("health", help="exit 0 if the running bot showed a sign of life lately")
     args = parser.parse_args(argv)
 
     load_dotenv(".env", override=False)  # an optional .env; real environment variables win
@@ -38,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
             return check_content(args.folder or settings.content_dir)
         if args.command == "backup":
             return backup_database(settings.db_path, args.target)
+        if args.command == "health":
+            from bot.health import check
+
+            status = check(settings.health_path)
+            print(status.describe(), file=sys.stdout if status.ok else sys.stderr)
+            return 0 if status.ok else 1
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -50,6 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StoreError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except InvalidToken:
+        # PTB's text for this holds the token itself: never printed.
+        print(
+            "error: Telegram refused BOT_TOKEN (401 Unauthorized): copy it again from "
+            "@BotFather, or get a new one there with /token.",
+            file=sys.stderr,
+        )
+        return 2
+    except TelegramError as err:
+        text = str(err).replace(settings.token, "<redacted>") if settings.token else str(err)
+        print(f"error: Telegram answered {type(err).__name__}: {text}", file=sys.stderr)
+        return 1
     except ContentInvalid as err:
         print(
             "error: the content folder has problems and no earlier version is archived:",
@@ -108,10 +128,35 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "<redacted>")
-            record.msg, record.args = message, ()
+            record.msg, record.args = self._redact(message), ()
+        if record.exc_info and self.secrets:
+            # The traceback a formatter appends holds exception texts too (PTB's InvalidToken
+            # names the token): formatted here, once, redacted, and kept as exc_text.
+            if not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = self._redact(record.exc_text)
         return True
+
+    def _redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+
+class QuietOutages(logging.Filter):
+    """PTB logs a traceback for every failed network attempt of its own loops (start-up,
+    polling, the last getUpdates at shutdown) and for a refused token. Those are outages, not
+    bugs: bot/request.py logs one line per outage and `main` one line for a refused token,
+    so these records are dropped. A BadRequest (our bug) still shows."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("telegram") or not record.exc_info:
+            return True
+        error = record.exc_info[1]
+        expected = isinstance(error, InvalidToken | RetryAfter) or (
+            isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+        )
+        return not expected
 
 
 class HidePayloads(logging.Filter):
@@ -155,6 +200,7 @@ def configure_logging(
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler.addFilter(HidePayloads())
+    handler.addFilter(QuietOutages())
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request line, and those hold the bot token.

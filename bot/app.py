@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -24,7 +25,7 @@ from telegram.ext import (
     ExtBot,
 )
 
-from bot import texts
+from bot import health, texts
 from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
@@ -34,7 +35,7 @@ from bot.keyboards import KeyboardTracker
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
 from bot.render import Renderer
-from bot.request import AiohttpRequest, LeanHTTPXRequest
+from bot.request import Connectivity, ObservedAiohttpRequest, ObservedHTTPXRequest
 from bot.sender import Engine, first_tick_delay
 from bot.store import Store
 
@@ -54,6 +55,8 @@ class Runtime:
     # The city index for typed places (bot/places.py), opened or built in the background.
     places_task: asyncio.Task[Places | None] | None = None
     renderer: Renderer = field(default_factory=Renderer)  # charts and PDFs, in a helper process
+    # Telegram's reachability (one log line per outage) and the /health heartbeat.
+    connectivity: Connectivity = field(default_factory=Connectivity)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -103,17 +106,23 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     """The bot as one Application; nothing touches the network or the disk until it starts."""
     from bot.flows import register_all  # flows import app's BotContext
 
-    runtime = Runtime(settings=settings, clock=clock or Clock())
+    connectivity = Connectivity(settings.health_path)
+    runtime = Runtime(settings=settings, clock=clock or Clock(), connectivity=connectivity)
     # A small pool: PTB's default 256 connections costs more in bookkeeping than it brings.
-    request_class = AiohttpRequest if settings.http_client == "aiohttp" else LeanHTTPXRequest
+    request_class = (
+        ObservedAiohttpRequest if settings.http_client == "aiohttp" else ObservedHTTPXRequest
+    )
     request = request_class(
         connection_pool_size=8,
         read_timeout=15,
         write_timeout=15,
         connect_timeout=10,
         pool_timeout=10,
+        connectivity=connectivity,
     )
-    updates_request = request_class(connection_pool_size=2, read_timeout=40)
+    updates_request = request_class(
+        connection_pool_size=2, read_timeout=40, connectivity=connectivity
+    )
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -162,9 +171,19 @@ async def _post_init(application: Application) -> None:
     load_content(runtime)
     # On a first start the index is built in a child process (~3 s): not worth a wait here.
     runtime.places_task = asyncio.create_task(_open_places(runtime.settings.places_folder))
-    await application.bot.set_my_commands(
-        [BotCommand(name, about) for name, about in texts.COMMANDS]
-    )
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, about) for name, about in texts.COMMANDS]
+        )
+    except NetworkError as err:  # a menu is a convenience: the bot starts without it
+        log.warning("commands.not_set error=%s", type(err).__name__)
+    if runtime.settings.health_port is not None:
+        runtime.extras["health_server"] = await health.serve(
+            runtime.settings.health_path,
+            runtime.settings.webhook_listen,
+            runtime.settings.health_port,
+        )
+    runtime.connectivity.beat()
     for hook in application.bot_data.get("startup_hooks", []):
         await hook(application)
     runtime.engine = Engine(application)
@@ -189,6 +208,7 @@ async def _open_places(folder: Path) -> Places | None:
 
 async def _tick(context: BotContext) -> None:
     """The one scheduler job: everything due (reminders, timers) is found in the database."""
+    context.runtime.connectivity.beat()  # the loop is alive: /health reads this
     await context.runtime.engine.tick()
 
 
@@ -202,6 +222,8 @@ async def _post_stop(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     runtime.renderer.close()
+    if (health_server := runtime.extras.pop("health_server", None)) is not None:
+        await health_server.cleanup()
     if runtime.places_task is not None:
         runtime.places_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -278,7 +300,15 @@ async def polling(
     try:
         if application.post_init:
             await application.post_init(application)
-        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout)
+        await application.updater.start_polling(
+            poll_interval=0,
+            timeout=poll_timeout,
+            # As run_polling does: a failed poll goes to the error handler, which logs an
+            # outage once (bot/request.py) rather than PTB's traceback per attempt.
+            error_callback=lambda error: application.create_task(
+                application.process_error(update=None, error=error)
+            ),
+        )
         await application.start()
         try:
             yield application

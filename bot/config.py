@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -46,6 +47,13 @@ class Settings:
     # 1 handles one update at a time. Each reply waits on Telegram 2-3 times (~50 ms each from
     # a server): one at a time, that caps a bot at a few updates a second.
     concurrent_updates: int = 32
+    health_file: Path | None = None  # the heartbeat /health reads; None: beside the database
+    health_port: int | None = None  # serve GET /health here (bot/health.py); None: no server
+    replica_url: str = ""  # Litestream replica (s3://..., file path); empty: no replication
+
+    @property
+    def health_path(self) -> Path:
+        return self.health_file if self.health_file is not None else self.db_path.parent / "health"
 
     @property
     def places_folder(self) -> Path:
@@ -93,14 +101,36 @@ class Settings:
             concurrent_updates=_positive_int(
                 "BOT_CONCURRENT_UPDATES", environ.get("BOT_CONCURRENT_UPDATES", "32")
             ),
+            health_file=Path(health) if (health := environ.get("BOT_HEALTH_FILE")) else None,
+            health_port=_int("BOT_HEALTH_PORT", port)
+            if (port := environ.get("BOT_HEALTH_PORT"))
+            else None,
+            replica_url=environ.get("BOT_REPLICA_URL", "").strip(),
         )
 
     def require_token(self) -> None:
+        """Checks the token's shape before anything goes online; the message never holds it."""
         if not self.token:
             raise ConfigError(
                 "BOT_TOKEN is not set: get one from @BotFather, or run `python -m bot demo` "
                 "to try the bot locally without one."
             )
+        if not token_looks_valid(self.token, strict=self.api_url == DEFAULT_API_URL):
+            raise ConfigError(
+                "BOT_TOKEN does not look like a bot token (digits, a colon, then 35 letters, "
+                "digits, - or _): copy it again from @BotFather."
+            )
+
+
+# Telegram's tokens: the bot's numeric id, a colon, 35 characters of [A-Za-z0-9_-]. Another
+# Bot API server (a local one, the emulator) may use shorter secrets in the same alphabet.
+_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
+_TOKEN_ANY_LENGTH = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,200}")
+
+
+def token_looks_valid(token: str, *, strict: bool = True) -> bool:
+    """Whether `token` has the shape of a bot token; `strict` checks the secret's length too."""
+    return bool((_TOKEN if strict else _TOKEN_ANY_LENGTH).fullmatch(token))
 
 
 def _int(name: str, value: str) -> int:

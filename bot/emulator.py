@@ -608,6 +608,7 @@ class Emulator:
         self._fail_next: dict[str, deque[tuple[int, int | None, str | None]]] = {}
         self._fail_ratio: dict[str, tuple[int, float, int, random.Random]] = {}
         self._hang_next: dict[str, deque[float]] = {}
+        self._chaos: tuple[float, float, float, int, random.Random] | None = None
         self._overall: deque[float] = deque()
         self._all_sends: deque[float] = deque()  # paid and free: the paid broadcast limit
         self._per_chat: dict[int, deque[float]] = {}
@@ -702,6 +703,8 @@ class Emulator:
             hang = self._hang_next.get(name.lower())
             if hang:  # the call took effect; only the answer is late, as when a client times out
                 await self._wait(lambda: self._closing, hang.popleft())
+            elif self._chaos and self._chaos[4].random() < self._chaos[1]:
+                await self._wait(lambda: self._closing, self._chaos[2])  # a slow answer
             return self._answer(result)
         except ApiError as err:
             self.errors.append((name, err.status, err.description))
@@ -767,6 +770,12 @@ class Emulator:
             if rng.random() >= ratio:
                 return None
             description = None
+        elif self._chaos:
+            ratio, _, _, retry_after, rng = self._chaos
+            roll = rng.random()
+            if roll >= ratio:
+                return None
+            status, description = (500 if roll < ratio / 2 else 429), None
         else:
             return None
         self.stats["errors_injected"] += 1
@@ -1029,6 +1038,9 @@ class Emulator:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = p.get("scope") or {}
+        if scope.get("type", "").startswith("chat") and scope.get("chat_id") not in self._chats:
+            raise ApiError(400, "Bad Request: chat not found")  # the person never wrote to us
         self._my_commands[self._commands_key(p)] = self.commands = commands
         return True
 
@@ -1419,6 +1431,14 @@ class Emulator:
             self._fail_ratio.pop(method.lower(), None)
         else:
             self._fail_ratio[method.lower()] = (status, ratio, retry_after, random.Random(seed))
+
+    def chaos(self, ratio: float, *, slow: float = 0.0, slow_seconds: float = 0.3,
+              retry_after: int = 1, seed: int = 0) -> None:
+        """Telegram on a bad day, for every method: a seeded `ratio` of calls answer 500 or 429
+        (half each) without taking effect, and `slow` of the rest take effect but answer after
+        `slow_seconds`. fail_next, fail_ratio and hang_next still come first. 0, 0 ends it."""
+        self._chaos = (ratio, slow, slow_seconds, retry_after, random.Random(seed)) \
+            if ratio or slow else None
 
     def hang_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next calls take effect but answer only after `seconds` (or at stop()), so the

@@ -146,9 +146,7 @@ def _needs_fallback(*parts: str) -> bool:
     """Whether any text needs the fallback font: loading it costs ~2 s a report, so only a
     report with such characters (a note in Japanese, say) pays for it."""
     dejavu, drawable = _dejavu_cmap(), _font_cmap()
-    return any(
-        ord(ch) not in dejavu and ord(ch) in drawable for part in parts for ch in part
-    )
+    return any(ord(ch) not in dejavu and ord(ch) in drawable for part in parts for ch in part)
 
 
 def _stand_in(ch: str) -> str:

@@ -13,9 +13,14 @@ it has run against the real Telegram for a while.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 import ssl
+import time
 import urllib.request
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -24,8 +29,10 @@ import certifi
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -40,17 +47,14 @@ class LeanResponses:
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        data = BaseRequest.parse_json_payload(payload)
+        return LeanResponses.lean(BaseRequest.parse_json_payload(payload))
+
+    @staticmethod
+    def lean(data: dict[str, Any]) -> dict[str, Any]:
         result = data.get("result")
         if isinstance(result, dict) and "message_id" in result and "chat" in result:
             result.pop("reply_markup", None)
         return data
-
-
-class LeanHTTPXRequest(LeanResponses, HTTPXRequest):
-    """PTB's HTTPXRequest with LeanResponses."""
-
-    __slots__ = ()
 
 
 class AiohttpRequest(LeanResponses, BaseRequest):
@@ -253,3 +257,112 @@ def _plain_button(button: InlineKeyboardButton) -> dict[str, str] | None:
 def _add(a: float | None, b: float | None) -> float | None:
     """Sum of two timeouts, where None means unlimited."""
     return None if a is None or b is None else a + b
+
+
+class Connectivity:
+    """Whether Telegram answers: one WARNING when it stops answering, one INFO when it is back
+    (not a line per attempt), and a heartbeat file whose age /health reads.
+
+    `beat()` is called on every answer from Telegram and on every scheduler tick: a bot whose
+    event loop is wedged does neither, and the container's HEALTHCHECK restarts it. A network
+    outage alone keeps the ticks going, so it does not restart a bot that would only wait."""
+
+    BEAT_EVERY = 5.0  # seconds between writes of the heartbeat file
+    OUTAGE_AFTER = 3.0  # seconds of failures (at least two attempts) that make an outage
+
+    def __init__(self, health_file: Path | None = None) -> None:
+        self.health_file = health_file
+        self.down_since: float | None = None
+        self.warned = False  # the outage's one WARNING line was logged
+        self.outages = 0
+        self._last_write = 0.0
+
+    def answered(self) -> None:
+        if self.down_since is not None:
+            if self.warned:
+                log.info("telegram.reachable after_seconds=%d", time.monotonic() - self.down_since)
+            self.down_since, self.warned = None, False
+        self.beat()
+
+    def failed(self, reason: str, host: str | None = None) -> None:
+        """A blip that the next attempt gets through is the retry's business (bot/ratelimit.py
+        logs it at INFO); failures lasting OUTAGE_AFTER seconds are an outage, logged once."""
+        self.beat()  # retrying is a sign of life: an outage is waited out, not restarted
+        now = time.monotonic()
+        if self.down_since is None:
+            self.down_since = now
+        if not self.warned and now - self.down_since >= self.OUTAGE_AFTER:
+            self.warned = True
+            self.outages += 1
+            log.warning(
+                "telegram.unreachable host=%s error=%s since_seconds=%d: retrying with backoff, "
+                "logged again when it answers",
+                host,
+                reason,
+                now - self.down_since,
+            )
+
+    def beat(self) -> None:
+        now = time.time()
+        if self.health_file is None or now - self._last_write < self.BEAT_EVERY:
+            return
+        self._last_write = now
+        try:
+            self.health_file.touch()
+            os.utime(self.health_file, (now, now))
+        except OSError:
+            log.warning("health.write_failed")
+
+
+class ObservedRequest:
+    """Mixed into a request class: tells a `Connectivity` whether Telegram answered, and reads
+    a non-JSON error page (nginx's 502/504 HTML) without PTB's ERROR traceback: it is an
+    outage, not a bug, and the retry in bot/ratelimit.py deals with it."""
+
+    __slots__ = ()
+    connectivity: Connectivity | None
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        watcher = self.connectivity
+        try:
+            code, payload = await super().do_request(*args, **kwargs)  # type: ignore[misc]
+        except TelegramError as err:
+            if watcher is not None:
+                watcher.failed(type(err).__name__, _host(args, kwargs))
+            raise
+        if watcher is not None:
+            if code >= 500:
+                watcher.failed(f"HTTP{code}", _host(args, kwargs))
+            else:
+                watcher.answered()
+        return code, payload
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError as exc:
+            raise TelegramError("Invalid server response (not JSON)") from exc
+        return LeanResponses.lean(data)
+
+
+class ObservedHTTPXRequest(ObservedRequest, HTTPXRequest):
+    __slots__ = ("connectivity",)
+
+    def __init__(self, *args: Any, connectivity: Connectivity | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.connectivity = connectivity
+
+
+class ObservedAiohttpRequest(ObservedRequest, AiohttpRequest):
+    __slots__ = ("connectivity",)
+
+    def __init__(self, *args: Any, connectivity: Connectivity | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.connectivity = connectivity
+
+
+def _host(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """The host of a request's URL (never the path: it holds the token)."""
+    url = kwargs.get("url", args[0] if args else "")
+    return urlsplit(url).hostname if isinstance(url, str) else None

@@ -64,6 +64,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(emulator: Emulator, tmp_path: Path, places_dir: Path) -> Settings:
+    # The admin has written to the bot before: Telegram (and the emulator) accept a command
+    # menu only for a chat that exists.
+    emulator.add_user(ADMIN_ID)
     return Settings(
         token=emulator.token,
         api_url=emulator.base_url,

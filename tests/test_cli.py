@@ -63,7 +63,7 @@ def test_an_unwritable_database_path_is_a_clear_error(tmp_path, monkeypatch, cap
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("BOT_DB", str(blocker / "bot.db"))  # a folder that is a file
-    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("BOT_TOKEN", "123456789:" + "A" * 35)  # a well-shaped token
     assert main(["run"]) == 2
     assert "Cannot open the database" in capsys.readouterr().err
 

@@ -26,7 +26,8 @@ from bot.config import ConfigError, Settings
 from bot.ratelimit import PENDING_EXPIRY, PREPACED, WINDOW_MARGIN, PacedRateLimiter
 from bot.request import (
     AiohttpRequest,
-    LeanHTTPXRequest,
+    ObservedAiohttpRequest,
+    ObservedHTTPXRequest,
     form_encode,
     plain_keyboard,
     quote_plus,
@@ -94,7 +95,7 @@ async def test_aiohttp_sends_what_httpx_sends(aio_bot, emulator):
 
 
 @pytest.mark.parametrize(
-    "request_class", [AiohttpRequest, LeanHTTPXRequest], ids=["aiohttp", "httpx"]
+    "request_class", [ObservedAiohttpRequest, ObservedHTTPXRequest], ids=["aiohttp", "httpx"]
 )
 async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, request_class):
     """Sends and edits answer with the Message; its keyboard (ours) is dropped before PTB

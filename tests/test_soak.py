@@ -276,7 +276,8 @@ class Person:
             if kind in "tp":
                 value, typed = (tension, typed_tension) if kind == "t" else (pain, typed_pain)
                 if drill and kind == "p":
-                    self.soak.emu.fail_next("sendMessage", 502)  # the next question is lost
+                    # A 502 on the next question: retried at once (bot/ratelimit.py), not lost.
+                    self.soak.emu.fail_next("sendMessage", 502)
                     drill = False
                     self.soak.ledger.drills += 1
                 if typed:
@@ -608,10 +609,12 @@ async def test_a_month_of_people_with_faults_on_loses_nothing_and_repeats_nothin
         print("\n" + figures.line())
     assert figures.lost == []
     assert figures.duplicated == []
-    assert soak.ledger.drills >= DAYS // 2 and soak.ledger.recoveries >= soak.ledger.drills
+    # Issue 16 changed this on purpose: a drill's 502 is retried, so no question is lost and
+    # nobody has to carry on after "something went wrong".
+    assert soak.ledger.drills >= DAYS // 2 and soak.ledger.recoveries == 0
     assert figures.too_many_requests > 0 and figures.blocked_sends >= BLOCKING
     failed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("update.failed")]
-    assert len(failed) == soak.ledger.drills  # only the drills' lost messages
+    assert failed == []  # a 5xx is no bug: no traceback, nothing lost
     assert not emulator.unknown_methods
     # Telegram refused nothing the bot said; the only 400s allowed are a repeated edit and the
     # error handler's second answer to a button whose handler failed in a drill.

@@ -42,7 +42,7 @@ def update(update_id: int, text: str) -> dict:
 
 
 def test_webhook_mode_refuses_to_start_without_a_secret(monkeypatch, capsys, tmp_path):
-    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("BOT_TOKEN", "123456789:" + "A" * 35)  # a well-shaped token
     monkeypatch.setenv("BOT_DB", str(tmp_path / "bot.db"))
     monkeypatch.delenv("BOT_WEBHOOK_SECRET", raising=False)
     assert main(["run", "--webhook", "https://example.invalid/hook"]) == 2

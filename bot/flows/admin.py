@@ -31,6 +31,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -703,12 +704,32 @@ async def _startup(application: Application) -> None:
     for broadcast in runtime.store.broadcasts_with_status("sending"):
         await queue_broadcast(runtime, broadcast)
         log.warning("broadcast.resumed id=%s", broadcast.id)
-    commands = [BotCommand(name, about) for name, about in (*texts.COMMANDS, *ADMIN_COMMANDS)]
     for admin_id in sorted(runtime.settings.admin_ids):
-        try:
-            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
-        except TelegramError:  # the admin has not talked to the bot yet: no chat to scope to
-            log.info("admin.menu_skipped admin=%s", admin_id)
+        await _set_admin_menu(application, admin_id)
+
+
+async def _set_admin_menu(application: Application, admin_id: int) -> None:
+    """Telegram refuses a menu scoped to a chat that does not exist yet ("chat not found": the
+    admin never wrote to the bot), so it is tried at start and again when they first write."""
+    done = runtime_of(application).extras.setdefault("admin_menus", set())
+    if admin_id in done:
+        return
+    done.add(admin_id)
+    commands = [BotCommand(name, about) for name, about in (*texts.COMMANDS, *ADMIN_COMMANDS)]
+    try:
+        await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
+    except TelegramError:
+        done.discard(admin_id)
+        log.info("admin.menu_skipped admin=%s", admin_id)
+    else:
+        log.info("admin.menu_set admin=%s", admin_id)
+
+
+async def admin_menu_on_first_write(update: Update, context: BotContext) -> None:
+    """Sets the admin's command menu the first time they write, if the start could not."""
+    user = update.effective_user
+    if user is not None and context.is_admin(user.id):
+        await _set_admin_menu(context.application, user.id)
 
 
 def register(application: Application) -> None:
@@ -728,3 +749,5 @@ def register(application: Application) -> None:
         ]
     )
     add_startup_hook(application, _startup)
+    # Group -1 runs before the flows and does not stop them.
+    application.add_handler(TypeHandler(Update, admin_menu_on_first_write), group=-1)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -19,6 +20,7 @@ from telegram.ext import (
 
 from bot import keyboards, texts
 from bot.app import BotContext
+from bot.errors import BotError, expected_condition
 from bot.flows import steps
 from bot.store import StoreError
 
@@ -128,27 +130,39 @@ async def not_private(update: Update, context: BotContext) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Logs the update id and traceback (never the text) and answers the person kindly."""
+    """Expected conditions (bot/errors.py) get one log line with their event name; anything
+    else is a bug: the update id and traceback (never the text), and a kind answer."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
-    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
-        # A double tap on a button that edits its own message: the first tap changed it
-        # already (and was answered), so the repeat is no failure and needs no apology.
-        log.info("update.repeated update=%s", update_id)
-        return
-    storage = isinstance(error, StoreError | sqlite3.OperationalError | sqlite3.DatabaseError)
-    log.error("update.failed update=%s storage=%s", update_id, storage, exc_info=error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
+    chat = update.effective_chat if isinstance(update, Update) else None
+    event = expected_condition(error)
+    if event is not None:
+        if update_id is None and event == "telegram.unavailable":
+            return  # polling failed: bot/request.py logs each outage once
+        if isinstance(error, BotError) and chat is not None:
+            log.info("%s update=%s", event, update_id)
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(chat.id, texts.escape(error.user_message))
+            return
+        quiet = event in {"telegram.not_modified", "telegram.query_expired"}
+        (log.info if quiet else log.warning)("%s update=%s", event, update_id)
+        if event != "telegram.unavailable" or chat is None:
+            return  # a refusal: nothing to apologise for, and nowhere to say it
+        key = "internal_error"
+    else:
+        storage = isinstance(error, StoreError | sqlite3.OperationalError | sqlite3.DatabaseError)
+        log.error("update.failed update=%s storage=%s", update_id, storage, exc_info=error)
+        if chat is None:
+            return
+        key = "save_failed" if storage else "internal_error"
     if update.callback_query is not None:
         try:
             await update.callback_query.answer()
-        except Exception:  # an answer is a courtesy; the reply below matters more
+        except TelegramError:  # an answer is a courtesy; the reply below matters more
             log.debug("callback.answer_failed update=%s", update_id)
-    key = "save_failed" if storage else "internal_error"
     try:
-        await context.bot.send_message(update.effective_chat.id, texts.t(key))
-    except Exception:
+        await context.bot.send_message(chat.id, texts.t(key))
+    except TelegramError:
         log.warning("error.reply_failed update=%s", update_id)
 
 
