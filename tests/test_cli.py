@@ -33,7 +33,10 @@ def test_check_content_reports_file_and_line_for_a_broken_copy(tmp_path, capsys)
     )
     assert main(["check-content", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert "practices/pendulum-swing.md:6: unknown field 'minutse'" in out
+    assert (
+        "practices/pendulum-swing.md:6: unknown field 'minutse': check its spelling, or remove it"
+        in out
+    )
     assert any(line.startswith("program.md:") and "breething" in line for line in out)
 
 

@@ -228,7 +228,8 @@ def test_a_wrong_category_lists_the_allowed_ones():
 
 def test_front_matter_must_open_and_close():
     assert problems_of(practices__rest_md="Just some text\n") == [
-        "practices/rest.md:1: must start with a '---' line, then title, summary, category and minutes"
+        "practices/rest.md:1: must start with a '---' line, "
+        "then title, summary, category and minutes"
     ]
     assert problems_of(practices__rest_md=REST.replace("---\nA short", "A short")) == [
         "practices/rest.md:1: front matter is not closed with a '---' line"

@@ -5,6 +5,9 @@ else's /reload falls through to the unknown-command answer, word for word the sa
 command that does not exist; a forged `ad:` button gets the expired-button answer. Every admin
 action is written to the audit log (who, what, when, result), never subscriber data.
 
+Validation, zip reading and writing run in a worker thread (`asyncio.to_thread`), within the
+limits in bot/content.py: a large upload never holds up reminders, timers or replies.
+
 Content changes never reach a session already started: sessions keep a snapshot of their
 steps, so a person mid-practice finishes the version they began.
 """
@@ -12,8 +15,10 @@ steps, so a person mid-practice finishes the version they began.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
+import zipfile
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -22,6 +27,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
 )
@@ -36,7 +42,7 @@ from telegram.ext import (
 
 from bot import contentops, sender, texts
 from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
-from bot.content import ContentInvalid, Library, Problem, build_library, diff_summary, load_folder
+from bot.content import ContentInvalid, Library, Problem, diff_summary
 from bot.contentops import UploadRejected
 from bot.flows import common, steps
 from bot.flows import practice as practice_flow
@@ -70,7 +76,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     runtime = context.runtime
     try:
-        library = load_folder(context.settings.content_dir)
+        library = await asyncio.to_thread(contentops.check_folder, context.settings.content_dir)
     except ContentInvalid as err:
         header = texts.t("ad_problems", count=len(err.problems), version=runtime.content_version)
         _audit(update, context, "reload", f"rejected: {len(err.problems)} problem(s)")
@@ -95,8 +101,16 @@ async def preview_command(update: Update, context: BotContext) -> None:
     """Runs a practice, a program day or the short version as a subscriber sees it."""
     message = update.effective_message
     library = context.library
-    names = ", ".join(sorted(library.practices))
     args = [arg.lower() for arg in context.args or []]
+    upload_id, content_version = None, None
+    if len(args) >= 2 and args[0] == "upload" and args[1].isdigit() and len(args[1]) <= 12:
+        upload_id, args = int(args[1]), args[2:]
+        library = await _pending_library(update, context, upload_id)
+        if library is None:
+            await message.reply_text(texts.t("ad_preview_no_upload", id=upload_id))
+            return
+        content_version = context.runtime.content_version
+    names = ", ".join(sorted(library.practices))
     if not args:
         await message.reply_text(texts.t("ad_preview_usage", names=names))
         return
@@ -121,11 +135,31 @@ async def preview_command(update: Update, context: BotContext) -> None:
         what = texts.t("ad_preview_what_practice", title=practice.title)
     chat_id = message.chat_id
     context.store.ensure_subscriber(chat_id, context.clock.now())  # sessions belong to a chat
+    if upload_id is not None:
+        what += texts.t("ad_preview_upload", id=upload_id)
     await message.reply_text(
         texts.t("ad_preview_header", what=texts.Safe(what), version=context.runtime.content_version)
     )
     _audit(update, context, "preview", "started", " ".join(args))
-    await practice_flow.start_session(context, chat_id, plan, kind="preview")
+    await practice_flow.start_session(
+        context, chat_id, plan, kind="preview", library=library, content_version=content_version
+    )
+
+
+async def _pending_library(update: Update, context: BotContext, upload_id: int) -> Library | None:
+    """The content set of this admin's upload still waiting for Apply, checked again."""
+    pending = context.store.pending_upload(upload_id)
+    if (
+        pending is None
+        or pending.admin_id != update.effective_user.id
+        or pending.status != "pending"
+        or context.clock.now() - pending.created_utc > UPLOAD_TTL
+    ):
+        return None
+    try:
+        return await asyncio.to_thread(contentops.check_set, pending.files)
+    except ContentInvalid:
+        return None
 
 
 # --- upload ----------------------------------------------------------------------------------
@@ -156,7 +190,7 @@ async def document_received(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.t("ad_upload_download_failed", name=name))
         return
     try:
-        upload = contentops.read_upload(name, data)
+        upload = await asyncio.to_thread(contentops.read_upload, name, data)
     except UploadRejected as err:
         _audit(update, context, "upload", "rejected: unsafe or not content", name)
         await message.reply_text(err.user_message)
@@ -167,10 +201,11 @@ async def document_received(update: Update, context: BotContext) -> None:
 async def _check_upload(update: Update, context: BotContext, upload: contentops.Upload) -> None:
     message = update.effective_message
     runtime, store, now = context.runtime, context.store, context.clock.now()
-    current = contentops.current_files(context.settings.content_dir)
+    folder = context.settings.content_dir
+    current = await asyncio.to_thread(contentops.current_files, folder)
     mode = _upload_mode(upload, current)
     try:
-        library = build_library(upload.combine(current))
+        library = await asyncio.to_thread(contentops.check_set, upload.combine(current))
     except ContentInvalid as err:
         header = (
             texts.t("ad_upload_rejected", name=upload.name, mode=mode)
@@ -180,7 +215,9 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         _audit(update, context, "upload", f"rejected: {len(err.problems)} problem(s)", upload.name)
         await _send_problems(message, header, err.problems)
         return
-    if library.checksum == context.library.checksum and _folder_matches(current, library):
+    if library.checksum == context.library.checksum and await asyncio.to_thread(
+        _folder_matches, current, library
+    ):
         _audit(update, context, "upload", "no changes", upload.name)
         await message.reply_text(
             texts.t("ad_upload_same", name=upload.name, version=runtime.content_version)
@@ -200,10 +237,15 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         texts.t("ad_btn_apply"), f"ad:up:ok:{upload_id}", f"ad:up:no:{upload_id}"
     )
     _audit(update, context, "upload", f"checked: waiting as upload {upload_id}", upload.name)
-    await message.reply_text(
-        texts.t("ad_upload_ready", name=upload.name, mode=mode, changes=_change_lines(summary)),
-        reply_markup=keyboard,
+    ready = texts.t(
+        "ad_upload_ready",
+        name=upload.name,
+        mode=mode,
+        changes=_change_lines(summary),
+        id=upload_id,
     )
+    lost = contentops.unreloaded_edits(current, context.library, library.files)
+    await message.reply_text(ready + _unreloaded_warning(lost), reply_markup=keyboard)
 
 
 async def _upload_button(update: Update, context: BotContext, action: str, upload_id: int) -> None:
@@ -224,13 +266,15 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         await _close(query, texts.t("ad_upload_cancelled"))
         return
     folder = context.settings.content_dir
-    if contentops.fingerprint(contentops.current_files(folder)) != pending.base:
+    current = await asyncio.to_thread(contentops.current_files, folder)
+    if contentops.fingerprint(current) != pending.base:
         store.close_pending_upload(upload_id, "cancelled")
         _audit(update, context, "upload_apply", "refused: the folder changed", pending.file_name)
         await _close(query, texts.t("ad_upload_stale"))
         return
     try:
-        library = build_library(pending.files)  # again: the validator may be newer than the row
+        # again: the validator may be newer than the row
+        library = await asyncio.to_thread(contentops.check_set, pending.files)
     except ContentInvalid as err:
         store.close_pending_upload(upload_id, "cancelled")
         await _remove_buttons(query)
@@ -262,7 +306,7 @@ def _upload_mode(upload: contentops.Upload, current: dict[str, bytes]) -> texts.
 def _folder_matches(current: dict[str, bytes], library: Library) -> bool:
     """True when the folder on disk already holds this set (so there is nothing to write)."""
     try:
-        return build_library(current).checksum == library.checksum
+        return contentops.check_set(current).checksum == library.checksum
     except ContentInvalid:
         return False
 
@@ -317,6 +361,8 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         return
     info = context.store.content_version_info(version_id)
     summary = diff_summary(context.library, library)
+    current = await asyncio.to_thread(contentops.current_files, context.settings.content_dir)
+    lost = contentops.unreloaded_edits(current, context.library, library.files)
     keyboard = _confirm_keyboard(
         texts.t("ad_btn_restore", version=version_id),
         f"ad:rb:ok:{version_id}",
@@ -329,9 +375,17 @@ async def rollback_command(update: Update, context: BotContext) -> None:
             version=version_id,
             time=info.created_utc.strftime("%Y-%m-%d %H:%M"),
             changes=_change_lines(summary),
-        ),
+        )
+        + _unreloaded_warning(lost),
         reply_markup=keyboard,
     )
+
+
+def _unreloaded_warning(lost: Sequence[str]) -> str:
+    """Never lose a teacher's edits silently: say which files the change would replace."""
+    if not lost:
+        return ""
+    return "\n\n" + texts.t("ad_unreloaded", files=", ".join(lost))
 
 
 async def _rollback_button(
@@ -373,6 +427,40 @@ async def _restorable(
         await message.reply_text(texts.t("ad_rollback_same", version=version_id))
         return None
     return library
+
+
+# --- /content and /help ----------------------------------------------------------------------
+
+
+async def content_command(update: Update, context: BotContext) -> None:
+    """Sends the live content back as a zip, so a teacher can edit it and upload it again."""
+    library, version = context.library, context.runtime.content_version
+    data = await asyncio.to_thread(content_zip, library)
+    _audit(update, context, "content", f"sent version {version}")
+    await update.effective_message.reply_document(
+        InputFile(io.BytesIO(data), filename=f"content-v{version}.zip"),
+        caption=texts.t("ad_content_caption", version=version),
+    )
+
+
+def content_zip(library: Library) -> bytes:
+    """The set's files in a zip under one `content/` folder, as uploads accept it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(library.files):
+            archive.writestr(f"content/{name}", library.files[name])
+    return buffer.getvalue()
+
+
+async def admin_help(update: Update, context: BotContext) -> None:
+    """/help for an admin: the admin commands first, then everyone's."""
+
+    def lines(commands: Sequence[tuple[str, str]]) -> texts.Safe:
+        return texts.Safe("\n".join(f"/{name} — {texts.escape(about)}" for name, about in commands))
+
+    await update.effective_message.reply_text(
+        texts.t("ad_help", commands=lines(ADMIN_COMMANDS), everyone=lines(texts.COMMANDS))
+    )
 
 
 # --- /stats ----------------------------------------------------------------------------------
@@ -631,7 +719,9 @@ def _activate(context: BotContext, library: Library, summary: list[str], admin_i
 
 async def _write(update: Update, context: BotContext, library: Library) -> bool:
     try:
-        contentops.write_content_set(context.settings.content_dir, library.files)
+        await asyncio.to_thread(
+            contentops.write_content_set, context.settings.content_dir, library.files
+        )
     except OSError as err:
         log.error("content.write_failed admin=%s error=%s", update.effective_user.id, err.errno)
         _audit(update, context, "write", f"failed: {err.strerror or 'error'}")
@@ -717,7 +807,9 @@ def register(application: Application) -> None:
     only_admins = PRIVATE_MESSAGES & admins
     application.add_handlers(
         [
+            CommandHandler("help", admin_help, filters=only_admins),
             CommandHandler("reload", reload_command, filters=only_admins),
+            CommandHandler("content", content_command, filters=only_admins),
             CommandHandler("preview", preview_command, filters=only_admins),
             CommandHandler("versions", versions_command, filters=only_admins),
             CommandHandler("rollback", rollback_command, filters=only_admins),

@@ -26,6 +26,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import program, schedule, sender, texts
 from bot.app import BotContext, add_startup_hook, runtime_of
 from bot.content import Library, Practice
+from bot.contentops import split_message
 from bot.errors import RatingError
 from bot.flows import checkin, onboarding, safety, steps
 from bot.flows.common import PRIVATE_MESSAGES
@@ -196,7 +197,14 @@ async def start_session(
         known=store.practices_done(chat_id) if kind in PROGRAM_KINDS else frozenset(),
     )
     _hold_awaiting(store, chat_id, session.id, now)
-    await context.bot.send_message(chat_id, intro)
+    try:
+        for part in split_message(intro):  # a long introduction goes in several messages
+            await context.bot.send_message(chat_id, part)
+    except TelegramError:
+        # Not shown in full, so not begun: the next try starts afresh with "Take care",
+        # rather than resuming at the tension question with the safety text never seen.
+        store.abandon_sessions(chat_id)
+        raise
     await _ask_tension(context, session)
 
 
