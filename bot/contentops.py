@@ -65,7 +65,7 @@ class Upload:
 def kind_of(file_name: str) -> str:
     """'md' or 'zip' by the file's extension; anything else is not content."""
     lower = file_name.lower()
-    if lower.endswith(".md"):
+    if lower.endswith((".md", ".md.txt")):
         return "md"
     if lower.endswith(".zip"):
         return "zip"
@@ -100,10 +100,16 @@ def read_upload(file_name: str, data: bytes) -> Upload:
 
 
 def md_path(file_name: str) -> str:
-    """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>."""
-    if not MD_NAME.fullmatch(file_name):
+    """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>.
+    `Breathing.MD` and `breathing.md.txt` both go to practices/breathing.md."""
+    name = file_name[: -len(".txt")] if file_name.lower().endswith(".md.txt") else file_name
+    if not MD_NAME.fullmatch(name[:-3] + ".md"):
         raise UploadRejected(texts.t("ad_upload_bad_name", name=file_name))
-    return file_name if file_name in TOP_FILES else f"practices/{file_name}"
+    for top in TOP_FILES:
+        if name.lower() == top.lower():
+            return top
+    # Windows hides a .txt ending and phones capitalise: practice files are small letters.
+    return f"practices/{name[:-3].lower()}.md"
 
 
 def read_zip(file_name: str, data: bytes) -> dict[str, bytes]:

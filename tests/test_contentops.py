@@ -291,3 +291,19 @@ def test_nothing_to_recover_touches_nothing(folder, tmp_path):
     assert contentops.recover_interrupted_swap(folder) is False
     assert contentops.recover_interrupted_swap(tmp_path / "missing" / "content") is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "other"]
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("Breathing.MD", "practices/breathing.md"),
+        ("breathing.md.txt", "practices/breathing.md"),
+        ("Hip-Circles.Md", "practices/hip-circles.md"),
+        ("program.MD", "program.md"),
+        ("notes.md.txt", "notes.md"),
+    ],
+    ids=["capitals", "windows-txt", "mixed", "program-capitals", "notes-txt"],
+)
+def test_an_upload_name_with_capitals_or_a_hidden_txt_ending_is_understood(name, path):
+    """Finding 7: `.MD` got a misleading reason; Windows hides `.txt` endings."""
+    assert contentops.read_upload(name, b"---\n").files == {path: b"---\n"}
