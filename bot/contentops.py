@@ -419,11 +419,14 @@ def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
     messages: dict[str, tuple[str, str]] = {}
     for (label, where, kind, day), plan in plans.items():
         note = note_of_the_day(library, day) if kind != "library" else ""
-        messages[f"{label}: first message"] = (where, render_intro(plan, kind=kind, note=note))
+        messages[f"the first message of {label}"] = (
+            where,
+            render_intro(plan, kind=kind, note=note),
+        )
         planned = steps_of(plan)
         for index in range(len(planned)):
             text, _ = render_step(planned, index, session_id=1, timer_until="23:59 (your time)")
-            messages[f"{label}: step {index + 1}"] = (where, text)
+            messages[f"step {index + 1} of {label}"] = (where, text)
     return messages
 
 
