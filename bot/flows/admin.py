@@ -34,6 +34,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -461,6 +462,7 @@ async def admin_help(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(
         texts.t("ad_help", commands=lines(ADMIN_COMMANDS), everyone=lines(texts.COMMANDS))
     )
+    raise ApplicationHandlerStop
 
 
 # --- /stats ----------------------------------------------------------------------------------
@@ -807,7 +809,6 @@ def register(application: Application) -> None:
     only_admins = PRIVATE_MESSAGES & admins
     application.add_handlers(
         [
-            CommandHandler("help", admin_help, filters=only_admins),
             CommandHandler("reload", reload_command, filters=only_admins),
             CommandHandler("content", content_command, filters=only_admins),
             CommandHandler("preview", preview_command, filters=only_admins),
@@ -819,4 +820,7 @@ def register(application: Application) -> None:
             CallbackQueryHandler(admin_button, pattern=r"^ad:"),
         ]
     )
+    # The general /help is wired before this module; an admin's /help is answered here first,
+    # in an earlier group, and stops there (ApplicationHandlerStop) so only one answer goes out.
+    application.add_handler(CommandHandler("help", admin_help, filters=only_admins), group=-1)
     add_startup_hook(application, _startup)
