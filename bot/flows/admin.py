@@ -64,6 +64,7 @@ BROADCAST_BATCH = 1000  # delivery rows written per transaction
 BROADCAST_PACE = 25.0  # messages a second a broadcast is planned at; reminders use the rest
 MESSAGE_BUDGET = 3800  # our cap per message for long problem lists (Telegram allows 4096)
 MAX_PROBLEM_MESSAGES = 4
+CHANGES_SHOWN = 40  # lines of "added: …" in one answer; an id is at most 56 characters
 AWAITING_BROADCAST = "ad_broadcast"
 FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts after it
 CALLBACK = re.compile(r"^ad:(up|rb|bc):(ok|no):(\d{1,12})$")
@@ -745,9 +746,13 @@ def _audit(update: Update, context: BotContext, action: str, result: str, detail
 
 
 def _change_lines(summary: Sequence[str]) -> texts.Safe:
+    """One line per change; a long list is cut so the answer fits one Telegram message."""
     if not summary:
         return texts.Safe(texts.t("ad_changes_none"))
-    return texts.Safe("\n".join(f"• {texts.escape(line)}" for line in summary))
+    lines = [f"• {texts.escape(line)}" for line in summary[:CHANGES_SHOWN]]
+    if len(summary) > CHANGES_SHOWN:
+        lines.append(texts.t("ad_changes_more", count=len(summary) - CHANGES_SHOWN))
+    return texts.Safe("\n".join(lines))
 
 
 async def _send_problems(message: Message, header: str, problems: Sequence[Problem]) -> None:

@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "ad_btn_cancel": "Cancel",
     "ad_btn_restore": "↩️ Restore version {version}",
     "ad_btn_send": "📣 Send to {count}",
+    "ad_changes_more": "• … and {count} more",
     "ad_changes_none": "• no change a subscriber would notice (only other files differ)",
     "ad_problems": (
         "❌ <b>{count} problem(s)</b>. Nothing changed: version {version} keeps serving."
