@@ -18,7 +18,7 @@ from bot import contentops
 from bot.__main__ import main
 from bot.content import load_folder, read_folder
 from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness
-from tests.test_flow_admin import make_zip, run_preview_to_the_end, text_of, upload
+from tests.test_flow_admin import edit, make_zip, run_preview_to_the_end, running, text_of, upload
 
 KNEE = """\
 ---
@@ -249,3 +249,21 @@ async def test_take_care_is_shown_again_after_a_failed_first_message(bot: Harnes
     intro = await bot.expect("Take care")
     assert "Picking up where you left off" not in text_of(intro)
     assert "how much tension" in text_of(await bot.reply())
+
+
+async def test_admins_are_told_when_start_up_falls_back_to_an_archived_version(
+    settings, emulator, clock, content_dir
+):
+    """Review: the teacher was not told; there was only an ERROR log line."""
+    async with running(settings, emulator, clock) as bot:
+        version = bot.runtime.content_version
+        await bot.say("/help", ADMIN_ID)  # the admin has talked to the bot
+    edit(content_dir, "practices/shoe-check.md", "title:", "titel:")
+    async with running(settings, emulator, clock) as bot:
+        told = await bot.expect("At start-up the content folder had problems", ADMIN_ID)
+        assert f"kept serving version {version}" in text_of(told)
+        assert "practices/shoe-check.md:3: unknown field 'titel'" in text_of(told)
+    async with running(settings, emulator, clock) as bot:  # told again only while it lasts
+        await bot.say("/help", ADMIN_ID)
+        calls = [p for name, p in bot.emu.calls if name == "sendMessage"]
+        assert sum("At start-up" in p["text"] for p in calls) == 2

@@ -757,6 +757,11 @@ def _change_lines(summary: Sequence[str]) -> texts.Safe:
 
 async def _send_problems(message: Message, header: str, problems: Sequence[Problem]) -> None:
     """Every problem as `file:line: reason`, escaped, over a few messages if it is long."""
+    for chunk in _problem_chunks(header, problems):
+        await message.reply_text(chunk)
+
+
+def _problem_chunks(header: str, problems: Sequence[Problem]) -> list[str]:
     chunks, current = [], header + "\n"
     for index, problem in enumerate(problems):
         line = "\n• " + texts.escape(str(problem))
@@ -768,8 +773,7 @@ async def _send_problems(message: Message, header: str, problems: Sequence[Probl
             current = ""
         current += line
     chunks.append(current)
-    for chunk in chunks:
-        await message.reply_text(chunk.strip())
+    return [chunk.strip() for chunk in chunks]
 
 
 def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
@@ -806,6 +810,22 @@ async def _startup(application: Application) -> None:
             await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
         except TelegramError:  # the admin has not talked to the bot yet: no chat to scope to
             log.info("admin.menu_skipped admin=%s", admin_id)
+    problems = runtime.extras.pop("content_fallback", None)
+    if problems:
+        await _tell_admins_of_fallback(application, runtime, problems)
+
+
+async def _tell_admins_of_fallback(
+    application: Application, runtime: Runtime, problems: Sequence[Problem]
+) -> None:
+    """The folder was broken at start-up and an archived version serves: say so, once."""
+    header = texts.t("ad_startup_fallback", version=runtime.content_version)
+    for admin_id in sorted(runtime.settings.admin_ids):
+        try:
+            for chunk in _problem_chunks(header, problems):
+                await application.bot.send_message(admin_id, chunk)
+        except TelegramError:  # never talked to the bot: the log has the problems
+            log.info("admin.fallback_not_told admin=%s", admin_id)
 
 
 def register(application: Application) -> None:
