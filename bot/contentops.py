@@ -101,8 +101,10 @@ def read_upload(file_name: str, data: bytes) -> Upload:
 
 def md_path(file_name: str) -> str:
     """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>.
-    `Breathing.MD` and `breathing.md.txt` both go to practices/breathing.md."""
+    `Breathing.MD` and `breathing.md.txt` both go to practices/breathing.md, and
+    `Knee rocking.md` to practices/knee-rocking.md."""
     name = file_name[: -len(".txt")] if file_name.lower().endswith(".md.txt") else file_name
+    name = re.sub(r"\s+", "-", name.strip())  # "Knee rocking.md" is knee-rocking.md
     if not MD_NAME.fullmatch(name[:-3] + ".md"):
         raise UploadRejected(texts.t("ad_upload_bad_name", name=file_name))
     for top in TOP_FILES:

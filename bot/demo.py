@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import shutil
 import sys
 import tempfile
 from dataclasses import replace
@@ -24,6 +25,7 @@ from bot.config import Settings
 from bot.emulator import Emulator
 
 DEMO_USER = 1000
+REPOSITORY_CONTENT = Path(__file__).resolve().parent.parent / "content"  # tracked by git
 QUIET_SECONDS = 0.6  # how long the bot must stay silent before the next scripted line is sent
 
 HELP = """\
@@ -35,6 +37,17 @@ Type messages as you would in Telegram. Commands start with /, like /start or /h
   !later MINUTES      move the clock forward (timers, snoozes, the next day: !later 1440)
   !help               this help                 !quit      leave (Ctrl-D works too)
 """
+
+
+def demo_content(content_dir: Path, db_path: Path) -> Path:
+    """The demo's uploads and /rollback never write into the repository's tracked content/:
+    the default folder is copied beside the demo database once, and the copy is used."""
+    if content_dir.resolve() != REPOSITORY_CONTENT:
+        return content_dir  # a folder the person chose (BOT_CONTENT_DIR) is theirs to change
+    copy = db_path.parent / "demo-content"
+    if not copy.exists():
+        shutil.copytree(content_dir, copy)
+    return copy
 
 
 class DemoClock(Clock):
@@ -60,8 +73,10 @@ async def _demo(settings: Settings) -> None:
     await emulator.start()
     clock = DemoClock()
     db_path = settings.db_path if settings.db_path != Path("data/bot.db") else Path("data/demo.db")
+    content_dir = demo_content(settings.content_dir, db_path)
     demo_settings = replace(
         settings,
+        content_dir=content_dir,
         token=emulator.token,
         api_url=emulator.base_url,
         file_url=emulator.base_file_url,
@@ -71,7 +86,10 @@ async def _demo(settings: Settings) -> None:
     emulator.add_user(DEMO_USER, "You")
     application = build_application(demo_settings, clock=clock)
     screen = Screen(emulator)
-    print(f"Demo chat with the bot (database: {db_path}). Type !help for help.\n")
+    print(
+        f"Demo chat with the bot (database: {db_path}, content: {content_dir}). You are an "
+        "admin here, so /help lists the admin commands too. Type !help for help.\n"
+    )
     try:
         async with polling(application, poll_timeout=5):
             await chat(emulator, application, clock, screen)
@@ -116,7 +134,8 @@ async def act(line: str, emulator: Emulator, application, clock: DemoClock, scre
     if not line.startswith("!"):
         await emulator.send_text(DEMO_USER, line)
         return True
-    command, *args = line[1:].split()
+    command, _, rest = line[1:].partition(" ")
+    args = rest.split()
     runtime = application.bot_data["runtime"]
     if command in {"quit", "exit"}:
         return False
@@ -128,9 +147,14 @@ async def act(line: str, emulator: Emulator, application, clock: DemoClock, scre
         await emulator.send_photo(DEMO_USER)
     elif command == "location" and len(args) == 2:
         await emulator.send_location(DEMO_USER, float(args[0]), float(args[1]))
-    elif command == "file" and args:
-        path = Path(args[0]).expanduser()
-        await emulator.send_document(DEMO_USER, path.name, path.read_bytes())
+    elif command == "file" and rest.strip():
+        path = Path(rest.strip().strip("'\"")).expanduser()  # spaces in a name are fine
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            print(f"  (can't read {path}: {err.strerror or 'error'})")
+        else:
+            await emulator.send_document(DEMO_USER, path.name, data)
     elif command == "remind":
         runtime.store.update_subscriber(DEMO_USER, clock.now(), next_due_utc=clock.now())
         await runtime.engine.tick()

@@ -89,6 +89,7 @@ async def test_real_entry_point_serves_and_stops_cleanly_on_sigterm(emulator, tm
         "TELEGRAM_FILE_URL": emulator.base_file_url,
         "BOT_DB": str(db),
         "BOT_CONTENT_DIR": str(CONTENT),
+        "PYTHONPATH": str(CONTENT.parent),  # this checkout's bot, whatever is installed
         "BOT_LOG_LEVEL": "DEBUG",
     }
     process = await asyncio.create_subprocess_exec(
