@@ -18,6 +18,7 @@ whole edit in one go; nothing is applied unless the whole set is valid.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -694,12 +695,12 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
-        problem = getattr(err, "problem", None) or "is not valid YAML"
+        problem = getattr(err, "problem", None) or ""
         context, context_mark = getattr(err, "context", None), getattr(err, "context_mark", None)
+        opened = None
         if context and context_mark is not None and context_mark.line != (mark.line if mark else 0):
-            # PyYAML notices an unclosed bracket lines later; say where it was opened.
-            problem += f" ({context} on line {first_line + context_mark.line})"
-        problems.append(Problem(name, line, f"YAML: {problem}"))
+            opened = first_line + context_mark.line  # PyYAML notices an unclosed bracket later
+        problems.append(Problem(name, line, _yaml_words(problem, context or "", opened)))
         return None
     before = len(problems)
     _check_yaml_keys(name, node, first_line, problems)
@@ -707,6 +708,33 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
     if len(problems) > before:
         return None
     return _Doc(name, data, node, first_line, body.strip())
+
+
+_FIX_QUOTES = "put the whole text in double quotes, or convert the file to the Markdown format"
+
+
+def _yaml_words(problem: str, context: str, opened: int | None) -> str:
+    """PyYAML's complaint in words a teacher knows, with what to do about it."""
+    if opened is not None and ("quoted" in context or "flow" in context):
+        what = "quote" if "quoted" in context else "bracket"
+        return f"a {what} opened on line {opened} is never closed: close it, or remove it"
+    if "mapping values are not allowed" in problem:
+        return f"a ': ' (colon and space) inside a text confuses this format: {_FIX_QUOTES}"
+    if "'\\t'" in problem or "\t" in problem:
+        return "a tab is used to indent this line: indent with spaces only"
+    if "expected alphabetic or numeric character" in problem or "cannot start any token" in problem:
+        return f"a text can't begin with this sign (such as * & ! % @ `) here: {_FIX_QUOTES}"
+    if "end of stream" in problem and "quoted" in context:
+        return "a quote is opened but never closed: close it, or remove it"
+    if "expected <block end>" in problem or "did not find expected" in problem:
+        return (
+            "this line is not lined up with the lines around it: indent it with spaces exactly "
+            "as the other lines of its kind"
+        )
+    return (
+        "this line is not written the way this format expects: compare it with the lines "
+        f"around it, or {_FIX_QUOTES[0].lower()}{_FIX_QUOTES[1:]}"
+    )
 
 
 def _check_yaml_keys(
@@ -866,8 +894,14 @@ def _check_references(
         if practice is None and practice_id in broken:
             return
         if practice is None:
+            close = difflib.get_close_matches(practice_id, list(practices), n=1, cutoff=0.75)
+            hint = (
+                f": did you mean '{close[0]}'?"
+                if close
+                else f": add practices/{practice_id}.md (with this file, in one zip)"
+            )
             problems.append(
-                Problem(doc.name, doc.line_of(loc), f"no practice with id '{practice_id}'")
+                Problem(doc.name, doc.line_of(loc), f"no practice with id '{practice_id}'{hint}")
             )
         elif minutes is not None and practice.first_timer is None:
             problems.append(

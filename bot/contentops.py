@@ -318,11 +318,14 @@ def _ignored(path: str) -> bool:
 def _strip_top_folder(
     entries: list[tuple[str, zipfile.ZipInfo]],
 ) -> list[tuple[str, zipfile.ZipInfo]]:
-    """A zip of the folder itself (content/program.md ...) loses its one top folder."""
-    tops = {PurePosixPath(path).parts[0] for path, _ in entries}
-    nested = all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
-    if len(tops) == 1 and nested and tops != {"practices"}:
-        return [(path.split("/", 1)[1], info) for path, info in entries]
+    """A zip of the folder itself (content/program.md ...) loses its top folders: one, or two
+    as in a download from GitHub (repo-main/content/program.md ...)."""
+    for _ in range(2):
+        tops = {PurePosixPath(path).parts[0] for path, _ in entries}
+        nested = all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
+        if not (len(tops) == 1 and nested and tops != {"practices"}):
+            break
+        entries = [(path.split("/", 1)[1], info) for path, info in entries]
     return entries
 
 

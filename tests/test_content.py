@@ -88,14 +88,16 @@ def test_the_repository_content_is_valid():
 
 def test_yaml_that_does_not_parse_names_the_line_of_the_problem():
     assert problems_of(practices__rest_md=REST.replace("title: Rest", "title: Rest: or not")) == [
-        "practices/rest.md:3: YAML: mapping values are not allowed here"
+        "practices/rest.md:3: a ': ' (colon and space) inside a text confuses this format: "
+        "put the whole text in double quotes, or convert the file to the Markdown format"
     ]
 
 
 def test_an_unclosed_bracket_says_where_it_was_opened():
     [problem] = problems_of(practices__rest_md=REST.replace("title: Rest", "title: [Rest"))
-    assert problem.startswith("practices/rest.md:4: YAML: ")
-    assert "on line 3" in problem
+    assert problem == (
+        "practices/rest.md:4: a bracket opened on line 3 is never closed: close it, or remove it"
+    )
 
 
 def test_a_missing_field_is_named():
@@ -143,7 +145,8 @@ def test_an_unknown_step_type_is_reported(step, expected):
 
 def test_a_program_naming_a_missing_practice_points_at_the_day():
     assert problems_of(program_md=PROGRAM.replace("[rest, walk]", "[rest, swim]")) == [
-        "program.md:12: no practice with id 'swim'"
+        "program.md:12: no practice with id 'swim': add practices/swim.md (with this file, "
+        "in one zip)"
     ]
 
 
@@ -152,8 +155,10 @@ def test_short_and_unlocks_must_name_real_practices_too():
         "phases:", "unlocks:\n  - {practice: plank, max_pain: 3, days: 7}\nphases:"
     )
     assert problems_of(program_md=edited) == [
-        "program.md:3: no practice with id 'nap'",
-        "program.md:7: no practice with id 'plank'",
+        "program.md:3: no practice with id 'nap': add practices/nap.md (with this file, in one "
+        "zip)",
+        "program.md:7: no practice with id 'plank': add practices/plank.md (with this file, in "
+        "one zip)",
     ]
 
 

@@ -371,3 +371,46 @@ def test_convert_content_of_a_broken_folder_converts_nothing(tmp_path, capsys):
     assert main(["convert-content", str(folder)]) == 1
     assert read_folder(folder) == before
     assert "nothing converted" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "    timer: 5 min",
+            "  timer: 5 min",
+            "practices/rest.md:12: this line is not lined up with the lines around it",
+        ),
+        (
+            "    timer: 5 min",
+            "\ttimer: 5 min",
+            "practices/rest.md:12: a tab is used to indent this line: indent with spaces only",
+        ),
+        (
+            "  - text: Lie on",
+            "  - text: **Take care:** Lie on",
+            "practices/rest.md:10: a text can't begin with this sign",
+        ),
+        (
+            "  - text: Lie on your back with your knees bent.",
+            '  - text: "Lie on your back',
+            "practices/rest.md:13: a quote opened on line 10 is never closed",
+        ),
+    ],
+    ids=["indent", "tab", "star", "unclosed-quote"],
+)
+def test_yaml_mistakes_are_told_in_plain_words(old, new, expected):
+    """Review: 'expected <block end>', 'found character \\t', 'expected alphabetic or
+    numeric character' and 'unexpected end of stream' meant nothing to a teacher."""
+    [problem] = problems({**GOOD, "practices/rest.md": REST.replace(old, new, 1)})
+    assert problem.startswith(expected)
+    for jargon in ("mapping values", "block end", "token", "stream", "scalar"):
+        assert jargon not in problem
+
+
+def test_a_misspelt_practice_in_the_program_gets_a_suggestion():
+    """Review: "did you mean foot-release?" would be better."""
+    program = GOOD["program.md"].replace("      - [rest, walk]", "      - [rest, wakl]")
+    assert problems({**GOOD, "program.md": program}) == [
+        "program.md:12: no practice with id 'wakl': did you mean 'walk'?"
+    ]

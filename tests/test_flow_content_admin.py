@@ -267,3 +267,33 @@ async def test_admins_are_told_when_start_up_falls_back_to_an_archived_version(
         await bot.say("/help", ADMIN_ID)
         calls = [p for name, p in bot.emu.calls if name == "sendMessage"]
         assert sum("At start-up" in p["text"] for p in calls) == 2
+
+
+async def test_preview_finds_a_practice_by_a_word_of_its_title(bot: Harness):
+    """Review: /preview swing and /preview Belly breathing failed; /practice swing worked."""
+    await bot.say("/preview Belly breathing", ADMIN_ID)
+    await bot.expect("Take care", ADMIN_ID)
+    await bot.expect("how much tension", ADMIN_ID)
+
+
+async def test_rollback_to_a_version_with_the_serving_content_names_both(bot: Harness, content_dir):
+    """Review: '/rollback 3' said 'Version 3 is the one serving now' while #12 was serving."""
+    notes = content_dir / "notes.md"
+    original = notes.read_text()
+    notes.write_text(original.replace("  - Listen to your body.", "  - Listen, gently."))
+    await bot.say("/reload", ADMIN_ID)  # version 2
+    notes.write_text(original)
+    await bot.say("/reload", ADMIN_ID)  # version 3: the same content as version 1
+    reply = text_of(await bot.say("/rollback 1", ADMIN_ID))
+    assert "Version 1 holds the same content as version 3, which is serving now" in reply
+
+
+async def test_a_zip_downloaded_from_github_with_two_top_folders_is_understood(
+    bot: Harness, content_dir
+):
+    files = {
+        f"psoas-bot-main/content/{name}": data for name, data in read_folder(content_dir).items()
+    }
+    files["psoas-bot-main/content/practices/knee-rocking.md"] = KNEE.encode()
+    ready = await upload(bot, "psoas-bot-main.zip", make_zip(files))
+    assert "passed every check" in text_of(ready) and "added: knee-rocking" in text_of(ready)

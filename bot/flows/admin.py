@@ -41,7 +41,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import contentops, sender, texts
+from bot import contentops, program, sender, texts
 from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
 from bot.content import ContentInvalid, Library, Problem, diff_summary
 from bot.contentops import UploadRejected
@@ -129,7 +129,9 @@ async def preview_command(update: Update, context: BotContext) -> None:
         what = texts.t("ad_preview_what_short", title=plan.title)
     else:
         name = "-".join(args)
-        practice = library.practice(name)
+        # As subscribers' /practice does: "swing" or "Belly breathing" find their practice.
+        found = program.find_practices(library, " ".join(args))
+        practice = library.practice(name) or (found[0] if len(found) == 1 else None)
         if practice is None:
             await message.reply_text(texts.t("ad_preview_unknown", name=name, names=names))
             return
@@ -426,7 +428,9 @@ async def _restorable(
         return None
     if library.checksum == context.library.checksum:
         _audit(update, context, "rollback", "refused: already serving", f"version {version_id}")
-        await message.reply_text(texts.t("ad_rollback_same", version=version_id))
+        serving = context.runtime.content_version
+        key = "ad_rollback_same" if version_id == serving else "ad_rollback_same_content"
+        await message.reply_text(texts.t(key, version=version_id, serving=serving))
         return None
     return library
 

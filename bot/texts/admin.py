@@ -147,6 +147,10 @@ MESSAGES: dict[str, str] = {
         "Nothing changed."
     ),
     "ad_rollback_same": "Version {version} is the one serving now. Nothing to restore.",
+    "ad_rollback_same_content": (
+        "Version {version} holds the same content as version {serving}, which is serving now. "
+        "Nothing to restore."
+    ),
     "ad_rollback_confirm": (
         "↩️ Restore version {version} from {time} UTC? Its files replace the content folder "
         "and it serves at once.\n\n<b>Changes against what is serving now</b>:\n{changes}"
