@@ -37,7 +37,7 @@ MAX_FILES = 200  # practices per set: a bound on the validator's work and the li
 MAX_ID_CHARS = 56  # a practice's button carries "pr:open:<id>" in Telegram's 64 bytes
 MAX_TITLE_CHARS = 80
 MAX_WHY_CHARS = 1000  # each long field is capped so one practice's first message stays short;
-MAX_SAFETY_CHARS = 1000  # the composed messages are checked too (contentops.message_problems)
+MAX_SAFETY_CHARS = 1500  # the composed messages are checked too (contentops.message_problems)
 MAX_SOURCES_CHARS = 800
 MAX_INTRO_CHARS = 2000
 CATEGORIES = (
@@ -605,8 +605,13 @@ def _misnamed(name: str) -> str | None:
 
 
 def _is_markdown_format(text: str) -> bool:
-    """The older YAML format has a `steps:` line; the plain-Markdown format has none."""
-    return re.search(r"^steps\s*:", text, re.MULTILINE) is None
+    """The older YAML format has a `steps:` line in its front matter; the plain-Markdown
+    format has none (a step or an introduction may say "steps:" at a line start)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), len(lines))
+        lines = lines[1:end]
+    return not any(re.match(r"steps\s*:", line) for line in lines)
 
 
 def _decode(name: str, raw: bytes | str, problems: list[Problem]) -> str | None:

@@ -387,16 +387,20 @@ def message_length(text: str) -> int:
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """A long message as several, cut at paragraph boundaries (blank lines), never inside
-    one; a single paragraph over the limit stays whole (`message_problems` reports it)."""
+    """A long message as several, cut at paragraph boundaries (blank lines); a paragraph over
+    the limit by itself (several long "Take care" lines) is cut between its lines. A single
+    line over the limit stays whole: `message_problems` reports it."""
     if message_length(text) <= limit:
         return [text]
     parts: list[str] = []
     for paragraph in text.split("\n\n"):
-        if parts and message_length(parts[-1] + "\n\n" + paragraph) <= limit:
-            parts[-1] += "\n\n" + paragraph
-        else:
-            parts.append(paragraph)
+        pieces = [paragraph] if message_length(paragraph) <= limit else paragraph.split("\n")
+        for index, piece in enumerate(pieces):
+            glue = "\n" if index else "\n\n"
+            if parts and message_length(parts[-1] + glue + piece) <= limit:
+                parts[-1] += glue + piece
+            else:
+                parts.append(piece)
     return parts
 
 
@@ -445,7 +449,7 @@ def message_problems(library: Library) -> list[Problem]:
                 Problem(
                     where,
                     1,
-                    f"{label} has a paragraph of {longest} characters, and Telegram sends at "
+                    f"{label} has a line of {longest} characters, and Telegram sends at "
                     f"most {MESSAGE_LIMIT} in one message: add blank lines to break it up, "
                     "or shorten it",
                 )

@@ -276,7 +276,7 @@ def test_check_content_reports_a_day_whose_first_message_cannot_fit(tmp_path, ca
     program.write_text(text[:start] + long_intro.strip() + text[end:])
     assert main(["check-content", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert "program.md:1: the first message of day 1 of the program has a paragraph of " in out
+    assert "program.md:1: the first message of day 1 of the program has a line of " in out
     assert "Telegram sends at most 4096 in one message" in out
 
 
@@ -287,6 +287,21 @@ def test_a_long_message_is_split_at_paragraphs_and_never_inside_one():
     assert len(parts) > 1
     assert all(contentops.message_length(part) <= contentops.MESSAGE_LIMIT for part in parts)
     assert "\n\n".join(parts) == text
+
+
+def test_a_paragraph_over_the_limit_is_cut_between_its_lines():
+    """Three practices' long "Take care" lines make one paragraph; none is dropped."""
+    lines = ["<b>Take care</b>"] + [f"• Safety {n}. " + "Go gently. " * 150 for n in range(3)]
+    parts = contentops.split_message("Head\n\n" + "\n".join(lines))
+    assert all(contentops.message_length(part) <= contentops.MESSAGE_LIMIT for part in parts)
+    joined = "\n".join(parts)
+    assert all(line in joined for line in lines) and parts[0].startswith("Head")
+
+
+def test_a_markdown_step_may_start_a_line_with_steps():
+    text = KNEE.replace("   Keep it small.", "steps: small ones.")
+    practice = build_library(with_knee(text)).practice("knee-rocking")
+    assert practice.steps[1].text.endswith("steps: small ones.")
 
 
 def test_every_composed_message_of_the_repository_content_fits():
