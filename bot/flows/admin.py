@@ -19,8 +19,9 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -43,13 +44,13 @@ from telegram.ext import (
 
 from bot import contentops, program, sender, texts
 from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
-from bot.content import ContentInvalid, Library, Problem, diff_summary
+from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
 from bot.flows import common, steps
 from bot.flows import practice as practice_flow
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
-from bot.store import Broadcast, Delivery, Status, Subscriber
+from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts.admin import ADMIN_COMMANDS
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ async def reload_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     runtime = context.runtime
     try:
-        library = await asyncio.to_thread(contentops.check_folder, context.settings.content_dir)
+        files = await asyncio.to_thread(read_folder, context.settings.content_dir)
+        library = await checked(files)
     except ContentInvalid as err:
         header = texts.t("ad_problems", count=len(err.problems), version=runtime.content_version)
         _audit(update, context, "reload", f"rejected: {len(err.problems)} problem(s)")
@@ -89,7 +91,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.t("ad_reload_same", version=runtime.content_version))
         return
     summary = diff_summary(runtime.library, library)
-    version = _activate(context, library, summary, update.effective_user.id)
+    version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "reload", f"applied version {version}", "; ".join(summary))
     await message.reply_text(
         texts.t("ad_reload_ok", version=version, changes=_change_lines(summary))
@@ -152,7 +154,7 @@ async def preview_command(update: Update, context: BotContext) -> None:
 
 async def _pending_library(update: Update, context: BotContext, upload_id: int) -> Library | None:
     """The content set of this admin's upload still waiting for Apply, checked again."""
-    pending = context.store.pending_upload(upload_id)
+    pending = await _off_loop(context, "pending_upload", upload_id)
     if (
         pending is None
         or pending.admin_id != update.effective_user.id
@@ -161,7 +163,7 @@ async def _pending_library(update: Update, context: BotContext, upload_id: int) 
     ):
         return None
     try:
-        return await asyncio.to_thread(contentops.check_set, pending.files)
+        return await checked(pending.files)
     except ContentInvalid:
         return None
 
@@ -204,12 +206,12 @@ async def document_received(update: Update, context: BotContext) -> None:
 
 async def _check_upload(update: Update, context: BotContext, upload: contentops.Upload) -> None:
     message = update.effective_message
-    runtime, store, now = context.runtime, context.store, context.clock.now()
+    runtime, now = context.runtime, context.clock.now()
     folder = context.settings.content_dir
     current = await asyncio.to_thread(contentops.current_files, folder)
     mode = _upload_mode(upload, current)
     try:
-        library = await asyncio.to_thread(contentops.check_set, upload.combine(current))
+        library = await checked(upload.combine(current))
     except ContentInvalid as err:
         header = (
             texts.t("ad_upload_rejected", name=upload.name, mode=mode)
@@ -228,8 +230,10 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         )
         return
     summary = diff_summary(context.library, library)
-    store.expire_pending_uploads(now - UPLOAD_TTL)
-    upload_id = store.add_pending_upload(
+    await _off_loop(context, "expire_pending_uploads", now - UPLOAD_TTL)  # frees megabytes
+    upload_id = await _off_loop(
+        context,
+        "add_pending_upload",
         update.effective_user.id,
         upload.name,
         contentops.fingerprint(current),
@@ -254,8 +258,8 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
 
 async def _upload_button(update: Update, context: BotContext, action: str, upload_id: int) -> None:
     query = update.callback_query
-    store, now = context.store, context.clock.now()
-    pending = store.pending_upload(upload_id)
+    now = context.clock.now()
+    pending = await _off_loop(context, "pending_upload", upload_id)
     if (
         pending is None
         or pending.admin_id != update.effective_user.id
@@ -265,22 +269,22 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         await _close(query, texts.t("ad_upload_gone"))
         return
     if action == "no":
-        store.close_pending_upload(upload_id, "cancelled")
+        await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
         _audit(update, context, "upload_cancel", "discarded", pending.file_name)
         await _close(query, texts.t("ad_upload_cancelled"))
         return
     folder = context.settings.content_dir
     current = await asyncio.to_thread(contentops.current_files, folder)
     if contentops.fingerprint(current) != pending.base:
-        store.close_pending_upload(upload_id, "cancelled")
+        await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
         _audit(update, context, "upload_apply", "refused: the folder changed", pending.file_name)
         await _close(query, texts.t("ad_upload_stale"))
         return
     try:
         # again: the validator may be newer than the row
-        library = await asyncio.to_thread(contentops.check_set, pending.files)
+        library = await checked(pending.files)
     except ContentInvalid as err:
-        store.close_pending_upload(upload_id, "cancelled")
+        await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
         await _remove_buttons(query)
         header = texts.t(
             "ad_problems", count=len(err.problems), version=context.runtime.content_version
@@ -290,9 +294,9 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         return
     if not await _write(update, context, library):
         return
-    store.close_pending_upload(upload_id, "applied")
+    await _off_loop(context, "close_pending_upload", upload_id, "applied")
     summary = diff_summary(context.library, library)
-    version = _activate(context, library, summary, update.effective_user.id)
+    version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "upload_apply", f"applied version {version}", pending.file_name)
     await _close(query, texts.t("ad_upload_applied", version=version))
 
@@ -406,7 +410,7 @@ async def _rollback_button(
         return
     summary = [texts.t("ad_rollback_summary", version=version_id)]
     summary += diff_summary(context.library, library)
-    version = _activate(context, library, summary, update.effective_user.id)
+    version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "rollback", f"restored as version {version}", f"version {version_id}")
     await query.message.reply_text(texts.t("ad_rollback_done", version=version_id, new=version))
 
@@ -416,7 +420,7 @@ async def _restorable(
 ) -> Library | None:
     """The archived set, if it exists, still validates and is not the one serving."""
     try:
-        library = context.store.content_version(version_id)
+        library = await _off_loop(context, "content_version", version_id)
     except ContentInvalid as err:
         header = texts.t("ad_rollback_invalid", version=version_id)
         _audit(update, context, "rollback", "refused: no longer valid", f"version {version_id}")
@@ -713,15 +717,41 @@ async def admin_button(update: Update, context: BotContext) -> None:
         await _broadcast_button(update, context, action, number)
 
 
-def _activate(context: BotContext, library: Library, summary: list[str], admin_id: int) -> int:
+async def _activate(
+    context: BotContext, library: Library, summary: list[str], admin_id: int
+) -> int:
     """Archives the set and makes it the one every new session and reminder uses."""
     runtime = context.runtime
-    version = context.store.archive_content(
-        library, summary, admin_id=admin_id, now=context.clock.now()
+    version = await _off_loop(
+        context, "archive_content", library, summary, admin_id=admin_id, now=context.clock.now()
     )
     runtime.library, runtime.content_version = library, version
     log.info("content.applied version=%s admin=%s", version, admin_id)
     return version
+
+
+async def checked(files: Mapping[str, bytes | str]) -> Library:
+    """`contentops.check_set` in a worker thread, so the loop keeps serving everyone. (A
+    process of its own was tried for large sets: on a busy 2-core machine its start-up made
+    the answer 3 s slower and the loop's longest hold no shorter; bench/content_upload.py.)"""
+    return await asyncio.to_thread(contentops.check_set, files)
+
+
+async def _off_loop(context: BotContext, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Runs a Store method that moves a whole content set (megabytes of JSON, or a validation)
+    in a worker thread, on a connection of its own that is closed after: SQLite in WAL mode
+    lets it write while the bot's connection serves everyone else. The bot's own connection
+    is not handed to the thread: a statement from there could land inside a transaction the
+    loop has open."""
+
+    def run() -> Any:
+        store = Store(context.store.path)
+        try:
+            return getattr(store, method)(*args, **kwargs)
+        finally:
+            store.close()
+
+    return await asyncio.to_thread(run)
 
 
 async def _write(update: Update, context: BotContext, library: Library) -> bool:
