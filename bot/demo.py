@@ -39,6 +39,10 @@ Type messages as you would in Telegram. Commands start with /, like /start or /h
 """
 
 
+def _bot_messages(emulator: Emulator) -> int:
+    return sum(1 for m in emulator.messages(DEMO_USER) if m.get("from", {}).get("is_bot"))
+
+
 def demo_content(content_dir: Path, db_path: Path) -> Path:
     """The demo's uploads and /rollback never write into the repository's tracked content/:
     the default folder is copied beside the demo database once, and the copy is used."""
@@ -154,7 +158,12 @@ async def act(line: str, emulator: Emulator, application, clock: DemoClock, scre
         except OSError as err:
             print(f"  (can't read {path}: {err.strerror or 'error'})")
         else:
+            answered = _bot_messages(emulator)
             await emulator.send_document(DEMO_USER, path.name, data)
+            # Checking a content set can take a second of silence: wait for the answer, so a
+            # script's next "#1" (Apply) finds its button.
+            with contextlib.suppress(AssertionError):
+                await emulator.wait_until(lambda: _bot_messages(emulator) > answered, 60)
     elif command == "remind":
         runtime.store.update_subscriber(DEMO_USER, clock.now(), next_due_utc=clock.now())
         await runtime.engine.tick()
