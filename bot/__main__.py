@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run | demo | check-content [DIR] | backup PATH | health`."""
+"""Command line: `python -m bot run | demo | check-content [DIR] | convert-content [DIR] |
+backup PATH | health`."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dotenv import load_dotenv
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.config import ConfigError, Settings
-from bot.content import ContentInvalid, load_folder
+from bot.content import ContentInvalid
 from bot.store import StoreError
 
 
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="talk to the bot in this terminal, no token or network")
     check = commands.add_parser("check-content", help="validate a content folder")
     check.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR or content/")
+    convert = commands.add_parser(
+        "convert-content", help="rewrite YAML-format practices as plain Markdown, unchanged"
+    )
+    convert.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR")
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
     backup.add_argument("target", type=Path, help="the backup file to write")
     commands.add_parser("health", help="exit 0 if the running bot showed a sign of life lately")
@@ -38,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(os.environ)
         if args.command == "check-content":
             return check_content(args.folder or settings.content_dir)
+        if args.command == "convert-content":
+            return convert_content(args.folder or settings.content_dir)
         if args.command == "backup":
             return backup_database(settings.db_path, args.target)
         if args.command == "health":
@@ -81,9 +88,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def check_content(folder: Path) -> int:
-    """Prints `file:line: reason` for every problem (exit 1), or a one-line summary (exit 0)."""
+    """Prints `file:line: reason` for every problem (exit 1), or a one-line summary (exit 0).
+    Every message a subscriber can get is composed and checked against Telegram's limit."""
+    from bot.contentops import check_folder
+
     try:
-        library = load_folder(folder)
+        library = check_folder(folder)
     except ContentInvalid as err:
         for problem in err.problems:
             print(problem)
@@ -95,6 +105,28 @@ def check_content(folder: Path) -> int:
         f"ok: {len(library.practices)} practices, {len(program.phases)} phases "
         f"({days} program days), {len(library.notes)} notes in {folder}"
     )
+    return 0
+
+
+def convert_content(folder: Path) -> int:
+    """Rewrites the YAML-format practices as plain Markdown, only when the whole folder is
+    valid, and only files that read back identically (subscribers see no change)."""
+    from bot.contentops import check_folder, convert_folder
+
+    if check_content(folder) != 0:
+        print("nothing converted: fix the problems above first", file=sys.stderr)
+        return 1
+    before = check_folder(folder)
+    converted, left = convert_folder(folder)
+    after = check_folder(folder)
+    for name in converted:
+        print(f"converted: {name}")
+    for name in left:
+        print(f"left in the YAML format (it would not read back the same): {name}")
+    if after.practices != before.practices:  # cannot happen: each file was checked alone
+        print("error: the converted practices differ; restore the folder from git", file=sys.stderr)
+        return 1
+    print(f"{len(converted)} converted, {len(left)} left as they were, in {folder}")
     return 0
 
 

@@ -253,6 +253,7 @@ def load_content(runtime: Runtime) -> None:
         if archived is None:
             raise
         runtime.library, runtime.content_version = archived
+        runtime.extras["content_fallback"] = list(err.problems)  # admins are told at start-up
         log.warning("content.fallback version=%s", runtime.content_version)
         return
     runtime.library = library

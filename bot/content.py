@@ -4,12 +4,21 @@ Layout of a content folder:
     program.md            the program: phases of days, the short version, unlock rules
     notes.md              notes of the day
     practices/<id>.md     one practice each
+    TEMPLATE.md           an example practice teachers copy: checked, never served
+    README.md             notes for the people editing the folder: not read
+
+A practice comes in one of two formats, told apart per file: the plain-Markdown format
+(a few `key: value` lines, then Markdown with "Why", "Take care" and a numbered "Steps"
+list; see `parse_markdown_practice`), or the older YAML format (the whole practice in YAML
+front matter with a `steps:` list), which keeps loading until `python -m bot
+convert-content` rewrites it.
 Every problem is reported as `file:line: reason`, all of them at once, so an admin can fix a
 whole edit in one go; nothing is applied unless the whole set is valid.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -22,6 +31,15 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 MAX_STEP_CHARS = 600  # a step is read on a phone in a few seconds; Telegram's own cap is 4096
+MAX_STEPS = 30  # a practice is a few minutes on a phone; also bounds the validator's work
+MAX_FILE_CHARS = 20_000  # the longest practice is about 2,000; checked before any parsing
+MAX_FILES = 200  # practices per set: a bound on the validator's work and the library list
+MAX_ID_CHARS = 56  # a practice's button carries "pr:open:<id>" in Telegram's 64 bytes
+MAX_TITLE_CHARS = 80
+MAX_WHY_CHARS = 1000  # each long field is capped so one practice's first message stays short;
+MAX_SAFETY_CHARS = 1500  # the composed messages are checked too (contentops.message_problems)
+MAX_SOURCES_CHARS = 800
+MAX_INTRO_CHARS = 2000
 CATEGORIES = (
     "release",
     "breathing",
@@ -32,7 +50,8 @@ CATEGORIES = (
     "strength",
     "habits",
 )
-KNOWN_TOP_FILES = {"program.md", "notes.md", "README.md"}
+KNOWN_TOP_FILES = {"program.md", "notes.md", "README.md", "TEMPLATE.md"}
+TEMPLATE = "TEMPLATE.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +103,16 @@ class Step(_Model):
 
 
 class Practice(_Model):
-    id: PracticeId
-    title: Text
+    id: Annotated[PracticeId, Field(max_length=MAX_ID_CHARS)]
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS)]
     summary: Annotated[str, Field(min_length=1, max_length=200)]
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     minutes: Annotated[int, Field(ge=1, le=120)]
-    why: Text
-    safety: Text
-    sources_differ: str | None = None
-    steps: Annotated[tuple[Step, ...], Field(min_length=1)]
-    intro: str = ""
+    why: Annotated[str, Field(min_length=1, max_length=MAX_WHY_CHARS)]
+    safety: Annotated[str, Field(min_length=1, max_length=MAX_SAFETY_CHARS)]
+    sources_differ: Annotated[str, Field(max_length=MAX_SOURCES_CHARS)] | None = None
+    steps: Annotated[tuple[Step, ...], Field(min_length=1, max_length=MAX_STEPS)]
+    intro: Annotated[str, Field(max_length=MAX_INTRO_CHARS)] = ""
 
     @property
     def first_timer(self) -> int | None:
@@ -179,14 +198,22 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
     texts: dict[str, str] = {}
     practices: dict[str, Practice] = {}
     seen_at: dict[str, str] = {}
+    titled: dict[str, str] = {}  # lower-cased title -> file: sessions tell practices by title
     program: Program | None = None
     notes: Notes | None = None
     program_doc: _Doc | None = None
     broken: set[str] = set()  # practices whose own file has problems: no second error for them
 
+    if sum(1 for name in files if name.startswith("practices/")) > MAX_FILES:
+        raise ContentInvalid(
+            [Problem("practices/", 0, f"more than {MAX_FILES} files: keep at most {MAX_FILES}")]
+        )
     for name in sorted(files):
         if not _is_content_file(name):
-            if name.endswith(".md"):
+            misnamed = _misnamed(name)
+            if misnamed:
+                problems.append(Problem(name, 0, misnamed))
+            elif name.endswith(".md"):
                 problems.append(Problem(name, 0, "not a content file: put practices in practices/"))
             continue
         text = _decode(name, files[name], problems)
@@ -196,7 +223,25 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
         texts[name] = text
         if name == "README.md":
             continue
-        doc = _split(name, text, problems)
+        if len(text) > MAX_FILE_CHARS:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    f"the file is {len(text):,} characters long; the most is "
+                    f"{MAX_FILE_CHARS:,}. Split it into shorter practices",
+                )
+            )
+            broken.add(PurePosixPath(name).stem)
+            continue
+        is_practice = name.startswith("practices/") or name == TEMPLATE
+        if is_practice and _is_markdown_format(text):
+            stem = PurePosixPath(name).stem
+            doc = parse_markdown_practice(
+                name, text, problems, default_id="template" if name == TEMPLATE else stem
+            )
+        else:
+            doc = _split(name, text, problems)
         if doc is None:
             broken.add(PurePosixPath(name).stem)
             continue
@@ -205,6 +250,8 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
             program = doc.validate(Program, problems)
         elif name == "notes.md":
             notes = doc.validate(Notes, problems)
+        elif name == TEMPLATE:
+            doc.validate(Practice, problems, extra={"intro": doc.body})  # checked, not served
         else:
             stem = PurePosixPath(name).stem
             practice = doc.validate(Practice, problems, extra={"intro": doc.body})
@@ -232,19 +279,32 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
                 broken.add(stem)
                 continue
             seen_at[practice.id] = name
+            title_key = practice.title.casefold()
+            if title_key in titled:
+                problems.append(
+                    Problem(
+                        name,
+                        doc.line_of(("title",)),
+                        f"the title '{practice.title}' is already used in {titled[title_key]}: "
+                        "give each practice its own title",
+                    )
+                )
+                broken.add(stem)
+                continue
+            titled[title_key] = name
             if mismatch:
                 continue  # served under neither name until the file and its id agree
             practices[practice.id] = practice
 
     for required in ("program.md", "notes.md"):
         if required not in files:
-            problems.append(Problem(required, 0, "file is missing"))
+            problems.append(Problem(required, 1, "the file is missing: it must be in the folder"))
     if not practices and not any(p.file.startswith("practices/") for p in problems):
         problems.append(Problem("practices/", 0, "no practices found"))
     if program is not None and program_doc is not None:
         problems.extend(_check_references(program, practices, program_doc, broken))
     if problems or program is None or notes is None:
-        raise ContentInvalid(problems)
+        raise ContentInvalid(sorted(problems, key=lambda p: (p.file, p.line)))
     return Library(
         practices=practices,
         program=program,
@@ -278,6 +338,247 @@ def diff_summary(old: Library | None, new: Library) -> list[str]:
     return lines
 
 
+# --- the plain-Markdown practice format -------------------------------------------------------
+
+FRONT_FIELDS = ("id", "title", "summary", "category", "minutes")
+SECTIONS = {
+    "why": "why",
+    "take care": "safety",
+    "sources differ": "sources_differ",
+    "steps": "steps",
+}
+_HEADING = re.compile(r"#{1,6}\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"(\d{1,3})[.)]\s+(.*)$")
+_TIMER = re.compile(r"\s*\(\s*timer\s*:\s*([^()]*)\)\s*$", re.IGNORECASE)
+_FRONT_LINE = re.compile(r"([A-Za-z_][A-Za-z_ ]*?)\s*:\s*(.*)$")
+
+
+def parse_markdown_practice(
+    name: str, text: str, problems: list[Problem], *, default_id: str
+) -> _Doc | None:
+    """Reads a practice written as plain Markdown, keeping every field's line for errors:
+
+        ---
+        title: Belly breathing
+        summary: Let your belly expand as you breathe in.
+        category: breathing
+        minutes: 3
+        ---
+        A short introduction.
+
+        ## Why
+        ...
+        ## Take care
+        ...
+        ## Sources differ     (optional)
+        ...
+        ## Steps
+        1. Sit or lie down.
+        2. Rest and let the floor hold you. (timer: 2 min)
+
+    The front matter is `key: value` lines, not YAML: a colon, a quote or a '#' in a title is
+    just text. Line breaks show as written; a step's further lines are indented under it.
+    """
+    lines = text.lstrip("\ufeff").splitlines()
+    if not text.strip():
+        problems.append(Problem(name, 1, "the file is empty"))
+        return None
+    if not lines or lines[0].strip() != "---":
+        problems.append(
+            Problem(
+                name, 1, "must start with a '---' line, then title, summary, category and minutes"
+            )
+        )
+        return None
+    try:
+        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        problems.append(Problem(name, 1, "the top part is not closed with a '---' line"))
+        return None
+    before = len(problems)
+    data: dict[str, Any] = {}
+    where: dict[tuple[Any, ...], int] = {}
+    for number in range(1, close):
+        raw = lines[number]
+        if not raw.strip():
+            continue
+        match = _FRONT_LINE.match(raw.strip())
+        line = number + 1
+        if match is None:
+            problems.append(
+                Problem(
+                    name, line, "each line at the top must be 'name: value', such as 'minutes: 10'"
+                )
+            )
+            continue
+        key, value = match.group(1).strip().lower(), _unquote(match.group(2).strip())
+        if key not in FRONT_FIELDS:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"unknown field '{key}': the fields are {', '.join(FRONT_FIELDS[1:])}",
+                )
+            )
+            continue
+        if key in data:
+            problems.append(Problem(name, line, f"'{key}' is written twice: keep one of them"))
+            continue
+        if key == "minutes":
+            value = re.sub(r"\s*(min|mins|minutes)\s*$", "", value, flags=re.IGNORECASE)
+        data[key], where[(key,)] = value, line
+    data.setdefault("id", default_id)
+    where.setdefault(("id",), 1)
+
+    section = "intro"
+    chunks: dict[str, list[str]] = {"intro": []}
+    steps: list[tuple[int, list[str]]] = []
+    for number in range(close + 1, len(lines)):
+        raw, line = lines[number], number + 1
+        heading = _HEADING.fullmatch(raw.strip()) if raw.startswith("#") else None
+        if heading:
+            title = heading.group(1).strip().rstrip(":").lower()
+            if title not in SECTIONS:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        f"unknown heading '{heading.group(1).strip()}': the headings are "
+                        "Why, Take care, Sources differ and Steps",
+                    )
+                )
+                section = "unknown"
+                continue
+            section = SECTIONS[title]
+            if section in chunks or (section == "steps" and ("steps",) in where):
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        f"the heading '{heading.group(1).strip()}' is written twice: keep one",
+                    )
+                )
+            where[(section,)] = line
+            chunks.setdefault(section, [])
+            continue
+        if section == "unknown":
+            continue
+        if section != "steps":
+            chunks[section].append(raw)
+            continue
+        item = _ITEM.match(raw)
+        if item:
+            expected = len(steps) + 1
+            if int(item.group(1)) != expected:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        f"this step is numbered {item.group(1)}, but it is step {expected}: "
+                        "number the steps 1, 2, 3 …",
+                    )
+                )
+            steps.append((line, [item.group(2)]))
+        elif steps:
+            steps[-1][1].append(raw.strip())
+        elif raw.strip():
+            problems.append(
+                Problem(
+                    name, line, "write each step as a numbered line, such as '1. Lie on your back.'"
+                )
+            )
+    for field in ("intro", "why", "safety", "sources_differ"):
+        if field in chunks:
+            data[field] = "\n".join(chunks[field]).strip()
+            if field != "intro" and not data[field]:
+                problems.append(
+                    Problem(
+                        name,
+                        where[(field,)],
+                        f"{_SECTION_NAMES[field]} is empty: write something under it",
+                    )
+                )
+                del data[field]
+    if ("steps",) in where:
+        data["steps"] = []
+        for index, (line, parts) in enumerate(steps):
+            step_text = "\n".join(parts).strip()
+            step: dict[str, Any] = {}
+            timer = _TIMER.search(step_text)
+            if timer:
+                step_text = step_text[: timer.start()].rstrip()
+                step["timer"] = timer.group(1).strip()
+            step["text"] = step_text
+            data["steps"].append(step)
+            where[("steps", index)] = line
+        if not steps:
+            problems.append(
+                Problem(
+                    name,
+                    where[("steps",)],
+                    "the 'Steps' list is empty: add numbered steps, such as '1. Lie on your back.'",
+                )
+            )
+    if len(problems) > before:
+        return None
+    body = data.pop("intro", "")
+    return _Doc(name, data, None, 2, body, lines=where)
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1].strip()
+    return value
+
+
+def practice_markdown(practice: Practice) -> str:
+    """The practice in the plain-Markdown format: what `parse_markdown_practice` reads back
+    into the same Practice (the converter checks that before it writes)."""
+    front = ["---", f"title: {practice.title}", f"summary: {practice.summary}"]
+    front += [f"category: {practice.category}", f"minutes: {practice.minutes}", "---"]
+    parts = ["\n".join(front)]
+    if practice.intro:
+        parts.append(practice.intro)
+    parts.append(f"## Why\n{practice.why}")
+    parts.append(f"## Take care\n{practice.safety}")
+    if practice.sources_differ:
+        parts.append(f"## Sources differ\n{practice.sources_differ}")
+    steps = []
+    for number, step in enumerate(practice.steps, start=1):
+        text = step.text + (f" (timer: {_timer_words(step.timer)})" if step.timer else "")
+        first, *more = text.split("\n")
+        indent = " " * len(f"{number}. ")  # a step's further lines sit under its first
+        steps += [f"{number}. {first}", *[indent + line if line else "" for line in more]]
+    parts.append("## Steps\n" + "\n".join(steps))
+    return "\n\n".join(parts) + "\n"
+
+
+def _timer_words(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+
+
+def convert_practice(name: str, text: str) -> str | None:
+    """An old-format practice file rewritten in the Markdown format, or None when it is
+    already Markdown, does not validate, or would not read back exactly the same."""
+    if _is_markdown_format(text):
+        return None
+    problems: list[Problem] = []
+    doc = _split(name, text, problems)
+    if doc is None:
+        return None
+    practice = doc.validate(Practice, problems, extra={"intro": doc.body})
+    if practice is None or practice.id != PurePosixPath(name).stem:
+        return None
+    converted = practice_markdown(practice)
+    again = parse_markdown_practice(name, converted, problems, default_id=practice.id)
+    if again is None:
+        return None
+    if again.data.get("id") != practice.id:
+        return None
+    back = again.validate(Practice, problems, extra={"intro": again.body})
+    return converted if back == practice and not problems else None
+
+
 # --- internals --------------------------------------------------------------------------------
 
 
@@ -286,6 +587,31 @@ def _is_content_file(name: str) -> bool:
     if name in KNOWN_TOP_FILES:
         return True
     return len(path.parts) == 2 and path.parts[0] == "practices" and path.suffix == ".md"
+
+
+def _misnamed(name: str) -> str | None:
+    """A reason for a file that is meant as content but named so it would be skipped."""
+    path = PurePosixPath(name)
+    lower = path.name.lower()
+    if lower.endswith(".md.txt"):
+        fixed = path.name[: -len(".md.txt")] + ".md"
+        return (
+            f"the name ends in .md.txt, so it is skipped: rename it to {fixed} "
+            "(Windows may hide the .txt ending; turn on 'File name extensions' to see it)"
+        )
+    if lower.endswith(".md") and not path.name.endswith(".md"):
+        return f"the name must end in a small-letter .md: rename it to {path.stem}.md"
+    return None
+
+
+def _is_markdown_format(text: str) -> bool:
+    """The older YAML format has a `steps:` line in its front matter; the plain-Markdown
+    format has none (a step or an introduction may say "steps:" at a line start)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), len(lines))
+        lines = lines[1:end]
+    return not any(re.match(r"steps\s*:", line) for line in lines)
 
 
 def _decode(name: str, raw: bytes | str, problems: list[Problem]) -> str | None:
@@ -308,8 +634,14 @@ class _Doc:
     node: yaml.Node | None
     first_line: int  # file line of the first front-matter line
     body: str
+    lines: dict[tuple[Any, ...], int] | None = None  # Markdown format: field -> file line
 
     def line_of(self, loc: tuple[Any, ...]) -> int:
+        if self.lines is not None:
+            for size in range(len(loc), -1, -1):
+                if loc[:size] in self.lines:
+                    return self.lines[loc[:size]]
+            return self.first_line
         node = self.node
         for key in loc:
             child = _child(node, key)
@@ -333,9 +665,19 @@ class _Doc:
         try:
             return model.model_validate({**self.data, **(extra or {})})
         except ValidationError as err:
-            for error in err.errors():
-                loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-                problems.append(Problem(self.name, self.line_of(loc), _reason(loc, error)))
+            errors = [
+                (tuple(part for part in error["loc"] if not _is_union_tag(part)), error)
+                for error in err.errors()
+            ]
+            markdown = self.lines is not None
+            for loc, error in errors:
+                if error["type"] == "too_short" and any(
+                    other[: len(loc)] == loc and other != loc for other, _ in errors
+                ):
+                    continue  # "at least 1 step" only because a step had its own error
+                problems.append(
+                    Problem(self.name, self.line_of(loc), _reason(loc, error, markdown=markdown))
+                )
             return None
 
 
@@ -358,14 +700,98 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
-        problem = getattr(err, "problem", None) or "is not valid YAML"
+        problem = getattr(err, "problem", None) or ""
         context, context_mark = getattr(err, "context", None), getattr(err, "context_mark", None)
+        opened = None
         if context and context_mark is not None and context_mark.line != (mark.line if mark else 0):
-            # PyYAML notices an unclosed bracket lines later; say where it was opened.
-            problem += f" ({context} on line {first_line + context_mark.line})"
-        problems.append(Problem(name, line, f"YAML: {problem}"))
+            opened = first_line + context_mark.line  # PyYAML notices an unclosed bracket later
+        problems.append(Problem(name, line, _yaml_words(problem, context or "", opened)))
+        return None
+    before = len(problems)
+    _check_yaml_keys(name, node, first_line, problems)
+    _check_yaml_comments(name, front, node, first_line, problems)
+    if len(problems) > before:
         return None
     return _Doc(name, data, node, first_line, body.strip())
+
+
+_FIX_QUOTES = "put the whole text in double quotes, or convert the file to the Markdown format"
+
+
+def _yaml_words(problem: str, context: str, opened: int | None) -> str:
+    """PyYAML's complaint in words a teacher knows, with what to do about it."""
+    if opened is not None and ("quoted" in context or "flow" in context):
+        what = "quote" if "quoted" in context else "bracket"
+        return f"a {what} opened on line {opened} is never closed: close it, or remove it"
+    if "mapping values are not allowed" in problem:
+        return f"a ': ' (colon and space) inside a text confuses this format: {_FIX_QUOTES}"
+    if "'\\t'" in problem or "\t" in problem:
+        return "a tab is used to indent this line: indent with spaces only"
+    if "expected alphabetic or numeric character" in problem or "cannot start any token" in problem:
+        return f"a text can't begin with this sign (such as * & ! % @ `) here: {_FIX_QUOTES}"
+    if "end of stream" in problem and "quoted" in context:
+        return "a quote is opened but never closed: close it, or remove it"
+    if "expected <block end>" in problem or "did not find expected" in problem:
+        return (
+            "this line is not lined up with the lines around it: indent it with spaces exactly "
+            "as the other lines of its kind"
+        )
+    return (
+        "this line is not written the way this format expects: compare it with the lines "
+        f"around it, or {_FIX_QUOTES[0].lower()}{_FIX_QUOTES[1:]}"
+    )
+
+
+def _check_yaml_keys(
+    name: str, node: yaml.Node | None, first_line: int, problems: list[Problem]
+) -> None:
+    """YAML keeps the last of two equal keys without a word; a teacher meant one of them."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.value in seen:
+                problems.append(
+                    Problem(
+                        name,
+                        first_line + key_node.start_mark.line,
+                        f"'{key_node.value}' is written twice: keep one of them",
+                    )
+                )
+            seen.add(key_node.value)
+            _check_yaml_keys(name, value_node, first_line, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_yaml_keys(name, item, first_line, problems)
+
+
+def _check_yaml_comments(
+    name: str, front: str, node: yaml.Node | None, first_line: int, problems: list[Problem]
+) -> None:
+    """A ' #' after a value starts a YAML comment: the rest of the line would vanish."""
+    lines = front.splitlines()
+    ends = {scalar.end_mark.line: scalar.end_mark.column for scalar in _plain_scalars(node)}
+    for line, column in sorted(ends.items()):
+        rest = lines[line][column:] if line < len(lines) else ""
+        if rest.lstrip().startswith("#"):
+            problems.append(
+                Problem(
+                    name,
+                    first_line + line,
+                    "a ' #' here starts a YAML comment, so everything after it is dropped: "
+                    "put the whole text in double quotes, or write it without ' #' (or "
+                    "convert the file to the Markdown format, where # is fine)",
+                )
+            )
+
+
+def _plain_scalars(node: yaml.Node | None) -> list[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        return [node] if node.style is None and node.value else []
+    if isinstance(node, yaml.MappingNode):
+        return [s for pair in node.value for part in pair for s in _plain_scalars(part)]
+    if isinstance(node, yaml.SequenceNode):
+        return [s for item in node.value for s in _plain_scalars(item)]
+    return []
 
 
 def _child(node: yaml.Node | None, key: Any) -> yaml.Node | None:
@@ -383,19 +809,84 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"int", "str", "none"})
 
 
-def _reason(loc: tuple[Any, ...], error: Mapping[str, Any]) -> str:
-    field = ".".join(str(part) for part in loc) or "front matter"
+_SECTION_NAMES = {  # Markdown format: what a teacher calls each field
+    "why": "the 'Why' section",
+    "safety": "the 'Take care' section",
+    "sources_differ": "the 'Sources differ' section",
+    "steps": "the 'Steps' list",
+    "intro": "the introduction",
+}
+
+
+def _what(loc: tuple[Any, ...], *, markdown: bool) -> str:
+    """A field's place in words: "step 2", "the timer of step 3", "phase 1, day 4"."""
+    if not loc:
+        return "the front matter"
+    if loc[0] == "steps" and len(loc) >= 2 and isinstance(loc[1], int):
+        step = f"step {loc[1] + 1}"
+        if len(loc) == 2:
+            return step
+        return f"the {loc[2]} of {step}" if loc[2] in ("text", "timer") else f"'{loc[2]}' in {step}"
+    if loc[0] == "phases" and len(loc) >= 2 and isinstance(loc[1], int):
+        where = f"phase {loc[1] + 1}"
+        if len(loc) >= 4 and loc[2] == "days" and isinstance(loc[3], int):
+            where += f", day {loc[3] + 1}"
+            if len(loc) >= 5 and isinstance(loc[4], int):
+                where += f", practice {loc[4] + 1}"
+            return where
+        return f"'{loc[2]}' of {where}" if len(loc) >= 3 else where
+    if loc[0] == "notes" and len(loc) >= 2 and isinstance(loc[1], int):
+        return f"note {loc[1] + 1}"
+    if loc[0] in ("gentle", "unlocks") and len(loc) >= 2 and isinstance(loc[1], int):
+        return f"entry {loc[1] + 1} of '{loc[0]}'"
+    if markdown and loc[0] in _SECTION_NAMES:
+        return _SECTION_NAMES[loc[0]]
+    return f"'{'.'.join(str(part) for part in loc)}'"
+
+
+def _reason(loc: tuple[Any, ...], error: Mapping[str, Any], *, markdown: bool = False) -> str:
+    """A pydantic error in words a teacher knows, with how to fix it."""
+    what = _what(loc, markdown=markdown)
     kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
     if kind == "missing":
-        return f"'{field}' is missing"
+        if markdown and loc and loc[0] in _SECTION_NAMES:
+            return f"{what} is missing: add it (see TEMPLATE.md)"
+        return f"{what} is missing"
     if kind == "extra_forbidden":
-        return f"unknown field '{field}'"
+        return f"unknown field {what}: check its spelling, or remove it"
     if kind == "model_type":
-        return f"'{field}' must be 'key: value' lines, such as 'text: ...'"
+        return f"{what} must be 'key: value' lines, such as 'text: ...'"
     if kind == "literal_error" and loc and loc[-1] == "category":
         return f"'category' must be one of: {', '.join(CATEGORIES)}"
+    if kind == "string_too_long":
+        length = len(value) if isinstance(value, str) else "too many"
+        return (
+            f"{what} is {length} characters long; the most is {ctx.get('max_length')}: "
+            "shorten it, or split it in two"
+        )
+    if kind == "too_long":
+        return f"{what} has {ctx.get('actual_length')} entries; the most is {ctx.get('max_length')}"
+    if kind in ("too_short", "string_too_short"):
+        return f"{what} is empty: write something there"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{what} must be a whole number, such as 10, not {value!r}"
+    if kind == "less_than_equal":
+        return f"{what} must be at most {ctx.get('le')}, not {value!r}"
+    if kind == "greater_than_equal":
+        return f"{what} must be at least {ctx.get('ge')}, not {value!r}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{what} '{value}' can't be an id: use small letters, digits and single dashes, "
+            "like 'hip-circles'"
+        )
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{what} must be true or false"
+    if kind in ("string_type", "tuple_type", "list_type"):
+        return f"{what} is not written the expected way: compare it with TEMPLATE.md"
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"'{field}' {message[0].lower()}{message[1:]}" if message else f"'{field}' is invalid"
+    return f"{what} {message[0].lower()}{message[1:]}" if message else f"{what} is invalid"
 
 
 def _check_references(
@@ -408,8 +899,14 @@ def _check_references(
         if practice is None and practice_id in broken:
             return
         if practice is None:
+            close = difflib.get_close_matches(practice_id, list(practices), n=1, cutoff=0.75)
+            hint = (
+                f": did you mean '{close[0]}'?"
+                if close
+                else f": add practices/{practice_id}.md (with this file, in one zip)"
+            )
             problems.append(
-                Problem(doc.name, doc.line_of(loc), f"no practice with id '{practice_id}'")
+                Problem(doc.name, doc.line_of(loc), f"no practice with id '{practice_id}'{hint}")
             )
         elif minutes is not None and practice.first_timer is None:
             problems.append(

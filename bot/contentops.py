@@ -20,10 +20,19 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from bot import texts
-from bot.content import KNOWN_TOP_FILES, ContentInvalid, read_folder
+from bot.content import (
+    KNOWN_TOP_FILES,
+    ContentInvalid,
+    Library,
+    Problem,
+    build_library,
+    convert_practice,
+    read_folder,
+)
 from bot.errors import ContentError
 
 MAX_MD_BYTES = 200 * 1024  # the longest practice file is a few KB
@@ -56,7 +65,7 @@ class Upload:
 def kind_of(file_name: str) -> str:
     """'md' or 'zip' by the file's extension; anything else is not content."""
     lower = file_name.lower()
-    if lower.endswith(".md"):
+    if lower.endswith((".md", ".md.txt")):
         return "md"
     if lower.endswith(".zip"):
         return "zip"
@@ -91,10 +100,18 @@ def read_upload(file_name: str, data: bytes) -> Upload:
 
 
 def md_path(file_name: str) -> str:
-    """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>."""
-    if not MD_NAME.fullmatch(file_name):
+    """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>.
+    `Breathing.MD` and `breathing.md.txt` both go to practices/breathing.md, and
+    `Knee rocking.md` to practices/knee-rocking.md."""
+    name = file_name[: -len(".txt")] if file_name.lower().endswith(".md.txt") else file_name
+    name = re.sub(r"\s+", "-", name.strip())  # "Knee rocking.md" is knee-rocking.md
+    if not MD_NAME.fullmatch(name[:-3] + ".md"):
         raise UploadRejected(texts.t("ad_upload_bad_name", name=file_name))
-    return file_name if file_name in TOP_FILES else f"practices/{file_name}"
+    for top in TOP_FILES:
+        if name.lower() == top.lower():
+            return top
+    # Windows hides a .txt ending and phones capitalise: practice files are small letters.
+    return f"practices/{name[:-3].lower()}.md"
 
 
 def read_zip(file_name: str, data: bytes) -> dict[str, bytes]:
@@ -301,11 +318,14 @@ def _ignored(path: str) -> bool:
 def _strip_top_folder(
     entries: list[tuple[str, zipfile.ZipInfo]],
 ) -> list[tuple[str, zipfile.ZipInfo]]:
-    """A zip of the folder itself (content/program.md ...) loses its one top folder."""
-    tops = {PurePosixPath(path).parts[0] for path, _ in entries}
-    nested = all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
-    if len(tops) == 1 and nested and tops != {"practices"}:
-        return [(path.split("/", 1)[1], info) for path, info in entries]
+    """A zip of the folder itself (content/program.md ...) loses its top folders: one, or two
+    as in a download from GitHub (repo-main/content/program.md ...)."""
+    for _ in range(2):
+        tops = {PurePosixPath(path).parts[0] for path, _ in entries}
+        nested = all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
+        if not (len(tops) == 1 and nested and tops != {"practices"}):
+            break
+        entries = [(path.split("/", 1)[1], info) for path, info in entries]
     return entries
 
 
@@ -354,3 +374,136 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# --- what subscribers get: every composed message, checked against Telegram's limit ----------
+
+MESSAGE_LIMIT = 4096  # Telegram's cap on one message, in UTF-16 code units
+
+
+def message_length(text: str) -> int:
+    """Telegram counts UTF-16 code units (an emoji is two); tags are counted too, to be safe."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A long message as several, cut at paragraph boundaries (blank lines); a paragraph over
+    the limit by itself (several long "Take care" lines) is cut between its lines. A single
+    line over the limit stays whole: `message_problems` reports it."""
+    if message_length(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    for paragraph in text.split("\n\n"):
+        pieces = [paragraph] if message_length(paragraph) <= limit else paragraph.split("\n")
+        for index, piece in enumerate(pieces):
+            glue = "\n" if index else "\n\n"
+            if parts and message_length(parts[-1] + glue + piece) <= limit:
+                parts[-1] += glue + piece
+            else:
+                parts.append(piece)
+    return parts
+
+
+def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
+    """Every message a subscriber can get from this content: label -> (file, text). Each
+    program day's first message (as a newcomer gets it, the longest), the gentle days, the
+    5-minute version, each practice alone, and every step of each."""
+    # The composers live with the practice flow; imported here, not at the top, so this
+    # module stays free of Telegram for everything else.
+    from bot.flows.practice import render_intro, render_step
+    from bot.program import note_of_the_day, plan_for_day, short_plan, single_plan, steps_of
+
+    today = date(2026, 1, 1)  # unlock rules only look at ratings, and there are none
+    plans = {}
+    days = sum(len(phase.days) for phase in library.program.phases)
+    for day in range(1, days + 1):
+        plan = plan_for_day(library, day, today=today)
+        plans[(f"day {day} of the program", "program.md", "daily", day)] = plan
+    plan = plan_for_day(library, 1, today=today, gentle=True)
+    plans[("the gentle days", "program.md", "daily", 1)] = plan
+    plans[("the 5-minute version", "program.md", "short", 1)] = short_plan(library, 1)
+    for practice in library.practices.values():
+        where = f"practices/{practice.id}.md"
+        plans[(f"{practice.title} on its own", where, "library", 0)] = single_plan(practice)
+    messages: dict[str, tuple[str, str]] = {}
+    for (label, where, kind, day), plan in plans.items():
+        note = note_of_the_day(library, day) if kind != "library" else ""
+        messages[f"the first message of {label}"] = (
+            where,
+            render_intro(plan, kind=kind, note=note),
+        )
+        planned = steps_of(plan)
+        for index in range(len(planned)):
+            text, _ = render_step(planned, index, session_id=1, timer_until="23:59 (your time)")
+            messages[f"step {index + 1} of {label}"] = (where, text)
+    return messages
+
+
+def message_problems(library: Library) -> list[Problem]:
+    """Composed messages that stay over Telegram's limit even when split at paragraphs."""
+    problems = []
+    for label, (where, text) in composed_messages(library).items():
+        longest = max(message_length(part) for part in split_message(text))
+        if longest > MESSAGE_LIMIT:
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    f"{label} has a line of {longest} characters, and Telegram sends at "
+                    f"most {MESSAGE_LIMIT} in one message: add blank lines to break it up, "
+                    "or shorten it",
+                )
+            )
+    return problems
+
+
+def check_set(files: Mapping[str, bytes | str]) -> Library:
+    """The whole check that `check-content`, /reload and uploads share: the files validate,
+    and every message subscribers would get fits Telegram. Raises ContentInvalid."""
+    library = build_library(files)
+    problems = message_problems(library)
+    if problems:
+        raise ContentInvalid(problems)
+    return library
+
+
+def check_folder(folder: Path) -> Library:
+    return check_set(read_folder(folder))
+
+
+# --- converting old-format practices ----------------------------------------------------------
+
+
+def convert_folder(folder: Path) -> tuple[list[str], list[str]]:
+    """Rewrites every old-format (YAML) practice in the plain-Markdown format, each file
+    replaced atomically. Returns (converted, left as they are): a file is left when it does
+    not validate or would not read back exactly the same, so subscribers see no change."""
+    converted, left = [], []
+    for path in sorted((folder / "practices").glob("*.md")):
+        name = f"practices/{path.name}"
+        text = path.read_bytes().decode("utf-8-sig")
+        markdown = convert_practice(name, text)
+        if markdown is None:
+            if re.search(r"^steps\s*:", text, re.MULTILINE):
+                left.append(name)
+            continue
+        temporary = path.with_name(f".{path.name}.converting")
+        temporary.write_text(markdown, encoding="utf-8")
+        os.replace(temporary, path)
+        converted.append(name)
+    return converted, left
+
+
+def unreloaded_edits(
+    current: Mapping[str, bytes], serving: Library, new: Mapping[str, str]
+) -> list[str]:
+    """Files in the folder edited on disk but never reloaded (so never archived) that writing
+    `new` would replace or delete: the edits an admin would lose without a word."""
+    lost = []
+    for name in sorted(current):
+        if not is_content_path(name):
+            continue
+        text = current[name].decode("utf-8-sig", errors="replace")
+        if serving.files.get(name) != text and new.get(name) != text:
+            lost.append(name)
+    return lost

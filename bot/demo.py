@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.emulator import Emulator
 
 DEMO_USER = 1000
+REPOSITORY_CONTENT = Path(__file__).resolve().parent.parent / "content"  # tracked by git
 QUIET_SECONDS = 0.3  # once the bot has handled everything, how long it must stay silent
 MAX_WAIT_SECONDS = 120.0  # a scripted line waits at most this long for the bot
 STEP = timedelta(minutes=30)  # `!later` moves the clock in steps, so what falls due goes out
@@ -52,6 +53,17 @@ USAGE = {
     "file": "usage: !file PATH, e.g. !file content/day-01.md (quotes for spaces work too)",
     "later": f"usage: !later MINUTES, a whole number from 1 to {MAX_LATER_MINUTES} (30 days)",
 }
+
+
+def demo_content(content_dir: Path, db_path: Path) -> Path:
+    """The demo's uploads and /rollback never write into the repository's tracked content/:
+    the default folder is copied beside the demo database once, and the copy is used."""
+    if content_dir.resolve() != REPOSITORY_CONTENT:
+        return content_dir  # a folder the person chose (BOT_CONTENT_DIR) is theirs to change
+    copy = db_path.parent / "demo-content"
+    if not copy.exists():
+        shutil.copytree(content_dir, copy)
+    return copy
 
 
 class DemoClock(Clock):
@@ -116,8 +128,10 @@ async def _session(settings: Settings, db_path: Path, files: Path) -> str:
     emulator = Emulator()
     await emulator.start()
     clock = DemoClock(load_offset(db_path))
+    content_dir = demo_content(settings.content_dir, db_path)
     demo_settings = replace(
         settings,
+        content_dir=content_dir,
         token=emulator.token,
         api_url=emulator.base_url,
         file_url=emulator.base_file_url,
@@ -128,7 +142,10 @@ async def _session(settings: Settings, db_path: Path, files: Path) -> str:
     application = build_application(demo_settings, clock=clock)
     screen = Screen(emulator, files)
     moved = f", clock {_minutes(clock.offset)} ahead" if clock.offset else ""
-    print(f"Demo chat with the bot (database: {db_path}{moved}). Type !help for help.\n")
+    print(
+        f"Demo chat with the bot (database: {db_path}{moved}, content: {content_dir}). You are"
+        " an admin here, so /help lists the admin commands too. Type !help for help.\n"
+    )
     try:
         async with polling(application, poll_timeout=5):
             return await chat(emulator, application, clock, screen, db_path)

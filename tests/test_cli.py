@@ -33,7 +33,10 @@ def test_check_content_reports_file_and_line_for_a_broken_copy(tmp_path, capsys)
     )
     assert main(["check-content", str(broken)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert "practices/pendulum-swing.md:6: unknown field 'minutse'" in out
+    assert (
+        "practices/pendulum-swing.md:6: unknown field 'minutse': check its spelling, or remove it"
+        in out
+    )
     assert any(line.startswith("program.md:") and "breething" in line for line in out)
 
 
@@ -86,6 +89,7 @@ async def test_real_entry_point_serves_and_stops_cleanly_on_sigterm(emulator, tm
         "TELEGRAM_FILE_URL": emulator.base_file_url,
         "BOT_DB": str(db),
         "BOT_CONTENT_DIR": str(CONTENT),
+        "PYTHONPATH": str(CONTENT.parent),  # this checkout's bot, whatever is installed
         "BOT_LOG_LEVEL": "DEBUG",
     }
     process = await asyncio.create_subprocess_exec(

@@ -88,14 +88,16 @@ def test_the_repository_content_is_valid():
 
 def test_yaml_that_does_not_parse_names_the_line_of_the_problem():
     assert problems_of(practices__rest_md=REST.replace("title: Rest", "title: Rest: or not")) == [
-        "practices/rest.md:3: YAML: mapping values are not allowed here"
+        "practices/rest.md:3: a ': ' (colon and space) inside a text confuses this format: "
+        "put the whole text in double quotes, or convert the file to the Markdown format"
     ]
 
 
 def test_an_unclosed_bracket_says_where_it_was_opened():
     [problem] = problems_of(practices__rest_md=REST.replace("title: Rest", "title: [Rest"))
-    assert problem.startswith("practices/rest.md:4: YAML: ")
-    assert "on line 3" in problem
+    assert problem == (
+        "practices/rest.md:4: a bracket opened on line 3 is never closed: close it, or remove it"
+    )
 
 
 def test_a_missing_field_is_named():
@@ -106,7 +108,9 @@ def test_a_missing_field_is_named():
 
 def test_an_unknown_field_is_named_on_its_line():
     edited = REST.replace("minutes: 10\n", "minutes: 10\ncolour: red\n")
-    assert problems_of(practices__rest_md=edited) == ["practices/rest.md:7: unknown field 'colour'"]
+    assert problems_of(practices__rest_md=edited) == [
+        "practices/rest.md:7: unknown field 'colour': check its spelling, or remove it"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,17 +119,21 @@ def test_an_unknown_field_is_named_on_its_line():
         (
             "  - video: lie-down.mp4\n",
             [
-                "practices/rest.md:10: 'steps.0.text' is missing",
-                "practices/rest.md:10: unknown field 'steps.0.video'",
+                "practices/rest.md:10: the text of step 1 is missing",
+                "practices/rest.md:10: unknown field 'video' in step 1: check its spelling, "
+                "or remove it",
             ],
         ),
         (
             "  - text: Lie down.\n    type: video\n",
-            ["practices/rest.md:11: unknown field 'steps.0.type'"],
+            [
+                "practices/rest.md:11: unknown field 'type' in step 1: check its spelling, "
+                "or remove it"
+            ],
         ),
         (
             "  - Lie down.\n",
-            ["practices/rest.md:10: 'steps.0' must be 'key: value' lines, such as 'text: ...'"],
+            ["practices/rest.md:10: step 1 must be 'key: value' lines, such as 'text: ...'"],
         ),
     ],
     ids=["video-step", "typed-step", "bare-string-step"],
@@ -137,7 +145,8 @@ def test_an_unknown_step_type_is_reported(step, expected):
 
 def test_a_program_naming_a_missing_practice_points_at_the_day():
     assert problems_of(program_md=PROGRAM.replace("[rest, walk]", "[rest, swim]")) == [
-        "program.md:12: no practice with id 'swim'"
+        "program.md:12: no practice with id 'swim': add practices/swim.md (with this file, "
+        "in one zip)"
     ]
 
 
@@ -146,8 +155,10 @@ def test_short_and_unlocks_must_name_real_practices_too():
         "phases:", "unlocks:\n  - {practice: plank, max_pain: 3, days: 7}\nphases:"
     )
     assert problems_of(program_md=edited) == [
-        "program.md:3: no practice with id 'nap'",
-        "program.md:7: no practice with id 'plank'",
+        "program.md:3: no practice with id 'nap': add practices/nap.md (with this file, in one "
+        "zip)",
+        "program.md:7: no practice with id 'plank': add practices/plank.md (with this file, in "
+        "one zip)",
     ]
 
 
@@ -203,7 +214,7 @@ def test_windows_line_endings_are_fine():
 )
 def test_a_bad_timer_is_reported_on_its_line(timer, reason):
     assert problems_of(practices__rest_md=REST.replace("5 min", timer)) == [
-        f"practices/rest.md:12: 'steps.1.timer' {reason}"
+        f"practices/rest.md:12: the timer of step 2 {reason}"
     ]
 
 
@@ -222,7 +233,8 @@ def test_a_wrong_category_lists_the_allowed_ones():
 
 def test_front_matter_must_open_and_close():
     assert problems_of(practices__rest_md="Just some text\n") == [
-        "practices/rest.md:1: must start with '---' and YAML front matter"
+        "practices/rest.md:1: must start with a '---' line, "
+        "then title, summary, category and minutes"
     ]
     assert problems_of(practices__rest_md=REST.replace("---\nA short", "A short")) == [
         "practices/rest.md:1: front matter is not closed with a '---' line"
@@ -230,15 +242,19 @@ def test_front_matter_must_open_and_close():
 
 
 def test_front_matter_must_be_key_value_lines():
-    assert problems_of(practices__rest_md="---\n- a\n- b\n---\n") == [
-        "practices/rest.md:1: the front matter must be a set of 'key: value' lines"
+    assert problems_of(practices__rest_md="---\n- a\n- b\n---\n")[:2] == [
+        "practices/rest.md:2: each line at the top must be 'name: value', such as 'minutes: 10'",
+        "practices/rest.md:3: each line at the top must be 'name: value', such as 'minutes: 10'",
+    ]
+    assert problems_of(program_md="---\n- a\n- b\n---\n") == [
+        "program.md:1: the front matter must be a set of 'key: value' lines"
     ]
 
 
 def test_missing_program_and_notes_are_reported():
     assert problems_of(program_md=None, notes_md=None) == [
-        "program.md:0: file is missing",
-        "notes.md:0: file is missing",
+        "notes.md:1: the file is missing: it must be in the folder",
+        "program.md:1: the file is missing: it must be in the folder",
     ]
 
 
@@ -281,7 +297,9 @@ def test_diff_summary_names_added_removed_and_edited_practices():
         {
             **GOOD,
             "practices/walk.md": WALK.replace("Lie on your back", "Lie down on your back"),
-            "practices/nap.md": REST.replace("id: rest", "id: nap"),
+            "practices/nap.md": REST.replace("id: rest", "id: nap").replace(
+                "title: Rest", "title: Nap"
+            ),
         }
     )
     assert diff_summary(old, new) == ["added: nap", "edited: walk"]
@@ -325,7 +343,9 @@ def test_check_content_lists_every_problem_and_exits_1(content_copy, capsys):
     (content_copy / "practices" / "shoe-check.md").write_bytes(b"---\nid: shoe-check\n\xff\n---\n")
     assert main(["check-content", str(content_copy)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert "practices/breathing.md:6: 'minutes' input should be a valid integer, " in out[0]
+    assert out[0] == (
+        "practices/breathing.md:6: 'minutes' must be a whole number, such as 10, not 'three'"
+    )
     assert out[1] == "practices/shoe-check.md:3: not UTF-8 text: save the file as UTF-8"
     assert len(out) == 2
 

@@ -58,8 +58,8 @@ def test_an_md_upload_goes_where_its_name_says(name, path):
 
 @pytest.mark.parametrize(
     "name",
-    ["../program.md", "a b.md", ".hidden.md", "x/y.md"],
-    ids=["parent", "space", "dot", "dir"],
+    ["../program.md", ".hidden.md", "x/y.md", "a*b.md"],
+    ids=["parent", "dot", "dir", "star"],
 )
 def test_an_md_upload_with_an_odd_name_is_refused(name):
     assert "can't be a content file name" in rejected(name, b"---\n")
@@ -291,3 +291,20 @@ def test_nothing_to_recover_touches_nothing(folder, tmp_path):
     assert contentops.recover_interrupted_swap(folder) is False
     assert contentops.recover_interrupted_swap(tmp_path / "missing" / "content") is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "other"]
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("Breathing.MD", "practices/breathing.md"),
+        ("breathing.md.txt", "practices/breathing.md"),
+        ("Hip-Circles.Md", "practices/hip-circles.md"),
+        ("program.MD", "program.md"),
+        ("notes.md.txt", "notes.md"),
+        ("Knee rocking.md", "practices/knee-rocking.md"),
+    ],
+    ids=["capitals", "windows-txt", "mixed", "program-capitals", "notes-txt", "space"],
+)
+def test_an_upload_name_with_capitals_or_a_hidden_txt_ending_is_understood(name, path):
+    """Finding 7: `.MD` got a misleading reason; Windows hides `.txt` endings."""
+    assert contentops.read_upload(name, b"---\n").files == {path: b"---\n"}

@@ -31,6 +31,7 @@ def bot_env(emulator: Emulator, db: Path, content: Path = CONTENT) -> dict[str, 
         "TELEGRAM_FILE_URL": emulator.base_file_url,
         "BOT_DB": str(db),
         "BOT_CONTENT_DIR": str(content),
+        "PYTHONPATH": str(CONTENT.parent),  # this checkout's bot, whatever is installed
         "BOT_TICK_SECONDS": "0.2",
     }
 

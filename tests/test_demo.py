@@ -29,6 +29,7 @@ async def run_demo(tmp_path, lines: list[str], **env_extra: str) -> str:
         "BOT_DB": str(tmp_path / "demo.db"),
         "BOT_CONTENT_DIR": str(CONTENT),
         **env_extra,
+        "PYTHONPATH": str(CONTENT.parent),  # this checkout's bot, whatever is installed
     }
     env.pop("BOT_TOKEN", None)
     process = await asyncio.create_subprocess_exec(
@@ -127,3 +128,22 @@ async def test_later_sends_what_falls_due_keeps_the_clock_and_reset_empties(tmp_
     assert "the demo database is empty again" in again
     after_reset = again.split("empty again")[1]
     assert "Hello, You!" in after_reset and "Welcome back" not in after_reset
+
+
+async def test_demo_uploads_go_to_a_copy_and_odd_paths_are_answered(tmp_path):
+    """Review findings 9 and 10: `!file` with a space or a missing file crashed the demo, and
+    an applied upload rewrote the repository's tracked content/."""
+    before = {path: path.read_bytes() for path in CONTENT.rglob("*.md")}
+    folder = tmp_path / "my uploads"
+    folder.mkdir()
+    practice = (CONTENT / "TEMPLATE.md").read_text()
+    (folder / "Knee rocking.md").write_text(practice)
+    shown = await run_demo(
+        tmp_path,
+        [f"!file {folder / 'Knee rocking.md'}", "#1", f"!file {tmp_path / 'missing.md'}", "/help"],
+    )
+    assert "passed every check" in shown and "Applied" in shown
+    assert "can't read" in shown and "missing.md" in shown
+    assert "You are an admin here" in shown and "/reload" in shown
+    assert (tmp_path / "demo-content" / "practices" / "knee-rocking.md").read_text() == practice
+    assert {path: path.read_bytes() for path in CONTENT.rglob("*.md")} == before

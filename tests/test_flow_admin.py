@@ -229,7 +229,7 @@ async def test_reload_of_a_broken_folder_lists_every_problem_escaped_and_changes
     reply = await bot.say("/reload", ADMIN_ID)
     text = text_of(reply)  # the emulator refused it if a '<' had not been escaped
     assert "4 problem(s)" in text
-    assert "practices/breathing.md:13: 'steps.2.timer' must be a length" in text
+    assert "practices/breathing.md:13: the timer of step 3 must be a length" in text
     assert "not '<2 min>'" in text
     assert "practices/shoe-check.md:2: 'title' is missing" in text
     assert "practices/shoe-check.md:3: unknown field 'titel'" in text
@@ -436,6 +436,7 @@ async def test_an_uploaded_practice_is_checked_then_applied(bot, content_dir):
 
 async def test_an_uploaded_new_practice_is_added(bot, content_dir):
     text = (content_dir / BREATHING).read_text().replace("id: breathing", "id: slow-breath")
+    text = text.replace("title: Belly breathing", "title: Slow breath")  # titles are unique
     ready = await upload(bot, "slow-breath.md", text.encode())
     assert "It adds practices/slow-breath.md" in text_of(ready)
     assert "added: slow-breath" in text_of(ready)
@@ -493,8 +494,10 @@ async def test_an_upload_waiting_for_apply_survives_a_restart(
 async def test_a_zip_of_the_whole_folder_replaces_it(bot, content_dir):
     files = read_folder(content_dir)
     files[BREATHING] = edited_breathing(content_dir)
-    files["practices/slow-breath.md"] = files[BREATHING].replace(
-        b"id: breathing", b"id: slow-breath"
+    files["practices/slow-breath.md"] = (
+        files[BREATHING]
+        .replace(b"id: breathing", b"id: slow-breath")
+        .replace(b"title: Belly breathing", b"title: Slow breath")
     )
     ready = await upload(
         bot, "content.zip", make_zip({f"content/{k}": v for k, v in files.items()})
@@ -520,7 +523,7 @@ BAD_UPLOADS = {
     "yaml-does-not-parse": (
         "breathing.md",
         lambda f: edited_breathing(f).replace(b"title: Belly breathing", b"title: [Belly"),
-        "practices/breathing.md:4: YAML: ",
+        "practices/breathing.md:4: a bracket opened on line 3 is never closed",
     ),
     "missing-field": (
         "breathing.md",
@@ -532,7 +535,7 @@ BAD_UPLOADS = {
         lambda f: edited_breathing(f).replace(
             b"  - text: Sit", b"  - video: sit.mp4\n  - text: Sit"
         ),
-        "unknown field 'steps.0.video'",
+        "unknown field 'video' in step 1",
     ),
     "program-names-missing-practice": (
         "program.md",
@@ -690,7 +693,7 @@ async def test_rollback_to_a_version_that_no_longer_validates_lists_its_problems
     )
     reply = text_of(await bot.say("/rollback 2", ADMIN_ID))
     assert "no longer passes the content checks" in reply
-    assert "notes.md:1: the file is empty" in reply and "program.md:0: file is missing" in reply
+    assert "notes.md:1: the file is empty" in reply and "program.md:1: the file is missing" in reply
     assert bot.runtime.content_version == 1
 
 

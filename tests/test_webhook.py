@@ -58,6 +58,7 @@ async def test_webhook_accepts_only_the_right_secret_header(emulator, tmp_path):
         "TELEGRAM_FILE_URL": emulator.base_file_url,
         "BOT_DB": str(tmp_path / "bot.db"),
         "BOT_CONTENT_DIR": str(CONTENT),
+        "PYTHONPATH": str(CONTENT.parent),  # this checkout's bot, whatever is installed
         "BOT_WEBHOOK_SECRET": "s3cret-token",
         "BOT_WEBHOOK_LISTEN": "127.0.0.1",
         "BOT_WEBHOOK_PORT": str(port),

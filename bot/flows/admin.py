@@ -5,6 +5,9 @@ else's /reload falls through to the unknown-command answer, word for word the sa
 command that does not exist; a forged `ad:` button gets the expired-button answer. Every admin
 action is written to the audit log (who, what, when, result), never subscriber data.
 
+Validation, zip reading and writing run in a worker thread (`asyncio.to_thread`), within the
+limits in bot/content.py: a large upload never holds up reminders, timers or replies.
+
 Content changes never reach a session already started: sessions keep a snapshot of their
 steps, so a person mid-practice finishes the version they began.
 """
@@ -12,22 +15,27 @@ steps, so a person mid-practice finishes the version they began.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
 )
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -35,15 +43,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import contentops, sender, texts
+from bot import contentops, program, sender, texts
 from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
-from bot.content import ContentInvalid, Library, Problem, build_library, diff_summary, load_folder
+from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
 from bot.flows import common, steps
 from bot.flows import practice as practice_flow
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
-from bot.store import Broadcast, Delivery, Status, Subscriber
+from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts.admin import ADMIN_COMMANDS
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,7 @@ BROADCAST_BATCH = 1000  # delivery rows written per transaction
 BROADCAST_PACE = 25.0  # messages a second a broadcast is planned at; reminders use the rest
 MESSAGE_BUDGET = 3800  # our cap per message for long problem lists (Telegram allows 4096)
 MAX_PROBLEM_MESSAGES = 4
+CHANGES_SHOWN = 40  # lines of "added: …" in one answer; an id is at most 56 characters
 AWAITING_BROADCAST = "ad_broadcast"
 FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts after it
 CALLBACK = re.compile(r"^ad:(up|rb|bc):(ok|no):(\d{1,12})$")
@@ -71,7 +80,8 @@ async def reload_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     runtime = context.runtime
     try:
-        library = load_folder(context.settings.content_dir)
+        files = await asyncio.to_thread(read_folder, context.settings.content_dir)
+        library = await checked(files)
     except ContentInvalid as err:
         header = texts.t("ad_problems", count=len(err.problems), version=runtime.content_version)
         _audit(update, context, "reload", f"rejected: {len(err.problems)} problem(s)")
@@ -82,7 +92,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.t("ad_reload_same", version=runtime.content_version))
         return
     summary = diff_summary(runtime.library, library)
-    version = _activate(context, library, summary, update.effective_user.id)
+    version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "reload", f"applied version {version}", "; ".join(summary))
     await message.reply_text(
         texts.t("ad_reload_ok", version=version, changes=_change_lines(summary))
@@ -96,8 +106,16 @@ async def preview_command(update: Update, context: BotContext) -> None:
     """Runs a practice, a program day or the short version as a subscriber sees it."""
     message = update.effective_message
     library = context.library
-    names = ", ".join(sorted(library.practices))
     args = [arg.lower() for arg in context.args or []]
+    upload_id, content_version = None, None
+    if len(args) >= 2 and args[0] == "upload" and args[1].isdigit() and len(args[1]) <= 12:
+        upload_id, args = int(args[1]), args[2:]
+        library = await _pending_library(update, context, upload_id)
+        if library is None:
+            await message.reply_text(texts.t("ad_preview_no_upload", id=upload_id))
+            return
+        content_version = context.runtime.content_version
+    names = ", ".join(sorted(library.practices))
     if not args:
         await message.reply_text(texts.t("ad_preview_usage", names=names))
         return
@@ -114,7 +132,9 @@ async def preview_command(update: Update, context: BotContext) -> None:
         what = texts.t("ad_preview_what_short", title=plan.title)
     else:
         name = "-".join(args)
-        practice = library.practice(name)
+        # As subscribers' /practice does: "swing" or "Belly breathing" find their practice.
+        found = program.find_practices(library, " ".join(args))
+        practice = library.practice(name) or (found[0] if len(found) == 1 else None)
         if practice is None:
             await message.reply_text(texts.t("ad_preview_unknown", name=name, names=names))
             return
@@ -122,11 +142,31 @@ async def preview_command(update: Update, context: BotContext) -> None:
         what = texts.t("ad_preview_what_practice", title=practice.title)
     chat_id = message.chat_id
     context.store.ensure_subscriber(chat_id, context.clock.now())  # sessions belong to a chat
+    if upload_id is not None:
+        what += texts.t("ad_preview_upload", id=upload_id)
     await message.reply_text(
         texts.t("ad_preview_header", what=texts.Safe(what), version=context.runtime.content_version)
     )
     _audit(update, context, "preview", "started", " ".join(args))
-    await practice_flow.start_session(context, chat_id, plan, kind="preview")
+    await practice_flow.start_session(
+        context, chat_id, plan, kind="preview", library=library, content_version=content_version
+    )
+
+
+async def _pending_library(update: Update, context: BotContext, upload_id: int) -> Library | None:
+    """The content set of this admin's upload still waiting for Apply, checked again."""
+    pending = await _off_loop(context, "pending_upload", upload_id)
+    if (
+        pending is None
+        or pending.admin_id != update.effective_user.id
+        or pending.status != "pending"
+        or context.clock.now() - pending.created_utc > UPLOAD_TTL
+    ):
+        return None
+    try:
+        return await checked(pending.files)
+    except ContentInvalid:
+        return None
 
 
 # --- upload ----------------------------------------------------------------------------------
@@ -157,7 +197,7 @@ async def document_received(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.t("ad_upload_download_failed", name=name))
         return
     try:
-        upload = contentops.read_upload(name, data)
+        upload = await asyncio.to_thread(contentops.read_upload, name, data)
     except UploadRejected as err:
         _audit(update, context, "upload", "rejected: unsafe or not content", name)
         await message.reply_text(err.user_message)
@@ -167,11 +207,12 @@ async def document_received(update: Update, context: BotContext) -> None:
 
 async def _check_upload(update: Update, context: BotContext, upload: contentops.Upload) -> None:
     message = update.effective_message
-    runtime, store, now = context.runtime, context.store, context.clock.now()
-    current = contentops.current_files(context.settings.content_dir)
+    runtime, now = context.runtime, context.clock.now()
+    folder = context.settings.content_dir
+    current = await asyncio.to_thread(contentops.current_files, folder)
     mode = _upload_mode(upload, current)
     try:
-        library = build_library(upload.combine(current))
+        library = await checked(upload.combine(current))
     except ContentInvalid as err:
         header = (
             texts.t("ad_upload_rejected", name=upload.name, mode=mode)
@@ -181,15 +222,19 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         _audit(update, context, "upload", f"rejected: {len(err.problems)} problem(s)", upload.name)
         await _send_problems(message, header, err.problems)
         return
-    if library.checksum == context.library.checksum and _folder_matches(current, library):
+    if library.checksum == context.library.checksum and await asyncio.to_thread(
+        _folder_matches, current, library
+    ):
         _audit(update, context, "upload", "no changes", upload.name)
         await message.reply_text(
             texts.t("ad_upload_same", name=upload.name, version=runtime.content_version)
         )
         return
     summary = diff_summary(context.library, library)
-    store.expire_pending_uploads(now - UPLOAD_TTL)
-    upload_id = store.add_pending_upload(
+    await _off_loop(context, "expire_pending_uploads", now - UPLOAD_TTL)  # frees megabytes
+    upload_id = await _off_loop(
+        context,
+        "add_pending_upload",
         update.effective_user.id,
         upload.name,
         contentops.fingerprint(current),
@@ -201,16 +246,21 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         texts.t("ad_btn_apply"), f"ad:up:ok:{upload_id}", f"ad:up:no:{upload_id}"
     )
     _audit(update, context, "upload", f"checked: waiting as upload {upload_id}", upload.name)
-    await message.reply_text(
-        texts.t("ad_upload_ready", name=upload.name, mode=mode, changes=_change_lines(summary)),
-        reply_markup=keyboard,
+    ready = texts.t(
+        "ad_upload_ready",
+        name=upload.name,
+        mode=mode,
+        changes=_change_lines(summary),
+        id=upload_id,
     )
+    lost = contentops.unreloaded_edits(current, context.library, library.files)
+    await message.reply_text(ready + _unreloaded_warning(lost), reply_markup=keyboard)
 
 
 async def _upload_button(update: Update, context: BotContext, action: str, upload_id: int) -> None:
     query = update.callback_query
-    store, now = context.store, context.clock.now()
-    pending = store.pending_upload(upload_id)
+    now = context.clock.now()
+    pending = await _off_loop(context, "pending_upload", upload_id)
     if (
         pending is None
         or pending.admin_id != update.effective_user.id
@@ -220,20 +270,22 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         await _close(query, texts.t("ad_upload_gone"))
         return
     if action == "no":
-        store.close_pending_upload(upload_id, "cancelled")
+        await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
         _audit(update, context, "upload_cancel", "discarded", pending.file_name)
         await _close(query, texts.t("ad_upload_cancelled"))
         return
     folder = context.settings.content_dir
-    if contentops.fingerprint(contentops.current_files(folder)) != pending.base:
-        store.close_pending_upload(upload_id, "cancelled")
+    current = await asyncio.to_thread(contentops.current_files, folder)
+    if contentops.fingerprint(current) != pending.base:
+        await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
         _audit(update, context, "upload_apply", "refused: the folder changed", pending.file_name)
         await _close(query, texts.t("ad_upload_stale"))
         return
     try:
-        library = build_library(pending.files)  # again: the validator may be newer than the row
+        # again: the validator may be newer than the row
+        library = await checked(pending.files)
     except ContentInvalid as err:
-        store.close_pending_upload(upload_id, "cancelled")
+        await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
         await _remove_buttons(query)
         header = texts.t(
             "ad_problems", count=len(err.problems), version=context.runtime.content_version
@@ -243,9 +295,9 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         return
     if not await _write(update, context, library):
         return
-    store.close_pending_upload(upload_id, "applied")
+    await _off_loop(context, "close_pending_upload", upload_id, "applied")
     summary = diff_summary(context.library, library)
-    version = _activate(context, library, summary, update.effective_user.id)
+    version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "upload_apply", f"applied version {version}", pending.file_name)
     await _close(query, texts.t("ad_upload_applied", version=version))
 
@@ -263,7 +315,7 @@ def _upload_mode(upload: contentops.Upload, current: dict[str, bytes]) -> texts.
 def _folder_matches(current: dict[str, bytes], library: Library) -> bool:
     """True when the folder on disk already holds this set (so there is nothing to write)."""
     try:
-        return build_library(current).checksum == library.checksum
+        return contentops.check_set(current).checksum == library.checksum
     except ContentInvalid:
         return False
 
@@ -318,6 +370,8 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         return
     info = context.store.content_version_info(version_id)
     summary = diff_summary(context.library, library)
+    current = await asyncio.to_thread(contentops.current_files, context.settings.content_dir)
+    lost = contentops.unreloaded_edits(current, context.library, library.files)
     keyboard = _confirm_keyboard(
         texts.t("ad_btn_restore", version=version_id),
         f"ad:rb:ok:{version_id}",
@@ -330,9 +384,17 @@ async def rollback_command(update: Update, context: BotContext) -> None:
             version=version_id,
             time=info.created_utc.strftime("%Y-%m-%d %H:%M"),
             changes=_change_lines(summary),
-        ),
+        )
+        + _unreloaded_warning(lost),
         reply_markup=keyboard,
     )
+
+
+def _unreloaded_warning(lost: Sequence[str]) -> str:
+    """Never lose a teacher's edits silently: say which files the change would replace."""
+    if not lost:
+        return ""
+    return "\n\n" + texts.t("ad_unreloaded", files=", ".join(lost))
 
 
 async def _rollback_button(
@@ -349,7 +411,7 @@ async def _rollback_button(
         return
     summary = [texts.t("ad_rollback_summary", version=version_id)]
     summary += diff_summary(context.library, library)
-    version = _activate(context, library, summary, update.effective_user.id)
+    version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "rollback", f"restored as version {version}", f"version {version_id}")
     await query.message.reply_text(texts.t("ad_rollback_done", version=version_id, new=version))
 
@@ -359,7 +421,7 @@ async def _restorable(
 ) -> Library | None:
     """The archived set, if it exists, still validates and is not the one serving."""
     try:
-        library = context.store.content_version(version_id)
+        library = await _off_loop(context, "content_version", version_id)
     except ContentInvalid as err:
         header = texts.t("ad_rollback_invalid", version=version_id)
         _audit(update, context, "rollback", "refused: no longer valid", f"version {version_id}")
@@ -371,9 +433,46 @@ async def _restorable(
         return None
     if library.checksum == context.library.checksum:
         _audit(update, context, "rollback", "refused: already serving", f"version {version_id}")
-        await message.reply_text(texts.t("ad_rollback_same", version=version_id))
+        serving = context.runtime.content_version
+        key = "ad_rollback_same" if version_id == serving else "ad_rollback_same_content"
+        await message.reply_text(texts.t(key, version=version_id, serving=serving))
         return None
     return library
+
+
+# --- /content and /help ----------------------------------------------------------------------
+
+
+async def content_command(update: Update, context: BotContext) -> None:
+    """Sends the live content back as a zip, so a teacher can edit it and upload it again."""
+    library, version = context.library, context.runtime.content_version
+    data = await asyncio.to_thread(content_zip, library)
+    _audit(update, context, "content", f"sent version {version}")
+    await update.effective_message.reply_document(
+        InputFile(io.BytesIO(data), filename=f"content-v{version}.zip"),
+        caption=texts.t("ad_content_caption", version=version),
+    )
+
+
+def content_zip(library: Library) -> bytes:
+    """The set's files in a zip under one `content/` folder, as uploads accept it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(library.files):
+            archive.writestr(f"content/{name}", library.files[name])
+    return buffer.getvalue()
+
+
+async def admin_help(update: Update, context: BotContext) -> None:
+    """/help for an admin: the admin commands first, then everyone's."""
+
+    def lines(commands: Sequence[tuple[str, str]]) -> texts.Safe:
+        return texts.Safe("\n".join(f"/{name} — {texts.escape(about)}" for name, about in commands))
+
+    await update.effective_message.reply_text(
+        texts.t("ad_help", commands=lines(ADMIN_COMMANDS), everyone=lines(texts.COMMANDS))
+    )
+    raise ApplicationHandlerStop
 
 
 # --- /stats ----------------------------------------------------------------------------------
@@ -619,20 +718,48 @@ async def admin_button(update: Update, context: BotContext) -> None:
         await _broadcast_button(update, context, action, number)
 
 
-def _activate(context: BotContext, library: Library, summary: list[str], admin_id: int) -> int:
+async def _activate(
+    context: BotContext, library: Library, summary: list[str], admin_id: int
+) -> int:
     """Archives the set and makes it the one every new session and reminder uses."""
     runtime = context.runtime
-    version = context.store.archive_content(
-        library, summary, admin_id=admin_id, now=context.clock.now()
+    version = await _off_loop(
+        context, "archive_content", library, summary, admin_id=admin_id, now=context.clock.now()
     )
     runtime.library, runtime.content_version = library, version
     log.info("content.applied version=%s admin=%s", version, admin_id)
     return version
 
 
+async def checked(files: Mapping[str, bytes | str]) -> Library:
+    """`contentops.check_set` in a worker thread, so the loop keeps serving everyone. (A
+    process of its own was tried for large sets: on a busy 2-core machine its start-up made
+    the answer 3 s slower and the loop's longest hold no shorter; bench/content_upload.py.)"""
+    return await asyncio.to_thread(contentops.check_set, files)
+
+
+async def _off_loop(context: BotContext, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Runs a Store method that moves a whole content set (megabytes of JSON, or a validation)
+    in a worker thread, on a connection of its own that is closed after: SQLite in WAL mode
+    lets it write while the bot's connection serves everyone else. The bot's own connection
+    is not handed to the thread: a statement from there could land inside a transaction the
+    loop has open."""
+
+    def run() -> Any:
+        store = Store(context.store.path)
+        try:
+            return getattr(store, method)(*args, **kwargs)
+        finally:
+            store.close()
+
+    return await asyncio.to_thread(run)
+
+
 async def _write(update: Update, context: BotContext, library: Library) -> bool:
     try:
-        contentops.write_content_set(context.settings.content_dir, library.files)
+        await asyncio.to_thread(
+            contentops.write_content_set, context.settings.content_dir, library.files
+        )
     except OSError as err:
         log.error("content.write_failed admin=%s error=%s", update.effective_user.id, err.errno)
         _audit(update, context, "write", f"failed: {err.strerror or 'error'}")
@@ -654,13 +781,22 @@ def _audit(update: Update, context: BotContext, action: str, result: str, detail
 
 
 def _change_lines(summary: Sequence[str]) -> texts.Safe:
+    """One line per change; a long list is cut so the answer fits one Telegram message."""
     if not summary:
         return texts.Safe(texts.t("ad_changes_none"))
-    return texts.Safe("\n".join(f"• {texts.escape(line)}" for line in summary))
+    lines = [f"• {texts.escape(line)}" for line in summary[:CHANGES_SHOWN]]
+    if len(summary) > CHANGES_SHOWN:
+        lines.append(texts.t("ad_changes_more", count=len(summary) - CHANGES_SHOWN))
+    return texts.Safe("\n".join(lines))
 
 
 async def _send_problems(message: Message, header: str, problems: Sequence[Problem]) -> None:
     """Every problem as `file:line: reason`, escaped, over a few messages if it is long."""
+    for chunk in _problem_chunks(header, problems):
+        await message.reply_text(chunk)
+
+
+def _problem_chunks(header: str, problems: Sequence[Problem]) -> list[str]:
     chunks, current = [], header + "\n"
     for index, problem in enumerate(problems):
         line = "\n• " + texts.escape(str(problem))
@@ -672,8 +808,7 @@ async def _send_problems(message: Message, header: str, problems: Sequence[Probl
             current = ""
         current += line
     chunks.append(current)
-    for chunk in chunks:
-        await message.reply_text(chunk.strip())
+    return [chunk.strip() for chunk in chunks]
 
 
 def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
@@ -706,6 +841,9 @@ async def _startup(application: Application) -> None:
         log.warning("broadcast.resumed id=%s", broadcast.id)
     for admin_id in sorted(runtime.settings.admin_ids):
         await _set_admin_menu(application, admin_id)
+    problems = runtime.extras.pop("content_fallback", None)
+    if problems:
+        await _tell_admins_of_fallback(application, runtime, problems)
 
 
 async def _set_admin_menu(application: Application, admin_id: int) -> None:
@@ -732,6 +870,19 @@ async def admin_menu_on_first_write(update: Update, context: BotContext) -> None
         await _set_admin_menu(context.application, user.id)
 
 
+async def _tell_admins_of_fallback(
+    application: Application, runtime: Runtime, problems: Sequence[Problem]
+) -> None:
+    """The folder was broken at start-up and an archived version serves: say so, once."""
+    header = texts.t("ad_startup_fallback", version=runtime.content_version)
+    for admin_id in sorted(runtime.settings.admin_ids):
+        try:
+            for chunk in _problem_chunks(header, problems):
+                await application.bot.send_message(admin_id, chunk)
+        except TelegramError:  # never talked to the bot: the log has the problems
+            log.info("admin.fallback_not_told admin=%s", admin_id)
+
+
 def register(application: Application) -> None:
     """Added before the other flows: an admin's document is an upload, never a stray file."""
     admins = filters.User(user_id=runtime_of(application).settings.admin_ids)
@@ -739,6 +890,7 @@ def register(application: Application) -> None:
     application.add_handlers(
         [
             CommandHandler("reload", reload_command, filters=only_admins),
+            CommandHandler("content", content_command, filters=only_admins),
             CommandHandler("preview", preview_command, filters=only_admins),
             CommandHandler("versions", versions_command, filters=only_admins),
             CommandHandler("rollback", rollback_command, filters=only_admins),
@@ -748,6 +900,10 @@ def register(application: Application) -> None:
             CallbackQueryHandler(admin_button, pattern=r"^ad:"),
         ]
     )
+    # The general /help is wired before this module; an admin's /help is answered here first,
+    # in an earlier group, and stops there (ApplicationHandlerStop) so only one answer goes out.
+    application.add_handler(CommandHandler("help", admin_help, filters=only_admins), group=-1)
     add_startup_hook(application, _startup)
-    # Group -1 runs before the flows and does not stop them.
-    application.add_handler(TypeHandler(Update, admin_menu_on_first_write), group=-1)
+    # A group of its own, before the button guard and the admin /help (group -1): PTB gives an
+    # update to one handler per group, and this one must see every update and stop none.
+    application.add_handler(TypeHandler(Update, admin_menu_on_first_write), group=-2)

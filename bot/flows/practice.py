@@ -26,10 +26,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import program, schedule, sender, texts
 from bot.app import BotContext, add_startup_hook, runtime_of
 from bot.content import Library, Practice
+from bot.contentops import split_message
 from bot.errors import RatingError
 from bot.flows import checkin, onboarding, safety, steps
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
+from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
 from bot.store import Session, Store, Subscriber
@@ -197,7 +199,14 @@ async def start_session(
         known=store.practices_done(chat_id) if kind in PROGRAM_KINDS else frozenset(),
     )
     _hold_awaiting(store, chat_id, session.id, now)
-    await context.bot.send_message(chat_id, intro)
+    try:
+        for part in split_message(intro):  # a long introduction goes in several messages
+            await context.bot.send_message(chat_id, part)
+    except TelegramError:
+        # Not shown in full, so not begun: the next try starts afresh with "Take care",
+        # rather than resuming at the tension question with the safety text never seen.
+        store.abandon_sessions(chat_id)
+        raise
     await _ask_tension(context, session)
 
 
@@ -656,31 +665,39 @@ def render_intro(
         head = texts.t("pr_intro_day", phase=plan.phase_title, **values)
     parts = [texts.t("pr_again_today"), head] if again else [head]
     if plan.phase_intro:
-        parts.append(texts.escape(plan.phase_intro))
+        parts.append(rich(plan.phase_intro))
     practices = [practice for practice, _ in plan.practices]
     if len(practices) == 1 and practices[0].intro:
         # A practice on its own (library, 5-minute version) has room for its introduction;
         # a day of several keeps to one line of "why" each.
-        parts.append(texts.escape(practices[0].intro))
+        parts.append(rich(practices[0].intro))
     new = [p for p in practices if p.id not in known]
     if len(practices) == 1:
-        why = [texts.t("pr_why_single", why=p.why) for p in new]
+        why = [texts.t("pr_why_single", why=rich(p.why)) for p in new]
     else:
         why = [
-            texts.t("pr_why_line", title=p.title, why=program.first_sentence(p.why)) for p in new
+            texts.t("pr_why_line", title=p.title, why=rich(program.first_sentence(p.why)))
+            for p in new
         ]
     if why:
         parts.append("\n".join([texts.t("pr_why_heading"), *why]))
-    safety_lines = [texts.t("pr_safety_line", safety=p.safety) for p in practices]
+    safety_lines = [texts.t("pr_safety_line", safety=rich(p.safety)) for p in practices]
     if locked_days:
         safety_lines.append(
             texts.t("pr_safety_line", safety=texts.t("pr_locked", days=locked_days))
         )
     parts.append("\n".join([texts.t("pr_safety_heading"), *safety_lines]))
-    parts += [texts.t("pr_sources_differ", text=p.sources_differ) for p in new if p.sources_differ]
+    parts += [
+        texts.t("pr_sources_differ", text=rich(p.sources_differ)) for p in new if p.sources_differ
+    ]
     if note:
-        parts.append(texts.t("pr_note", note=note))
+        parts.append(texts.t("pr_note", note=rich(note)))
     return "\n\n".join(parts)
+
+
+def rich(text: str) -> texts.Safe:
+    """Content text with its Markdown (**bold**, _italic_, links, lists) as Telegram HTML."""
+    return texts.Safe(to_telegram_html(text))
 
 
 def render_step(
@@ -698,7 +715,11 @@ def render_step(
     """
     step = steps_[index]
     text = texts.t(
-        "pr_step", number=step.number, of=step.of, practice=step.practice_title, text=step.text
+        "pr_step",
+        number=step.number,
+        of=step.of,
+        practice=step.practice_title,
+        text=rich(step.text),
     )
     if step.timer:
         text += "\n\n" + texts.t("pr_timer_length", length=length_text(step.timer))

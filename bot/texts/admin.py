@@ -7,6 +7,7 @@ escaped by `texts.t`; file names, reasons and broadcast text are shown exactly a
 # The admin's own command menu (set per admin chat at start-up; never in texts.COMMANDS).
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reload", "Admin: check the content folder and apply it"),
+    ("content", "Admin: the live content as a zip, to edit"),
     ("preview", "Admin: try a practice as a subscriber sees it"),
     ("versions", "Admin: recent content versions"),
     ("rollback", "Admin: restore a content version"),
@@ -20,20 +21,41 @@ MESSAGES: dict[str, str] = {
     "ad_btn_cancel": "Cancel",
     "ad_btn_restore": "↩️ Restore version {version}",
     "ad_btn_send": "📣 Send to {count}",
+    "ad_changes_more": "• … and {count} more",
     "ad_changes_none": "• no change a subscriber would notice (only other files differ)",
     "ad_problems": (
         "❌ <b>{count} problem(s)</b>. Nothing changed: version {version} keeps serving."
     ),
-    "ad_problems_more": "… and {count} more. Run <code>python -m bot check-content</code> for all.",
+    "ad_problems_more": "… and {count} more. Fix these first, then send it again to see the rest.",
+    "ad_help": (
+        "<b>Admin commands</b>\n{commands}\n\n"
+        "To change a practice: send /content, edit the files (copy TEMPLATE.md for a new "
+        "practice), and send a file or the zip back here. I check it and show the changes; "
+        "nothing goes live until you tap Apply.\n\n<b>Everyone's commands</b>\n{everyone}"
+    ),
+    "ad_unreloaded": (
+        "⚠️ <b>The content folder has edits that were never reloaded</b>, and this would "
+        "replace them: {files}. To keep them, tap Cancel and send /reload first."
+    ),
+    "ad_content_caption": "The live content, version {version}. Edit it and send it back.",
+    "ad_startup_fallback": (
+        "⚠️ At start-up the content folder had problems, so I kept serving version {version}. "
+        "Fix them and send /reload (or send the fixed file):"
+    ),
     # --- /reload -----------------------------------------------------------------------------
     "ad_reload_ok": "✅ Content reloaded: version {version} is serving now.\n\n{changes}",
     "ad_reload_same": "Nothing changed: the folder matches version {version}, which is serving.",
     # --- /preview ----------------------------------------------------------------------------
     "ad_preview_usage": (
-        "Use /preview NAME, /preview day N or /preview short.\n\nPractices: {names}"
+        "Use /preview NAME, /preview day N or /preview short. Add “upload N” first to try "
+        "an upload before you apply it: /preview upload N day 3.\n\nPractices: {names}"
     ),
     "ad_preview_unknown": "There is no practice called “{name}”.\n\nPractices: {names}",
     "ad_preview_bad_day": "The day must be a number from 1 to 9999, like /preview day 3.",
+    "ad_preview_no_upload": (
+        "Upload {id} is not waiting any more (applied, cancelled or older than a day)."
+    ),
+    "ad_preview_upload": " (upload {id}, not applied)",
     "ad_preview_header": "👀 Previewing {what} · content version {version}",
     "ad_preview_what_practice": "“{title}”",
     "ad_preview_what_day": "program day {day} ({title})",
@@ -89,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "ad_upload_ready": (
         "📦 “{name}” passed every check. {mode}\n\n"
         "<b>Changes against what is serving now</b>:\n{changes}\n\n"
+        "Try it first with /preview upload {id} NAME or /preview upload {id} day N. "
         "Apply it? Until you tap Apply, nothing changes."
     ),
     "ad_upload_applied": "✅ Applied: version {version} is serving now.",
@@ -124,6 +147,10 @@ MESSAGES: dict[str, str] = {
         "Nothing changed."
     ),
     "ad_rollback_same": "Version {version} is the one serving now. Nothing to restore.",
+    "ad_rollback_same_content": (
+        "Version {version} holds the same content as version {serving}, which is serving now. "
+        "Nothing to restore."
+    ),
     "ad_rollback_confirm": (
         "↩️ Restore version {version} from {time} UTC? Its files replace the content folder "
         "and it serves at once.\n\n<b>Changes against what is serving now</b>:\n{changes}"
