@@ -15,7 +15,7 @@ MESSAGES: dict[str, str] = {
     ),
     "pr_intro_short": (
         "⚡ <b>The 5-minute version · day {day}</b>\n"
-        "{title} · about {minutes} min. A short practice still counts."
+        "{title} · about {minutes} min"
     ),
     "pr_intro_library": (
         "🌿 <b>{title}</b> · about {minutes} min\nOn its own: your daily program stays where it is."
