@@ -287,6 +287,13 @@ def m004_screen_offered(db: Database) -> None:
     db.execute("ALTER TABLE subscribers ADD COLUMN screen_offered_utc TEXT")
 
 
+@migrations()
+def m005_pain_before(db: Database) -> None:
+    # Pain is asked before a practice too (a person at 9/10 is steered to rest); the answer
+    # belongs to the session, beside tension_before, and is kept even if they stop there.
+    db.execute("ALTER TABLE sessions ADD COLUMN pain_before INTEGER")
+
+
 class Status(StrEnum):
     NEW = "new"
     ACTIVE = "active"
@@ -707,6 +714,14 @@ class Store:
             (tension_before, to_db(now), session_id),
         )
         return cursor.rowcount == 1
+
+    def set_pain_before(self, session_id: int, pain: int | None) -> None:
+        """Records the pain rated before a practice (None: skipped)."""
+        self.db.execute("UPDATE sessions SET pain_before = ? WHERE id = ?", (pain, session_id))
+
+    def pain_before(self, session_id: int) -> int | None:
+        row = self.one("SELECT pain_before FROM sessions WHERE id = ?", (session_id,))
+        return None if row is None else row["pain_before"]
 
     def move_session(self, session_id: int, *, from_step: int, to_step: int) -> bool:
         """Moves to another step only from `from_step`: a double tap can't skip a step."""
