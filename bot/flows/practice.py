@@ -17,6 +17,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -121,7 +122,7 @@ async def begin_program(
     ):
         return
     if kind == "short":
-        plan = short_plan(context.library, program_day(store, chat_id, today))
+        plan = short_plan(context.library, program_day(store, chat_id, today, context.library))
     else:
         plan = todays_plan(store, context.library, subscriber, today)
     await start_session(context, chat_id, plan, kind=kind)
@@ -182,6 +183,8 @@ async def start_session(
         if content_version is not None
         else context.runtime.content_version,
     )
+    if plan.gentle and kind == "daily":
+        store.mark_gentle(session.id)
     if active is not None:
         _cancel_timer_job(context.application, active.id)
         await _strip_keyboard(context, chat_id, active.message_id)
@@ -192,10 +195,15 @@ async def start_session(
         kind,
         len(planned),
     )
+    # The tip and the phase intro once a day: not again when today's reminder carried them
+    # just above, nor when the practice is done a second time.
+    said_today = again or store.has_delivery(chat_id, today, "reminder")
     intro = render_intro(
-        plan,
+        replace(plan, phase_intro="") if said_today else plan,
         kind=kind,
-        note=program.note_of_the_day(library, plan.day_number) if kind in PROGRAM_KINDS else "",
+        note=program.note_of_the_day(library, today)
+        if kind in PROGRAM_KINDS and not said_today
+        else "",
         locked_days=_locked_days(store, library, subscriber, plan, today)
         if kind == "library"
         else None,
