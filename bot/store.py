@@ -611,6 +611,17 @@ class Store:
         )
         return row is not None
 
+    def was_sent(self, chat_id: int, local_day: date, kinds: tuple[str, ...]) -> bool:
+        """True if a delivery of one of `kinds` reached the person that day (not one that was
+        skipped or failed)."""
+        marks = ",".join("?" * len(kinds))
+        row = self.one(
+            "SELECT 1 FROM deliveries WHERE chat_id = ? AND local_date = ? AND status = 'sent' "
+            f"AND kind IN ({marks}) LIMIT 1",
+            (chat_id, local_day.isoformat(), *kinds),
+        )
+        return row is not None
+
     def delivery(self, delivery_id: int) -> Delivery | None:
         row = self.one("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
         return None if row is None else Delivery.from_row(row)

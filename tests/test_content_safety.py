@@ -67,8 +67,11 @@ def test_sources_differ_lines_say_what_each_kind_of_source_holds():
 
 def test_emotional_safety_is_in_constructive_rest_and_a_note():
     assert "feelings" in text_of("constructive-rest")
+    assert "feelings" in PRACTICES["constructive-rest"].safety
     assert "open your eyes" in PRACTICES["constructive-rest"].safety
-    assert any("feelings come up" in note and "someone you trust" in note for note in LIBRARY.notes)
+    assert any(
+        "stir up old feelings" in note and "someone you trust" in note for note in LIBRARY.notes
+    )
 
 
 @pytest.mark.parametrize(

@@ -71,3 +71,15 @@ async def test_a_gentle_day_is_recorded_as_light(bot):
     await walk_to_the_end(bot, await first_step(bot, ask, "Skip"))
     await bot.expect("tension")
     assert bot.store.program_days(USER_ID, TODAY + timedelta(days=2)) == [False]
+
+
+async def test_a_reminder_that_was_never_sent_does_not_hide_the_tip(bot):
+    """A reminder recorded as skipped (the person was on hold, or the bot was down too long)
+    said nothing: the intro carries the tip and the phase intro."""
+    await subscribed(bot)
+    bot.store.add_delivery(
+        USER_ID, TODAY, "reminder", bot.clock.now(), status="skipped", reason="missed"
+    )
+    intro, _ = await start(bot)
+    assert tip(bot, TODAY) in text_of(intro)
+    assert "first free, then integrate" in text_of(intro)

@@ -197,7 +197,7 @@ async def start_session(
     )
     # The tip and the phase intro once a day: not again when today's reminder carried them
     # just above, nor when the practice is done a second time.
-    said_today = again or store.has_delivery(chat_id, today, "reminder")
+    said_today = again or store.was_sent(chat_id, today, ("reminder", "snooze"))
     intro = render_intro(
         replace(plan, phase_intro="") if said_today else plan,
         kind=kind,
