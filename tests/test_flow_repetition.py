@@ -83,3 +83,18 @@ async def test_a_reminder_that_was_never_sent_does_not_hide_the_tip(bot):
     intro, _ = await start(bot)
     assert tip(bot, TODAY) in text_of(intro)
     assert "first free, then integrate" in text_of(intro)
+
+
+async def test_the_five_minute_rest_after_high_pain_does_not_repeat_the_tip(bot):
+    await subscribed(bot)
+    intro, ask = await start(bot)
+    assert text_of(intro).count("💡") == 1
+    await bot.tap(ask, "My pain is 7 or more")
+    picker = await bot.emu.next_edit(USER_ID)
+    while picker["message_id"] != ask["message_id"]:
+        picker = await bot.emu.next_edit(USER_ID)
+    await bot.tap(picker, "8")
+    steer = await bot.expect("Your pain is high right now")
+    await bot.tap(steer, "5-minute rest instead")
+    short = await bot.expect("5-minute version")
+    assert "💡" not in text_of(short)

@@ -171,6 +171,14 @@ async def start_session(
         await context.bot.send_message(chat_id, texts.t("pr_nothing_to_do"))
         return
     again = kind in PROGRAM_KINDS and _practised_program_today(store, chat_id, today)
+    # The tip and the phase intro once a day: not again when today's reminder carried them
+    # just above, nor under a second practice the same day (the 5-minute rest after high
+    # pain, a practice done again).
+    said_today = (
+        again
+        or store.was_sent(chat_id, today, ("reminder", "snooze"))
+        or store.started_on(chat_id, today)
+    )
     session = store.open_session(
         chat_id,
         today,
@@ -195,9 +203,6 @@ async def start_session(
         kind,
         len(planned),
     )
-    # The tip and the phase intro once a day: not again when today's reminder carried them
-    # just above, nor when the practice is done a second time.
-    said_today = again or store.was_sent(chat_id, today, ("reminder", "snooze"))
     intro = render_intro(
         replace(plan, phase_intro="") if said_today else plan,
         kind=kind,
