@@ -357,7 +357,7 @@ async def _pain_tapped(
         return
     pain = int(extra)
     store.set_pain_before(session.id, pain)
-    log.info("practice.pain_high chat=%s session=%s", chat_id, session.id)  # never the rating
+    log.info("practice.pain_before chat=%s session=%s", chat_id, session.id)  # never the rating
     # The question becomes a plain record; the steering message below holds the way on.
     await _strip_keyboard(
         context, chat_id, session.message_id, text=texts.t("pr_pain_noted", value=pain)
