@@ -411,7 +411,7 @@ def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
     # The composers live with the practice flow; imported here, not at the top, so this
     # module stays free of Telegram for everything else.
     from bot.flows.practice import render_intro, render_step
-    from bot.program import note_of_the_day, plan_for_day, short_plan, single_plan, steps_of
+    from bot.program import plan_for_day, short_plan, single_plan, steps_of
 
     today = date(2026, 1, 1)  # unlock rules only look at ratings, and there are none
     plans = {}
@@ -426,8 +426,10 @@ def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
         where = f"practices/{practice.id}.md"
         plans[(f"{practice.title} on its own", where, "library", 0)] = single_plan(practice)
     messages: dict[str, tuple[str, str]] = {}
-    for (label, where, kind, day), plan in plans.items():
-        note = note_of_the_day(library, day) if kind != "library" else ""
+    # Tips rotate by calendar day, so any day may carry any of them: the longest is checked.
+    longest_note = max(library.notes, key=len, default="")
+    for (label, where, kind, _day), plan in plans.items():
+        note = longest_note if kind != "library" else ""
         messages[f"the first message of {label}"] = (
             where,
             render_intro(plan, kind=kind, note=note),

@@ -16,6 +16,7 @@ from statistics import fmean
 
 from bot.models import BodyArea, CheckIn, Completion
 from bot.ratings import AREA_LABELS
+from bot.safety import HIGH_PAIN
 
 # DOMAIN.md, "Measuring": a change of about 2 points, or 30%, is usually taken as meaningful.
 MEANINGFUL_POINTS = 2.0
@@ -26,6 +27,9 @@ MIN_POINTS_FOR_PERCENT = 1.0
 _EPSILON = 1e-9  # 6.1 - 4.1 is 1.9999999999999996 in floats; "exactly 2" must count
 
 HISTORY_PAGE_DAYS = 14
+# A week whose pain ratings span this much (e.g. 1 to 8) is uneven, whatever its average:
+# two meaningful changes' worth of swing is not "steady".
+UNEVEN_SPREAD = 2 * MEANINGFUL_POINTS
 
 
 # English names by hand: strftime's %a/%b follow the process locale.
@@ -507,6 +511,17 @@ def weekly_summary(
             changes.append((name, Change(before, now)))
     if all(v.tension is None and v.pain is None for v in this_week):
         lines.append("No ratings this week; whenever you check in, they'll show up here.")
+    # An average hides the hard days: pains 9, 1 and 8 average 6, but that is no steady week.
+    pains = [v.pain for v in this_week if v.pain is not None]
+    peak = max(pains, default=None)
+    uneven = bool(pains) and (peak >= HIGH_PAIN or peak - min(pains) >= UNEVEN_SPREAD)
+    if peak is not None and peak >= HIGH_PAIN:
+        lines.append(
+            f"Some days were hard: pain reached {peak} this week. On days like that, rest comes "
+            "first; if it keeps coming back, please see a doctor or physiotherapist."
+        )
+    elif uneven:
+        lines.append(f"Your pain went up and down this week, from {min(pains)} to {peak}.")
 
     better = [name.lower() for name, c in changes if c.direction == "better"]
     worse = [name.lower() for name, c in changes if c.direction == "worse"]
@@ -517,8 +532,12 @@ def weekly_summary(
     elif better:
         eased = " and ".join(better)
         lines.append(f"That's a meaningful easing in {eased}. Well done staying with it.")
-    elif count:
+    elif uneven:
+        lines.append("Uneven weeks happen. Every session still adds up; go gently.")
+    elif count and pains:
         lines.append("Steady weeks count too; every session adds up.")
+    elif count:
+        lines.append("Every session adds up. Well done showing up.")
     else:
         lines.append("Whenever you're ready, a few quiet minutes of rest practice is a good start.")
     return lines

@@ -135,8 +135,32 @@ def steps_of(plan: DayPlan) -> list[PlannedStep]:
     return steps
 
 
-def note_of_the_day(library: Library, day_number: int) -> str:
-    return library.notes[(max(day_number, 1) - 1) % len(library.notes)]
+def day_after(library: Library, days: Sequence[bool]) -> int:
+    """Today's program day from the days practised so far (True: a full day, False: a light
+    one, the 5-minute version or a gentle day).
+
+    A light day moves the program on within a phase but never across a phase boundary: a
+    phase's last day must be practised in full before the next phase starts, so eleven
+    5-minute days do not count as the first phase done.
+    """
+    last_days = set()
+    end = 0
+    for phase in library.program.phases:
+        end += len(phase.days)
+        if not phase.repeat:
+            last_days.add(end)  # the day on which this phase ends
+    day = 1
+    for full in days:
+        if full or day not in last_days:
+            day += 1
+    return day
+
+
+def note_of_the_day(library: Library, today: date) -> str:
+    """The tip for a calendar day. Counted by date, not by program day: a day skipped moves
+    the tips on too (by program day, the same tip came back each day until the person
+    practised), and two days in a row never share a tip while there are two or more."""
+    return library.notes[today.toordinal() % len(library.notes)]
 
 
 def lock_on(

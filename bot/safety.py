@@ -12,10 +12,16 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from statistics import fmean
 
-HIGH_PAIN = 8
-"""Pain at or above this (0-10) is high whatever the trend."""
-MEANINGFUL_RISE = 2
-"""About 2 points is the change the pain scale treats as meaningful."""
+HIGH_PAIN = 7
+"""Pain at or above this (0-10) is high whatever the trend.
+
+7 is where the numeric pain scale's "severe" band (7-10) begins, as it is usually read: at 7
+the person is told where the urgent signs are and steered to rest before a practice. Waiting
+for 8 would leave a person at 7/10 with the ordinary closing and a full practice.
+"""
+MEANINGFUL_CHANGE = 2
+"""About 2 points is the change on the 0-10 scale that is usually taken as meaningful."""
+MEANINGFUL_RISE = MEANINGFUL_CHANGE
 RECENT_WINDOW_DAYS = 7
 """How many previous days of ratings count as `recent` for the rise rule."""
 MIN_RECENT_FOR_RISE = 2
@@ -25,19 +31,39 @@ GENTLE_DAYS = 3
 SCREEN_EVERY = timedelta(days=7)
 """How often the red-flag questions are asked again."""
 RESCREEN_AFTER_HIGH_PAIN = timedelta(days=1)
-"""After a high pain rating the red-flag questions come back sooner, at most once a day."""
-UNANSWERED_WAIT = timedelta(hours=12)
-"""Red-flag questions left unanswered are not sent again for this long (unless pain is high)."""
+"""After a high or rising pain rating the red-flag questions come back sooner, at most once a
+day."""
+UNANSWERED_WAIT = timedelta(days=1)
+"""Red-flag questions left unanswered are not sent again for this long, whatever the pain: the
+buttons of the first ones still work, and the same questions twice a day read as nagging."""
 
-RED_FLAGS: tuple[str, ...] = (
-    "Numbness in your groin or inner thighs",
-    "New loss of bladder or bowel control",
-    "Weakness in a leg that is getting worse",
-    "Fever together with back pain",
-    "Pain that started after a fall or an accident",
+URGENT_SIGNS: tuple[str, ...] = (
+    "Numbness or tingling around your genitals, bottom or inner thighs",
+    "New trouble peeing (you can't start, or can't feel when you need to go), "
+    "or leaking from your bladder or bowel",
+    "Pain, numbness or weakness in both legs",
+    "Weakness in a leg that is getting worse, or a foot that slaps or catches as you walk",
+    "A fever with back pain, or feeling very unwell",
+    "New pain after a recent fall, accident or knock",
+    "Sudden, severe pain in your belly or back",
     "Severe pain at night that rest does not ease",
 )
-"""Signs that need urgent care, worded to be answered yes or no."""
+"""Signs that need urgent care today, worded to be answered yes or no. The saddle area and
+both bladder signs (retention often comes first) are spelled out: they are the signs of nerve
+compression that cannot wait. "Recent" keeps an old accident from forcing a wrong answer."""
+
+SEE_DOCTOR_SIGNS: tuple[str, ...] = (
+    "You have had cancer, and this pain is new",
+    "You are losing weight without trying",
+    "You feel generally unwell, or have had a temperature",
+    "You have found a lump in your groin",
+    "You have belly pain with vomiting, or blood in your stool",
+    "A leg is weak or numb, and nobody has checked it yet",
+)
+"""Signs that need a doctor this week, not today: asked after the urgent ones, calmly."""
+
+RED_FLAGS = URGENT_SIGNS
+"""The urgent signs under their older name."""
 
 
 class PainSignal(Enum):
@@ -49,7 +75,7 @@ class PainSignal(Enum):
 
 
 def assess_pain(pain: int, recent: Sequence[int]) -> PainSignal:
-    """HIGH at 8 or more; RISING when pain is 2 or more above the recent average.
+    """HIGH at HIGH_PAIN or more; RISING when pain is 2 or more above the recent average.
 
     `recent` holds the person's pain ratings from the previous RECENT_WINDOW_DAYS days,
     not today's. Comparing with the average rather than yesterday keeps one good day
@@ -83,22 +109,28 @@ def screen_due(
 ) -> bool:
     """True when the red-flag questions should be asked: never answered, or a week has passed.
 
-    Asked weekly rather than daily: often enough to catch a change, rarely enough
-    that the questions are still read. A high pain rating brings them back after a
-    day: severe pain is when an urgent sign matters most. Questions sent and not yet
-    answered (`offered_utc` after the last answer) are not sent again for UNANSWERED_WAIT:
-    their buttons still work, and the same questions again minutes later (before a
-    practice, then after its check-in) read as nagging.
+    Asked weekly rather than daily: often enough to catch a change, rarely enough that the
+    questions are still read. A high or rising pain rating (`high_pain`) brings them back after
+    a day: severe pain is when an urgent sign matters most. Questions sent and not yet answered
+    (`offered_utc` after the last answer) are never sent again within UNANSWERED_WAIT, not even
+    after high pain: their buttons still work, and the high-pain reply itself says which signs
+    need urgent care.
     """
     unanswered = offered_utc is not None and (
         last_screen_utc is None or offered_utc > last_screen_utc
     )
-    if unanswered and not high_pain and now_utc - offered_utc < UNANSWERED_WAIT:
+    if unanswered and now_utc - offered_utc < UNANSWERED_WAIT:
         return False
     if last_screen_utc is None:
         return True
     every = RESCREEN_AFTER_HIGH_PAIN if high_pain else SCREEN_EVERY
     return now_utc - last_screen_utc >= every
+
+
+def meaningful_drop(before: int | None, after: int | None) -> bool:
+    """True when a rating fell by about 2 points or more: a change the scale treats as real,
+    and the least the bot may call the practice's doing."""
+    return before is not None and after is not None and before - after >= MEANINGFUL_CHANGE
 
 
 def pains_before(pains: Sequence[tuple[date, int]], today: date) -> list[int]:

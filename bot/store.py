@@ -308,6 +308,16 @@ def m005_keyboards(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_pain_before(db: Database) -> None:
+    # Pain is asked before a practice too (a person at 9/10 is steered to rest); the answer
+    # belongs to the session, beside tension_before, and is kept even if they stop there.
+    db.execute("ALTER TABLE sessions ADD COLUMN pain_before INTEGER")
+    # A gentle day's session: like the 5-minute version, it may not carry a person across a
+    # phase boundary (bot/program.py, day_after).
+    db.execute("ALTER TABLE sessions ADD COLUMN gentle INTEGER NOT NULL DEFAULT 0")
+
+
 class Status(StrEnum):
     NEW = "new"
     ACTIVE = "active"
@@ -653,6 +663,17 @@ class Store:
         )
         return row is not None
 
+    def was_sent(self, chat_id: int, local_day: date, kinds: tuple[str, ...]) -> bool:
+        """True if a delivery of one of `kinds` reached the person that day (not one that was
+        skipped or failed)."""
+        marks = ",".join("?" * len(kinds))
+        row = self.one(
+            "SELECT 1 FROM deliveries WHERE chat_id = ? AND local_date = ? AND status = 'sent' "
+            f"AND kind IN ({marks}) LIMIT 1",
+            (chat_id, local_day.isoformat(), *kinds),
+        )
+        return row is not None
+
     def delivery(self, delivery_id: int) -> Delivery | None:
         row = self.one("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
         return None if row is None else Delivery.from_row(row)
@@ -759,6 +780,28 @@ class Store:
             (tension_before, to_db(now), session_id),
         )
         return cursor.rowcount == 1
+
+    def mark_gentle(self, session_id: int) -> None:
+        self.db.execute("UPDATE sessions SET gentle = 1 WHERE id = ?", (session_id,))
+
+    def program_days(self, chat_id: int, before: date) -> list[bool]:
+        """Each day before `before` with a finished program session, oldest first: True for a
+        full day, False for a light one (only the 5-minute version or a gentle day)."""
+        rows = self.db.execute(
+            "SELECT local_date, MAX(kind = 'daily' AND gentle = 0) AS full FROM sessions "
+            "WHERE chat_id = ? AND status = 'done' AND kind IN ('daily', 'short') "
+            "AND local_date < ? GROUP BY local_date ORDER BY local_date",
+            (chat_id, before.isoformat()),
+        ).fetchall()
+        return [bool(full) for _, full in rows]
+
+    def set_pain_before(self, session_id: int, pain: int | None) -> None:
+        """Records the pain rated before a practice (None: skipped)."""
+        self.db.execute("UPDATE sessions SET pain_before = ? WHERE id = ?", (pain, session_id))
+
+    def pain_before(self, session_id: int) -> int | None:
+        row = self.one("SELECT pain_before FROM sessions WHERE id = ?", (session_id,))
+        return None if row is None else row["pain_before"]
 
     def move_session(self, session_id: int, *, from_step: int, to_step: int) -> bool:
         """Moves to another step only from `from_step`: a double tap can't skip a step."""

@@ -125,7 +125,7 @@ async def test_whole_checkin_typed_where_typing_makes_sense(bot):
     await subscribed(bot)
     await start_checkin(bot)
     assert "pain" in (await bot.say("6/10"))["text"]
-    areas = await bot.say(" 7 ")
+    areas = await bot.say(" 6 ")  # 7 or more is high pain: that reply waits for a button
     await bot.tap(areas, "Nowhere")
     await bot.expect("How did today's practice go")
     assert "Anything" in (await bot.say("all"))["text"]
@@ -135,7 +135,7 @@ async def test_whole_checkin_typed_where_typing_makes_sense(bot):
     saved = row(bot)
     assert (saved.tension, saved.pain, saved.areas, saved.completion) == (
         6,
-        7,
+        6,
         (),
         Completion.FULL,
     )
@@ -574,7 +574,7 @@ async def test_checkin_after_a_session_shows_the_change_in_tension(bot):
     await bot.tap(await bot.expect("Anything"), "Skip")
     thanks = await bot.expect("Thank you")
     assert "Tension: 6 → 4 after today's practice" in thanks["text"]
-    assert "eased by 2 points" in thanks["text"]
+    assert "went from 6 to 4 during today's practice" in thanks["text"]  # 2 points: real
     saved = row(bot)
     assert (saved.session_id, saved.tension_before, saved.completion) == (
         session_id,

@@ -8,9 +8,18 @@ import pytest
 
 from bot.app import BotContext
 from bot.flows.safety import explain_hold
-from bot.safety import GENTLE_DAYS, RED_FLAGS
+from bot.safety import GENTLE_DAYS, RED_FLAGS, SEE_DOCTOR_SIGNS, URGENT_SIGNS
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
+
+
+async def edit_of(bot: Harness, message: dict) -> dict:
+    """The next edit of `message`, skipping edits of other messages."""
+    while True:
+        edit = await bot.emu.next_edit(USER_ID)
+        if edit["message_id"] == message["message_id"]:
+            return edit
+
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 REMINDER = "Time for today's practice"
@@ -48,9 +57,24 @@ def reminder_sent(bot: Harness) -> list[dict]:
 
 async def test_subscribing_is_followed_by_the_red_flag_screen(bot):
     [screen] = await subscribe(bot)
-    for flag in RED_FLAGS:
+    for flag in URGENT_SIGNS + SEE_DOCTOR_SIGNS:
         assert flag in screen["text"]
-    assert buttons(screen) == ["Yes, one or more", "No, none of these"]
+    # Urgent first, then the see-a-doctor-this-week tier.
+    assert screen["text"].index(URGENT_SIGNS[-1]) < screen["text"].index(SEE_DOCTOR_SIGNS[0])
+    assert buttons(screen) == [
+        "Yes, from the first list",
+        "Only from the second list",
+        "No, none of these",
+    ]
+
+
+async def test_only_the_second_list_advises_a_doctor_this_week_and_holds_nothing(bot):
+    [screen] = await subscribe(bot)
+    await bot.tap(screen, "Only from the second list")
+    reply = await bot.reply()
+    assert "doctor this week" in reply["text"] and "urgent care today" in reply["text"]
+    assert not bot.store.subscriber(USER_ID).on_hold
+    assert [answer for _, answer in bot.store.safety_screens(USER_ID)] == ["soon"]
 
 
 async def test_an_unanswered_screen_blocks_nothing(bot):
@@ -185,6 +209,7 @@ async def finish_checkin(bot: Harness, pain: str = "2") -> dict:
     """A whole check-in; returns the message after the thank-you, if any, else None."""
     areas = await rate_pain(bot, pain)
     if "Where" not in areas["text"]:
+        await bot.tap(areas, "Go on with the check-in")  # after a high- or rising-pain reply
         areas = await bot.expect("Where")
     await bot.tap(areas, "Nowhere")
     await bot.expect("How did")
@@ -205,13 +230,19 @@ async def test_screen_comes_again_at_the_end_of_a_checkin_after_a_week(bot):
 
 
 async def test_screen_comes_again_before_a_new_practice_after_a_week(bot):
-    """People who practise but never finish a check-in are still asked every week."""
+    """People who practise but never finish a check-in are still asked every week; the
+    practice waits for the answer, and the answer starts it."""
     await subscribed(bot)
     bot.clock.advance(timedelta(days=7))
     await bot.emu.send_text(USER_ID, "/today")
     screen = await bot.reply()
     assert RED_FLAGS[0] in screen["text"]
-    assert "Day 1" in (await bot.reply())["text"]  # the practice itself follows
+    assert "starts as soon as you've answered" in screen["text"]
+    assert await bot.settle() == []  # nothing else: the practice waits
+    assert bot.store.active_session(USER_ID) is None
+    await bot.tap(screen, "No")
+    assert "Thank you" in (await bot.reply())["text"]
+    assert "Day 1" in (await bot.reply())["text"]  # the practice itself follows the answer
     await bot.emu.send_text(USER_ID, "/today")  # resuming asks nothing again
     await bot.settle()
     screens = [m for m in bot.emu.messages(USER_ID) if RED_FLAGS[0] in (m.get("text") or "")]
@@ -230,24 +261,85 @@ async def test_an_unanswered_screen_is_not_sent_again_minutes_later(bot):
     assert bot.store.subscriber(USER_ID).screen_offered_utc == bot.clock.now()
 
 
-async def test_high_pain_brings_the_screen_back_after_a_day(bot):
+async def test_high_pain_brings_the_screen_forward_after_a_day(bot):
+    """The screen comes straight after the high-pain reply, before any further question."""
     await subscribed(bot)
     bot.clock.advance(timedelta(days=1))
-    screen = await finish_checkin(bot, pain="9")
-    assert screen is not None and RED_FLAGS[0] in screen["text"]
+    reply = await rate_pain(bot, "9")
+    assert "Get urgent care now" in reply["text"]
+    screen = await bot.reply()
+    assert RED_FLAGS[0] in screen["text"]
+
+
+async def test_an_unanswered_screen_waits_once_and_is_not_asked_again_that_day(bot):
+    """Left unanswered before a practice, the screen does not come back at the next starts
+    that day (issue 15: it came back at 7 practice starts); the next day it is asked again."""
+    await subscribed(bot)
+    bot.clock.advance(timedelta(days=7))
+    await bot.emu.send_text(USER_ID, "/today")
+    assert RED_FLAGS[0] in (await bot.reply())["text"]  # unanswered
+    await bot.emu.send_text(USER_ID, "/today")
+    assert "Day 1" in (await bot.reply())["text"]  # the practice starts; no second screen
+    await bot.settle()
+    for _ in range(2):
+        await bot.emu.send_text(USER_ID, "/today")  # resumes the practice
+        await bot.settle()
+    bot.clock.advance(timedelta(hours=1))
+    await finish_checkin(bot, pain="9")  # even high pain does not ask twice a day
+    screens = [m for m in bot.emu.messages(USER_ID) if RED_FLAGS[0] in (m.get("text") or "")]
+    assert len(screens) == 2  # the one after subscribing, and today's
+    bot.clock.advance(timedelta(days=1))
+    await bot.emu.send_text(USER_ID, "/today")
+    assert RED_FLAGS[0] in (await bot.reply())["text"]
 
 
 # --- pain replies -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("pain", ["8", "10"], ids=["eight", "ten"])
-async def test_high_pain_gets_a_gentle_reply_before_the_next_question(bot, pain):
+@pytest.mark.parametrize("pain", ["7", "10"], ids=["seven", "ten"])
+async def test_high_pain_reply_points_to_urgent_signs_and_offers_to_stop(bot, pain):
     await subscribed(bot)
     reply = await rate_pain(bot, pain)
+    assert "Get urgent care now" in reply["text"]
+    assert "numbness, weakness, fever, or bladder or bowel changes" in reply["text"]
     assert "stop anything that hurts" in reply["text"]
+    assert "hasn't eased in a day or two" in reply["text"]
     assert "doctor or physiotherapist" in reply["text"]
-    assert "Where" in (await bot.reply())["text"]
+    assert buttons(reply) == ["Go on with the check-in", "⏹ Stop here"]
+    assert await bot.settle() == []  # no more questions until they choose (screen: answered today)
     assert bot.store.subscriber(USER_ID).gentle_until == TODAY + timedelta(days=GENTLE_DAYS)
+    await bot.tap(reply, "Go on")
+    assert "Where" in (await bot.reply())["text"]
+
+
+async def test_stop_here_after_high_pain_saves_what_was_given(bot):
+    await subscribed(bot)
+    reply = await rate_pain(bot, "9", tension="6")
+    await bot.tap(reply, "Stop here")
+    stopped = await bot.reply()
+    assert "What you told me is saved" in stopped["text"]
+    assert "Tension: 6/10" in stopped["text"] and "Pain: 9/10" in stopped["text"]
+    row = bot.store.checkin_for_day(USER_ID, TODAY)
+    assert (row.tension, row.pain, row.status) == (6, 9, "partial")
+    assert bot.store.subscriber(USER_ID).awaiting is None  # nothing waits for an answer now
+    assert "/checkin" in (await bot.say("thanks"))["text"]  # free text: the usual pointer
+    # The other button, tapped late (its keyboard is gone), changes nothing.
+    await bot.emu.press(USER_ID, reply["message_id"], f"ci:{row.id}:x:go", check=False)
+    await bot.settle()
+    assert bot.store.checkin_for_day(USER_ID, TODAY).status == "partial"
+    assert "already checked in today" in (await bot.say("/checkin"))["text"]
+
+
+async def test_rising_pain_brings_the_screen_forward_too(bot):
+    await subscribed(bot)
+    earlier_pains(bot, 2, 3, 2)
+    bot.clock.advance(timedelta(days=1))
+    reply = await rate_pain(bot, "5")
+    assert "higher than it has been lately" in reply["text"]
+    assert "Get urgent care now" in reply["text"]
+    assert "within a week" in reply["text"]
+    screen = await bot.reply()
+    assert RED_FLAGS[0] in screen["text"]
 
 
 async def test_rising_pain_gets_a_reply_and_steps_back_to_gentle(bot):
@@ -261,8 +353,8 @@ async def test_rising_pain_gets_a_reply_and_steps_back_to_gentle(bot):
 
 @pytest.mark.parametrize(
     ("earlier", "pain"),
-    [((), "7"), ((4, 4), "5"), ((6, 6), "3")],
-    ids=["seven-without-history", "one-point-up", "falling"],
+    [((), "6"), ((4, 4), "5"), ((6, 6), "3")],
+    ids=["six-without-history", "one-point-up", "falling"],
 )
 async def test_ordinary_pain_goes_straight_to_the_next_question(bot, earlier, pain):
     await subscribed(bot)
@@ -286,3 +378,81 @@ async def test_a_later_calm_rating_never_shortens_the_gentle_days(bot):
     bot.clock.advance(timedelta(days=1))
     await rate_pain(bot, "1")
     assert bot.store.subscriber(USER_ID).gentle_until == TODAY + timedelta(days=GENTLE_DAYS)
+
+
+# --- the disclaimer, any time ---------------------------------------------------------------------
+
+
+async def test_safety_command_gives_the_disclaimer_and_both_tiers(bot):
+    reply = await bot.say("/safety")
+    assert "not medical advice" in reply["text"] and "doesn't replace a check-up" in reply["text"]
+    for sign in URGENT_SIGNS + SEE_DOCTOR_SIGNS:
+        assert sign in reply["text"]
+    assert reply["text"].index("urgent care today") < reply["text"].index("doctor this week")
+    for words in ["pregnant", "caesarean", "hip replacement", "firm bed", "Kneeling",
+                  "balance", "insoles", "diabetic", "Feelings can come up"]:  # fmt: skip
+        assert words in reply["text"]
+
+
+async def test_help_carries_the_disclaimer_and_points_to_safety(bot):
+    reply = await bot.say("/help")
+    assert "not medical advice" in reply["text"]
+    assert "/safety" in reply["text"]
+
+
+# --- pain before a practice --------------------------------------------------------------------
+
+
+async def test_pain_at_nine_before_a_practice_is_steered_to_rest(bot):
+    await subscribed(bot)
+    await bot.emu.send_text(USER_ID, "/today")
+    await bot.expect("Day 1")
+    ask = await bot.reply()
+    assert "pain is high today" in ask["text"]
+    await bot.tap(ask, "My pain is 7 or more")
+    picker = await edit_of(bot, ask)
+    assert buttons(picker) == ["7", "8", "9", "10", "« Not that high"]
+    await bot.tap(picker, "9")
+    steer = await bot.expect("Your pain is high right now")
+    assert "Get urgent care now" in steer["text"]
+    assert "rest is kinder than practice" in steer["text"]
+    assert buttons(steer) == ["⚡ 5-minute rest instead", "Go on, gently", "⏹ Stop"]
+    session = bot.store.active_session(USER_ID)
+    assert bot.store.pain_before(session.id) == 9  # saved, even if they stop here
+    assert session.steps_began_utc is None  # nothing has started
+    assert bot.store.subscriber(USER_ID).gentle_until == TODAY + timedelta(days=GENTLE_DAYS)
+    await bot.tap(steer, "5-minute rest instead")
+    assert "5-minute version" in (await bot.expect("5-minute"))["text"]
+    assert bot.store.active_session(USER_ID).kind == "short"
+    assert bot.store.pain_before(session.id) == 9
+    assert bot.store.session(session.id).status == "stopped"
+
+
+async def test_stop_after_high_pain_before_a_practice_keeps_the_rating(bot):
+    await subscribed(bot)
+    await bot.emu.send_text(USER_ID, "/today")
+    await bot.expect("Day 1")
+    ask = await bot.reply()
+    await bot.tap(ask, "My pain is 7 or more")
+    await bot.tap(await edit_of(bot, ask), "10")
+    steer = await bot.expect("Your pain is high right now")
+    session = bot.store.active_session(USER_ID)
+    await bot.tap(steer, "Stop")
+    assert "Stopped" in (await bot.expect("Stopped"))["text"]
+    assert bot.store.active_session(USER_ID) is None
+    assert bot.store.pain_before(session.id) == 10
+
+
+async def test_not_that_high_goes_back_to_the_tension_question(bot):
+    await subscribed(bot)
+    await bot.emu.send_text(USER_ID, "/today")
+    await bot.expect("Day 1")
+    ask = await bot.reply()
+    await bot.tap(ask, "My pain is 7 or more")
+    picker = await edit_of(bot, ask)
+    await bot.tap(picker, "Not that high")
+    again = await edit_of(bot, picker)
+    assert "how much tension" in again["text"]
+    await bot.tap(again, "4")
+    assert "Step 1 of" in (await edit_of(bot, again))["text"]
+    assert bot.store.subscriber(USER_ID).gentle_until is None

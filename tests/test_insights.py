@@ -489,6 +489,32 @@ def test_weekly_summary_steady_week():
     assert lines[-1] == "Steady weeks count too; every session adds up."
 
 
+def test_weekly_summary_of_pains_nine_one_and_eight_is_not_steady():
+    """Issue 15: an average of 6 hid two days at 8 and 9."""
+    monday = date(2026, 11, 9)
+    last = week(monday - timedelta(days=7), 5, 6)
+    this = [checkin(monday + timedelta(days=i), 5, pain) for i, pain in enumerate((9, 1, 8))]
+    lines = weekly_summary(last + this, {monday}, monday)
+    assert not any("Steady" in line or "steady" in line for line in lines)
+    assert any("pain reached 9" in line and "doctor or physiotherapist" in line for line in lines)
+    assert_kind(lines)
+
+
+def test_weekly_summary_uneven_week_below_high_pain_says_so():
+    monday = date(2026, 11, 9)
+    last = week(monday - timedelta(days=7), 4, 3)
+    this = [checkin(monday + timedelta(days=i), 4, pain) for i, pain in enumerate((1, 5, 3))]
+    lines = weekly_summary(last + this, {monday}, monday)
+    assert "Your pain went up and down this week, from 1 to 5." in lines
+    assert lines[-1] == "Uneven weeks happen. Every session still adds up; go gently."
+
+
+def test_weekly_summary_practice_without_ratings_is_not_called_steady():
+    monday = date(2026, 11, 9)
+    lines = weekly_summary([], {monday}, monday)
+    assert lines[-1] == "Every session adds up. Well done showing up."
+
+
 def test_weekly_summary_empty_week():
     lines = weekly_summary([], set(), date(2026, 11, 9))
     assert lines == [

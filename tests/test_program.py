@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from bot.content import Library, build_library, load_folder
 from bot.program import (
     PlannedStep,
     by_category,
+    day_after,
     find_practices,
     first_sentence,
     is_unlocked,
@@ -66,7 +68,7 @@ def test_day_one_is_the_first_day_of_the_first_phase_with_its_intro():
     plan = plan_for_day(LIBRARY, 1, today=TODAY)
     assert plan.day_number == 1
     assert plan.phase_title == "Let go"
-    assert plan.phase_intro.startswith("For the first days")
+    assert "first free, then integrate" in plan.phase_intro
     assert ids(plan) == ["breathing", "constructive-rest"]
 
 
@@ -74,7 +76,7 @@ def test_the_phase_intro_shows_only_on_the_phases_first_day():
     assert plan_for_day(LIBRARY, 2, today=TODAY).phase_intro == ""
     second_phase = plan_for_day(LIBRARY, FREE + 1, today=TODAY)
     assert second_phase.phase_title == "Find your feet"
-    assert second_phase.phase_intro.startswith("Alongside your daily rest")
+    assert "Alongside your daily rest" in second_phase.phase_intro
     assert plan_for_day(LIBRARY, FREE + 2, today=TODAY).phase_intro == ""
 
 
@@ -260,12 +262,16 @@ def test_a_planned_step_survives_a_json_round_trip():
         assert PlannedStep.from_json(step.to_json()) == step
 
 
-def test_the_note_of_the_day_rotates_and_wraps():
+def test_the_note_of_the_day_rotates_by_calendar_day_and_never_twice_in_a_row():
+    """A skipped day moves the tips on (no tip again and again while someone is away), and
+    two days in a row never share one."""
     count = len(LIBRARY.notes)
-    assert note_of_the_day(LIBRARY, 1) == LIBRARY.notes[0]
-    assert note_of_the_day(LIBRARY, 2) == LIBRARY.notes[1]
-    assert note_of_the_day(LIBRARY, count + 1) == LIBRARY.notes[0]
-    assert note_of_the_day(LIBRARY, 0) == LIBRARY.notes[0]
+    assert count >= 2
+    days = [TODAY + timedelta(days=n) for n in range(count * 2 + 1)]
+    tips = [note_of_the_day(LIBRARY, day) for day in days]
+    assert all(a != b for a, b in itertools.pairwise(tips))
+    assert set(tips[:count]) == set(LIBRARY.notes)  # every tip once per round
+    assert tips[0] == tips[count]
 
 
 # --- the library -------------------------------------------------------------------------------
@@ -325,3 +331,42 @@ def test_the_library_is_grouped_by_category_in_a_fixed_order():
 )
 def test_first_sentence(text, expected):
     assert first_sentence(text) == expected
+
+
+FREE_DAYS = len(LIBRARY.program.phases[0].days)
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        ([], 1),
+        ([True] * 3, 4),
+        ([False] * 3, 4),  # light days move the program on within a phase
+        ([False] * (FREE_DAYS + 5), FREE_DAYS),  # ...but never past its last day
+        ([False] * (FREE_DAYS - 1) + [True], FREE_DAYS + 1),  # the last day in full: next phase
+        ([True] * (FREE_DAYS - 1) + [False, False, True], FREE_DAYS + 1),
+    ],
+    ids=[
+        "nothing-yet",
+        "full-days",
+        "light-days",
+        "light-days-stop-at-the-boundary",
+        "a-full-last-day-crosses",
+        "light-days-wait-then-a-full-one-crosses",
+    ],
+)
+def test_day_after_light_days_never_cross_a_phase_boundary(days, expected):
+    assert day_after(LIBRARY, days) == expected
+
+
+def test_day_after_in_the_repeating_phase_light_days_rotate_on():
+    total = sum(len(phase.days) for phase in LIBRARY.program.phases)
+    assert day_after(LIBRARY, [True] * total + [False] * 10) == total + 11
+
+
+def test_every_program_day_takes_about_twenty_minutes_at_most():
+    """The welcome promises about 15-20 minutes; the days and the gentle days keep to it."""
+    total = sum(len(phase.days) for phase in LIBRARY.program.phases)
+    for day in range(1, total + 1):
+        assert 15 <= plan_for_day(LIBRARY, day, today=TODAY).minutes <= 22, day
+    assert plan_for_day(LIBRARY, 1, today=TODAY, gentle=True).minutes <= 20

@@ -327,6 +327,11 @@ def test_any_typed_note_is_stored_exactly_and_echoed_as_valid_html(tmp_path):
     assert len(tried) >= 30
 
 
+def _labels(message: dict) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
 async def any_text_everywhere(bot: Harness, text: str) -> tuple[str | None, str]:
     """A check-in on a new day with `text` typed at every question; where the bot can't read
     it as an answer, the real answer follows. Returns the stored note and the one expected:
@@ -343,8 +348,11 @@ async def any_text_everywhere(bot: Harness, text: str) -> tuple[str | None, str]
             reply = await bot.reply()
             assert follows not in reply["text"], question  # asked again, kindly
             await bot.emu.send_text(USER_ID, answer)
-        # A rating that reads as high or rising pain gets the safety reply first.
-        await bot.expect(follows)
+        # A rating that reads as high or rising pain gets the safety reply first, and the
+        # next question waits for its "Go on".
+        while follows not in (reply := await bot.reply()).get("text", ""):
+            if "Go on with the check-in" in _labels(reply):
+                await bot.tap(reply, "Go on with the check-in")
     await bot.emu.send_text(USER_ID, text)  # at the body-area buttons
     areas = await bot.expect("Where do you feel it")
     kept.append(text)

@@ -12,11 +12,14 @@ from bot.safety import (
     RED_FLAGS,
     RESCREEN_AFTER_HIGH_PAIN,
     SCREEN_EVERY,
+    SEE_DOCTOR_SIGNS,
     UNANSWERED_WAIT,
+    URGENT_SIGNS,
     PainSignal,
     assess_pain,
     extend_gentle,
     gentle_until,
+    meaningful_drop,
     pains_before,
     screen_due,
 )
@@ -27,7 +30,8 @@ from bot.safety import (
     [
         (8, [], PainSignal.HIGH),
         (10, [9, 9, 10], PainSignal.HIGH),
-        (7, [], PainSignal.NONE),
+        (7, [], PainSignal.HIGH),
+        (6, [], PainSignal.NONE),
         (0, [], PainSignal.NONE),
         (5, [3, 3], PainSignal.RISING),
         (5, [3, 4], PainSignal.NONE),
@@ -36,12 +40,13 @@ from bot.safety import (
         (4, [4, 4, 4], PainSignal.NONE),
         (2, [6, 6], PainSignal.NONE),
         (8, [2, 2], PainSignal.HIGH),
-        (7, [5, 5, 5, 5, 5, 5, 5], PainSignal.RISING),
+        (6, [4, 4, 4, 4, 4, 4, 4], PainSignal.RISING),
     ],
     ids=[
         "eight-is-high",
         "ten-is-high-even-without-a-rise",
-        "seven-alone-is-not",
+        "seven-is-high-the-severe-band",
+        "six-alone-is-not",
         "zero",
         "two-above-average-is-rising",
         "one-and-a-half-above-is-not",
@@ -57,8 +62,8 @@ def test_assess_pain(pain: int, recent: list[int], expected: PainSignal) -> None
     assert assess_pain(pain, recent) is expected
 
 
-def test_high_pain_threshold_is_eight() -> None:
-    assert HIGH_PAIN == 8
+def test_high_pain_threshold_is_seven_where_the_severe_band_begins() -> None:
+    assert HIGH_PAIN == 7
     assert assess_pain(HIGH_PAIN - 1, []) is PainSignal.NONE
 
 
@@ -97,11 +102,37 @@ def test_screen_due(last: datetime | None, expected: bool) -> None:
 
 
 def test_red_flags_cover_the_urgent_list() -> None:
-    text = " ".join(RED_FLAGS).lower()
-    for words in ["groin", "inner thighs", "bladder", "bowel", "weakness", "fever",
-                  "fall", "accident", "night"]:  # fmt: skip
+    """Every urgent sign a clinician would ask about, worded as the review asked."""
+    assert RED_FLAGS == URGENT_SIGNS
+    text = " ".join(URGENT_SIGNS).lower()
+    for words in ["genitals, bottom or inner thighs", "trouble peeing", "can't start",
+                  "bladder or bowel", "both legs", "getting worse", "fever",
+                  "recent fall, accident or knock", "sudden, severe pain in your belly or back",
+                  "night"]:  # fmt: skip
         assert words in text
-    assert len(RED_FLAGS) == 6
+    assert "groin or inner thighs" not in text  # the old, too narrow saddle wording
+
+
+def test_see_a_doctor_this_week_signs_are_a_separate_tier() -> None:
+    text = " ".join(SEE_DOCTOR_SIGNS).lower()
+    for words in ["cancer", "weight", "unwell", "lump in your groin", "vomiting",
+                  "blood in your stool", "nobody has checked"]:  # fmt: skip
+        assert words in text
+    assert not set(SEE_DOCTOR_SIGNS) & set(URGENT_SIGNS)
+
+
+@pytest.mark.parametrize("sign", URGENT_SIGNS + SEE_DOCTOR_SIGNS)
+def test_every_sign_is_short_enough_to_read_at_a_glance(sign: str) -> None:
+    assert len(sign) <= 110 and not sign.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [(6, 4, True), (6, 5, False), (None, 2, False), (5, None, False), (3, 6, False)],
+    ids=["two-points", "one-point", "no-before", "no-after", "rise"],
+)
+def test_meaningful_drop_is_about_two_points(before, after, expected) -> None:
+    assert meaningful_drop(before, after) is expected
 
 
 @pytest.mark.parametrize(
@@ -124,7 +155,8 @@ def test_high_pain_brings_the_screen_back_after_a_day(last, expected) -> None:
         (None, NOW - UNANSWERED_WAIT, False, True),
         (NOW - timedelta(days=8), NOW - timedelta(hours=2), False, False),
         (NOW - timedelta(days=8), NOW - timedelta(days=8), False, True),
-        (NOW - timedelta(days=2), NOW - timedelta(minutes=20), True, True),
+        (NOW - timedelta(days=2), NOW - timedelta(minutes=20), True, False),
+        (NOW - timedelta(days=2), NOW - timedelta(days=1), True, True),
         (NOW - timedelta(hours=2), NOW - timedelta(hours=3), True, False),
     ],
     ids=[
@@ -132,7 +164,8 @@ def test_high_pain_brings_the_screen_back_after_a_day(last, expected) -> None:
         "first-sent-half-a-day-ago",
         "weekly-sent-this-morning",
         "weekly-answered-when-sent",
-        "high-pain-asks-again-anyway",
+        "high-pain-never-asks-twice-a-day",
+        "high-pain-asks-a-day-after-the-unanswered-one",
         "high-pain-answered-today",
     ],
 )

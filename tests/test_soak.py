@@ -242,7 +242,7 @@ class Person:
             if "Thank you for checking in" in text:
                 return "thanks", message
             codes = [d.split(":")[2] for d in data_of(message) if d.startswith("ci:")]
-            if codes and codes[0] in "tpacn":
+            if codes and codes[0] in "tpacnx":  # x: "Go on" under a high/rising pain reply
                 return codes[0], message
         return None
 
@@ -284,6 +284,8 @@ class Person:
                     await self.type(typed)
                 else:
                     await self.tap(message, f"ci:{checkin}:{kind}:{value}")
+            elif kind == "x":
+                await self.tap(message, f"ci:{checkin}:x:go")
             elif kind == "a":
                 await self.choose_areas(message, checkin, areas)
             elif kind == "c":

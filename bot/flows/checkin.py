@@ -262,8 +262,23 @@ async def save_and_continue(
     nxt = next_question(row, question)
     store.save_answer(row.id, now, step=nxt or question, **answer)
     row = store.checkin(row.id)
-    if question == PAIN:
-        await safety_flow.reply_to_pain(context, chat_id, row.pain, row.local_date)
+    if question == PAIN and nxt is not None:
+        # High or rising pain: the reply points to the urgent signs and offers to stop here;
+        # the next question waits for "Go on" rather than asking three more at once.
+        markup = InlineKeyboardMarkup(
+            [
+                [_button("ci_btn_go_on", row, "x", "go")],
+                [_button("ci_btn_stop_here", row, "x", "stop")],
+            ]
+        )
+        signal = await safety_flow.reply_to_pain(
+            context, chat_id, row.pain, row.local_date, reply_markup=markup
+        )
+        if signal is not safety.PainSignal.NONE:
+            await _tidy_previous(context, store.subscriber(chat_id))
+            # Typed words now answer the next question; its buttons come with "Go on".
+            store.set_awaiting(chat_id, now, STEP_PREFIX + nxt, {"id": row.id})
+            return
     if nxt is None:
         await finish(context, chat_id, row)
     else:
@@ -288,6 +303,31 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     )
     high = row.pain is not None and row.pain >= safety.HIGH_PAIN
     await safety_flow.offer_screen_if_due(context, chat_id, high_pain=high)
+
+
+async def after_pain_reply(query, context: BotContext, row: CheckInRow, value: str) -> None:
+    """The buttons under a high- or rising-pain reply: go on with the check-in, or stop here
+    with every answer given so far saved."""
+    store, now, chat_id = context.store, context.clock.now(), row.chat_id
+    if row.status != "open" or row.step != next_question(row, PAIN):
+        await query.answer(texts.t("ci_closed" if row.status != "open" else "ci_already_answered"))
+        return
+    await query.answer()
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    if value == "go":
+        await ask(context, chat_id, row, row.step)
+        return
+    with store.atomic():
+        store.close_checkin(row.id, now, "partial")
+        subscriber = store.subscriber(chat_id)
+        if (subscriber.awaiting or "").startswith(STEP_PREFIX):
+            store.set_awaiting(chat_id, now, None)
+    log.info("checkin.stopped_here chat=%s checkin=%s", chat_id, row.id)
+    row = store.checkin(row.id)
+    await context.bot.send_message(
+        chat_id, texts.t("ci_stopped_here", summary=texts.Safe(summary(row)))
+    )
 
 
 def summary(row: CheckInRow) -> str:
@@ -328,17 +368,10 @@ def closing(row: CheckInRow, *, gentle: bool) -> str:
         return texts.t("ci_closing_gentle")
     if row.completion is Completion.SKIPPED:
         return texts.t("ci_closing_skipped")
-    if (
-        row.tension_before is not None
-        and row.tension is not None
-        and row.tension < row.tension_before
-    ):
-        return texts.t("ci_closing_better", points=_points(row.tension_before - row.tension))
+    if safety.meaningful_drop(row.tension_before, row.tension):
+        # Only a change of about 2 points is called real: a 1-point wobble is not the practice.
+        return texts.t("ci_closing_better", before=row.tension_before, after=row.tension)
     return texts.t("ci_closing_default")
-
-
-def _points(n: int) -> str:
-    return "1 point" if n == 1 else f"{n} points"
 
 
 def _area_order(area: BodyArea) -> int:
@@ -438,6 +471,9 @@ async def checkin_button(update: Update, context: BotContext) -> None:
             await ask(context, chat_id, row, TENSION)
         else:
             await context.bot.send_message(chat_id, texts.t("ci_left_as_is"))
+        return
+    if code == "x" and value in ("go", "stop"):
+        await after_pain_reply(query, context, row, value)
         return
     if row.status != "open":
         await query.answer(texts.t("ci_closed"))

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -34,6 +35,7 @@ from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, toda
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
+from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,8 @@ ADD_MINUTES = 5
 KINDS = ("daily", "short", "library", "preview")
 PROGRAM_KINDS = ("daily", "short")
 _SESSION_DATA = re.compile(
-    r"^pr:(tension|next|back|stop|stopyes|stay|timer|add|end|checkin|resume):(\d{1,12})"
-    r"(?::(\d{1,3}|skip))?$"
+    r"^pr:(tension|pain|rest|go|next|back|stop|stopyes|stay|timer|add|end|checkin|resume)"
+    r":(\d{1,12})(?::(\d{1,3}|skip))?$"
 )
 _OPEN_DATA = re.compile(r"^pr:open:([a-z0-9-]{1,56})$")
 
@@ -82,12 +84,13 @@ async def practice_command(update: Update, context: BotContext) -> None:
 
 
 async def begin_program(
-    context: BotContext, chat_id: int, *, kind: str, again: bool = False
+    context: BotContext, chat_id: int, *, kind: str, again: bool = False, screened: bool = False
 ) -> None:
     """Today's practice (`daily`) or its 5-minute version (`short`), for subscribers only.
 
     Done already today: /today says so and offers it again (`again=True` starts it), so a
-    stray /today after the check-in doesn't start the whole practice over.
+    stray /today after the check-in doesn't start the whole practice over. `screened`: the
+    red-flag questions were just answered, so they are not asked again.
     """
     store, now = context.store, context.clock.now()
     subscriber = await onboarding.subscription(context, chat_id, not_subscribed="pr_not_subscribed")
@@ -111,13 +114,18 @@ async def begin_program(
         )
         await context.bot.send_message(chat_id, texts.t("pr_done_today"), reply_markup=keyboard)
         return
-    if store.active_session(chat_id) is None and subscriber.last_screen_utc is not None:
-        # The weekly red-flag question comes before a new practice too, so people who never
-        # finish a check-in are still asked. (A first screen left unanswered is re-offered at
-        # the end of check-ins instead, so it does not stand in front of every practice.)
-        await safety.offer_screen_if_due(context, chat_id)
+    # The red-flag questions, when due, come before a new practice and the practice waits for
+    # the answer (its buttons start it). Left unanswered they are not asked again within a
+    # day (bot/safety.py), so the next /today simply starts the practice.
+    active = store.active_session(chat_id)
+    if (
+        not screened
+        and (active is None or active.local_date != today)  # today's own session resumes
+        and await safety.offer_screen_if_due(context, chat_id, then=kind)
+    ):
+        return
     if kind == "short":
-        plan = short_plan(context.library, program_day(store, chat_id, today))
+        plan = short_plan(context.library, program_day(store, chat_id, today, context.library))
     else:
         plan = todays_plan(store, context.library, subscriber, today)
     await start_session(context, chat_id, plan, kind=kind)
@@ -166,6 +174,14 @@ async def start_session(
         await context.bot.send_message(chat_id, texts.t("pr_nothing_to_do"))
         return
     again = kind in PROGRAM_KINDS and _practised_program_today(store, chat_id, today)
+    # The tip and the phase intro once a day: not again when today's reminder carried them
+    # just above, nor under a second practice the same day (the 5-minute rest after high
+    # pain, a practice done again).
+    said_today = (
+        again
+        or store.was_sent(chat_id, today, ("reminder", "snooze"))
+        or store.started_on(chat_id, today)
+    )
     session = store.open_session(
         chat_id,
         today,
@@ -178,6 +194,8 @@ async def start_session(
         if content_version is not None
         else context.runtime.content_version,
     )
+    if plan.gentle and kind == "daily":
+        store.mark_gentle(session.id)
     if active is not None:
         _cancel_timer_job(context.application, active.id)
         await _strip_keyboard(context, chat_id, active.message_id)
@@ -189,9 +207,11 @@ async def start_session(
         len(planned),
     )
     intro = render_intro(
-        plan,
+        replace(plan, phase_intro="") if said_today else plan,
         kind=kind,
-        note=program.note_of_the_day(library, plan.day_number) if kind in PROGRAM_KINDS else "",
+        note=program.note_of_the_day(library, today)
+        if kind in PROGRAM_KINDS and not said_today
+        else "",
         locked_days=_locked_days(store, library, subscriber, plan, today)
         if kind == "library"
         else None,
@@ -284,6 +304,12 @@ async def practice_button(update: Update, context: BotContext) -> None:
         await _show(context, session, query.message.message_id)
     elif action == "tension":
         await _tension_tapped(update, context, session, extra)
+    elif action == "pain":
+        await _pain_tapped(update, context, session, extra)
+    elif action == "rest":
+        await _rest_instead(update, context, session)
+    elif action == "go":
+        await _go_on_gently(update, context, session)
     elif (
         extra is None
         or not extra.isdigit()
@@ -316,9 +342,88 @@ async def _tension_tapped(
     log.info(
         "practice.tension chat=%s session=%s skipped=%s", session.chat_id, session.id, value is None
     )
-    session = context.store.session(session.id)
     lead = texts.t("pr_tension_noted", value=value) if value is not None else ""
+    session = context.store.session(session.id)
     await _show(context, session, query.message.message_id, lead=lead)
+
+
+async def _pain_tapped(
+    update: Update, context: BotContext, session: Session, extra: str | None
+) -> None:
+    """The "my pain is high" row under the tension question: which number (7-10), then rest
+    is offered before anything starts. "Not that high" goes back to the tension question.
+
+    Only high pain is asked for here, by one optional button, rather than a second 0-10
+    question before every practice: the check-in after it asks pain in full.
+    """
+    query = update.callback_query
+    store, now, chat_id = context.store, context.clock.now(), session.chat_id
+    valid = extra in (None, "skip") or (extra.isdigit() and HIGH_PAIN <= int(extra) <= 10)
+    if (
+        not valid
+        or session.steps_began_utc is not None
+        or query.message.message_id != session.message_id
+    ):
+        await query.answer(texts.t("pr_old_button"))
+        return
+    await query.answer()
+    if extra is None:
+        await _edit_or_send(
+            context, chat_id, session.message_id, texts.t("pr_ask_pain"), pain_keyboard(session.id)
+        )
+        return
+    if extra == "skip":
+        text, markup = _tension_question(context, session)
+        await _edit_or_send(context, chat_id, session.message_id, text, markup)
+        return
+    pain = int(extra)
+    store.set_pain_before(session.id, pain)
+    log.info("practice.pain_before chat=%s session=%s", chat_id, session.id)  # never the rating
+    # The question becomes a plain record; the steering message below holds the way on.
+    await _strip_keyboard(
+        context, chat_id, session.message_id, text=texts.t("pr_pain_noted", value=pain)
+    )
+    store.set_session_message(session.id, None)
+    markup = InlineKeyboardMarkup(
+        [
+            [_session_button("sf_btn_rest_instead", "rest", session)],
+            [_session_button("sf_btn_go_on_gently", "go", session)],
+            [_session_button("pr_btn_stop", "stop", session)],
+        ]
+    )
+    today = local_today(store.subscriber(chat_id), now)
+    await safety.reply_to_pain(
+        context, chat_id, pain, today, reply_markup=markup, before_practice=True
+    )
+
+
+async def _go_on_gently(update: Update, context: BotContext, session: Session) -> None:
+    """ "Go on, gently" after high pain: the tension question again, then the steps."""
+    query = update.callback_query
+    if session.steps_began_utc is not None or session.message_id is not None:
+        await query.answer(texts.t("pr_old_button"))
+        return
+    await query.answer()
+    await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    await _ask_tension(context, session)
+
+
+async def _rest_instead(update: Update, context: BotContext, session: Session) -> None:
+    """ "5-minute rest instead" after high pain: this practice ends, the short rest begins."""
+    query = update.callback_query
+    store, now, chat_id = context.store, context.clock.now(), session.chat_id
+    if session.message_id is not None or not store.end_session(session.id, "stopped", now):
+        await query.answer(texts.t("pr_old_button"))
+        return
+    await query.answer()
+    _release_awaiting(store, chat_id, now)
+    await _strip_keyboard(context, chat_id, query.message.message_id)
+    log.info("practice.rest_instead chat=%s session=%s", chat_id, session.id)
+    await begin_program(context, chat_id, kind="short", again=True, screened=True)
+
+
+def _session_button(key: str, action: str, session: Session) -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.t(key), callback_data=f"pr:{action}:{session.id}:0")
 
 
 async def _next(update: Update, context: BotContext, session: Session) -> None:
@@ -777,6 +882,31 @@ def tension_keyboard(session_id: int) -> InlineKeyboardMarkup:
                     texts.t("pr_btn_skip"), callback_data=f"pr:tension:{session_id}:skip"
                 )
             ],
+            # Optional: high pain is met before the practice, not only at the check-in.
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_pain_high", high=HIGH_PAIN),
+                    callback_data=f"pr:pain:{session_id}",
+                )
+            ],
+        ]
+    )
+
+
+def pain_keyboard(session_id: int) -> InlineKeyboardMarkup:
+    """High pain only (HIGH_PAIN to 10), and the way back to the tension question."""
+
+    def button(value: int) -> InlineKeyboardButton:
+        return InlineKeyboardButton(str(value), callback_data=f"pr:pain:{session_id}:{value}")
+
+    return InlineKeyboardMarkup(
+        [
+            [button(n) for n in range(HIGH_PAIN, 11)],
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_pain_not_high"), callback_data=f"pr:pain:{session_id}:skip"
+                )
+            ],
         ]
     )
 
@@ -850,18 +980,21 @@ async def _show(
 
 
 async def _ask_tension(context: BotContext, session: Session, *, lead: str = "") -> None:
+    text, markup = _tension_question(context, session)
+    message = await context.bot.send_message(
+        session.chat_id, f"{lead}\n\n{text}" if lead else text, reply_markup=markup
+    )
+    context.store.set_session_message(session.id, message.message_id)
+
+
+def _tension_question(context: BotContext, session: Session) -> tuple[str, InlineKeyboardMarkup]:
     anchors = ", ".join(f"{value} = {word}" for value, word in RATING_ANCHORS.items())
     # While a first setup holds typed answers (a "4" would become a 04:00 reminder), only taps.
     subscriber = context.store.subscriber(session.chat_id)
     typed = subscriber is not None and subscriber.awaiting == AWAITING
     how = texts.t("pr_tension_tap_or_type" if typed else "pr_tension_tap")
     text = texts.t("pr_ask_tension", anchors=anchors, how=how)
-    message = await context.bot.send_message(
-        session.chat_id,
-        f"{lead}\n\n{text}" if lead else text,
-        reply_markup=tension_keyboard(session.id),
-    )
-    context.store.set_session_message(session.id, message.message_id)
+    return text, tension_keyboard(session.id)
 
 
 async def _edit_or_send(

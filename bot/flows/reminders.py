@@ -66,7 +66,7 @@ def reminder_text(application: Application, subscriber: Subscriber, now: datetim
     runtime = runtime_of(application)
     today = local_today(subscriber, now)
     plan = todays_plan(runtime.store, runtime.library, subscriber, today)
-    note = note_of_the_day(runtime.library, plan.day_number)
+    note = note_of_the_day(runtime.library, today)
     if plan.gentle:
         return texts.t("reminder_gentle", title=plan.title, minutes=plan.minutes, note=note)
     intro = f"{plan.phase_intro}\n" if plan.phase_intro else ""

@@ -14,52 +14,75 @@ from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, texts
 from bot.app import BotContext
 from bot.flows import onboarding
+from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
 
 log = logging.getLogger(__name__)
 
 SCREEN_YES = "sf:yes"
+SCREEN_SOON = "sf:soon"
 SCREEN_NO = "sf:no"
 CONTINUE = "sf:go"
+# A screen asked before a practice carries the practice it holds back (`sf:no:daily`), so the
+# answer starts it: nothing to remember in the store, and a restart loses nothing.
+PRACTICE_KINDS = ("daily", "short")
 
 
 # --- after a pain rating ---------------------------------------------------------------------
 
 
-async def reply_to_pain(context: BotContext, chat_id: int, pain: int, today: date) -> bool:
+async def reply_to_pain(
+    context: BotContext,
+    chat_id: int,
+    pain: int,
+    today: date,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    before_practice: bool = False,
+) -> safety.PainSignal:
     """Answers high or rising pain and steps the program back to gentle release.
 
-    Called right after the pain answer is saved, before the next question. Returns True if
-    a safety reply went out.
+    Called right after a pain answer is saved. The reply points to the urgent signs at once,
+    and the red-flag screen is brought forward (at most once a day) for rising pain as for
+    high pain. Returns the signal (NONE: nothing was sent).
     """
     store, now = context.store, context.clock.now()
     since = today - timedelta(days=safety.RECENT_WINDOW_DAYS)
     pains = store.recent_pains(chat_id, since)
     signal = safety.assess_pain(pain, safety.pains_before(pains, today))
+    if before_practice and signal is not safety.PainSignal.HIGH:
+        # Before a practice only high pain steers to rest; a rise is answered at the check-in.
+        return safety.PainSignal.NONE
     if signal is safety.PainSignal.NONE:
-        return False
+        return signal
     subscriber = store.subscriber(chat_id)
     until = safety.extend_gentle(subscriber.gentle_until, today, signal)
     store.update_subscriber(chat_id, now, gentle_until=until)
     log.info("safety.pain_reply chat=%s", chat_id)  # never the rating or the signal
-    key = "sf_pain_high" if signal is safety.PainSignal.HIGH else "sf_pain_rising"
-    await context.bot.send_message(chat_id, texts.t(key))
-    return True
+    if before_practice:
+        key = "sf_pain_before_practice"
+    else:
+        key = "sf_pain_high" if signal is safety.PainSignal.HIGH else "sf_pain_rising"
+    await context.bot.send_message(chat_id, texts.t(key), reply_markup=reply_markup)
+    await offer_screen_if_due(context, chat_id, high_pain=True)
+    return signal
 
 
 # --- the red-flag screen -----------------------------------------------------------------------
 
 
-def screen_keyboard() -> InlineKeyboardMarkup:
+def screen_keyboard(then: str | None = None) -> InlineKeyboardMarkup:
+    suffix = f":{then}" if then in PRACTICE_KINDS else ""
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(texts.t("sf_btn_yes"), callback_data=SCREEN_YES)],
-            [InlineKeyboardButton(texts.t("sf_btn_no"), callback_data=SCREEN_NO)],
+            [InlineKeyboardButton(texts.t("sf_btn_soon"), callback_data=SCREEN_SOON + suffix)],
+            [InlineKeyboardButton(texts.t("sf_btn_no"), callback_data=SCREEN_NO + suffix)],
         ]
     )
 
@@ -70,18 +93,23 @@ def continue_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-async def ask_screen(context: BotContext, chat_id: int) -> None:
-    """Sends the red-flag question with Yes/No buttons; it sets no step, so nothing waits on it."""
-    await context.bot.send_message(chat_id, texts.t("sf_screen"), reply_markup=screen_keyboard())
+async def ask_screen(context: BotContext, chat_id: int, *, then: str | None = None) -> None:
+    """Sends the red-flag questions with their buttons. With `then` (a practice kind) that
+    practice waits for the answer: "No" or "only the second list" starts it."""
+    text = texts.t("sf_screen")
+    if then in PRACTICE_KINDS:
+        text += "\n\n" + texts.t("sf_screen_waiting")
+    await context.bot.send_message(chat_id, text, reply_markup=screen_keyboard(then))
     now = context.clock.now()
     context.store.update_subscriber(chat_id, now, screen_offered_utc=now)
     log.info("safety.screen_offered chat=%s", chat_id)
 
 
 async def offer_screen_if_due(
-    context: BotContext, chat_id: int, *, high_pain: bool = False
+    context: BotContext, chat_id: int, *, high_pain: bool = False, then: str | None = None
 ) -> bool:
-    """Asks the red-flag question when it is due (weekly, or sooner after high pain)."""
+    """Asks the red-flag question when it is due (weekly, or sooner after high pain); True if
+    it went out. With `then`, that practice waits for the answer."""
     subscriber = context.store.subscriber(chat_id)
     if subscriber is None or not safety.screen_due(
         subscriber.last_screen_utc,
@@ -90,7 +118,7 @@ async def offer_screen_if_due(
         offered_utc=subscriber.screen_offered_utc,
     ):
         return False
-    await ask_screen(context, chat_id)
+    await ask_screen(context, chat_id, then=then)
     return True
 
 
@@ -106,16 +134,18 @@ async def explain_hold(context: BotContext, chat_id: int) -> None:
 
 
 async def safety_button(update: Update, context: BotContext) -> None:
-    """sf:yes | sf:no (the red-flag screen) and sf:go (continue after a hold)."""
+    """sf:yes | sf:soon | sf:no (the red-flag screen, optionally `:daily`/`:short`, the practice
+    waiting on it) and sf:go (continue after a hold)."""
     query = update.callback_query
     await query.answer()
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
+    action, _, then = (query.data or "").partition(":")[2].partition(":")
     subscriber = store.subscriber(chat_id)
     if subscriber is None:
         await context.bot.send_message(chat_id, texts.t("button_expired"))
         return
-    if query.data == SCREEN_YES:
+    if action == "yes":
         # Recorded first, so the hold holds even if a send fails; then the urgent message is
         # the first thing the person sees, before the buttons are tidied or anything else.
         # A practice under way ends with it: no "time's up, next step" after "don't practise".
@@ -133,13 +163,19 @@ async def safety_button(update: Update, context: BotContext) -> None:
         await context.bot.send_message(
             chat_id, texts.t("sf_hold_set"), reply_markup=continue_keyboard()
         )
-    elif query.data == SCREEN_NO:
-        store.record_screen(chat_id, now, "no")
+    elif action in ("no", "soon"):
+        store.record_screen(chat_id, now, action)
         log.info("safety.screen_answered chat=%s", chat_id)
         await _remove_keyboard(query)
-        await context.bot.send_message(chat_id, texts.t("sf_no_thanks"))
+        thanks = "sf_no_thanks" if action == "no" else "sf_see_doctor"
+        await context.bot.send_message(chat_id, texts.t(thanks))
         if subscriber.on_hold:  # a "No" today does not undo an earlier "Yes": they choose
             await explain_hold(context, chat_id)
+        elif then in PRACTICE_KINDS:
+            # Imported here: the practice flow imports this module to ask the screen.
+            from bot.flows.practice import begin_program
+
+            await begin_program(context, chat_id, kind=then, screened=True)
     else:
         await _remove_keyboard(query)
         if not subscriber.on_hold:
@@ -163,5 +199,13 @@ async def _remove_keyboard(query) -> None:
 onboarding.AFTER_SUBSCRIBE.append(screen_after_subscribe)
 
 
+async def safety_command(update: Update, context: BotContext) -> None:
+    """/safety: the disclaimer, the urgent and see-a-doctor signs, and when to ask first."""
+    await update.effective_message.reply_text(texts.t("safety_info"))
+
+
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(safety_button, pattern=r"^sf:(yes|no|go)$"))
+    application.add_handler(CommandHandler("safety", safety_command, filters=PRIVATE_MESSAGES))
+    application.add_handler(
+        CallbackQueryHandler(safety_button, pattern=r"^sf:(yes|no|soon|go)(:(daily|short))?$")
+    )

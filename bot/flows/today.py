@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from bot import schedule
 from bot.content import Library
-from bot.program import DayPlan, plan_for_day
+from bot.program import DayPlan, day_after, plan_for_day
 from bot.store import Store, Subscriber
 
 UNLOCK_LOOKBACK_DAYS = 90  # longer than any unlock window an admin would sensibly write
@@ -18,9 +18,10 @@ def local_today(subscriber: Subscriber | None, now: datetime) -> date:
     return schedule.local_date(now, schedule.zone(zone_name))
 
 
-def program_day(store: Store, chat_id: int, today: date) -> int:
-    """1-based program day: days practised before today, plus one (illness skips nothing)."""
-    return store.program_days_done(chat_id, before=today) + 1
+def program_day(store: Store, chat_id: int, today: date, library: Library) -> int:
+    """1-based program day: days practised before today, plus one (illness skips nothing);
+    light days do not cross a phase boundary (program.day_after)."""
+    return day_after(library, store.program_days(chat_id, before=today))
 
 
 def todays_plan(store: Store, library: Library, subscriber: Subscriber, today: date) -> DayPlan:
@@ -28,7 +29,7 @@ def todays_plan(store: Store, library: Library, subscriber: Subscriber, today: d
     gentle = subscriber.gentle_until is not None and today <= subscriber.gentle_until
     return plan_for_day(
         library,
-        program_day(store, subscriber.chat_id, today),
+        program_day(store, subscriber.chat_id, today, library),
         pains=pains,
         today=today,
         gentle=gentle,

@@ -46,6 +46,7 @@ for _catalog in (common, input, onboarding, practice, checkin, history, admin):
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Start or set up your daily practice"),
     ("help", "What I can do"),
+    ("safety", "Staying safe: when to stop and see a doctor"),
     ("today", "Start or carry on with today's practice"),
     ("practices", "All practices, to try any of them"),
     ("practice", "Start one practice by name, like /practice swing"),

@@ -1,8 +1,14 @@
 """Messages for check-ins and safety replies."""
 
-from bot.safety import RED_FLAGS
+from bot.safety import SEE_DOCTOR_SIGNS, URGENT_SIGNS
 
-_RED_FLAG_LIST = "\n".join(f"• {flag}" for flag in RED_FLAGS)
+_RED_FLAG_LIST = "\n".join(f"• {flag}" for flag in URGENT_SIGNS)
+_SEE_DOCTOR_LIST = "\n".join(f"• {flag}" for flag in SEE_DOCTOR_SIGNS)
+# One line at the moment of high or rising pain, so nobody has to remember /safety then.
+_URGENT_POINTER = (
+    "<b>Get urgent care now</b> if this pain is new and severe, came after a fall or knock, "
+    "or comes with numbness, weakness, fever, or bladder or bowel changes."
+)
 
 _URGENT_STEPS = (
     "call your doctor's urgent line or go to an emergency department, and tell them which "
@@ -84,7 +90,10 @@ MESSAGES = {
     "ci_completion_full": "done fully",
     "ci_completion_partial": "done in part",
     "ci_completion_skipped": "skipped today",
-    "ci_closing_better": "Your tension eased by {points} today. That's your practice working. 🙏",
+    "ci_closing_better": (
+        "Your tension went from {before} to {after} during today's practice. "
+        "That's a real change. 🙏"
+    ),
     "ci_closing_default": (
         "Every check-in helps you see your progress. Be gentle with yourself today."
     ),
@@ -92,36 +101,60 @@ MESSAGES = {
     "ci_closing_gentle": (
         "For the next few days I'll keep your practice to gentle rest. Take good care."
     ),
+    "ci_btn_go_on": "Go on with the check-in",
+    "ci_btn_stop_here": "⏹ Stop here",
+    "ci_stopped_here": (
+        "Stopped here. What you told me is saved:\n\n{summary}\n\n"
+        "Rest now, in whatever position eases the pain. Take good care. 💛"
+    ),
     # --- pain signals ----------------------------------------------------------------------
     "sf_pain_high": (
-        "I'm sorry you're hurting this much. 💛\n\n"
-        "<b>What to do now:</b> stop anything that hurts. Rest instead: lie down with your knees "
-        "bent and your feet on the floor, or your lower legs on a chair, and let the floor "
-        "hold you.\n"
+        "I'm sorry you're hurting this much. 💛\n\n" + _URGENT_POINTER + "\n\n"
+        "<b>Otherwise:</b> stop anything that hurts, and rest in any position that eases it, "
+        "for example lying with your knees bent or your lower legs on a chair.\n"
         "For the next few days your practice will be gentle rest only.\n"
-        "If the pain stays this strong or keeps coming back, please see a doctor or "
-        "physiotherapist.\n\n"
-        "Let's finish the check-in."
+        "If the pain hasn't eased in a day or two, or keeps coming back, please see a doctor "
+        "or physiotherapist.\n\n"
+        "You can stop here: what you've told me is saved. Or go on with a few more questions."
     ),
     "sf_pain_rising": (
         "Your pain is higher than it has been lately. Thank you for telling me. 💛\n\n"
-        "<b>What to do now:</b> stop anything that makes it worse, and go back to gentle rest "
+        + _URGENT_POINTER
+        + "\n\n"
+        "<b>Otherwise:</b> stop anything that makes it worse, and go back to gentle rest "
         "only. For the next few days your practice will be gentle rest too.\n"
-        "If the pain keeps rising or doesn't settle, please see a doctor or physiotherapist.\n\n"
-        "Let's finish the check-in."
+        "If the pain keeps rising, or hasn't settled within a week, please see a doctor or "
+        "physiotherapist.\n\n"
+        "You can stop here: what you've told me is saved. Or go on with a few more questions."
     ),
+    "sf_pain_before_practice": (
+        "Your pain is high right now. I'm sorry. 💛\n\n" + _URGENT_POINTER + "\n\n"
+        "Today, rest is kinder than practice: try the 5-minute rest instead, in any position "
+        "that eases the pain, or stop here. Your pain rating is saved. For the next few days "
+        "I'll keep your practice to gentle rest."
+    ),
+    "sf_btn_rest_instead": "⚡ 5-minute rest instead",
+    "sf_btn_go_on_gently": "Go on, gently",
     # --- the red-flag screen ----------------------------------------------------------------
     "sf_screen": (
         "<b>A quick safety check</b> (I ask this now and then, to keep you safe)\n\n"
-        "Do you have any of these right now?\n" + _RED_FLAG_LIST + "\n\n"
-        "Tap Yes if even one of them is true for you."
+        "<b>Do you have any of these right now?</b>\n" + _RED_FLAG_LIST + "\n\n"
+        "<b>Or any of these?</b>\n" + _SEE_DOCTOR_LIST + "\n\n"
+        "Tap the first button if even one sign of the first list is true for you."
     ),
-    "sf_btn_yes": "Yes, one or more",
+    "sf_screen_waiting": "Your practice starts as soon as you've answered. 🌿",
+    "sf_btn_yes": "Yes, from the first list",
+    "sf_btn_soon": "Only from the second list",
     "sf_btn_no": "No, none of these",
     "sf_urgent": (
         "<b>Thank you for telling me. Please don't practise now.</b>\n\n"
         "These signs need urgent medical care today.\n"
         "<b>What to do now:</b> " + _URGENT_STEPS + "\n\n" + _EMERGENCY
+    ),
+    "sf_see_doctor": (
+        "Thank you for telling me. 💛 Please book a visit to your doctor this week and tell "
+        "them which sign you have. Until then you can keep practising gently; stop anything "
+        "that hurts. If any of the first list appears, get urgent care today."
     ),
     "sf_hold_set": (
         "I've paused your daily practice, so no reminders will come for now. "

@@ -18,10 +18,7 @@ MESSAGES: dict[str, str] = {
         "After your last check-in we're keeping to gentle release for a few days.\n"
         "{title} · about {minutes} min"
     ),
-    "pr_intro_short": (
-        "⚡ <b>The 5-minute version · day {day}</b>\n"
-        "{title} · about {minutes} min. A short practice still counts."
-    ),
+    "pr_intro_short": ("⚡ <b>The 5-minute version · day {day}</b>\n{title} · about {minutes} min"),
     "pr_intro_library": (
         "🌿 <b>{title}</b> · about {minutes} min\nOn its own: your daily program stays where it is."
     ),
@@ -52,12 +49,20 @@ MESSAGES: dict[str, str] = {
     "pr_ask_tension": (
         "Before you start: <b>how much tension do you feel in your belly, hips and groin "
         "right now?</b>\n{anchors}\n\n{how} After the practice I'll ask "
-        "again, so you can see the difference."
+        "again, so you can see the difference. If your pain is high today, tap the last "
+        "button first."
     ),
     "pr_tension_tap_or_type": "Tap a number or type it.",
     "pr_tension_tap": "Tap a number.",
     "pr_btn_skip": "Skip",
     "pr_tension_noted": "Tension now: {value}/10. Thank you.",
+    "pr_ask_pain": (
+        "<b>How much pain do you feel right now?</b>\n"
+        "0 = no pain, 10 = worst pain imaginable. Tap the number."
+    ),
+    "pr_btn_pain_high": "😣 My pain is {high} or more today",
+    "pr_btn_pain_not_high": "« Not that high",
+    "pr_pain_noted": "Pain now: {value}/10. Thank you.",
     # --- steps -------------------------------------------------------------------------------
     "pr_step": "<b>Step {number} of {of} · {practice}</b>\n\n{text}",
     "pr_timer_length": "⏱ {length}",
