@@ -677,9 +677,9 @@ def test_caption_length_is_counted_as_telegram_counts_it(message_html, length):
 
 async def test_history_tells_skipped_and_stopped_part_way_apart_from_nothing_recorded(bot):
     """UX 5: an explicit "Skip today" and a practice stopped at step 3 both showed "—"."""
-    from tests.test_flow_practice import first_step, start, stop, tap_next
+    from tests.test_flow_practice import first_step, start, stop, subscribed, tap_next
 
-    await subscribe(bot)  # Monday 23 November: skipped from the reminder
+    await subscribed(bot)  # Monday 23 November: skipped from the reminder
     bot.store.add_delivery(
         USER_ID,
         date(2026, 11, 23),

@@ -656,7 +656,8 @@ async def test_today_after_stopping_points_to_start_without_saying_never_set_up(
     await bot.tap(ask, "Yes, stop reminders")
     await bot.expect("Reminders stopped")
     reply = await bot.say("/today")
-    assert "you don't have one set up" in text_of(reply)
+    assert "you don't have one set up" not in text_of(reply)  # UX 10: they had one
+    assert "reminders are stopped" in text_of(reply)
     assert "/start" in text_of(reply) and "/practices" in text_of(reply)
     assert session_count(bot) == 0
 

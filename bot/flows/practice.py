@@ -388,7 +388,9 @@ async def _pain_tapped(
         [
             [_session_button("sf_btn_rest_instead", "rest", session)],
             [_session_button("sf_btn_go_on_gently", "go", session)],
-            [_session_button("pr_btn_stop", "stop", session)],
+            # This message is already the choice between resting, going on and stopping:
+            # its Stop needs no second question.
+            [_session_button("pr_btn_stop", "stopyes", session)],
         ]
     )
     today = local_today(store.subscriber(chat_id), now)
