@@ -307,6 +307,8 @@ async def test_high_pain_reply_points_to_urgent_signs_and_offers_to_stop(bot, pa
     assert "doctor or physiotherapist" in reply["text"]
     assert buttons(reply) == ["Go on with the check-in", "⏹ Stop here"]
     assert await bot.settle() == []  # no more questions until they choose (screen: answered today)
+    question = next(m for m in bot.emu.messages(USER_ID) if "How much pain" in (m["text"] or ""))
+    assert f"Your answer: {pain}/10" in question["text"]  # the answered question shows it
     assert bot.store.subscriber(USER_ID).gentle_until == TODAY + timedelta(days=GENTLE_DAYS)
     await bot.tap(reply, "Go on")
     assert "Where" in (await bot.reply())["text"]

@@ -275,7 +275,7 @@ async def save_and_continue(
             context, chat_id, row.pain, row.local_date, reply_markup=markup
         )
         if signal is not safety.PainSignal.NONE:
-            await _tidy_previous(context, store.subscriber(chat_id))
+            await _tidy_previous(context, store.subscriber(chat_id), row)  # shows the answer
             # Typed words now answer the next question; its buttons come with "Go on".
             store.set_awaiting(chat_id, now, STEP_PREFIX + nxt, {"id": row.id})
             return
