@@ -35,8 +35,9 @@ MESSAGES = {
     "ci_ask_areas": (
         "<b>Where do you feel it?</b>\n"
         "Tap every place that hurts or feels tight (tap again to take it off), then Done. "
-        "If it's nowhere, tap Nowhere."
+        "Done with nothing ticked means nowhere in particular.{was}"
     ),
+    "ci_areas_nowhere": "nowhere in particular",
     "ci_ask_completion": "<b>How did today's practice go?</b>{was}",
     "ci_ask_note": "Anything you'd like to add? Type a short note in your own words.{was}",
     "ci_note_skip_hint": "\nNothing to add? Tap Skip.",
