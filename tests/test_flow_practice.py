@@ -713,8 +713,8 @@ async def test_a_library_practice_the_program_still_holds_back_carries_a_caution
 async def test_an_unknown_practice_name_gets_the_list_to_choose_from(bot):
     reply = await bot.say("/practice <b>juggling</b>")
     assert "I don't have a practice called “<b>juggling</b>”" in text_of(reply)  # escaped
-    assert "Pendulum leg swing" in text_of(reply)
-    assert len(buttons(reply)) == 12
+    assert "Pendulum leg swing" in buttons(reply)
+    assert len(buttons(reply)) == 13  # twelve practices and "What each one is"
     assert session_count(bot) == 0
 
 
@@ -726,8 +726,15 @@ async def test_a_name_matching_several_practices_asks_which(bot):
     assert "Five-minute rest" in text_of(await bot.reply())
 
 
-async def test_practices_lists_the_library_by_category_with_buttons(bot):
+async def test_practices_is_short_with_what_each_one_is_one_tap_away(bot):
+    """UX 8: /practices fits a phone screen (it was ~1,400 characters); the categories and
+    summaries come with one tap, in the same message, its practice buttons where they were.
+    (Changed on purpose: the categories used to be in the first message.)"""
     listing = await bot.say("/practices")
+    assert len(text_of(listing)) < 200
+    assert len(buttons(listing)) == 13 and buttons(listing)[-1] == "ℹ️ What each one is"
+    await bot.tap(listing, "ℹ️ What each one is")
+    listing = await edit_of(bot, listing)
     for heading in ("Release", "Breathing", "Walking", "Feet", "Strength"):
         assert f"<b>{heading}</b>" not in text_of(listing)  # bold is markup, not text
         assert heading in text_of(listing)

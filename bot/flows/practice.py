@@ -313,6 +313,11 @@ async def practice_button(update: Update, context: BotContext) -> None:
         text, markup = library_view(context.library)
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
+    if data == "pr:about":  # the list in full, in place: the buttons stay where they were
+        await query.answer()
+        text, markup = library_view(context.library, full=True)
+        await _edit_or_send(context, chat_id, query.message.message_id, text, markup)
+        return
     if match := _OPEN_DATA.match(data):
         practice = context.library.practice(match.group(1))
         if practice is None:
@@ -967,9 +972,17 @@ def pain_keyboard(session_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def library_view(library: Library, *, lead: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
-    """Every practice grouped by category, one button each (`pr:open:<id>`)."""
+def library_view(
+    library: Library, *, lead: str | None = None, full: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One button per practice (`pr:open:<id>`). Short at first, for a phone: what each one
+    is, by category, comes with one tap (`full`, the `pr:about` button) in the same message."""
     groups = program.by_category(library)
+    markup = _practice_buttons([p for _, members in groups for p in members])
+    if not full:
+        about = InlineKeyboardButton(texts.t("pr_btn_library_about"), callback_data="pr:about")
+        markup = InlineKeyboardMarkup([*markup.inline_keyboard, [about]])
+        return lead or texts.t("pr_library_heading"), markup
     blocks = [
         texts.t(
             "pr_library_group",
@@ -984,7 +997,7 @@ def library_view(library: Library, *, lead: str | None = None) -> tuple[str, Inl
         for category, members in groups
     ]
     text = "\n\n".join([lead or texts.t("pr_library_heading"), *blocks])
-    return text, _practice_buttons([p for _, members in groups for p in members])
+    return text, markup
 
 
 def length_text(seconds: int) -> str:

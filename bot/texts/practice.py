@@ -128,6 +128,7 @@ MESSAGES: dict[str, str] = {
         "<b>All practices</b>\n"
         "Tap one to start it now. Doing one here doesn't change your daily program."
     ),
+    "pr_btn_library_about": "ℹ️ What each one is",
     "pr_library_group": "<b>{category}</b>\n{lines}",
     "pr_library_line": "• {title} · {minutes} min: {summary}",
     "pr_unknown_practice": (
