@@ -304,6 +304,7 @@ async def test_words_typed_where_areas_are_asked_are_kept_as_the_note(bot):
     again = await bot.say("my lower back, mostly at night")
     assert "kept what you wrote as your note" in again["text"]
     assert "tap the places" in again["text"]
+    assert "Nowhere" not in buttons(again) and "tap Nowhere" not in again["text"]  # UX 6
     assert "✓ Deep belly" in buttons(again)  # the choice so far is kept
     assert row(bot).areas == (BodyArea.DEEP_BELLY,)
     assert row(bot).note == "my lower back, mostly at night"

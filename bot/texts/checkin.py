@@ -60,7 +60,9 @@ MESSAGES = {
     # --- corrections ---------------------------------------------------------------------------
     "ci_not_text": "I can only read numbers and buttons here. 🙂",
     "ci_not_text_buttons": "I can't read that here, sorry. 🙂",
-    "ci_areas_use_buttons": "Please tap the places on the buttons, then Done, or tap Nowhere.",
+    "ci_areas_use_buttons": (
+        "Please tap the places on the buttons, then Done. Nothing ticked means nowhere."
+    ),
     "ci_kept_as_note": "I've kept what you wrote as your note. 📝",
     "ci_completion_use_buttons": "How did the practice go? Please tap one of the buttons.",
     "ci_note_not_text": ("I can only keep a note as text. Type it in words, or tap Skip."),
