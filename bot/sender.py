@@ -43,6 +43,8 @@ EARLY_BUFFER_SECONDS = 2.0
 # Paid broadcasts only for a fan-out the free rate would take longer than this to clear, and
 # only for what the free lane cannot take: one worker at a time waits for a free slot.
 PAID_AFTER_SECONDS = 5.0
+# Kinds that ride with a reminder but are read before it: sent just ahead of it.
+BEFORE_REMINDER = ("weekly",)
 
 
 def first_tick_delay(now: datetime, interval: float) -> float:
@@ -343,6 +345,8 @@ class Engine:
         early = now < delivery.due_utc
         if early and delivery.kind == "reminder" and self._superseded(delivery, subscriber, now):
             return
+        if delivery.kind == "reminder":
+            await self._send_riders_first(delivery)
         compose = COMPOSERS.get(delivery.kind.split(":")[0])
         if compose is None:
             store.finish_delivery(delivery.id, "failed", now, reason="no composer for this kind")
@@ -392,6 +396,21 @@ class Engine:
                 delivery.id, "sent", runtime.clock.now(), message_id=message.message_id
             )
             log.info("delivery.sent id=%s kind=%s", delivery.id, delivery.kind)
+
+    async def _send_riders_first(self, reminder: Delivery) -> None:
+        """Deliveries recorded with this reminder that belong above it (the weekly summary)
+        go just before it, so the reminder's Start button stays the newest thing in the chat.
+        Due a little after the reminder, they still go by themselves if it is never sent."""
+        store = self.runtime.store
+        riders = store.pending_on_day(reminder.chat_id, reminder.local_date, BEFORE_REMINDER)
+        for rider in riders:
+            if rider.id in self._queued:
+                continue  # a worker has it already
+            self._queued.add(rider.id)
+            try:
+                await self.deliver(rider)
+            finally:
+                self._queued.discard(rider.id)
 
     def _superseded(self, delivery: Delivery, subscriber: Subscriber, now: datetime) -> bool:
         """An early reminder recorded for a time the person has since changed, whose new time

@@ -674,6 +674,18 @@ class Store:
         )
         return row is not None
 
+    def pending_on_day(
+        self, chat_id: int, local_day: date, kinds: tuple[str, ...]
+    ) -> list[Delivery]:
+        """One person's deliveries of `kinds` for that day still waiting to go."""
+        marks = ",".join("?" * len(kinds))
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE chat_id = ? AND local_date = ? "
+            f"AND status = 'pending' AND in_flight = 0 AND kind IN ({marks}) ORDER BY id",
+            (chat_id, local_day.isoformat(), *kinds),
+        )
+        return [Delivery.from_row(row) for row in rows]
+
     def delivery(self, delivery_id: int) -> Delivery | None:
         row = self.one("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
         return None if row is None else Delivery.from_row(row)

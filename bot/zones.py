@@ -35,8 +35,13 @@ COMMON_ZONES: tuple[tuple[str, str], ...] = (
     ("New York", "America/New_York"),
     ("São Paulo", "America/Sao_Paulo"),
     ("London", "Europe/London"),
+    ("Lagos", "Africa/Lagos"),
     ("Berlin, Paris", "Europe/Berlin"),
+    ("Athens, Kyiv", "Europe/Athens"),
+    ("Jerusalem", "Asia/Jerusalem"),
+    ("Johannesburg", "Africa/Johannesburg"),
     ("Moscow", "Europe/Moscow"),
+    ("Nairobi", "Africa/Nairobi"),
     ("Dubai", "Asia/Dubai"),
     ("India", "Asia/Kolkata"),
     ("China", "Asia/Shanghai"),
@@ -142,7 +147,9 @@ def resolve_zone_text(text: str | None, places: Places | None) -> ZoneLookup:
     """The zone meant by typed text: an IANA name, a UTC offset, a city or a country.
 
     Tried in that order, so "europe/berlin" and "UTC+2" never reach the city search.
-    Cities sharing a zone count as one: "Springfield" offers one per zone, not eight.
+    Cities all in one zone need no question; otherwise the biggest few are offered by
+    name, so someone in Springfield, Illinois finds their own city, not Missouri's. A
+    country with several zones offers its biggest city in each.
     Raises ZoneInputError when nothing matches or the offset is impossible; without
     `places` (not built yet, or failed to build) only zone names and offsets match.
     """
@@ -157,15 +164,16 @@ def resolve_zone_text(text: str | None, places: Places | None) -> ZoneLookup:
     if _LOOKS_LIKE_OFFSET.match(cleaned):
         return ZoneLookup(zone=parse_utc_offset(cleaned))
     cities, from_area = places.search(text) if places is not None else ([], False)
-    per_zone: dict[str, CityMatch] = {}
-    for city in cities:
-        per_zone.setdefault(city.zone, city)  # the most populous city stands for its zone
-    if not per_zone:
+    if not cities:
         raise ZoneInputError(texts.t("zone_not_found"), "no place matched")
-    if len(per_zone) == 1:
-        (only,) = per_zone.values()
-        return ZoneLookup(zone=only.zone, city=None if from_area else only)
-    return ZoneLookup(choices=tuple(per_zone.values())[:_MAX_CHOICES])
+    if len({city.zone for city in cities}) == 1:
+        biggest = cities[0]  # the city confirmed by name: "München, Germany"
+        return ZoneLookup(zone=biggest.zone, city=None if from_area else biggest)
+    # A country ("USA") offers its biggest city per zone; a city's name, each such city.
+    choices: dict[str, CityMatch] = {}
+    for city in cities:  # most populous first
+        choices.setdefault(city.zone if from_area else city.label, city)
+    return ZoneLookup(choices=tuple(choices.values())[:_MAX_CHOICES])
 
 
 def zone_label(name: str, now_utc: datetime) -> str:
@@ -178,7 +186,8 @@ def zone_label(name: str, now_utc: datetime) -> str:
     offset_text = _offset_text(offset)
     if "/" not in name or name.startswith("Etc/"):
         return offset_text
-    return f"{name.replace('_', ' ')} ({offset_text} now)"
+    # "UTC+00:00", not "UTC": "(UTC now)" reads oddly beside "(UTC+01:00 now)".
+    return f"{name.replace('_', ' ')} ({_offset_text(offset, signed=True)} now)"
 
 
 def warm_up() -> None:
@@ -187,10 +196,10 @@ def warm_up() -> None:
     timezonefinder.timezone_at(lng=0.0, lat=0.0)
 
 
-def _offset_text(offset: timedelta) -> str:
+def _offset_text(offset: timedelta, *, signed: bool = False) -> str:
     minutes = int(offset.total_seconds()) // 60
     if minutes == 0:
-        return "UTC"
+        return "UTC+00:00" if signed else "UTC"
     hours, minutes = divmod(abs(minutes), 60)
     sign = "-" if offset < timedelta(0) else "+"
     return f"UTC{sign}{hours:02d}:{minutes:02d}"

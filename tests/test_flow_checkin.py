@@ -121,6 +121,46 @@ async def test_nowhere_is_offered_only_while_no_place_is_ticked(bot):
     assert row(bot).areas == ()
 
 
+async def test_the_areas_question_never_points_to_a_button_that_is_gone(bot):
+    """UX 6: with a place ticked, Nowhere goes, so the question must not say "tap Nowhere"."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    await bot.say("5")
+    areas = await bot.say("4")
+    assert "tap Nowhere" not in areas["text"]
+    assert "nothing ticked means nowhere" in areas["text"]
+    await bot.tap(areas, "Deep belly")
+    ticked = await edited(bot, areas)
+    assert "Nowhere" not in buttons(ticked) and "Nowhere" not in ticked["text"]
+
+
+async def test_done_with_nothing_ticked_says_it_was_taken_as_nowhere(bot):
+    """UX 6: Done with no place ticked is recorded as "nowhere", and the question says so."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    await bot.say("5")
+    areas = await bot.say("4")
+    await bot.tap(areas, "Done ✓")
+    await bot.expect("How did today's practice go")
+    answered = next(m for m in bot.emu.messages(USER_ID) if m["message_id"] == areas["message_id"])
+    assert "Your answer: nowhere in particular" in answered["text"]
+    assert buttons(answered) == []
+    assert row(bot).areas == ()
+
+
+async def test_the_answered_areas_question_shows_the_places_ticked(bot):
+    await subscribed(bot)
+    await start_checkin(bot)
+    await bot.say("5")
+    areas = await bot.say("4")
+    await bot.tap(areas, "Deep belly")
+    await edited(bot, areas)
+    await bot.tap(areas, "Done ✓")
+    await bot.expect("How did today's practice go")
+    answered = next(m for m in bot.emu.messages(USER_ID) if m["message_id"] == areas["message_id"])
+    assert "Your answer: Deep belly" in answered["text"]
+
+
 async def test_whole_checkin_typed_where_typing_makes_sense(bot):
     await subscribed(bot)
     await start_checkin(bot)
@@ -264,6 +304,7 @@ async def test_words_typed_where_areas_are_asked_are_kept_as_the_note(bot):
     again = await bot.say("my lower back, mostly at night")
     assert "kept what you wrote as your note" in again["text"]
     assert "tap the places" in again["text"]
+    assert "Nowhere" not in buttons(again) and "tap Nowhere" not in again["text"]  # UX 6
     assert "✓ Deep belly" in buttons(again)  # the choice so far is kept
     assert row(bot).areas == (BodyArea.DEEP_BELLY,)
     assert row(bot).note == "my lower back, mostly at night"

@@ -484,6 +484,21 @@ async def test_weekly_summary_comes_on_sunday_with_the_reminder_and_compares_wee
     assert "✓ 7 days" in buttons(chart)
 
 
+async def test_weekly_summary_arrives_above_the_reminder_so_start_stays_last(bot):
+    """UX 10: the summary no longer pushes the reminder's Start button up."""
+    await subscribe(bot)
+    write_days_through_store(bot, [date(2026, 11, 23), date(2026, 11, 24)])
+    bot.emu.drain(USER_ID)
+    bot.clock.set(datetime(2026, 11, 29, 6, 30, tzinfo=UTC))  # Sun 07:30 Berlin
+    await bot.tick()  # the reminder's own tick: no minute more
+    weekly = await bot.expect("Your week")
+    reminder = await bot.reply()
+    assert any("Start" in label for label in buttons(reminder)), reminder["text"]
+    assert bot.emu.messages(USER_ID)[-1]["message_id"] == reminder["message_id"]
+    [delivery] = deliveries_of(bot, "weekly")
+    assert delivery.status == "sent" and weekly["message_id"] < reminder["message_id"]
+
+
 async def test_no_weekly_summary_on_other_days(bot):
     await subscribe(bot)
     write_days_through_store(bot, [TODAY])

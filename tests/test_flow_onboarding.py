@@ -61,6 +61,26 @@ async def test_ambiguous_city_offers_a_choice(bot):
     assert "America/Chicago" in (await bot.expect("Time zone"))["text"]
 
 
+async def test_a_city_typed_is_confirmed_with_its_name_and_zone(bot):
+    """UX 9: "Munchen" confirms the city found, not only "Europe/Berlin"."""
+    await start_and_reach_zone_question(bot)
+    confirmed = await bot.say("Munchen")
+    assert "Munich, Germany — Europe/Berlin (UTC+01:00 now)" in confirmed["text"]
+    assert bot.store.subscriber(USER_ID).zone == "Europe/Berlin"
+
+
+async def test_springfield_offers_illinois_too_and_it_can_be_picked(bot):
+    """UX 9: several cities of one name are offered by name, not one per zone."""
+    await start_and_reach_zone_question(bot)
+    choices = await bot.say("Springfield")
+    labels = buttons(choices)
+    assert "Springfield, Illinois, United States" in labels
+    assert "Springfield, Missouri, United States" in labels
+    assert labels[-1] == "None of these"
+    await bot.tap(choices, "Springfield, Illinois, United States")
+    assert "America/Chicago" in (await bot.expect("Time zone"))["text"]
+
+
 async def test_none_of_these_asks_again_without_losing_the_step(bot):
     await start_and_reach_zone_question(bot)
     choices = await bot.say("Paris")
@@ -75,6 +95,19 @@ async def test_zone_from_the_pick_list(bot):
     label = next(label for label in buttons(listing) if "Tokyo" in label)
     await bot.tap(listing, label)
     assert "Asia/Tokyo" in (await bot.expect("Time zone"))["text"]
+
+
+async def test_the_pick_list_has_utc_plus_two_and_africa(bot):
+    """UX 9: Athens/Kyiv and Jerusalem (UTC+2), and Lagos, Johannesburg, Nairobi."""
+    await start_and_reach_zone_question(bot)
+    listing = await bot.say("🌍 Pick from a list")
+    labels = buttons(listing)
+    for place in ("Athens, Kyiv", "Jerusalem", "Lagos", "Johannesburg", "Nairobi"):
+        assert place in labels
+    rows = listing["reply_markup"]["inline_keyboard"]
+    assert len(rows) <= 9  # two a row: a phone screen, not eighteen rows
+    await bot.tap(listing, "Johannesburg")
+    assert "Africa/Johannesburg (UTC+02:00 now)" in (await bot.expect("Time zone"))["text"]
 
 
 @pytest.mark.parametrize(

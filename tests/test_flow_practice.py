@@ -714,8 +714,8 @@ async def test_a_library_practice_the_program_still_holds_back_carries_a_caution
 async def test_an_unknown_practice_name_gets_the_list_to_choose_from(bot):
     reply = await bot.say("/practice <b>juggling</b>")
     assert "I don't have a practice called “<b>juggling</b>”" in text_of(reply)  # escaped
-    assert "Pendulum leg swing" in text_of(reply)
-    assert len(buttons(reply)) == 12
+    assert "Pendulum leg swing" in buttons(reply)
+    assert len(buttons(reply)) == 13  # twelve practices and "What each one is"
     assert session_count(bot) == 0
 
 
@@ -727,8 +727,15 @@ async def test_a_name_matching_several_practices_asks_which(bot):
     assert "Five-minute rest" in text_of(await bot.reply())
 
 
-async def test_practices_lists_the_library_by_category_with_buttons(bot):
+async def test_practices_is_short_with_what_each_one_is_one_tap_away(bot):
+    """UX 8: /practices fits a phone screen (it was ~1,400 characters); the categories and
+    summaries come with one tap, in the same message, its practice buttons where they were.
+    (Changed on purpose: the categories used to be in the first message.)"""
     listing = await bot.say("/practices")
+    assert len(text_of(listing)) < 200
+    assert len(buttons(listing)) == 13 and buttons(listing)[-1] == "ℹ️ What each one is"
+    await bot.tap(listing, "ℹ️ What each one is")
+    listing = await edit_of(bot, listing)
     for heading in ("Release", "Breathing", "Walking", "Feet", "Strength"):
         assert f"<b>{heading}</b>" not in text_of(listing)  # bold is markup, not text
         assert heading in text_of(listing)
@@ -744,14 +751,49 @@ async def test_practice_without_a_name_shows_the_library(bot):
     assert "All practices" in text_of(listing)
 
 
-async def test_asking_for_another_practice_mid_session_resumes_the_one_under_way(bot):
+async def test_asking_for_another_practice_mid_session_asks_and_carry_on_resumes_it(bot):
+    """UX 12: another practice asked for mid-session asks first; "Carry on" loses nothing.
+    (Before, /practice resumed the running one without asking; now it asks.)"""
     await subscribe(bot)
     _, ask = await start(bot)
     await tap_next(bot, await first_step(bot, ask))
-    reply = await bot.say("/practice swing")
-    assert "You're in the middle of" in text_of(reply)
-    assert "Step 2 of 4 · Belly breathing" in text_of(reply)
+    running = active(bot)
+    question = await bot.say("/practice swing")
+    assert "You're in the middle of" in text_of(question)
+    assert "switch to Pendulum leg swing" in text_of(question)
+    assert buttons(question) == [
+        f"« Carry on with {running.title}",
+        "Switch to Pendulum leg swing",
+    ]
+    await bot.tap(question, f"« Carry on with {running.title}")
+    step = await bot.expect("Step 2 of 4 · Belly breathing")
+    assert "Picking up where you left off" in text_of(step)
+    assert buttons(live(bot, question)) == []  # answered: its keyboard goes
+    assert active(bot).id == running.id and active(bot).step == 1
     assert session_count(bot) == 1
+    # The answered question's Switch, tapped late, changes nothing.
+    assert await press_raw(bot, question, "pr:swap:pendulum-leg-swing") != ""
+    assert active(bot).id == running.id
+
+
+async def test_tapping_a_practice_in_the_list_on_the_first_step_asks_before_switching(bot):
+    """UX 12: a /practices tap during a practice under way (even on its first step) asks;
+    "Switch" ends the running one and starts the one tapped."""
+    await subscribe(bot)
+    _, ask = await start(bot)
+    await first_step(bot, ask)
+    running = active(bot)
+    listing = await bot.say("/practices")
+    await bot.tap(listing, "Shoe check")
+    question = await bot.expect("You're in the middle of")
+    assert active(bot).id == running.id  # nothing ended yet
+    await bot.tap(question, "Switch to Shoe check")
+    intro = await bot.expect("Shoe check")
+    assert "how much tension" in text_of(await bot.reply())
+    assert "Shoe check" in text_of(intro)
+    assert bot.store.session(running.id).status == "abandoned"
+    assert active(bot).kind == "library"
+    assert buttons(live(bot, question)) == []
 
 
 async def test_another_practice_before_the_first_step_replaces_the_unstarted_one(bot):

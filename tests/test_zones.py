@@ -226,14 +226,29 @@ def test_paris_asks_france_or_texas(places) -> None:
     ]
 
 
-def test_springfield_offers_one_city_per_zone(places) -> None:
-    """Eight Springfields in three zones: the biggest in each zone stands for it."""
+def test_springfield_offers_several_cities_by_name_not_one_per_zone(places) -> None:
+    """UX 9: eight Springfields in three zones; someone in Illinois must find Illinois, not
+    only Missouri standing for its zone. The biggest six, biggest first. (Changed on
+    purpose: it used to offer one city per zone.)"""
     lookup = resolve_zone_text("Springfield", places)
-    assert [(c.label, c.zone) for c in lookup.choices] == [
-        ("Springfield, Missouri, United States", "America/Chicago"),
-        ("Springfield, Massachusetts, United States", "America/New_York"),
-        ("Springfield, Oregon, United States", "America/Los_Angeles"),
+    labels = [c.label for c in lookup.choices]
+    assert labels[:3] == [
+        "Springfield, Missouri, United States",
+        "Springfield, Massachusetts, United States",
+        "Springfield, Illinois, United States",
     ]
+    assert len(labels) == 6 and len(set(labels)) == 6
+    assert "Springfield, Oregon, United States" in labels
+    assert {c.zone for c in lookup.choices} == {
+        "America/Chicago", "America/New_York", "America/Los_Angeles"
+    }  # fmt: skip
+
+
+def test_a_city_alone_in_its_zone_is_confirmed_by_name(places) -> None:
+    """UX 9: "Munchen" resolves with the city itself, for a confirmation naming it."""
+    lookup = resolve_zone_text("Munchen", places)
+    assert lookup.zone == "Europe/Berlin"
+    assert lookup.city is not None and lookup.city.label == "Munich, Germany"
 
 
 def test_london_asks_england_or_ontario_biggest_first(places) -> None:
@@ -369,7 +384,7 @@ def test_city_match_label_includes_the_state_only_when_known() -> None:
         ("America/New_York", WINTER, "America/New York (UTC-05:00 now)"),
         ("America/St_Johns", WINTER, "America/St Johns (UTC-03:30 now)"),
         ("Asia/Kathmandu", WINTER, "Asia/Kathmandu (UTC+05:45 now)"),
-        ("Europe/London", WINTER, "Europe/London (UTC now)"),
+        ("Europe/London", WINTER, "Europe/London (UTC+00:00 now)"),  # UX 9: not "(UTC now)"
         ("Etc/GMT-2", WINTER, "UTC+02:00"),
         ("Etc/GMT+5", WINTER, "UTC-05:00"),
         ("UTC", WINTER, "UTC"),
@@ -383,8 +398,11 @@ def test_zone_label(name: str, now: datetime, expected: str) -> None:
 
 def test_common_zones_are_real_distinct_and_west_to_east() -> None:
     names = [name for _, name in COMMON_ZONES]
-    assert 10 <= len(COMMON_ZONES) <= 14
+    assert 10 <= len(COMMON_ZONES) <= 18
     assert len(set(names)) == len(names)
+    # UX 9: a UTC+2 choice in Europe and in the Middle East, and Africa's west, south, east.
+    assert {"Europe/Athens", "Asia/Jerusalem"} <= set(names)
+    assert {"Africa/Lagos", "Africa/Johannesburg", "Africa/Nairobi"} <= set(names)
     offsets = [WINTER.astimezone(ZoneInfo(name)).utcoffset() for name in names]
     assert offsets == sorted(offsets)
 

@@ -152,7 +152,7 @@ def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMark
             rows.append(back)
         return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), InlineKeyboardMarkup(rows)
     if question == AREAS:
-        return texts.t("ci_ask_areas"), areas_keyboard(row)
+        return texts.t("ci_ask_areas", was=""), areas_keyboard(row)
     if question == COMPLETION:
         was = ""
         if row.completion is not None:
@@ -230,6 +230,9 @@ def _answer_given(row: CheckInRow, question: str) -> str | None:
         return None if value is None else f"{value}/10"
     if question == COMPLETION and row.completion is not None:
         return texts.t(f"ci_completion_{row.completion.value}")
+    if question == AREAS and row.areas is not None:  # Done with none ticked says so
+        chosen = sorted(row.areas, key=_area_order)
+        return ", ".join(AREA_LABELS[a] for a in chosen) or texts.t("ci_areas_nowhere")
     return None
 
 

@@ -55,7 +55,8 @@ DEFAULT_PERIOD = "30"
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo caption, after the HTML is parsed
 # Zones span UTC-12 to UTC+14: a check-in's local date can lie up to two days past "today".
 MAX_DAYS_AHEAD = 2
-# The weekly summary follows the reminder it rides with, so the two arrive in that order.
+# The weekly summary rides with the reminder: the sender puts it just above the reminder
+# (bot/sender.BEFORE_REMINDER); due a minute later, it still goes if the reminder never does.
 WEEKLY_AFTER_REMINDER = timedelta(minutes=1)
 # A Yes on an old /delete confirmation must not delete data recorded since it was shown.
 DELETE_CONFIRM_FOR = timedelta(minutes=15)

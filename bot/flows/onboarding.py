@@ -95,14 +95,16 @@ async def ask_zone(context: BotContext, chat_id: int) -> None:
 async def zone_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a shared location, a city or an offset, then confirms the zone."""
     message = update.effective_message
+    place = None  # the city the zone was found from, named in the confirmation
     try:
         if message.location:
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
         elif message.text == PICK_FROM_LIST:
-            buttons = [
-                [InlineKeyboardButton(label, callback_data=f"ob:z:{name}")]
+            picks = [
+                InlineKeyboardButton(label, callback_data=f"ob:z:{name}")
                 for label, name in zones.COMMON_ZONES
             ]
+            buttons = [picks[i : i + 2] for i in range(0, len(picks), 2)]  # two a row: shorter
             await message.reply_text(
                 texts.t("pick_zone"), reply_markup=InlineKeyboardMarkup(buttons)
             )
@@ -115,13 +117,14 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
                 await offer_choices(message, lookup.choices)
                 return
             zone = lookup.zone
+            place = lookup.city.label if lookup.city is not None else None
         else:
             await message.reply_text(texts.t("zone_not_text"))
             return
     except BotError as err:
         await message.reply_text(err.user_message)
         return
-    await set_zone(context, subscriber, zone)
+    await set_zone(context, subscriber, zone, place=place)
 
 
 async def offer_choices(message, choices) -> None:
@@ -132,7 +135,10 @@ async def offer_choices(message, choices) -> None:
     await message.reply_text(texts.t("zone_choices"), reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def set_zone(context: BotContext, subscriber: Subscriber, zone_name: str) -> None:
+async def set_zone(
+    context: BotContext, subscriber: Subscriber, zone_name: str, *, place: str | None = None
+) -> None:
+    """Saves the zone and confirms it, with the city it was found from (`place`) if one."""
     store, now = context.store, context.clock.now()
     chat_id = subscriber.chat_id
     local_time = schedule.local_now(schedule.zone(zone_name), now).strftime("%H:%M")
@@ -140,7 +146,13 @@ async def set_zone(context: BotContext, subscriber: Subscriber, zone_name: str) 
     store.update_subscriber(chat_id, now, zone=zone_name, awaiting="time" if setting_up else None)
     await context.bot.send_message(
         chat_id,
-        texts.t("zone_set", zone=zones.zone_label(zone_name, now), local_time=local_time),
+        texts.t(
+            "zone_set",
+            zone=f"{place} — {zones.zone_label(zone_name, now)}"
+            if place
+            else zones.zone_label(zone_name, now),
+            local_time=local_time,
+        ),
         reply_markup=ReplyKeyboardRemove(),
     )
     log.info("zone.set chat=%s", chat_id)

@@ -45,10 +45,11 @@ ADD_MINUTES = 5
 KINDS = ("daily", "short", "library", "preview")
 PROGRAM_KINDS = ("daily", "short")
 _SESSION_DATA = re.compile(
-    r"^pr:(tension|pain|rest|go|next|back|stop|stopyes|stay|timer|add|end|checkin|resume)"
+    r"^pr:(tension|pain|rest|go|next|back|stop|stopyes|stay|timer|add|end|checkin|resume|keep)"
     r":(\d{1,12})(?::(\d{1,3}|skip))?$"
 )
 _OPEN_DATA = re.compile(r"^pr:open:([a-z0-9-]{1,56})$")
+_SWITCH_DATA = re.compile(r"^pr:swap:([a-z0-9-]{1,56})$")  # switch to this one, ending the other
 
 
 # --- entry points ------------------------------------------------------------------------------
@@ -131,14 +132,54 @@ async def begin_program(
     await start_session(context, chat_id, plan, kind=kind)
 
 
-async def begin_library(context: BotContext, chat_id: int, practice: Practice) -> None:
-    """One practice from the library: counts as practice that day, moves no program day."""
+async def begin_library(
+    context: BotContext, chat_id: int, practice: Practice, *, switch: bool = False
+) -> None:
+    """One practice from the library: counts as practice that day, moves no program day.
+
+    With another practice under way today, asks first (carry on, or switch) rather than end
+    it unseen; `switch=True` is the answer "switch".
+    """
     store, now = context.store, context.clock.now()
     subscriber, _ = store.ensure_subscriber(chat_id, now)
     if subscriber.on_hold:
         await safety.explain_hold(context, chat_id)
         return
-    await start_session(context, chat_id, single_plan(practice), kind="library")
+    active = store.active_session(chat_id)
+    if (
+        not switch
+        and active is not None
+        and active.kind != "preview"
+        and active.steps_began_utc is not None  # only the tension question asked: nothing lost
+        and active.local_date == local_today(subscriber, now)
+        and active.title != practice.title
+    ):
+        await _ask_switch(context, active, practice)
+        return
+    await start_session(context, chat_id, single_plan(practice), kind="library", switch=switch)
+
+
+async def _ask_switch(context: BotContext, active: Session, practice: Practice) -> None:
+    """Carry on the practice under way, or switch to `practice`? Same row order as Stop's
+    question: staying on top, the change below."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_keep", title=active.title),
+                    callback_data=f"pr:keep:{active.id}:{active.step}",
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_switch", title=practice.title),
+                    callback_data=f"pr:swap:{practice.id}",
+                )
+            ],
+        ]
+    )
+    text = texts.t("pr_ask_switch", current=active.title, other=practice.title)
+    await context.bot.send_message(active.chat_id, text, reply_markup=keyboard)
 
 
 async def start_session(
@@ -149,11 +190,13 @@ async def start_session(
     kind: str,
     library: Library | None = None,
     content_version: int | None = None,
+    switch: bool = False,
 ) -> None:
     """Starts a session of `plan`: its introduction, then the tension question.
 
     If the person has a session going already, that one is resumed instead when it is the
-    same practice (a double tap) or already under way; otherwise it is set aside. A `preview`
+    same practice (a double tap) or already under way; otherwise it is set aside, as it is
+    with `switch=True` (the person chose to switch). A `preview`
     session (admins) always starts afresh, counts as no practice and moves no program day.
     `library` and `content_version` default to the live content (a preview of an upload passes
     its own).
@@ -165,7 +208,7 @@ async def start_session(
     subscriber, _ = store.ensure_subscriber(chat_id, now)
     today = local_today(subscriber, now)
     active = store.active_session(chat_id)
-    if active is not None and _should_resume(active, plan, kind, today):
+    if active is not None and not switch and _should_resume(active, plan, kind, today):
         same = active.kind == kind and active.title == plan.title
         await resume(context, active, lead=_resume_lead(active, same))
         return
@@ -270,6 +313,11 @@ async def practice_button(update: Update, context: BotContext) -> None:
         text, markup = library_view(context.library)
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
+    if data == "pr:about":  # the list in full, in place: the buttons stay where they were
+        await query.answer()
+        text, markup = library_view(context.library, full=True)
+        await _edit_or_send(context, chat_id, query.message.message_id, text, markup)
+        return
     if match := _OPEN_DATA.match(data):
         practice = context.library.practice(match.group(1))
         if practice is None:
@@ -277,6 +325,15 @@ async def practice_button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await begin_library(context, chat_id, practice)
+        return
+    if match := _SWITCH_DATA.match(data):
+        practice = context.library.practice(match.group(1))
+        if practice is None:
+            await query.answer(texts.t("pr_practice_gone"))
+            return
+        await query.answer()
+        await _strip_keyboard(context, chat_id, query.message.message_id)
+        await begin_library(context, chat_id, practice, switch=True)
         return
     match = _SESSION_DATA.match(data)
     session = context.store.session(int(match.group(2))) if match else None
@@ -291,6 +348,10 @@ async def practice_button(update: Update, context: BotContext) -> None:
     elif not session.active:
         await query.answer(texts.t("pr_session_over"))
         await _strip_keyboard(context, chat_id, query.message.message_id)
+    elif action == "keep":
+        await query.answer()
+        await _strip_keyboard(context, chat_id, query.message.message_id)
+        await resume(context, context.store.session(session.id), lead=texts.t("pr_resume"))
     elif action == "stop":
         # Asks once: a stray tap must not throw away a nearly finished practice.
         await query.answer()
@@ -913,9 +974,17 @@ def pain_keyboard(session_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def library_view(library: Library, *, lead: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
-    """Every practice grouped by category, one button each (`pr:open:<id>`)."""
+def library_view(
+    library: Library, *, lead: str | None = None, full: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One button per practice (`pr:open:<id>`). Short at first, for a phone: what each one
+    is, by category, comes with one tap (`full`, the `pr:about` button) in the same message."""
     groups = program.by_category(library)
+    markup = _practice_buttons([p for _, members in groups for p in members])
+    if not full:
+        about = InlineKeyboardButton(texts.t("pr_btn_library_about"), callback_data="pr:about")
+        markup = InlineKeyboardMarkup([*markup.inline_keyboard, [about]])
+        return lead or texts.t("pr_library_heading"), markup
     blocks = [
         texts.t(
             "pr_library_group",
@@ -930,7 +999,7 @@ def library_view(library: Library, *, lead: str | None = None) -> tuple[str, Inl
         for category, members in groups
     ]
     text = "\n\n".join([lead or texts.t("pr_library_heading"), *blocks])
-    return text, _practice_buttons([p for _, members in groups for p in members])
+    return text, markup
 
 
 def length_text(seconds: int) -> str:

@@ -35,8 +35,9 @@ MESSAGES = {
     "ci_ask_areas": (
         "<b>Where do you feel it?</b>\n"
         "Tap every place that hurts or feels tight (tap again to take it off), then Done. "
-        "If it's nowhere, tap Nowhere."
+        "Done with nothing ticked means nowhere in particular.{was}"
     ),
+    "ci_areas_nowhere": "nowhere in particular",
     "ci_ask_completion": "<b>How did today's practice go?</b>{was}",
     "ci_ask_note": "Anything you'd like to add? Type a short note in your own words.{was}",
     "ci_note_skip_hint": "\nNothing to add? Tap Skip.",
@@ -59,7 +60,9 @@ MESSAGES = {
     # --- corrections ---------------------------------------------------------------------------
     "ci_not_text": "I can only read numbers and buttons here. 🙂",
     "ci_not_text_buttons": "I can't read that here, sorry. 🙂",
-    "ci_areas_use_buttons": "Please tap the places on the buttons, then Done, or tap Nowhere.",
+    "ci_areas_use_buttons": (
+        "Please tap the places on the buttons, then Done. Nothing ticked means nowhere."
+    ),
     "ci_kept_as_note": "I've kept what you wrote as your note. 📝",
     "ci_completion_use_buttons": "How did the practice go? Please tap one of the buttons.",
     "ci_note_not_text": ("I can only keep a note as text. Type it in words, or tap Skip."),

@@ -79,6 +79,12 @@ MESSAGES: dict[str, str] = {
         "↩️ You're in the middle of <b>{title}</b>. Here's where you were. "
         "Tap ⏹ Stop first if you'd rather do something else."
     ),
+    "pr_ask_switch": (
+        "You're in the middle of <b>{current}</b>.\n"
+        "Carry on with it, or switch to <b>{other}</b>? Switching ends {current} here."
+    ),
+    "pr_btn_keep": "« Carry on with {title}",
+    "pr_btn_switch": "Switch to {title}",
     "pr_btn_back": "« Back",
     "pr_btn_next": "Next »",
     "pr_btn_finish": "Finish ✓",
@@ -122,6 +128,7 @@ MESSAGES: dict[str, str] = {
         "<b>All practices</b>\n"
         "Tap one to start it now. Doing one here doesn't change your daily program."
     ),
+    "pr_btn_library_about": "ℹ️ What each one is",
     "pr_library_group": "<b>{category}</b>\n{lines}",
     "pr_library_line": "• {title} · {minutes} min: {summary}",
     "pr_unknown_practice": (
