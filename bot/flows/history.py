@@ -33,6 +33,7 @@ from bot import schedule, sender, texts
 from bot.app import BotContext, runtime_of
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.onboarding import require_subscriber
+from bot.flows.replies import chat_id_of, reply, shown_message
 from bot.flows.today import local_today
 from bot.insights import (
     HISTORY_PAGE_DAYS,
@@ -191,7 +192,7 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
     notes = _page_notes(load_history(context.store, subscriber, context.clock.now()), page)
     await query.answer()
     if not notes:
-        await query.message.reply_text(texts.t("hi_notes_none"))
+        await reply(query, texts.t("hi_notes_none"))
         return
     # Whole notes per message, as many as fit; a note longer than a message is split by
     # its own characters before escaping, so no tag or entity is ever cut.
@@ -207,7 +208,7 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
             else:
                 chunks[-1] += "\n\n" + line
     for chunk in chunks:
-        await query.message.reply_text(chunk)
+        await reply(query, chunk)
 
 
 def _history_line(row, mark: tuple[str, int, int, str] | None) -> str:
@@ -269,7 +270,7 @@ async def _history_page(update: Update, context: BotContext, page: int) -> None:
         if "not modified" in str(err).lower():
             return  # a double tap: the page already shows
         # Not a text message (a forged tap on a chart): show the page as a new message.
-        await query.message.reply_text(text, reply_markup=markup)
+        await reply(query, text, reply_markup=markup)
 
 
 # --- /progress ---------------------------------------------------------------------------------
@@ -368,8 +369,9 @@ async def _progress_period(update: Update, context: BotContext, period: str) -> 
     its buttons, so only the newest chart has them."""
     query = update.callback_query
     await query.answer()
-    done = await send_progress(context, query.message.chat.id, period, replacing=query.message)
-    if done == "sent" and query.message.photo:
+    shown = shown_message(query)
+    done = await send_progress(context, chat_id_of(query), period, replacing=shown)
+    if done == "sent" and shown is not None and shown.photo:
         with contextlib.suppress(BadRequest):  # too old to edit, or buttons gone: harmless
             await query.edit_message_reply_markup(None)
 
@@ -455,7 +457,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     subscriber = store.subscriber(chat_id)
     if subscriber is None or subscriber.status in {Status.NEW, Status.STOPPED, Status.BLOCKED}:
         await query.answer()
-        await query.message.reply_text(texts.t("not_subscribed"))
+        await reply(query, texts.t("not_subscribed"))
         return
     await query.answer(texts.t("hi_summary_saved"))
     store.set_summary_weekday(chat_id, now, None if value == "off" else int(value))
@@ -464,7 +466,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as err:
         if "not modified" not in str(err).lower():
-            await query.message.reply_text(text, reply_markup=keyboard)
+            await reply(query, text, reply_markup=keyboard)
     log.info("summary.day chat=%s day=%s", chat_id, value)
 
 

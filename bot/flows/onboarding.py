@@ -28,6 +28,7 @@ from bot.app import BotContext, add_startup_hook
 from bot.errors import BotError
 from bot.flows import steps
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
+from bot.flows.replies import reply
 from bot.flows.today import local_today
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
@@ -216,7 +217,7 @@ async def onboarding_button(update: Update, context: BotContext) -> None:
     subscriber, _ = store.ensure_subscriber(query.message.chat.id, now)
     if kind == "z":
         if not value:
-            await query.message.reply_text(texts.t("zone_retry"))
+            await reply(query, texts.t("zone_retry"))
             return
         if value not in _zone_names():
             return  # forged data: nothing to change
@@ -347,7 +348,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
     chat_id = query.message.chat.id
     subscriber = store.subscriber(chat_id)
     if subscriber is None or subscriber.status in SETTING_UP:
-        await query.message.reply_text(texts.t("not_subscribed"))
+        await reply(query, texts.t("not_subscribed"))
         return
     action = query.data.removeprefix("st:")
     if action == "time":
@@ -360,7 +361,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)
         )
-        await query.message.reply_text(followup_text(subscriber))
+        await reply(query, followup_text(subscriber))
     elif action == "pause":
         await ask_pause(context, chat_id)
     elif action == "resume":
@@ -436,7 +437,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
     await query.answer()
     subscriber = context.store.subscriber(query.message.chat.id)
     if subscriber is None or subscriber.status in SETTING_UP:
-        await query.message.reply_text(texts.t("not_subscribed"))
+        await reply(query, texts.t("not_subscribed"))
         return
     days = int(query.data.removeprefix("pz:") or 0)
     await query.edit_message_reply_markup(None)
@@ -538,7 +539,7 @@ async def stop_button(update: Update, context: BotContext) -> None:
     await query.edit_message_reply_markup(None)
     subscriber = store.subscriber(chat_id)
     if query.data == "sp:no" or subscriber is None or subscriber.status in SETTING_UP:
-        await query.message.reply_text(texts.t("stop_cancelled"))
+        await reply(query, texts.t("stop_cancelled"))
         return
     today = local_today(subscriber, now)
     with store.atomic():
@@ -547,7 +548,7 @@ async def stop_button(update: Update, context: BotContext) -> None:
             chat_id, now, status=Status.STOPPED, next_due_utc=None, paused_until=None, awaiting=None
         )
     log.info("stopped chat=%s", chat_id)
-    await query.message.reply_text(texts.t("stopped"))
+    await reply(query, texts.t("stopped"))
 
 
 def _day_label(day: date) -> str:
