@@ -100,11 +100,8 @@ async def test_an_inaccessible_reminder_from_yesterday_points_to_today(bot):
     [("/stop", "No, keep them", "stop_cancelled"), ("/stop", "Yes, stop", "stopped")],
     ids=["stop-no", "stop-yes"],
 )
-async def test_stop_buttons_on_an_inaccessible_message_are_still_answered(
-    bot, command, label, key
-):
+async def test_stop_buttons_on_an_inaccessible_message_are_still_answered(bot, command, label, key):
     await subscribe(bot)
     question = await bot.say(command)
     said = await tap_inaccessible(bot, question, label)
     assert any(first_line(key) in text for text in said), said
-
