@@ -45,7 +45,6 @@ from telegram.ext import (
 )
 
 from bot import contentops, program, sender, texts
-from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
 from bot.flows import common, steps
@@ -53,6 +52,7 @@ from bot.flows import practice as practice_flow
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.replies import reply
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
+from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts.admin import ADMIN_COMMANDS
 

@@ -20,7 +20,6 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, schedule, sender, texts
-from bot.app import BotContext, runtime_of
 from bot.errors import RatingError
 from bot.flows import onboarding, steps
 from bot.flows import safety as safety_flow
@@ -28,6 +27,7 @@ from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, parse_completion, parse_rating
+from bot.runtime import BotContext, runtime_of
 from bot.store import CheckInRow, Subscriber
 
 log = logging.getLogger(__name__)

@@ -19,9 +19,9 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
-from bot.app import BotContext
 from bot.errors import BotError, expected_condition
 from bot.flows import steps
+from bot.runtime import BotContext
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)

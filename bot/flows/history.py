@@ -30,7 +30,6 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import schedule, sender, texts
-from bot.app import BotContext, runtime_of
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.onboarding import require_subscriber
 from bot.flows.replies import chat_id_of, reply, shown_message
@@ -47,6 +46,7 @@ from bot.insights import (
     weekly_summary,
 )
 from bot.models import CheckIn, Completion
+from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, PersonalData, Status, Store, Subscriber
 
 log = logging.getLogger(__name__)

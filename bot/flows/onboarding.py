@@ -24,12 +24,12 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, schedule, texts, timeparse, zones
-from bot.app import BotContext, add_startup_hook
 from bot.errors import BotError
 from bot.flows import steps
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.replies import reply
 from bot.flows.today import local_today
+from bot.runtime import BotContext, add_startup_hook
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
 

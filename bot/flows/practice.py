@@ -25,7 +25,6 @@ from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import program, schedule, sender, texts
-from bot.app import BotContext, add_startup_hook, runtime_of
 from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
@@ -35,6 +34,7 @@ from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, toda
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
+from bot.runtime import BotContext, add_startup_hook, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
 

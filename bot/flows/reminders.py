@@ -13,10 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import schedule, sender, texts
-from bot.app import BotContext, runtime_of
 from bot.flows.replies import reply
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
+from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, Status, Subscriber
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,10 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, texts
-from bot.app import BotContext
 from bot.flows import onboarding
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
+from bot.runtime import BotContext
 
 log = logging.getLogger(__name__)
 
