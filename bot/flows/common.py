@@ -19,10 +19,11 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
-from bot.errors import BotError, expected_condition
+from bot.errors import BotError
 from bot.flows import steps
 from bot.runtime import BotContext
 from bot.store import StoreError
+from bot.telegram_errors import expected_condition
 
 log = logging.getLogger(__name__)
 
