@@ -824,13 +824,13 @@ def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
     )
 
 
-async def _close(query, result: str) -> None:
+async def _close(query: CallbackQuery, result: str) -> None:
     """Takes the buttons off the question and answers with the result below it."""
     await _remove_buttons(query)
     await query.message.reply_text(result)
 
 
-async def _remove_buttons(query) -> None:
+async def _remove_buttons(query: CallbackQuery) -> None:
     try:
         await query.edit_message_reply_markup(None)
     except TelegramError:  # already without buttons (a double tap): the answer still goes out

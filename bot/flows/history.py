@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -36,6 +37,7 @@ from bot.flows.replies import chat_id_of, reply, shown_message
 from bot.flows.today import local_today
 from bot.insights import (
     HISTORY_PAGE_DAYS,
+    HistoryRow,
     Summary,
     format_history_row,
     history_page,
@@ -134,7 +136,7 @@ def _lines(lines: list[str], bullet: str = "") -> texts.Safe:
     return texts.Safe("\n".join(bullet + texts.escape(line) for line in lines))
 
 
-async def _reply(context: BotContext, chat_id: int, key: str, **values) -> None:
+async def _reply(context: BotContext, chat_id: int, key: str, **values: object) -> None:
     await context.bot.send_message(chat_id, texts.t(key, **values))
 
 
@@ -211,7 +213,7 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
         await reply(query, chunk)
 
 
-def _history_line(row, mark: tuple[str, int, int, str] | None) -> str:
+def _history_line(row: HistoryRow, mark: tuple[str, int, int, str] | None) -> str:
     """One day's line, telling a skipped day and a practice stopped part-way apart from a
     day with nothing recorded ("—")."""
     line = format_history_row(row)
@@ -352,7 +354,7 @@ NOTE_PART = 3000  # escaped, a note part may grow ("&" -> "&amp;"); still within
 MIN_CHART_DAYS = 7
 
 
-def chart_start(period_start: date, h) -> date:
+def chart_start(period_start: date, h: PersonHistory) -> date:
     recorded = [c.local_date for c in h.checkins] + list(h.practised)
     first = min(recorded, default=period_start)
     return min(max(period_start, first), h.today - timedelta(days=MIN_CHART_DAYS - 1))
@@ -379,7 +381,9 @@ async def _progress_period(update: Update, context: BotContext, period: str) -> 
 # --- weekly summary ----------------------------------------------------------------------------
 
 
-def plan_weekly(application: Application, subscriber: Subscriber, due: datetime, now) -> None:
+def plan_weekly(
+    application: Application, subscriber: Subscriber, due: datetime, now: datetime
+) -> None:
     """With the reminder on the person's summary day, records the weekly summary."""
     if not 0 <= subscriber.summary_weekday <= 6 or not subscriber.zone:
         return
@@ -565,7 +569,7 @@ async def _delete_answer(update: Update, context: BotContext, stamp: int | None)
     )
 
 
-async def _edit_or_reply(query, text: str) -> None:
+async def _edit_or_reply(query: CallbackQuery, text: str) -> None:
     try:
         await query.edit_message_text(text)
     except BadRequest as err:

@@ -10,12 +10,14 @@ import asyncio
 import functools
 import logging
 import zoneinfo
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -29,6 +31,7 @@ from bot.flows import steps
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.replies import reply
 from bot.flows.today import local_today
+from bot.places import CityMatch
 from bot.runtime import BotContext, add_startup_hook
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
@@ -125,7 +128,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
     await set_zone(context, subscriber, zone)
 
 
-async def offer_choices(message, choices) -> None:
+async def offer_choices(message: Message, choices: Sequence[CityMatch]) -> None:
     buttons = [
         [InlineKeyboardButton(city.label, callback_data=f"ob:z:{city.zone}")] for city in choices
     ]

@@ -125,7 +125,9 @@ async def compose_followup(
     return sender.Outgoing(texts.t("followup"), reminder_keyboard(delivery.id))
 
 
-def plan_followup(application: Application, subscriber: Subscriber, due: datetime, now) -> None:
+def plan_followup(
+    application: Application, subscriber: Subscriber, due: datetime, now: datetime
+) -> None:
     """With the day's reminder, records the one optional follow-up a few hours later."""
     if not subscriber.followup:
         return
