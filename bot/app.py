@@ -13,7 +13,7 @@ from pathlib import Path
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -126,6 +126,7 @@ async def _post_init(application: Application) -> None:
     runtime.engine = Engine(application)
     runtime.engine.start()
     interval = runtime.settings.tick_seconds
+    assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
     application.job_queue.run_repeating(
         _tick,
         interval=interval,
@@ -225,25 +226,27 @@ async def polling(
     `run_polling` owns the loop and signals, so embedded use starts the parts by hand; it must
     then call post_init and post_shutdown itself, which `run_polling` would have done.
     """
+    updater = application.updater
+    assert updater is not None, "build_application makes an Application with an Updater"
+
+    def on_poll_error(error: TelegramError) -> None:
+        # As run_polling does: a failed poll goes to the error handler, which logs an
+        # outage once (bot/request.py) rather than PTB's traceback per attempt.
+        application.create_task(application.process_error(update=None, error=error))
+
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        await application.updater.start_polling(
-            poll_interval=0,
-            timeout=poll_timeout,
-            # As run_polling does: a failed poll goes to the error handler, which logs an
-            # outage once (bot/request.py) rather than PTB's traceback per attempt.
-            error_callback=lambda error: application.create_task(
-                application.process_error(update=None, error=error)
-            ),
+        await updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, error_callback=on_poll_error
         )
         await application.start()
         try:
             yield application
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            if updater.running:
+                await updater.stop()
             if application.running:
                 await application.stop()
             if application.post_stop:

@@ -801,7 +801,8 @@ async def _send_problems(
 
 
 def _problem_chunks(header: str, problems: Sequence[Problem]) -> list[str]:
-    chunks, current = [], header + "\n"
+    chunks: list[str] = []
+    current = header + "\n"
     for index, problem in enumerate(problems):
         line = "\n• " + texts.escape(str(problem))
         if len(current) + len(line) > MESSAGE_BUDGET:

@@ -156,7 +156,7 @@ async def on_error(update: object, context: BotContext) -> None:
         if chat is None:
             return
         key = "save_failed" if storage else "internal_error"
-    if update.callback_query is not None:
+    if isinstance(update, Update) and update.callback_query is not None:
         try:
             await update.callback_query.answer()
         except TelegramError:  # an answer is a courtesy; the reply below matters more

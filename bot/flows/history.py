@@ -168,11 +168,13 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
         buttons.append(
             InlineKeyboardButton(texts.t("hi_btn_newer"), callback_data=f"hi:h:{page - 1}")
         )
-    rows = [buttons] if buttons else []
+    keyboard = [buttons] if buttons else []
     if _page_notes(h, page):
         # Notes show as 📝 in the lines; one tap reads them back in full, here in the chat.
-        rows.append([InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")])
-    return text, InlineKeyboardMarkup(rows) if rows else None
+        keyboard.append(
+            [InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")]
+        )
+    return text, InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def _page_notes(h: PersonHistory, page: int) -> list[CheckIn]:
