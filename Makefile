@@ -27,6 +27,7 @@ check-content: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(PY) $$script || exit 1; done

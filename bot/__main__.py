@@ -48,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backup":
             return backup_database(settings.db_path, args.target)
         if args.command == "health":
-            from bot.health import check
+            from bot import health
 
-            status = check(settings.health_path)
+            status = health.check(settings.health_path)
             print(status.describe(), file=sys.stdout if status.ok else sys.stderr)
             return 0 if status.ok else 1
         if args.command == "demo":

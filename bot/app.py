@@ -9,103 +9,40 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
     Defaults,
-    ExtBot,
 )
 
 from bot import health, texts
 from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
-from bot.content import ContentInvalid, Library, diff_summary, load_folder
+from bot.content import ContentInvalid, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
+from bot.flows import register_all
 from bot.keyboards import KeyboardTracker
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
-from bot.render import Renderer
 from bot.request import Connectivity, ObservedAiohttpRequest, ObservedHTTPXRequest
+
+# Re-exported: the runner, the tests and the benches take them from here.
+from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of  # noqa: F401
 from bot.sender import Engine, first_tick_delay
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Runtime:
-    """What every handler needs, kept in bot_data under one key."""
-
-    settings: Settings
-    clock: Clock
-    store: Store | None = None
-    library: Library | None = None
-    content_version: int | None = None
-    engine: Any = None  # bot.sender.Engine, started in post_init
-    # The city index for typed places (bot/places.py), opened or built in the background.
-    places_task: asyncio.Task[Places | None] | None = None
-    renderer: Renderer = field(default_factory=Renderer)  # charts and PDFs, in a helper process
-    # Telegram's reachability (one log line per outage) and the /health heartbeat.
-    connectivity: Connectivity = field(default_factory=Connectivity)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def places_ready(self) -> bool:
-        return self.places_task is None or self.places_task.done()
-
-    async def places(self) -> Places | None:
-        """The city index, once ready; None if it could not be built (see the error log)."""
-        if self.places_task is None:
-            return None
-        # Shielded: a handler cancelled while the index builds must not cancel the build.
-        return await asyncio.shield(self.places_task)
-
-
-class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
-    """CallbackContext with typed access to the store, the clock and the live content."""
-
-    @property
-    def runtime(self) -> Runtime:
-        return self.application.bot_data["runtime"]
-
-    @property
-    def store(self) -> Store:
-        store = self.runtime.store
-        assert store is not None, "the store opens in post_init"
-        return store
-
-    @property
-    def clock(self) -> Clock:
-        return self.runtime.clock
-
-    @property
-    def settings(self) -> Settings:
-        return self.runtime.settings
-
-    @property
-    def library(self) -> Library:
-        library = self.runtime.library
-        assert library is not None, "content loads in post_init"
-        return library
-
-    def is_admin(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.settings.admin_ids
-
-
 def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
     """The bot as one Application; nothing touches the network or the disk until it starts."""
-    from bot.flows import register_all  # flows import app's BotContext
-
     connectivity = Connectivity(settings.health_path)
     runtime = Runtime(settings=settings, clock=clock or Clock(), connectivity=connectivity)
     # A small pool: PTB's default 256 connections costs more in bookkeeping than it brings.
@@ -189,6 +126,7 @@ async def _post_init(application: Application) -> None:
     runtime.engine = Engine(application)
     runtime.engine.start()
     interval = runtime.settings.tick_seconds
+    assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
     application.job_queue.run_repeating(
         _tick,
         interval=interval,
@@ -274,15 +212,6 @@ async def freeze_long_lived(application: Application) -> None:
     gc.freeze()
 
 
-def add_startup_hook(application: Application, hook: Any) -> None:
-    """Flows add coroutines that run after the store opens (rebuilding timers, the tick job)."""
-    application.bot_data.setdefault("startup_hooks", []).append(hook)
-
-
-def runtime_of(application: Application) -> Runtime:
-    return application.bot_data["runtime"]
-
-
 def chat_id_of(update: Update) -> int | None:
     chat = update.effective_chat
     return chat.id if chat else None
@@ -297,25 +226,27 @@ async def polling(
     `run_polling` owns the loop and signals, so embedded use starts the parts by hand; it must
     then call post_init and post_shutdown itself, which `run_polling` would have done.
     """
+    updater = application.updater
+    assert updater is not None, "build_application makes an Application with an Updater"
+
+    def on_poll_error(error: TelegramError) -> None:
+        # As run_polling does: a failed poll goes to the error handler, which logs an
+        # outage once (bot/request.py) rather than PTB's traceback per attempt.
+        application.create_task(application.process_error(update=None, error=error))
+
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        await application.updater.start_polling(
-            poll_interval=0,
-            timeout=poll_timeout,
-            # As run_polling does: a failed poll goes to the error handler, which logs an
-            # outage once (bot/request.py) rather than PTB's traceback per attempt.
-            error_callback=lambda error: application.create_task(
-                application.process_error(update=None, error=error)
-            ),
+        await updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, error_callback=on_poll_error
         )
         await application.start()
         try:
             yield application
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            if updater.running:
+                await updater.stop()
             if application.running:
                 await application.stop()
             if application.post_stop:

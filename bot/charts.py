@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from datetime import date, timedelta
 
 import numpy as np
@@ -158,6 +158,7 @@ def _date_axis(ax: Axes, days: int) -> None:
     else:
         locator = MonthLocator(interval=max(1, math.ceil(days / 30.4 / 7)))
     ax.xaxis.set_major_locator(locator)
+    label: Callable[[float, int | None], str]
     if days <= 120:
         label = _tick_label
     elif days <= 400:
@@ -267,7 +268,11 @@ def render_progress_chart(
 
     ax.set_ylim(-1.4, 10.4)
     ax.set_yticks(range(0, 11, 2))
-    ax.set_xlim(np.datetime64(start) - _HALF_DAY, np.datetime64(end) + _HALF_DAY)
+    # matplotlib takes datetime64 on a date axis; its stubs name only floats.
+    ax.set_xlim(
+        np.datetime64(start) - _HALF_DAY,  # type: ignore[arg-type]
+        np.datetime64(end) + _HALF_DAY,  # type: ignore[arg-type]
+    )
     _date_axis(ax, days)
     ax.tick_params(labelsize=_TICK_SIZE, colors=TEXT_COLOUR)
     ax.set_ylabel("0 = none   ·   10 = worst", fontsize=_LABEL_SIZE, color=TEXT_COLOUR)
@@ -288,10 +293,17 @@ def render_progress_chart(
     fig.text(
         0.97, 0.915, _period_label(start, end), ha="right", fontsize=_LABEL_SIZE, color="#444444"
     )
-    line = {"linewidth": _LINE_WIDTH, "markersize": 12}
     handles = [
-        Line2D([], [], color=TENSION_COLOUR, marker="o", **line),
-        Line2D([], [], color=PAIN_COLOUR, marker="s", dashes=(5, 2.5), **line),
+        Line2D([], [], color=TENSION_COLOUR, marker="o", linewidth=_LINE_WIDTH, markersize=12),
+        Line2D(
+            [],
+            [],
+            color=PAIN_COLOUR,
+            marker="s",
+            dashes=(5, 2.5),
+            linewidth=_LINE_WIDTH,
+            markersize=12,
+        ),
         Line2D([], [], color=PRACTISED_COLOUR, marker="^", linestyle="none", markersize=14),
     ]
     fig.legend(

@@ -24,10 +24,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 MAX_STEP_CHARS = 600  # a step is read on a phone in a few seconds; Telegram's own cap is 4096
@@ -689,7 +689,7 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
         problems.append(Problem(name, 1, "must start with '---' and YAML front matter"))
         return None
     try:
-        front, body = frontmatter.YAMLHandler().split(text)
+        front, body = YAMLHandler().split(text)
     except ValueError:
         problems.append(Problem(name, 1, "front matter is not closed with a '---' line"))
         return None
@@ -795,12 +795,13 @@ def _plain_scalars(node: yaml.Node | None) -> list[yaml.ScalarNode]:
 
 
 def _child(node: yaml.Node | None, key: Any) -> yaml.Node | None:
+    # yaml's stubs type a collection node's `value` as Any: its items are Nodes.
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.value == key:
-                return value_node
+                return cast(yaml.Node, value_node)
     if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        return node.value[key]
+        return cast(yaml.Node, node.value[key])
     return None
 
 

@@ -18,7 +18,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -345,7 +345,7 @@ def _zip_reason(err: BaseException) -> str:
     return "it is damaged or not a zip"
 
 
-def _not_content(root: Path):
+def _not_content(root: Path) -> Callable[[str, list[str]], set[str]]:
     """copytree's ignore: skip the .md files the new set replaces; keep hidden entries whole."""
 
     def ignore(directory: str, names: list[str]) -> set[str]:

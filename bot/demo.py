@@ -19,14 +19,19 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from telegram.ext import Application
 
 from bot.app import build_application, polling
 from bot.clock import Clock
 from bot.config import Settings
 from bot.emulator import Emulator
+from bot.runtime import Runtime
+from bot.store import Delivery
 
 DEMO_USER = 1000
 REPOSITORY_CONTENT = Path(__file__).resolve().parent.parent / "content"  # tracked by git
@@ -154,7 +159,7 @@ async def _session(settings: Settings, db_path: Path, files: Path) -> str:
 
 
 async def chat(
-    emulator: Emulator, application, clock: DemoClock, screen: Screen, db_path: Path
+    emulator: Emulator, application: Application, clock: DemoClock, screen: Screen, db_path: Path
 ) -> str:
     printer = asyncio.create_task(screen.follow())
     interactive = sys.stdin.isatty()
@@ -184,7 +189,7 @@ async def chat(
 async def act(
     line: str,
     emulator: Emulator,
-    application,
+    application: Application,
     clock: DemoClock,
     screen: Screen,
     db_path: Path,
@@ -292,9 +297,10 @@ async def _send_file(emulator: Emulator, rest: str) -> None:
     await emulator.send_document(DEMO_USER, path.name, data)
 
 
-async def _remind(runtime, clock: DemoClock) -> None:
+async def _remind(runtime: Runtime, clock: DemoClock) -> None:
     """Makes today's reminder due now; says so when today's was already sent or skipped."""
     store, now = runtime.store, clock.now()
+    assert store is not None, "the bot is running: its store is open"
     subscriber = store.subscriber(DEMO_USER)
     if subscriber is None or not subscriber.zone or not subscriber.remind_at:
         print("  (no reminder is set up yet: /start first)")
@@ -315,11 +321,12 @@ async def _remind(runtime, clock: DemoClock) -> None:
     _report_skipped(new)
 
 
-async def later(runtime, clock: DemoClock, span: timedelta, db_path: Path) -> None:
+async def later(runtime: Runtime, clock: DemoClock, span: timedelta, db_path: Path) -> None:
     """Moves the clock forward in steps, ticking at each, as if the time passed with the bot
     running: reminders, timers and summaries falling due on the way go out. Then says which
     were skipped on the way, and why."""
     store = runtime.store
+    assert store is not None, "the bot is running: its store is open"
     before = {d.id for d in store.deliveries(DEMO_USER)}
     left = span
     while left > timedelta():
@@ -333,7 +340,7 @@ async def later(runtime, clock: DemoClock, span: timedelta, db_path: Path) -> No
     _report_skipped([d for d in store.deliveries(DEMO_USER) if d.id not in before])
 
 
-def _report_skipped(deliveries) -> None:
+def _report_skipped(deliveries: Iterable[Delivery]) -> None:
     for d in deliveries:
         if d.status == "skipped":
             print(f"  (not sent: the {d.kind} for {d.local_date:%a %d %b}, {d.reason})")
@@ -357,9 +364,12 @@ class Screen:
         while True:
             self.refresh()
             calls = len(self.emulator.calls)
-            await self.emulator.wait_until(lambda c=calls: len(self.emulator.calls) > c, 3600)
+            await self.emulator.wait_until(self._more_calls_than(calls), 3600)
 
-    async def settle(self, application) -> None:
+    def _more_calls_than(self, count: int) -> Callable[[], bool]:
+        return lambda: len(self.emulator.calls) > count
+
+    async def settle(self, application: Application) -> None:
         """Waits until the bot has handled every line sent so far (however long: the first
         city lookup waits for the city index to be built), then for a moment of quiet."""
         loop = asyncio.get_running_loop()
@@ -383,9 +393,7 @@ class Screen:
                 await runtime.engine.idle()
             calls = len(self.emulator.calls)
             try:
-                await self.emulator.wait_until(
-                    lambda c=calls: len(self.emulator.calls) > c, QUIET_SECONDS
-                )
+                await self.emulator.wait_until(self._more_calls_than(calls), QUIET_SECONDS)
             except AssertionError:
                 if not busy():
                     break

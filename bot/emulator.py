@@ -194,7 +194,7 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
             raise EntityParseError(f"Unclosed start tag {_at(source, j)}")
         if name not in _HTML_TYPES:
             raise EntityParseError(f'Unsupported start tag "{name}" {_at(source, j)}')
-        attrs: dict[str, str] = {}
+        attrs = {}
         while True:
             while k < n and source[k].isspace():
                 k += 1

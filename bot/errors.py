@@ -6,15 +6,6 @@ person typed; `user_message` is the kind, plain reply the handler sends instead.
 
 from __future__ import annotations
 
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Conflict,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-)
-
 
 class BotError(Exception):
     """Something the person can fix; `user_message` is safe to show."""
@@ -34,37 +25,3 @@ class ZoneInputError(BotError, ValueError): ...
 
 
 class ContentError(BotError): ...
-
-
-# Telegram's refusals that are part of normal life, by a fragment of their description (the
-# Bot API has no error codes finer than the HTTP status): each has an event name for the log.
-_EXPECTED_BAD_REQUESTS = (
-    ("not modified", "telegram.not_modified"),  # a double tap: the first one changed it
-    ("message to edit not found", "telegram.message_gone"),  # deleted by the person
-    ("message to delete not found", "telegram.message_gone"),
-    ("message can't be edited", "telegram.message_gone"),  # older than 48 hours
-    ("message can't be deleted", "telegram.message_gone"),
-    ("query is too old", "telegram.query_expired"),  # a tap answered after 15 s or a restart
-    ("query id is invalid", "telegram.query_expired"),
-    ("chat not found", "telegram.chat_not_found"),  # an account deleted, a chat never opened
-)
-
-
-def expected_condition(error: BaseException | None) -> str | None:
-    """The event name of an error that is part of normal life (bad typed input, a stale
-    button, a blocked bot, Telegram down after the retries), or None for a bug: only bugs
-    earn a traceback in the log."""
-    if isinstance(error, BotError):
-        return "input.rejected"
-    if isinstance(error, BadRequest):
-        text = str(error).lower()
-        return next((event for fragment, event in _EXPECTED_BAD_REQUESTS if fragment in text), None)
-    if isinstance(error, Forbidden):
-        return "telegram.blocked"
-    if isinstance(error, NetworkError | RetryAfter):
-        return "telegram.unavailable"  # still failing after bot/ratelimit.py's retries
-    if isinstance(error, Conflict):
-        return "telegram.conflict"  # another copy of the bot polls with the same token
-    if isinstance(error, ChatMigrated):
-        return "telegram.chat_migrated"
-    return None

@@ -298,7 +298,7 @@ def _notes_in_full(pdf: FPDF, checkins: Sequence[CheckIn], summary: Summary) -> 
         pdf.set_font(_FONT, "B", 9)
         pdf.cell(0, 5, short_date(c.local_date), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(_FONT, size=9)
-        text = pdf_safe(c.note.strip(), keep_lines=True)
+        text = pdf_safe((c.note or "").strip(), keep_lines=True)
         pdf.multi_cell(0, 4.5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 

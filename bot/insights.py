@@ -514,7 +514,7 @@ def weekly_summary(
     # An average hides the hard days: pains 9, 1 and 8 average 6, but that is no steady week.
     pains = [v.pain for v in this_week if v.pain is not None]
     peak = max(pains, default=None)
-    uneven = bool(pains) and (peak >= HIGH_PAIN or peak - min(pains) >= UNEVEN_SPREAD)
+    uneven = peak is not None and (peak >= HIGH_PAIN or peak - min(pains) >= UNEVEN_SPREAD)
     if peak is not None and peak >= HIGH_PAIN:
         lines.append(
             f"Some days were hard: pain reached {peak} this week. On days like that, rest comes "

@@ -88,13 +88,14 @@ def plan_for_day(
     """The practices of program day `day_number` (1-based); the last phase repeats for ever."""
     program = library.program
     day_number = max(day_number, 1)
+    refs: Sequence[PracticeRef]
     if gentle:
         refs, title, intro = program.gentle, "Gentle days", ""
     else:
         refs, title, intro = _day_refs(library, day_number)
     chosen: list[tuple[Practice, int | None]] = []
-    for ref in refs:
-        ref = _apply_unlocks(ref, program.unlocks, pains, today)
+    for planned in refs:
+        ref = _apply_unlocks(planned, program.unlocks, pains, today)
         if ref is None:
             continue
         practice = library.practices[ref.practice]

@@ -71,6 +71,8 @@ class AiohttpRequest(LeanResponses, BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
+        "_proxy_for_host",
         "_read_timeout",
         "_session",
         "_write_timeout",

@@ -119,7 +119,7 @@ def screen_due(
     unanswered = offered_utc is not None and (
         last_screen_utc is None or offered_utc > last_screen_utc
     )
-    if unanswered and now_utc - offered_utc < UNANSWERED_WAIT:
+    if unanswered and offered_utc is not None and now_utc - offered_utc < UNANSWERED_WAIT:
         return False
     if last_screen_utc is None:
         return True

@@ -15,14 +15,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot import schedule, sendwindow
-from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN
-from bot.store import Delivery, Status, Subscriber
+from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN, _Lane
+from bot.store import Delivery, Status, Store, Subscriber
+
+if TYPE_CHECKING:  # the runtime module imports the engine's store; only its type is needed
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +120,18 @@ class Engine:
         self.paid_day: tuple[str, int] = ("", 0)
 
     @property
-    def runtime(self):
-        return self.application.bot_data["runtime"]
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.application.bot_data["runtime"]
+        return runtime
+
+    @property
+    def store(self) -> Store:
+        store = self.runtime.store
+        assert store is not None, "the store opens in post_init, before the engine starts"
+        return store
 
     def start(self) -> None:
-        recovered = self.runtime.store.recover_interrupted(self.runtime.clock.now())
+        recovered = self.store.recover_interrupted(self.runtime.clock.now())
         if recovered:
             log.warning("deliveries.interrupted count=%s", recovered)
         self._stopping = False
@@ -172,9 +183,13 @@ class Engine:
             per_second += lane.per_second
         return per_second / (1.0 + WINDOW_MARGIN)
 
-    def _paid_lane(self):
+    def _paid_lane(self) -> _Lane | None:
         limiter = self.application.bot.rate_limiter
-        return getattr(limiter, "paid_lane", None) if self.runtime.settings.paid_broadcast else None
+        if not self.runtime.settings.paid_broadcast:
+            return None
+        # The PacedRateLimiter's, reached through the KeyboardTracker that wraps it.
+        lane: _Lane | None = getattr(limiter, "paid_lane", None)
+        return lane
 
     def _paid_left(self, now: datetime) -> int:
         day, used = self.paid_day
@@ -204,7 +219,7 @@ class Engine:
         if window <= timedelta(0) or rate is None or self._backlog:
             return
         budget = int(rate * EARLY_BUFFER_SECONDS) - len(self._queued)
-        store, grace = self.runtime.store, self.runtime.settings.grace
+        store, grace = self.store, self.runtime.settings.grace
         for due, waiting in store.due_counts(now, now + window):
             if budget <= 0:
                 return
@@ -232,7 +247,7 @@ class Engine:
         self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH
     ) -> bool:
         """Turns up to `batch` due subscribers into delivery rows, in one transaction."""
-        store = self.runtime.store
+        store = self.store
         grace = self.runtime.settings.grace
         due = store.due_subscribers(now, batch)
         if not due:
@@ -252,7 +267,9 @@ class Engine:
     ) -> None:
         """Records the reminders due for one subscriber and advances their next_due_utc.
         With `send_after` (an early release) the first reminder, not yet due, leaves then."""
-        store = self.runtime.store
+        store = self.store
+        # due_reminders selects only subscribers with a zone, a time and a next due instant.
+        assert subscriber.zone and subscriber.remind_at and subscriber.next_due_utc
         zone = schedule.zone(subscriber.zone)
         at = time.fromisoformat(subscriber.remind_at)
         due = subscriber.next_due_utc
@@ -304,7 +321,7 @@ class Engine:
         if room <= 0:
             self._backlog = True
             return
-        found = self.runtime.store.pending_deliveries(now, room, self._queued)
+        found = self.store.pending_deliveries(now, room, self._queued)
         for delivery in found:
             self._queued.add(delivery.id)
             self.queue.put_nowait(delivery)
@@ -335,7 +352,7 @@ class Engine:
 
     async def deliver(self, delivery: Delivery) -> None:
         runtime = self.runtime
-        store, now = runtime.store, runtime.clock.now()
+        store, now = self.store, runtime.clock.now()
         subscriber = store.subscriber(delivery.chat_id)
         if subscriber is None:
             return  # deleted meanwhile: the cascade removed the row too
@@ -401,7 +418,7 @@ class Engine:
         """Deliveries recorded with this reminder that belong above it (the weekly summary)
         go just before it, so the reminder's Start button stays the newest thing in the chat.
         Due a little after the reminder, they still go by themselves if it is never sent."""
-        store = self.runtime.store
+        store = self.store
         riders = store.pending_on_day(reminder.chat_id, reminder.local_date, BEFORE_REMINDER)
         for rider in riders:
             if rider.id in self._queued:
@@ -423,7 +440,7 @@ class Engine:
         )
         if chosen is None or chosen == delivery.due_utc or chosen <= now:
             return False
-        store = self.runtime.store
+        store = self.store
         with store.atomic():
             if not store.drop_pending_delivery(delivery.id):
                 return False
@@ -432,7 +449,7 @@ class Engine:
         return True
 
     def _deactivate(self, delivery: Delivery, reason: str) -> None:
-        store, now = self.runtime.store, self.runtime.clock.now()
+        store, now = self.store, self.runtime.clock.now()
         with store.atomic():
             store.finish_delivery(delivery.id, "failed", now, reason=reason)
             store.update_subscriber(delivery.chat_id, now, status=Status.BLOCKED, next_due_utc=None)
@@ -440,7 +457,7 @@ class Engine:
         log.info("subscriber.blocked chat=%s", delivery.chat_id)
 
     def _retry(self, delivery: Delivery, wait: timedelta, reason: str) -> None:
-        store, now = self.runtime.store, self.runtime.clock.now()
+        store, now = self.store, self.runtime.clock.now()
         if delivery.attempts + 1 >= MAX_ATTEMPTS:
             store.finish_delivery(delivery.id, "failed", now, reason=f"gave up: {reason}")
             self.failed += 1
@@ -469,5 +486,5 @@ def _may_release_early(subscriber: Subscriber, now: datetime, window: timedelta)
     )
 
 
-def _seconds(value) -> float:
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+def _seconds(value: timedelta | float) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -17,13 +17,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
 import timezonefinder
 
 from bot import texts
 from bot.errors import ZoneInputError
-from bot.places import CityMatch, Places
+
+if TYPE_CHECKING:  # the index is passed in: its SQLite file stays out of the pure rules
+    from bot.places import CityMatch, Places
 
 _MAX_TEXT = 100
 _MAX_CHOICES = 6

@@ -15,10 +15,9 @@ import pytest
 
 from bot import places as places_module
 from bot.errors import BotError, ZoneInputError
-from bot.places import Places, index_file, open_places
+from bot.places import CityMatch, Places, index_file, open_places
 from bot.zones import (
     COMMON_ZONES,
-    CityMatch,
     find_cities,
     parse_utc_offset,
     resolve_zone_text,

@@ -26,6 +26,7 @@ from typing import Any
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -44,13 +45,14 @@ from telegram.ext import (
 )
 
 from bot import contentops, program, sender, texts
-from bot.app import BotContext, Runtime, add_startup_hook, runtime_of
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
 from bot.flows import common, steps
 from bot.flows import practice as practice_flow
 from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.replies import reply
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
+from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts.admin import ADMIN_COMMANDS
 
@@ -291,7 +293,7 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
             "ad_problems", count=len(err.problems), version=context.runtime.content_version
         )
         _audit(update, context, "upload_apply", "rejected on apply", pending.file_name)
-        await _send_problems(query.message, header, err.problems)
+        await _send_problems(query, header, err.problems)
         return
     if not await _write(update, context, library):
         return
@@ -406,18 +408,18 @@ async def _rollback_button(
         await _close(query, texts.t("ad_rollback_cancelled"))
         return
     await _remove_buttons(query)
-    library = await _restorable(update, context, query.message, version_id)
+    library = await _restorable(update, context, query, version_id)
     if library is None or not await _write(update, context, library):
         return
     summary = [texts.t("ad_rollback_summary", version=version_id)]
     summary += diff_summary(context.library, library)
     version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "rollback", f"restored as version {version}", f"version {version_id}")
-    await query.message.reply_text(texts.t("ad_rollback_done", version=version_id, new=version))
+    await reply(query, texts.t("ad_rollback_done", version=version_id, new=version))
 
 
 async def _restorable(
-    update: Update, context: BotContext, message: Message, version_id: int
+    update: Update, context: BotContext, message: Message | CallbackQuery, version_id: int
 ) -> Library | None:
     """The archived set, if it exists, still validates and is not the one serving."""
     try:
@@ -429,13 +431,13 @@ async def _restorable(
         return None
     if library is None:
         _audit(update, context, "rollback", "refused: no such version", f"version {version_id}")
-        await message.reply_text(texts.t("ad_rollback_unknown", version=version_id))
+        await reply(message, texts.t("ad_rollback_unknown", version=version_id))
         return None
     if library.checksum == context.library.checksum:
         _audit(update, context, "rollback", "refused: already serving", f"version {version_id}")
         serving = context.runtime.content_version
         key = "ad_rollback_same" if version_id == serving else "ad_rollback_same_content"
-        await message.reply_text(texts.t(key, version=version_id, serving=serving))
+        await reply(message, texts.t(key, version=version_id, serving=serving))
         return None
     return library
 
@@ -790,14 +792,17 @@ def _change_lines(summary: Sequence[str]) -> texts.Safe:
     return texts.Safe("\n".join(lines))
 
 
-async def _send_problems(message: Message, header: str, problems: Sequence[Problem]) -> None:
+async def _send_problems(
+    message: Message | CallbackQuery, header: str, problems: Sequence[Problem]
+) -> None:
     """Every problem as `file:line: reason`, escaped, over a few messages if it is long."""
     for chunk in _problem_chunks(header, problems):
-        await message.reply_text(chunk)
+        await reply(message, chunk)
 
 
 def _problem_chunks(header: str, problems: Sequence[Problem]) -> list[str]:
-    chunks, current = [], header + "\n"
+    chunks: list[str] = []
+    current = header + "\n"
     for index, problem in enumerate(problems):
         line = "\n• " + texts.escape(str(problem))
         if len(current) + len(line) > MESSAGE_BUDGET:
@@ -820,13 +825,13 @@ def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
     )
 
 
-async def _close(query, result: str) -> None:
+async def _close(query: CallbackQuery, result: str) -> None:
     """Takes the buttons off the question and answers with the result below it."""
     await _remove_buttons(query)
     await query.message.reply_text(result)
 
 
-async def _remove_buttons(query) -> None:
+async def _remove_buttons(query: CallbackQuery) -> None:
     try:
         await query.edit_message_reply_markup(None)
     except TelegramError:  # already without buttons (a double tap): the answer still goes out

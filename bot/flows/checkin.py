@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, schedule, sender, texts
-from bot.app import BotContext, runtime_of
 from bot.errors import RatingError
 from bot.flows import onboarding, steps
 from bot.flows import safety as safety_flow
@@ -28,7 +28,8 @@ from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, parse_completion, parse_rating
-from bot.store import CheckInRow, Subscriber
+from bot.runtime import BotContext, runtime_of
+from bot.store import CheckInRow, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,7 @@ def _order(row: CheckInRow) -> list[str]:
 
 
 async def save_and_continue(
-    context: BotContext, chat_id: int, row: CheckInRow, question: str, **answer
+    context: BotContext, chat_id: int, row: CheckInRow, question: str, **answer: Any
 ) -> None:
     """Writes one answer, says what safety needs saying, then asks the next question."""
     store, now = context.store, context.clock.now()
@@ -308,7 +309,9 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     await safety_flow.offer_screen_if_due(context, chat_id, high_pain=high)
 
 
-async def after_pain_reply(query, context: BotContext, row: CheckInRow, value: str) -> None:
+async def after_pain_reply(
+    query: CallbackQuery, context: BotContext, row: CheckInRow, value: str
+) -> None:
     """The buttons under a high- or rising-pain reply: go on with the check-in, or stop here
     with every answer given so far saved."""
     store, now, chat_id = context.store, context.clock.now(), row.chat_id
@@ -512,7 +515,9 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         await query.answer(texts.t("button_expired"))
 
 
-async def area_button(query, context: BotContext, row: CheckInRow, value: str) -> None:
+async def area_button(
+    query: CallbackQuery, context: BotContext, row: CheckInRow, value: str
+) -> None:
     """Toggles an area (saved at once, the ✓ redrawn by editing the keyboard), Nowhere or Done."""
     store, now = context.store, context.clock.now()
     chat_id = row.chat_id
@@ -542,12 +547,12 @@ async def area_button(query, context: BotContext, row: CheckInRow, value: str) -
 # --- abandoned check-ins -------------------------------------------------------------------------
 
 
-def close_abandoned(context: BotContext, subscriber: Subscriber, today) -> None:
+def close_abandoned(context: BotContext, subscriber: Subscriber, today: date) -> None:
     """Closes the person's check-ins left open on an earlier day as partial (answers kept)."""
     _close_abandoned(context.store, subscriber, today, context.clock.now())
 
 
-def _close_abandoned(store, subscriber: Subscriber, today, now: datetime) -> int:
+def _close_abandoned(store: Store, subscriber: Subscriber, today: date, now: datetime) -> int:
     with store.atomic():
         closed = store.close_abandoned(subscriber.chat_id, today, now)
         if closed and (subscriber.awaiting or "").startswith(STEP_PREFIX):

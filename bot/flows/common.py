@@ -19,10 +19,11 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
-from bot.app import BotContext
-from bot.errors import BotError, expected_condition
+from bot.errors import BotError
 from bot.flows import steps
+from bot.runtime import BotContext
 from bot.store import StoreError
+from bot.telegram_errors import expected_condition
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ async def on_error(update: object, context: BotContext) -> None:
         if chat is None:
             return
         key = "save_failed" if storage else "internal_error"
-    if update.callback_query is not None:
+    if isinstance(update, Update) and update.callback_query is not None:
         try:
             await update.callback_query.answer()
         except TelegramError:  # an answer is a courtesy; the reply below matters more

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -30,12 +31,13 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import schedule, sender, texts
-from bot.app import BotContext, runtime_of
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.onboarding import require_subscriber
+from bot.flows.replies import chat_id_of, reply, shown_message
 from bot.flows.today import local_today
 from bot.insights import (
     HISTORY_PAGE_DAYS,
+    HistoryRow,
     Summary,
     format_history_row,
     history_page,
@@ -46,6 +48,7 @@ from bot.insights import (
     weekly_summary,
 )
 from bot.models import CheckIn, Completion
+from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, PersonalData, Status, Store, Subscriber
 
 log = logging.getLogger(__name__)
@@ -134,7 +137,7 @@ def _lines(lines: list[str], bullet: str = "") -> texts.Safe:
     return texts.Safe("\n".join(bullet + texts.escape(line) for line in lines))
 
 
-async def _reply(context: BotContext, chat_id: int, key: str, **values) -> None:
+async def _reply(context: BotContext, chat_id: int, key: str, **values: object) -> None:
     await context.bot.send_message(chat_id, texts.t(key, **values))
 
 
@@ -166,11 +169,13 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
         buttons.append(
             InlineKeyboardButton(texts.t("hi_btn_newer"), callback_data=f"hi:h:{page - 1}")
         )
-    rows = [buttons] if buttons else []
+    keyboard = [buttons] if buttons else []
     if _page_notes(h, page):
         # Notes show as 📝 in the lines; one tap reads them back in full, here in the chat.
-        rows.append([InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")])
-    return text, InlineKeyboardMarkup(rows) if rows else None
+        keyboard.append(
+            [InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")]
+        )
+    return text, InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 def _page_notes(h: PersonHistory, page: int) -> list[CheckIn]:
@@ -192,7 +197,7 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
     notes = _page_notes(load_history(context.store, subscriber, context.clock.now()), page)
     await query.answer()
     if not notes:
-        await query.message.reply_text(texts.t("hi_notes_none"))
+        await reply(query, texts.t("hi_notes_none"))
         return
     # Whole notes per message, as many as fit; a note longer than a message is split by
     # its own characters before escaping, so no tag or entity is ever cut.
@@ -208,10 +213,10 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
             else:
                 chunks[-1] += "\n\n" + line
     for chunk in chunks:
-        await query.message.reply_text(chunk)
+        await reply(query, chunk)
 
 
-def _history_line(row, mark: tuple[str, int, int, str] | None) -> str:
+def _history_line(row: HistoryRow, mark: tuple[str, int, int, str] | None) -> str:
     """One day's line, telling a skipped day and a practice stopped part-way apart from a
     day with nothing recorded ("—")."""
     line = format_history_row(row)
@@ -270,7 +275,7 @@ async def _history_page(update: Update, context: BotContext, page: int) -> None:
         if "not modified" in str(err).lower():
             return  # a double tap: the page already shows
         # Not a text message (a forged tap on a chart): show the page as a new message.
-        await query.message.reply_text(text, reply_markup=markup)
+        await reply(query, text, reply_markup=markup)
 
 
 # --- /progress ---------------------------------------------------------------------------------
@@ -352,7 +357,7 @@ NOTE_PART = 3000  # escaped, a note part may grow ("&" -> "&amp;"); still within
 MIN_CHART_DAYS = 7
 
 
-def chart_start(period_start: date, h) -> date:
+def chart_start(period_start: date, h: PersonHistory) -> date:
     recorded = [c.local_date for c in h.checkins] + list(h.practised)
     first = min(recorded, default=period_start)
     return min(max(period_start, first), h.today - timedelta(days=MIN_CHART_DAYS - 1))
@@ -369,8 +374,9 @@ async def _progress_period(update: Update, context: BotContext, period: str) -> 
     its buttons, so only the newest chart has them."""
     query = update.callback_query
     await query.answer()
-    done = await send_progress(context, query.message.chat.id, period, replacing=query.message)
-    if done == "sent" and query.message.photo:
+    shown = shown_message(query)
+    done = await send_progress(context, chat_id_of(query), period, replacing=shown)
+    if done == "sent" and shown is not None and shown.photo:
         with contextlib.suppress(BadRequest):  # too old to edit, or buttons gone: harmless
             await query.edit_message_reply_markup(None)
 
@@ -378,7 +384,9 @@ async def _progress_period(update: Update, context: BotContext, period: str) -> 
 # --- weekly summary ----------------------------------------------------------------------------
 
 
-def plan_weekly(application: Application, subscriber: Subscriber, due: datetime, now) -> None:
+def plan_weekly(
+    application: Application, subscriber: Subscriber, due: datetime, now: datetime
+) -> None:
     """With the reminder on the person's summary day, records the weekly summary."""
     if not 0 <= subscriber.summary_weekday <= 6 or not subscriber.zone:
         return
@@ -456,7 +464,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     subscriber = store.subscriber(chat_id)
     if subscriber is None or subscriber.status in {Status.NEW, Status.STOPPED, Status.BLOCKED}:
         await query.answer()
-        await query.message.reply_text(texts.t("not_subscribed"))
+        await reply(query, texts.t("not_subscribed"))
         return
     await query.answer(texts.t("hi_summary_saved"))
     store.set_summary_weekday(chat_id, now, None if value == "off" else int(value))
@@ -465,7 +473,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as err:
         if "not modified" not in str(err).lower():
-            await query.message.reply_text(text, reply_markup=keyboard)
+            await reply(query, text, reply_markup=keyboard)
     log.info("summary.day chat=%s day=%s", chat_id, value)
 
 
@@ -564,7 +572,7 @@ async def _delete_answer(update: Update, context: BotContext, stamp: int | None)
     )
 
 
-async def _edit_or_reply(query, text: str) -> None:
+async def _edit_or_reply(query: CallbackQuery, text: str) -> None:
     try:
         await query.edit_message_text(text)
     except BadRequest as err:

@@ -10,12 +10,14 @@ import asyncio
 import functools
 import logging
 import zoneinfo
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -24,11 +26,13 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, schedule, texts, timeparse, zones
-from bot.app import BotContext, add_startup_hook
 from bot.errors import BotError
 from bot.flows import steps
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
+from bot.flows.replies import reply
 from bot.flows.today import local_today
+from bot.places import CityMatch
+from bot.runtime import BotContext, add_startup_hook
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
 
@@ -127,7 +131,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
     await set_zone(context, subscriber, zone, place=place)
 
 
-async def offer_choices(message, choices) -> None:
+async def offer_choices(message: Message, choices: Sequence[CityMatch]) -> None:
     buttons = [
         [InlineKeyboardButton(city.label, callback_data=f"ob:z:{city.zone}")] for city in choices
     ]
@@ -228,7 +232,7 @@ async def onboarding_button(update: Update, context: BotContext) -> None:
     subscriber, _ = store.ensure_subscriber(query.message.chat.id, now)
     if kind == "z":
         if not value:
-            await query.message.reply_text(texts.t("zone_retry"))
+            await reply(query, texts.t("zone_retry"))
             return
         if value not in _zone_names():
             return  # forged data: nothing to change
@@ -359,7 +363,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
     chat_id = query.message.chat.id
     subscriber = store.subscriber(chat_id)
     if subscriber is None or subscriber.status in SETTING_UP:
-        await query.message.reply_text(texts.t("not_subscribed"))
+        await reply(query, texts.t("not_subscribed"))
         return
     action = query.data.removeprefix("st:")
     if action == "time":
@@ -372,7 +376,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await query.edit_message_text(
             settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)
         )
-        await query.message.reply_text(followup_text(subscriber))
+        await reply(query, followup_text(subscriber))
     elif action == "pause":
         await ask_pause(context, chat_id)
     elif action == "resume":
@@ -448,7 +452,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
     await query.answer()
     subscriber = context.store.subscriber(query.message.chat.id)
     if subscriber is None or subscriber.status in SETTING_UP:
-        await query.message.reply_text(texts.t("not_subscribed"))
+        await reply(query, texts.t("not_subscribed"))
         return
     days = int(query.data.removeprefix("pz:") or 0)
     await query.edit_message_reply_markup(None)
@@ -550,7 +554,7 @@ async def stop_button(update: Update, context: BotContext) -> None:
     await query.edit_message_reply_markup(None)
     subscriber = store.subscriber(chat_id)
     if query.data == "sp:no" or subscriber is None or subscriber.status in SETTING_UP:
-        await query.message.reply_text(texts.t("stop_cancelled"))
+        await reply(query, texts.t("stop_cancelled"))
         return
     today = local_today(subscriber, now)
     with store.atomic():
@@ -559,7 +563,7 @@ async def stop_button(update: Update, context: BotContext) -> None:
             chat_id, now, status=Status.STOPPED, next_due_utc=None, paused_until=None, awaiting=None
         )
     log.info("stopped chat=%s", chat_id)
-    await query.message.reply_text(texts.t("stopped"))
+    await reply(query, texts.t("stopped"))
 
 
 def _day_label(day: date) -> str:

@@ -18,14 +18,13 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import program, schedule, sender, texts
-from bot.app import BotContext, add_startup_hook, runtime_of
 from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
@@ -35,6 +34,7 @@ from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, toda
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
+from bot.runtime import BotContext, add_startup_hook, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
 
@@ -1069,7 +1069,11 @@ def _tension_question(context: BotContext, session: Session) -> tuple[str, Inlin
 
 
 async def _edit_or_send(
-    context: BotContext, chat_id: int, message_id: int | None, text: str, markup
+    context: BotContext,
+    chat_id: int,
+    message_id: int | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
 ) -> int:
     if message_id is not None:
         try:
@@ -1106,7 +1110,7 @@ def _clock_text(context: BotContext, chat_id: int, moment: datetime) -> str:
     return texts.t("pr_clock_utc", time=moment.strftime("%H:%M"))
 
 
-def _should_resume(active: Session, plan: DayPlan, kind: str, today) -> bool:
+def _should_resume(active: Session, plan: DayPlan, kind: str, today: date) -> bool:
     """Resume the open session, or set it aside for the one asked for now?"""
     if kind == "preview" or active.kind == "preview" or active.local_date != today:
         return False
@@ -1119,14 +1123,14 @@ def _resume_lead(active: Session, same: bool) -> str:
     return texts.t("pr_resume") if same else texts.t("pr_resume_other", title=active.title)
 
 
-def _practised_program_today(store: Store, chat_id: int, today) -> bool:
+def _practised_program_today(store: Store, chat_id: int, today: date) -> bool:
     return store.program_days_done(chat_id, today + timedelta(days=1)) > store.program_days_done(
         chat_id, today
     )
 
 
 def _locked_days(
-    store: Store, library: Library, subscriber: Subscriber, plan: DayPlan, today
+    store: Store, library: Library, subscriber: Subscriber, plan: DayPlan, today: date
 ) -> int | None:
     """For a library practice the program still holds back: the rule's window in days."""
     pains = store.recent_pains(subscriber.chat_id, today - timedelta(days=UNLOCK_LOOKBACK_DAYS))

@@ -13,9 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import schedule, sender, texts
-from bot.app import BotContext, runtime_of
+from bot.flows.replies import reply
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
+from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, Status, Subscriber
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,9 @@ async def compose_followup(
     return sender.Outgoing(texts.t("followup"), reminder_keyboard(delivery.id))
 
 
-def plan_followup(application: Application, subscriber: Subscriber, due: datetime, now) -> None:
+def plan_followup(
+    application: Application, subscriber: Subscriber, due: datetime, now: datetime
+) -> None:
     """With the day's reminder, records the one optional follow-up a few hours later."""
     if not subscriber.followup:
         return
@@ -158,7 +161,7 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     if delivery.local_date != today:
         await query.answer()
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(texts.t("old_reminder"))
+        await reply(query, texts.t("old_reminder"))
         return
     action = parts[1]
     local_now = schedule.local_now(schedule.zone(subscriber.zone), now)
@@ -180,14 +183,14 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         store.add_delivery(chat_id, today, "snooze", at, replace=True)
         await query.edit_message_reply_markup(None)
         local = schedule.local_now(schedule.zone(subscriber.zone), at).strftime("%H:%M")
-        await query.message.reply_text(texts.t("snoozed", time=local))
+        await reply(query, texts.t("snoozed", time=local))
         log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
     elif action == "skip":
         store.add_delivery(
             chat_id, today, "skip", now, status="skipped", reason="the person chose to skip today"
         )
         await query.edit_message_reply_markup(None)
-        await query.message.reply_text(texts.t("skipped_today"))
+        await reply(query, texts.t("skipped_today"))
         log.info("reminder.skipped chat=%s", chat_id)
 
 

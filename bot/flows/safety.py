@@ -12,15 +12,15 @@ import contextlib
 import logging
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, texts
-from bot.app import BotContext
 from bot.flows import onboarding
 from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
+from bot.runtime import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
         await context.bot.send_message(chat_id, texts.t("sf_continued"))
 
 
-async def _remove_keyboard(query) -> None:
+async def _remove_keyboard(query: CallbackQuery) -> None:
     # Already without buttons (a double tap): nothing to tidy.
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(None)

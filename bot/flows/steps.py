@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.app import BotContext
+from bot.runtime import BotContext
 from bot.store import Subscriber
 
 StepHandler = Callable[[Update, BotContext, Subscriber], Awaitable[None]]

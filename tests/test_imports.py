@@ -1,0 +1,150 @@
+"""The import rules that keep the layers apart.
+
+The pure domain imports neither Telegram nor SQLite, directly or through another bot module,
+so its rules are tested with plain values (DESIGN decision 5). Handlers never import the app
+that wires them (decision 8): no import cycle between the app and the handlers."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT = ROOT / "bot"
+
+# The pure modules, also checked by mypy in strict mode (pyproject.toml).
+PURE = [
+    "bot.clock",
+    "bot.config",
+    "bot.content",
+    "bot.errors",
+    "bot.insights",
+    "bot.markdown_html",
+    "bot.models",
+    "bot.program",
+    "bot.ratings",
+    "bot.safety",
+    "bot.schedule",
+    "bot.sendwindow",
+    "bot.texts",
+    "bot.timeparse",
+    "bot.zones",
+]
+FORBIDDEN_IN_PURE = {"telegram", "sqlite3", "sqlite_utils"}
+
+
+def module_path(name: str) -> Path:
+    path = ROOT.joinpath(*name.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports when it runs, functions' lazy imports included; imports
+    only for the type checker (`if TYPE_CHECKING:`) are left out."""
+    inside = path.is_relative_to(ROOT)
+    name = module_name(path) if inside else path.stem
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def reachable(start: str) -> dict[str, set[str]]:
+    """The bot modules `start` pulls in, each with what it imports itself."""
+    seen: dict[str, set[str]] = {}
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or not module_path(name).exists():
+            continue
+        seen[name] = imports_of(module_path(name))
+        parents = [".".join(name.split(".")[:i]) for i in range(2, name.count(".") + 1)]
+        todo += [n for n in seen[name] | set(parents) if n.startswith("bot.") or n == "bot"]
+    return seen
+
+
+def test_the_rule_reader_sees_a_forbidden_import(tmp_path):
+    """The reader must catch plain, from-, relative and lazy imports, or the rules can't fail."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import sqlite3\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    import telegram.ext\n"
+        "def later():\n    from telegram import Update\n",
+        encoding="utf-8",
+    )
+    assert {"sqlite3", "telegram", "telegram.Update"} <= imports_of(sample)
+    assert "telegram.ext" not in imports_of(sample)
+    assert "bot.app" in imports_of(BOT / "runner.py")
+
+
+@pytest.mark.parametrize("name", PURE)
+def test_pure_modules_import_neither_telegram_nor_sqlite(name):
+    broken = {
+        module: sorted(i for i in imported if i.split(".")[0] in FORBIDDEN_IN_PURE)
+        for module, imported in reachable(name).items()
+    }
+    assert {module: found for module, found in broken.items() if found} == {}
+
+
+def test_importing_every_pure_module_loads_neither_telegram_nor_sqlite():
+    """The same rule at run time, in a fresh interpreter: nothing a third-party import drags
+    in either."""
+    code = (
+        "import sys\n"
+        + "".join(f"import {name}\n" for name in PURE)
+        + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN_IN_PURE!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+HANDLERS = sorted((BOT / "flows").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", HANDLERS, ids=[path.stem for path in HANDLERS])
+def test_handlers_never_import_the_app(path):
+    """bot/app.py wires the handlers; a handler importing it back makes a cycle."""
+    imported = imports_of(path)
+    assert not {"bot.app", "bot.__main__"} & imported
+    assert "app" not in {i.rsplit(".", 1)[-1] for i in imported if i.startswith("bot.")}
+
+
+def test_every_module_named_pure_exists():
+    assert [name for name in PURE if not module_path(name).exists()] == []
