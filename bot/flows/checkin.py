@@ -111,30 +111,42 @@ async def offer_edit(context: BotContext, chat_id: int, row: CheckInRow) -> None
 
 
 async def ask(
-    context: BotContext, chat_id: int, row: CheckInRow, question: str, *, lead: str = ""
+    context: BotContext,
+    chat_id: int,
+    row: CheckInRow,
+    question: str,
+    *,
+    lead: str = "",
+    subscriber: Subscriber | None = None,
 ) -> None:
     """Asks `question`, keeping it as the check-in's next step and the person's awaited answer.
 
     The previous question's buttons are taken away first, so one set of live buttons shows.
     `lead` (HTML) goes above the question in the same message: a correction and the question
-    again arrive as one message, which is easier to read when tired.
+    again arrive as one message, which is easier to read when tired. `row` must be fresh from
+    the store; `subscriber` too when given (it saves reading it again).
     """
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
+    if subscriber is None:
+        subscriber = store.subscriber(chat_id)
     previous = (subscriber.awaiting or "").removeprefix(STEP_PREFIX) if subscriber else ""
     # Moving on: the question just answered shows its answer. Asked again (a correction, or
     # Back): its buttons only go.
     answered = previous in QUESTIONS and next_question(row, previous) == question
     await _tidy_previous(context, subscriber, row if answered else None)
-    with store.atomic():
-        store.save_answer(row.id, now, step=question)
-        row = store.checkin(row.id)
-        text, keyboard = question_of(row, question)
-        store.set_awaiting(chat_id, now, STEP_PREFIX + question, {"id": row.id})
+    awaiting = STEP_PREFIX + question
+    # Saved before the question shows, so what the person sees is already in the database.
+    if row.step == question:  # save_and_continue wrote it with the answer: not written twice
+        store.set_awaiting(chat_id, now, awaiting, {"id": row.id})
+    else:
+        with store.atomic():
+            store.save_answer(row.id, now, step=question)
+            store.set_awaiting(chat_id, now, awaiting, {"id": row.id})
+    text, keyboard = question_of(row, question)
     if lead:
         text = f"{lead}\n\n{text}"
     sent = await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-    store.set_awaiting(chat_id, now, STEP_PREFIX + question, {"id": row.id, "msg": sent.message_id})
+    store.set_awaiting(chat_id, now, awaiting, {"id": row.id, "msg": sent.message_id})
 
 
 def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -255,9 +267,16 @@ def _order(row: CheckInRow) -> list[str]:
 
 
 async def save_and_continue(
-    context: BotContext, chat_id: int, row: CheckInRow, question: str, **answer
+    context: BotContext,
+    chat_id: int,
+    row: CheckInRow,
+    question: str,
+    *,
+    subscriber: Subscriber | None = None,
+    **answer,
 ) -> None:
-    """Writes one answer, says what safety needs saying, then asks the next question."""
+    """Writes one answer, says what safety needs saying, then asks the next question.
+    `subscriber`, when the caller has read it fresh, is not read again."""
     store, now = context.store, context.clock.now()
     nxt = next_question(row, question)
     store.save_answer(row.id, now, step=nxt or question, **answer)
@@ -282,7 +301,7 @@ async def save_and_continue(
     if nxt is None:
         await finish(context, chat_id, row)
     else:
-        await ask(context, chat_id, row, nxt)
+        await ask(context, chat_id, row, nxt, subscriber=subscriber)
 
 
 async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
@@ -387,7 +406,8 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
     store, now = context.store, context.clock.now()
     chat_id = subscriber.chat_id
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    # Read again by ask() only when closing an old check-in may have changed it.
+    fresh = None if close_abandoned(context, subscriber, today) else subscriber
     checkin_id = subscriber.awaiting_data.get("id")
     row = store.checkin(checkin_id) if isinstance(checkin_id, int) else None
     if row is None or row.chat_id != chat_id or row.status != "open" or row.local_date != today:
@@ -406,10 +426,14 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
         except RatingError as err:
             await ask(context, chat_id, row, question, lead=texts.escape(err.user_message))
             return
-        await save_and_continue(context, chat_id, row, question, **{question: value})
+        await save_and_continue(
+            context, chat_id, row, question, subscriber=fresh, **{question: value}
+        )
         return
     if question == COMPLETION and (completion := parse_completion(text)) is not None:
-        await save_and_continue(context, chat_id, row, COMPLETION, completion=completion)
+        await save_and_continue(
+            context, chat_id, row, COMPLETION, subscriber=fresh, completion=completion
+        )
         return
     if question in (AREAS, COMPLETION):
         hint = texts.t(f"ci_{question}_use_buttons")
@@ -453,14 +477,14 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         return
     code, value = parts[2], parts[3]
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    if close_abandoned(context, subscriber, today):
+        subscriber = store.subscriber(chat_id)  # its awaited answer may have been cleared
     if row.local_date != today:
         await query.answer()
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)
         await context.bot.send_message(chat_id, texts.t("ci_old_day"))
         return
-    row = store.checkin(row.id)  # fresh: close_abandoned may not touch today's, but be sure
     if code == "e":
         await query.answer()
         with contextlib.suppress(BadRequest):
@@ -486,14 +510,16 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         await query.answer()
         previous = previous_question(row, question)
         if previous is not None:
-            await ask(context, chat_id, row, previous)
+            await ask(context, chat_id, row, previous, subscriber=subscriber)
         return
     if question in (TENSION, PAIN):
         if not value.isdigit() or not 0 <= int(value) <= 10:
             await query.answer(texts.t("button_expired"))
             return
         await query.answer()
-        await save_and_continue(context, chat_id, row, question, **{question: int(value)})
+        await save_and_continue(
+            context, chat_id, row, question, subscriber=subscriber, **{question: int(value)}
+        )
     elif question == AREAS:
         await area_button(query, context, row, value)
     elif question == COMPLETION:
@@ -501,10 +527,12 @@ async def checkin_button(update: Update, context: BotContext) -> None:
             await query.answer(texts.t("button_expired"))
             return
         await query.answer()
-        await save_and_continue(context, chat_id, row, COMPLETION, completion=Completion(value))
+        await save_and_continue(
+            context, chat_id, row, COMPLETION, subscriber=subscriber, completion=Completion(value)
+        )
     elif value == "skip":
         await query.answer()
-        await save_and_continue(context, chat_id, row, NOTE)
+        await save_and_continue(context, chat_id, row, NOTE, subscriber=subscriber)
     else:
         await query.answer(texts.t("button_expired"))
 
@@ -539,9 +567,10 @@ async def area_button(query, context: BotContext, row: CheckInRow, value: str) -
 # --- abandoned check-ins -------------------------------------------------------------------------
 
 
-def close_abandoned(context: BotContext, subscriber: Subscriber, today) -> None:
-    """Closes the person's check-ins left open on an earlier day as partial (answers kept)."""
-    _close_abandoned(context.store, subscriber, today, context.clock.now())
+def close_abandoned(context: BotContext, subscriber: Subscriber, today) -> int:
+    """Closes the person's check-ins left open on an earlier day as partial (answers kept);
+    returns how many."""
+    return _close_abandoned(context.store, subscriber, today, context.clock.now())
 
 
 def _close_abandoned(store, subscriber: Subscriber, today, now: datetime) -> int:
