@@ -57,6 +57,7 @@ from bot.store import to_db
 
 FIRST_USER = 40_000_000
 WARMUP = 2.0  # seconds at the start of a load left out of the latency percentiles
+NOT_ANSWERS = {"getUpdates", "getMe", "deleteWebhook", "setMyCommands", "setWebhook", "close"}
 
 
 # ---------------------------------------------------------------------------- in the emulator
@@ -260,6 +261,14 @@ async def run(
         "ms",
         note=f"bot process CPU {cpu:.1f} s; the emulator and the people's "
         f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s",
+    )
+    # Calls the bot made to answer people (polling and start-up left out), per update.
+    answering = {m: n for m, n in stats["methods"].items() if m not in NOT_ANSWERS}
+    report.figure(
+        f"updates.{label}.api_calls_per_update",
+        sum(answering.values()) / max(counts["actions"], 1),
+        "calls",
+        note=", ".join(f"{m} {n}" for m, n in sorted(answering.items())),
     )
     clean = counts["timeouts"] == 0 and counts["extra_messages"] == 0
     report.check(

@@ -149,20 +149,23 @@ async def ask(
     store.set_awaiting(chat_id, now, awaiting, {"id": row.id, "msg": sent.message_id})
 
 
-def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMarkup]:
+# The questions' keyboards are the plain JSON Telegram reads, not PTB objects: one goes out on
+# nearly every check-in update, and PTB's objects cost ~10 us a button to build and as much
+# again to turn back into this (bot/request.plain_keyboard); the 0-10 keypad has 12 buttons.
+Keyboard = dict[str, list[list[dict[str, str]]]]
+
+
+def question_of(row: CheckInRow, question: str) -> tuple[str, Keyboard]:
     """The text and buttons of one question; earlier answers show when it is asked again."""
-    back = [_button("ci_btn_back", row, CODE[question], "back")]
+    back = [_key(texts.t("ci_btn_back"), row, CODE[question], "back")]
     if question in (TENSION, PAIN):
         earlier = row.tension if question == TENSION else row.pain
         was = texts.t("ci_was", value=f"{earlier}/10") if earlier is not None else ""
-        keys = [
-            InlineKeyboardButton(str(n), callback_data=_data(row, CODE[question], str(n)))
-            for n in range(11)
-        ]
+        keys = [_key(str(n), row, CODE[question], str(n)) for n in range(11)]
         rows = [keys[:6], keys[6:]]
         if question == PAIN:
             rows.append(back)
-        return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), InlineKeyboardMarkup(rows)
+        return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), {"inline_keyboard": rows}
     if question == AREAS:
         return texts.t("ci_ask_areas"), areas_keyboard(row)
     if question == COMPLETION:
@@ -170,43 +173,42 @@ def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMark
         if row.completion is not None:
             was = texts.t("ci_was", value=texts.t(f"ci_completion_{row.completion.value}"))
         rows = [
-            [_button(f"ci_btn_{c.value}", row, "c", c.value)]
+            [_key(texts.t(f"ci_btn_{c.value}"), row, "c", c.value)]
             for c in (Completion.FULL, Completion.PARTIAL, Completion.SKIPPED)
         ]
-        return texts.t("ci_ask_completion", was=texts.Safe(was)), InlineKeyboardMarkup(
-            [*rows, back]
-        )
+        return texts.t("ci_ask_completion", was=texts.Safe(was)), {"inline_keyboard": [*rows, back]}
     if row.note:
         was = texts.t("ci_was_note", note=_shortened(row.note))
     else:
         was = texts.t("ci_note_skip_hint")
-    skip = _button("ci_btn_keep_note" if row.note else "ci_btn_skip_note", row, "n", "skip")
-    return texts.t("ci_ask_note", was=texts.Safe(was)), InlineKeyboardMarkup([[skip], back])
+    skip = _key(texts.t("ci_btn_keep_note" if row.note else "ci_btn_skip_note"), row, "n", "skip")
+    return texts.t("ci_ask_note", was=texts.Safe(was)), {"inline_keyboard": [[skip], back]}
 
 
-def areas_keyboard(row: CheckInRow) -> InlineKeyboardMarkup:
+def areas_keyboard(row: CheckInRow) -> Keyboard:
     chosen = set(row.areas or ())
     rows = [
         [
-            InlineKeyboardButton(
-                ("✓ " if area in chosen else "") + AREA_LABELS[area],
-                callback_data=_data(row, "a", area.value),
-            )
+            _key(("✓ " if area in chosen else "") + AREA_LABELS[area], row, "a", area.value)
             for area in pair
         ]
         for pair in AREA_ROWS
     ]
     # Nowhere only while nothing is ticked: beside ticked places it would throw them away.
-    last = [_button("ci_btn_done", row, "a", "done")]
+    last = [_key(texts.t("ci_btn_done"), row, "a", "done")]
     if not chosen:
-        last.insert(0, _button("ci_btn_nowhere", row, "a", "none"))
+        last.insert(0, _key(texts.t("ci_btn_nowhere"), row, "a", "none"))
     rows.append(last)
-    rows.append([_button("ci_btn_back", row, "a", "back")])
-    return InlineKeyboardMarkup(rows)
+    rows.append([_key(texts.t("ci_btn_back"), row, "a", "back")])
+    return {"inline_keyboard": rows}
 
 
 def _data(row: CheckInRow, code: str, value: str) -> str:
     return f"ci:{row.id}:{code}:{value}"
+
+
+def _key(label: str, row: CheckInRow, code: str, value: str) -> dict[str, str]:
+    return {"text": label, "callback_data": _data(row, code, value)}
 
 
 def _button(key: str, row: CheckInRow, code: str, value: str) -> InlineKeyboardButton:
