@@ -13,7 +13,8 @@ emulator (getUpdates returns it) to the moment the bot's answer message reaches 
 first pause; the first 2 s of each load (first /checkin of everyone, new connections) are
 left out of the percentiles and reported apart. The bot runs in this process, alone, with
 pacing off (max_per_second=None): the emulator enforces no limits, and 300 answers a second
-are far above the 30 a second Telegram allows for bulk sends anyway.
+are far above the 30 a second Telegram allows for bulk sends anyway. Besides latency and CPU
+an update it reports the Bot API calls the bot made per update, by method.
 
 Loads: `saturated` (nobody waits between actions: the most updates a second the bot
 handles) and `paced` (each person waits 0.27 s on average between actions, an offered load
