@@ -13,7 +13,8 @@ emulator (getUpdates returns it) to the moment the bot's answer message reaches 
 first pause; the first 2 s of each load (first /checkin of everyone, new connections) are
 left out of the percentiles and reported apart. The bot runs in this process, alone, with
 pacing off (max_per_second=None): the emulator enforces no limits, and 300 answers a second
-are far above the 30 a second Telegram allows for bulk sends anyway.
+are far above the 30 a second Telegram allows for bulk sends anyway. Besides latency and CPU
+an update it reports the Bot API calls the bot made per update, by method.
 
 Loads: `saturated` (nobody waits between actions: the most updates a second the bot
 handles) and `paced` (each person waits 0.27 s on average between actions, an offered load
@@ -57,6 +58,7 @@ from bot.store import to_db
 
 FIRST_USER = 40_000_000
 WARMUP = 2.0  # seconds at the start of a load left out of the latency percentiles
+NOT_ANSWERS = {"getUpdates", "getMe", "deleteWebhook", "setMyCommands", "setWebhook", "close"}
 
 
 # ---------------------------------------------------------------------------- in the emulator
@@ -260,6 +262,14 @@ async def run(
         "ms",
         note=f"bot process CPU {cpu:.1f} s; the emulator and the people's "
         f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s",
+    )
+    # Calls the bot made to answer people (polling and start-up left out), per update.
+    answering = {m: n for m, n in stats["methods"].items() if m not in NOT_ANSWERS}
+    report.figure(
+        f"updates.{label}.api_calls_per_update",
+        sum(answering.values()) / max(counts["actions"], 1),
+        "calls",
+        note=", ".join(f"{m} {n}" for m, n in sorted(answering.items())),
     )
     clean = counts["timeouts"] == 0 and counts["extra_messages"] == 0
     report.check(

@@ -112,46 +112,61 @@ async def offer_edit(context: BotContext, chat_id: int, row: CheckInRow) -> None
 
 
 async def ask(
-    context: BotContext, chat_id: int, row: CheckInRow, question: str, *, lead: str = ""
+    context: BotContext,
+    chat_id: int,
+    row: CheckInRow,
+    question: str,
+    *,
+    lead: str = "",
+    subscriber: Subscriber | None = None,
 ) -> None:
     """Asks `question`, keeping it as the check-in's next step and the person's awaited answer.
 
     The previous question's buttons are taken away first, so one set of live buttons shows.
     `lead` (HTML) goes above the question in the same message: a correction and the question
-    again arrive as one message, which is easier to read when tired.
+    again arrive as one message, which is easier to read when tired. `row` must be fresh from
+    the store; `subscriber` too when given (it saves reading it again).
     """
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
+    if subscriber is None:
+        subscriber = store.subscriber(chat_id)
     previous = (subscriber.awaiting or "").removeprefix(STEP_PREFIX) if subscriber else ""
     # Moving on: the question just answered shows its answer. Asked again (a correction, or
     # Back): its buttons only go.
     answered = previous in QUESTIONS and next_question(row, previous) == question
     await _tidy_previous(context, subscriber, row if answered else None)
-    with store.atomic():
-        store.save_answer(row.id, now, step=question)
-        row = store.checkin(row.id)
-        text, keyboard = question_of(row, question)
-        store.set_awaiting(chat_id, now, STEP_PREFIX + question, {"id": row.id})
+    awaiting = STEP_PREFIX + question
+    # Saved before the question shows, so what the person sees is already in the database.
+    if row.step == question:  # save_and_continue wrote it with the answer: not written twice
+        store.set_awaiting(chat_id, now, awaiting, {"id": row.id})
+    else:
+        with store.atomic():
+            store.save_answer(row.id, now, step=question)
+            store.set_awaiting(chat_id, now, awaiting, {"id": row.id})
+    text, keyboard = question_of(row, question)
     if lead:
         text = f"{lead}\n\n{text}"
     sent = await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-    store.set_awaiting(chat_id, now, STEP_PREFIX + question, {"id": row.id, "msg": sent.message_id})
+    store.set_awaiting(chat_id, now, awaiting, {"id": row.id, "msg": sent.message_id})
 
 
-def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMarkup]:
+# The questions' keyboards are the plain JSON Telegram reads, not PTB objects: one goes out on
+# nearly every check-in update, and PTB's objects cost ~10 us a button to build and as much
+# again to turn back into this (bot/request.plain_keyboard); the 0-10 keypad has 12 buttons.
+Keyboard = dict[str, list[list[dict[str, str]]]]
+
+
+def question_of(row: CheckInRow, question: str) -> tuple[str, Keyboard]:
     """The text and buttons of one question; earlier answers show when it is asked again."""
-    back = [_button("ci_btn_back", row, CODE[question], "back")]
+    back = [_key(texts.t("ci_btn_back"), row, CODE[question], "back")]
     if question in (TENSION, PAIN):
         earlier = row.tension if question == TENSION else row.pain
         was = texts.t("ci_was", value=f"{earlier}/10") if earlier is not None else ""
-        keys = [
-            InlineKeyboardButton(str(n), callback_data=_data(row, CODE[question], str(n)))
-            for n in range(11)
-        ]
+        keys = [_key(str(n), row, CODE[question], str(n)) for n in range(11)]
         rows = [keys[:6], keys[6:]]
         if question == PAIN:
             rows.append(back)
-        return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), InlineKeyboardMarkup(rows)
+        return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), {"inline_keyboard": rows}
     if question == AREAS:
         return texts.t("ci_ask_areas", was=""), areas_keyboard(row)
     if question == COMPLETION:
@@ -159,43 +174,42 @@ def question_of(row: CheckInRow, question: str) -> tuple[str, InlineKeyboardMark
         if row.completion is not None:
             was = texts.t("ci_was", value=texts.t(f"ci_completion_{row.completion.value}"))
         rows = [
-            [_button(f"ci_btn_{c.value}", row, "c", c.value)]
+            [_key(texts.t(f"ci_btn_{c.value}"), row, "c", c.value)]
             for c in (Completion.FULL, Completion.PARTIAL, Completion.SKIPPED)
         ]
-        return texts.t("ci_ask_completion", was=texts.Safe(was)), InlineKeyboardMarkup(
-            [*rows, back]
-        )
+        return texts.t("ci_ask_completion", was=texts.Safe(was)), {"inline_keyboard": [*rows, back]}
     if row.note:
         was = texts.t("ci_was_note", note=_shortened(row.note))
     else:
         was = texts.t("ci_note_skip_hint")
-    skip = _button("ci_btn_keep_note" if row.note else "ci_btn_skip_note", row, "n", "skip")
-    return texts.t("ci_ask_note", was=texts.Safe(was)), InlineKeyboardMarkup([[skip], back])
+    skip = _key(texts.t("ci_btn_keep_note" if row.note else "ci_btn_skip_note"), row, "n", "skip")
+    return texts.t("ci_ask_note", was=texts.Safe(was)), {"inline_keyboard": [[skip], back]}
 
 
-def areas_keyboard(row: CheckInRow) -> InlineKeyboardMarkup:
+def areas_keyboard(row: CheckInRow) -> Keyboard:
     chosen = set(row.areas or ())
     rows = [
         [
-            InlineKeyboardButton(
-                ("✓ " if area in chosen else "") + AREA_LABELS[area],
-                callback_data=_data(row, "a", area.value),
-            )
+            _key(("✓ " if area in chosen else "") + AREA_LABELS[area], row, "a", area.value)
             for area in pair
         ]
         for pair in AREA_ROWS
     ]
     # Nowhere only while nothing is ticked: beside ticked places it would throw them away.
-    last = [_button("ci_btn_done", row, "a", "done")]
+    last = [_key(texts.t("ci_btn_done"), row, "a", "done")]
     if not chosen:
-        last.insert(0, _button("ci_btn_nowhere", row, "a", "none"))
+        last.insert(0, _key(texts.t("ci_btn_nowhere"), row, "a", "none"))
     rows.append(last)
-    rows.append([_button("ci_btn_back", row, "a", "back")])
-    return InlineKeyboardMarkup(rows)
+    rows.append([_key(texts.t("ci_btn_back"), row, "a", "back")])
+    return {"inline_keyboard": rows}
 
 
 def _data(row: CheckInRow, code: str, value: str) -> str:
     return f"ci:{row.id}:{code}:{value}"
+
+
+def _key(label: str, row: CheckInRow, code: str, value: str) -> dict[str, str]:
+    return {"text": label, "callback_data": _data(row, code, value)}
 
 
 def _button(key: str, row: CheckInRow, code: str, value: str) -> InlineKeyboardButton:
@@ -259,9 +273,16 @@ def _order(row: CheckInRow) -> list[str]:
 
 
 async def save_and_continue(
-    context: BotContext, chat_id: int, row: CheckInRow, question: str, **answer: Any
+    context: BotContext,
+    chat_id: int,
+    row: CheckInRow,
+    question: str,
+    *,
+    subscriber: Subscriber | None = None,
+    **answer: Any,
 ) -> None:
-    """Writes one answer, says what safety needs saying, then asks the next question."""
+    """Writes one answer, says what safety needs saying, then asks the next question.
+    `subscriber`, when the caller has read it fresh, is not read again."""
     store, now = context.store, context.clock.now()
     nxt = next_question(row, question)
     store.save_answer(row.id, now, step=nxt or question, **answer)
@@ -286,7 +307,7 @@ async def save_and_continue(
     if nxt is None:
         await finish(context, chat_id, row)
     else:
-        await ask(context, chat_id, row, nxt)
+        await ask(context, chat_id, row, nxt, subscriber=subscriber)
 
 
 async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
@@ -393,7 +414,8 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
     store, now = context.store, context.clock.now()
     chat_id = subscriber.chat_id
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    # Read again by ask() only when closing an old check-in may have changed it.
+    fresh = None if close_abandoned(context, subscriber, today) else subscriber
     checkin_id = subscriber.awaiting_data.get("id")
     row = store.checkin(checkin_id) if isinstance(checkin_id, int) else None
     if row is None or row.chat_id != chat_id or row.status != "open" or row.local_date != today:
@@ -412,10 +434,14 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
         except RatingError as err:
             await ask(context, chat_id, row, question, lead=texts.escape(err.user_message))
             return
-        await save_and_continue(context, chat_id, row, question, **{question: value})
+        await save_and_continue(
+            context, chat_id, row, question, subscriber=fresh, **{question: value}
+        )
         return
     if question == COMPLETION and (completion := parse_completion(text)) is not None:
-        await save_and_continue(context, chat_id, row, COMPLETION, completion=completion)
+        await save_and_continue(
+            context, chat_id, row, COMPLETION, subscriber=fresh, completion=completion
+        )
         return
     if question in (AREAS, COMPLETION):
         hint = texts.t(f"ci_{question}_use_buttons")
@@ -459,14 +485,14 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         return
     code, value = parts[2], parts[3]
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    if close_abandoned(context, subscriber, today):
+        subscriber = store.subscriber(chat_id)  # its awaited answer may have been cleared
     if row.local_date != today:
         await query.answer()
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)
         await context.bot.send_message(chat_id, texts.t("ci_old_day"))
         return
-    row = store.checkin(row.id)  # fresh: close_abandoned may not touch today's, but be sure
     if code == "e":
         await query.answer()
         with contextlib.suppress(BadRequest):
@@ -492,14 +518,16 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         await query.answer()
         previous = previous_question(row, question)
         if previous is not None:
-            await ask(context, chat_id, row, previous)
+            await ask(context, chat_id, row, previous, subscriber=subscriber)
         return
     if question in (TENSION, PAIN):
         if not value.isdigit() or not 0 <= int(value) <= 10:
             await query.answer(texts.t("button_expired"))
             return
         await query.answer()
-        await save_and_continue(context, chat_id, row, question, **{question: int(value)})
+        await save_and_continue(
+            context, chat_id, row, question, subscriber=subscriber, **{question: int(value)}
+        )
     elif question == AREAS:
         await area_button(query, context, row, value)
     elif question == COMPLETION:
@@ -507,10 +535,12 @@ async def checkin_button(update: Update, context: BotContext) -> None:
             await query.answer(texts.t("button_expired"))
             return
         await query.answer()
-        await save_and_continue(context, chat_id, row, COMPLETION, completion=Completion(value))
+        await save_and_continue(
+            context, chat_id, row, COMPLETION, subscriber=subscriber, completion=Completion(value)
+        )
     elif value == "skip":
         await query.answer()
-        await save_and_continue(context, chat_id, row, NOTE)
+        await save_and_continue(context, chat_id, row, NOTE, subscriber=subscriber)
     else:
         await query.answer(texts.t("button_expired"))
 
@@ -547,9 +577,10 @@ async def area_button(
 # --- abandoned check-ins -------------------------------------------------------------------------
 
 
-def close_abandoned(context: BotContext, subscriber: Subscriber, today: date) -> None:
-    """Closes the person's check-ins left open on an earlier day as partial (answers kept)."""
-    _close_abandoned(context.store, subscriber, today, context.clock.now())
+def close_abandoned(context: BotContext, subscriber: Subscriber, today: date) -> int:
+    """Closes the person's check-ins left open on an earlier day as partial (answers kept);
+    returns how many."""
+    return _close_abandoned(context.store, subscriber, today, context.clock.now())
 
 
 def _close_abandoned(store: Store, subscriber: Subscriber, today: date, now: datetime) -> int:
