@@ -344,7 +344,7 @@ def test_check_content_lists_every_problem_and_exits_1(content_copy, capsys):
     assert main(["check-content", str(content_copy)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "practices/breathing.md:5: 'minutes' must be a whole number, such as 10, not 'three'"
+        "practices/breathing.md:6: 'minutes' must be a whole number, such as 10, not 'three'"
     )
     assert out[1] == "practices/shoe-check.md:3: not UTF-8 text: save the file as UTF-8"
     assert len(out) == 2
