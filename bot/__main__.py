@@ -36,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
     backup.add_argument("target", type=Path, help="the backup file to write")
     commands.add_parser("health", help="exit 0 if the running bot showed a sign of life lately")
+    messages = commands.add_parser(
+        "messages", help="update the translation catalogs (bot/locale) from the English texts"
+    )
+    messages.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     args = parser.parse_args(argv)
+    if args.command == "messages":
+        return sync_messages(check=args.check)
 
     load_dotenv(".env", override=False)  # an optional .env; real environment variables win
     try:
@@ -85,6 +91,23 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+
+
+def sync_messages(*, check: bool) -> int:
+    """Updates bot/locale from bot/texts and says what each language still lacks."""
+    from bot.catalogs import sync
+
+    changed, reports = sync(check=check)
+    for path in changed:
+        print(f"{'stale' if check else 'wrote'}: {os.path.relpath(path)}")
+    for report in reports:
+        print(
+            f"{report.language}: {len(report.missing)} untranslated, "
+            f"{len(report.out_of_date)} out of date (the English changed)"
+        )
+        for where in report.missing[:20] + report.out_of_date[:20]:
+            print(f"  {where}")
+    return 1 if check and changed else 0
 
 
 def check_content(folder: Path) -> int:

@@ -1,0 +1,61 @@
+"""The message catalogs: in step with the English, placeholders kept, plural forms by count."""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n, texts
+from bot.catalogs import sync
+
+
+def test_catalogs_are_in_step_with_the_english_texts():
+    changed, _ = sync(check=True)
+    assert changed == [], "run `python -m bot messages` and commit bot/locale"
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES[1:])
+def test_translations_keep_every_placeholder(language):
+    for module in texts.DOMAINS:
+        domain = module.__name__.rsplit(".", 1)[-1]
+        with i18n.catalog_path(language, domain).open("rb") as po:
+            catalog = read_po(po, locale=language)
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            expected = texts.placeholders(message.context)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for string in strings:
+                if not string:
+                    continue
+                found = {name for _, name, _, _ in Formatter().parse(string) if name}
+                assert found <= expected, (domain, message.context, found - expected)
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [
+        ("ru", "ru"),
+        ("uk", "ru"),
+        ("be", "ru"),
+        ("kk", "ru"),
+        ("en-GB", "en"),
+        ("de", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
+)
+def test_first_language_from_telegram(code, language):
+    assert i18n.language_for(code) == language
+
+
+def test_language_is_per_block_and_unknown_ones_fall_back():
+    assert i18n.current_language() == "en"
+    with i18n.use_language("ru"):
+        assert i18n.current_language() == "ru"
+        with i18n.use_language("xx"):
+            assert i18n.current_language() == "en"
+        assert i18n.current_language() == "ru"
+    assert i18n.current_language() == "en"
