@@ -6,6 +6,10 @@ import asyncio
 import os
 import re
 import sys
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.demo import save_offset
 
 from tests.conftest import CONTENT, REPO
 
@@ -114,6 +118,12 @@ async def test_malformed_commands_print_their_usage_and_never_crash(tmp_path):
 async def test_later_sends_what_falls_due_keeps_the_clock_and_reset_empties(tmp_path):
     """B5: a jump quietly dropped the reminders it passed; B7: a restart forgot the moved
     clock, so the data was in the future; !reset starts from an empty database."""
+    # Noon in Berlin: at 04:00 the 07:30 reminder of the fourth day would still be ahead.
+    now = datetime.now(UTC)
+    noon = datetime.now(ZoneInfo("Europe/Berlin")).replace(hour=12, minute=0, second=0)
+    start = noon if noon > now else noon + timedelta(days=1)
+    save_offset(tmp_path / "demo.db", start - now)
+    ahead = int((start - now).total_seconds() // 60) + 4320
     first = await run_demo(
         tmp_path,
         ["/start", "Berlin", "07:30", "#2", "!later 4320", "!remind", "/history", "!quit"],
@@ -123,7 +133,7 @@ async def test_later_sends_what_falls_due_keeps_the_clock_and_reset_empties(tmp_
     assert "the clock moved 4320 minutes forward" in first
     assert "today's reminder is already sent" in first
     again = await run_demo(tmp_path, ["/settings", "!reset", "/start", "!quit"])
-    assert "clock 4320 minutes ahead" in again
+    assert re.search(rf"clock ({ahead}|{ahead + 1}) minutes ahead", again)
     assert "Next reminder: today at 07:30" in again or "Next reminder: tomorrow at 07:30" in again
     assert "the demo database is empty again" in again
     after_reset = again.split("empty again")[1]
