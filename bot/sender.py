@@ -5,17 +5,18 @@ The database is the schedule (shared DESIGN.md, decisions 1 and 2). A tick
      advances `next_due_utc` on the calendar, in one transaction, so nothing is lost or doubled;
   2. hands pending deliveries that are due to the workers through a bounded queue.
 A worker marks the row in flight, sends through the paced rate limiter, then marks it sent,
-failed or skipped. What a delivery says is decided by the composer registered for its kind.
+failed or skipped. What a delivery says is decided by the composer given for its kind
+(EngineWiring, named in bot/app.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -71,24 +72,38 @@ class Skip:
     reason: str
 
 
-Composer = Callable[[Application, Delivery, Subscriber], Awaitable[Outgoing | Skip]]
-AfterDue = Callable[[Application, Subscriber, datetime], None]
+class Composer(Protocol):
+    """What one kind of delivery says ("reminder", "followup", ...), or why it is not sent."""
 
-# Filled by the flows: what each kind of delivery says ("reminder", "followup", ...), and
-# extra rows to record when a reminder falls due (a follow-up, the weekly summary).
-COMPOSERS: dict[str, Composer] = {}
-AFTER_DUE: list[Callable[[Application, Subscriber, datetime, datetime], None]] = []
-# Filled by the flows: `async def hook(application, now)` run at the start of every tick
-# (closing abandoned check-ins, due practice timers). A failing hook is logged, not fatal.
-TICK_HOOKS: list[Callable[[Application, datetime], Awaitable[None]]] = []
+    def __call__(
+        self, application: Application, delivery: Delivery, subscriber: Subscriber, /
+    ) -> Awaitable[Outgoing | Skip]: ...
 
 
-def composer(kind: str) -> Callable[[Composer], Composer]:
-    def register(func: Composer) -> Composer:
-        COMPOSERS[kind] = func
-        return func
+class DueHook(Protocol):
+    """Records the rows that ride on a reminder falling due (a follow-up, the weekly summary).
+    Runs inside the engine's scheduling transaction: it writes, it does not send."""
 
-    return register
+    def __call__(
+        self, application: Application, subscriber: Subscriber, due: datetime, now: datetime, /
+    ) -> None: ...
+
+
+class TickHook(Protocol):
+    """Runs at the start of every tick (closing abandoned check-ins, due practice timers)."""
+
+    def __call__(self, application: Application, now: datetime, /) -> Awaitable[None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineWiring:
+    """The engine's collaborators, named by build_application (bot/app.py): what each kind of
+    delivery says, what rides on a reminder falling due, and what runs on every tick, in order.
+    A failing tick hook is logged, not fatal."""
+
+    composers: Mapping[str, Composer]
+    on_due: tuple[DueHook, ...] = ()
+    on_tick: tuple[TickHook, ...] = ()
 
 
 @dataclass
@@ -102,8 +117,16 @@ class TickReport:
 class Engine:
     """Owns the workers; `tick()` is what the scheduler job calls every few seconds."""
 
-    def __init__(self, application: Application, *, workers: int = 16, queue_size: int = 1000):
+    def __init__(
+        self,
+        application: Application,
+        wiring: EngineWiring,
+        *,
+        workers: int = 16,
+        queue_size: int = 1000,
+    ):
         self.application = application
+        self.wiring = wiring
         self.queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=queue_size)
         self._queued: set[int] = set()
         self._workers: list[asyncio.Task] = []
@@ -159,7 +182,7 @@ class Engine:
     async def tick(self) -> TickReport:
         now = self.runtime.clock.now()
         report = TickReport()
-        for hook in TICK_HOOKS:
+        for hook in self.wiring.on_tick:
             try:
                 await hook(self.application, now)
             except Exception:  # one flow's hook must not stop reminders going out
@@ -292,7 +315,7 @@ class Engine:
                     report.scheduled += 1
                     # Only with a new reminder: a day whose reminder was already recorded
                     # (sent, or skipped as missed) gets no follow-up for it.
-                    for hook in AFTER_DUE:
+                    for hook in self.wiring.on_due:
                         hook(self.application, subscriber, due, now)
             else:
                 # Missed while the bot was down, too late to be useful: recorded, not sent.
@@ -364,7 +387,7 @@ class Engine:
             return
         if delivery.kind == "reminder":
             await self._send_riders_first(delivery)
-        compose = COMPOSERS.get(delivery.kind.split(":")[0])
+        compose = self.wiring.composers.get(delivery.kind.split(":")[0])
         if compose is None:
             store.finish_delivery(delivery.id, "failed", now, reason="no composer for this kind")
             return

@@ -37,22 +37,16 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
 from bot import contentops, program, sender, texts
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
-from bot.flows import common, steps
+from bot.flows import common
 from bot.flows import practice as practice_flow
-from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.replies import reply
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
-from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of
+from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts.admin import ADMIN_COMMANDS
 
@@ -557,7 +551,6 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
     await message.reply_text(texts.t("ad_broadcast_ask", count=count), reply_markup=keyboard)
 
 
-@steps.step(AWAITING_BROADCAST)
 async def broadcast_text(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """The admin typed the broadcast: preview it with Send / Cancel."""
     message = update.effective_message
@@ -675,7 +668,6 @@ def _queue_batch(runtime: Runtime, broadcast: Broadcast, after: int, batch: int)
     return after_next
 
 
-@sender.composer("broadcast")
 async def compose_broadcast(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
@@ -838,7 +830,7 @@ async def _remove_buttons(query: CallbackQuery) -> None:
         log.debug("admin.buttons_already_gone")
 
 
-async def _startup(application: Application) -> None:
+async def resume_at_startup(application: Application) -> None:
     """Finishes queueing broadcasts a restart interrupted; gives admins their command menu."""
     runtime = runtime_of(application)
     for broadcast in runtime.store.broadcasts_with_status("sending"):
@@ -886,29 +878,3 @@ async def _tell_admins_of_fallback(
                 await application.bot.send_message(admin_id, chunk)
         except TelegramError:  # never talked to the bot: the log has the problems
             log.info("admin.fallback_not_told admin=%s", admin_id)
-
-
-def register(application: Application) -> None:
-    """Added before the other flows: an admin's document is an upload, never a stray file."""
-    admins = filters.User(user_id=runtime_of(application).settings.admin_ids)
-    only_admins = PRIVATE_MESSAGES & admins
-    application.add_handlers(
-        [
-            CommandHandler("reload", reload_command, filters=only_admins),
-            CommandHandler("content", content_command, filters=only_admins),
-            CommandHandler("preview", preview_command, filters=only_admins),
-            CommandHandler("versions", versions_command, filters=only_admins),
-            CommandHandler("rollback", rollback_command, filters=only_admins),
-            CommandHandler("stats", stats_command, filters=only_admins),
-            CommandHandler("broadcast", broadcast_command, filters=only_admins),
-            MessageHandler(only_admins & filters.Document.ALL, document_received),
-            CallbackQueryHandler(admin_button, pattern=r"^ad:"),
-        ]
-    )
-    # The general /help is wired before this module; an admin's /help is answered here first,
-    # in an earlier group, and stops there (ApplicationHandlerStop) so only one answer goes out.
-    application.add_handler(CommandHandler("help", admin_help, filters=only_admins), group=-1)
-    add_startup_hook(application, _startup)
-    # A group of its own, before the button guard and the admin /help (group -1): PTB gives an
-    # update to one handler per group, and this one must see every update and stop none.
-    application.add_handler(TypeHandler(Update, admin_menu_on_first_write), group=-2)

@@ -18,13 +18,12 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
-from bot import safety, schedule, sender, texts
+from bot import safety, schedule, texts
 from bot.errors import RatingError
-from bot.flows import onboarding, steps
+from bot.flows import onboarding
 from bot.flows import safety as safety_flow
-from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, parse_completion, parse_rating
@@ -463,8 +462,8 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
     await save_and_continue(context, chat_id, row, NOTE, note=text)
 
 
-for _question in QUESTIONS:
-    steps.step(STEP_PREFIX + _question)(typed_answer)
+# The conversation steps this module answers (wired in bot/app.py): one per question.
+STEPS = {STEP_PREFIX + question: typed_answer for question in QUESTIONS}
 
 
 # --- buttons -------------------------------------------------------------------------------------
@@ -606,16 +605,3 @@ async def close_abandoned_on_tick(application: Application, now: datetime) -> No
             subscriber = store.subscriber(chat_id)
             if subscriber is not None:
                 _close_abandoned(store, subscriber, today, now)
-
-
-# Module level, so that building several Applications (tests) adds the hook once.
-sender.TICK_HOOKS.append(close_abandoned_on_tick)
-
-
-def register(application: Application) -> None:
-    application.add_handlers(
-        [
-            CommandHandler("checkin", checkin_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(checkin_button, pattern=r"^ci:"),
-        ]
-    )

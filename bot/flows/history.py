@@ -28,10 +28,10 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
 from bot import schedule, sender, texts
-from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
+from bot.flows.common import more_keyboard
 from bot.flows.onboarding import require_subscriber
 from bot.flows.replies import chat_id_of, reply, shown_message
 from bot.flows.today import local_today
@@ -397,10 +397,6 @@ def plan_weekly(
         )
 
 
-sender.AFTER_DUE.append(plan_weekly)
-
-
-@sender.composer("weekly")
 async def compose_weekly(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
@@ -614,17 +610,3 @@ async def history_button(update: Update, context: BotContext) -> None:
         await _delete_answer(update, context, int(match["stamp"]))
     else:
         await _delete_answer(update, context, None)
-
-
-def register(application: Application) -> None:
-    application.add_handlers(
-        [
-            CommandHandler("history", history_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("progress", progress_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("summary", summary_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("export", export_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("delete", delete_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("privacy", privacy_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(history_button, pattern=r"^hi:"),
-        ]
-    )

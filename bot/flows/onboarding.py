@@ -23,16 +23,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
 from bot import keyboards, schedule, texts, timeparse, zones
 from bot.errors import BotError
-from bot.flows import steps
-from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
+from bot.flows.common import more_keyboard
 from bot.flows.replies import reply
 from bot.flows.today import local_today
 from bot.places import CityMatch
-from bot.runtime import BotContext, add_startup_hook
+from bot.runtime import BotContext
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
 
@@ -95,7 +94,6 @@ async def ask_zone(context: BotContext, chat_id: int) -> None:
     await context.bot.send_message(chat_id, texts.t("ask_zone"), reply_markup=keyboard)
 
 
-@steps.step("zone")
 async def zone_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a shared location, a city or an offset, then confirms the zone."""
     message = update.effective_message
@@ -181,7 +179,6 @@ async def ask_time(context: BotContext, chat_id: int) -> None:
     await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
 
 
-@steps.step("time")
 async def time_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a typed reminder time in any usual form."""
     message = update.effective_message
@@ -215,12 +212,8 @@ async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> Non
             texts.t("subscribed", time=subscriber.remind_at, next=next_text(subscriber, now)),
             reply_markup=InlineKeyboardMarkup([[button]]),
         )
-        for hook in AFTER_SUBSCRIBE:
+        for hook in context.runtime.after_subscribe:
             await hook(context, chat_id)
-
-
-# Run after a person finishes subscribing (the check-in flow adds the red-flag screen here).
-AFTER_SUBSCRIBE: list = []
 
 
 async def onboarding_button(update: Update, context: BotContext) -> None:
@@ -570,24 +563,7 @@ def _day_label(day: date) -> str:
     return day.strftime("%A %-d %B")
 
 
-async def _warm_up(application: Application) -> None:
+async def warm_up_zones(application: Application) -> None:
     # Location polygons take a moment to load: in a thread in the background, so start-up
     # is not held up by them.
     application.bot_data["zones_warm_up"] = asyncio.create_task(asyncio.to_thread(zones.warm_up))
-
-
-def register(application: Application) -> None:
-    add_startup_hook(application, _warm_up)
-    application.add_handlers(
-        [
-            CommandHandler("start", start, filters=PRIVATE_MESSAGES),
-            CommandHandler("settings", settings_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("pause", pause_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("resume", resume_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("stop", stop_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(onboarding_button, pattern=r"^ob:(z:[\w/+-]*|t:\d\d:\d\d)$"),
-            CallbackQueryHandler(settings_button, pattern=r"^st:"),
-            CallbackQueryHandler(pause_button, pattern=r"^pz:\d+$"),
-            CallbackQueryHandler(stop_button, pattern=r"^sp:(yes|no)$"),
-        ]
-    )

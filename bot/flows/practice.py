@@ -22,19 +22,18 @@ from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
-from bot import program, schedule, sender, texts
+from bot import program, schedule, texts
 from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
-from bot.flows import checkin, onboarding, safety, steps
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows import checkin, onboarding, safety
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
-from bot.runtime import BotContext, add_startup_hook, runtime_of
+from bot.runtime import BotContext, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
 
@@ -674,7 +673,6 @@ async def _checkin_after_stop(update: Update, context: BotContext, session: Sess
 # --- typing during a session -----------------------------------------------------------------
 
 
-@steps.step(AWAITING)
 async def typed_during_session(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """A typed tension number is taken; anything else while a session is open gets a nudge."""
     message = update.effective_message
@@ -784,7 +782,7 @@ def _cancel_timer_job(application: Application, session_id: int) -> None:
         job.schedule_removal()
 
 
-async def _rebuild_timers(application: Application) -> None:
+async def rebuild_timers(application: Application) -> None:
     """Start-up: every stored timer gets its job again, so a restart mid-rest still ends it."""
     store = runtime_of(application).store
     timers = store.running_timers()
@@ -794,12 +792,8 @@ async def _rebuild_timers(application: Application) -> None:
         log.info("practice.timers_rebuilt count=%s", len(timers))
 
 
-async def _tick_hook(application: Application, now: datetime) -> None:
+async def end_timers_on_tick(application: Application, now: datetime) -> None:
     await finish_due_timers(application, now)
-
-
-# Module level, so that building several Applications (tests) adds the hook once.
-sender.TICK_HOOKS.append(_tick_hook)
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -1159,15 +1153,3 @@ def _release_awaiting(store: Store, chat_id: int, now: datetime) -> None:
     subscriber = store.subscriber(chat_id)
     if subscriber is not None and subscriber.awaiting == AWAITING:
         store.set_awaiting(chat_id, now, None)
-
-
-def register(application: Application) -> None:
-    add_startup_hook(application, _rebuild_timers)
-    application.add_handlers(
-        [
-            CommandHandler("today", today_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("practices", practices_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("practice", practice_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(practice_button, pattern=r"^pr:"),
-        ]
-    )

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 
 from bot import schedule, sender, texts
 from bot.flows.replies import reply
@@ -98,8 +98,6 @@ def _why_not(application: Application, delivery: Delivery, subscriber: Subscribe
     return None
 
 
-@sender.composer("reminder")
-@sender.composer("snooze")
 async def compose_reminder(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
@@ -113,7 +111,6 @@ async def compose_reminder(
     return sender.Outgoing(text, reminder_keyboard(delivery.id))
 
 
-@sender.composer("followup")
 async def compose_followup(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
@@ -141,9 +138,6 @@ def plan_followup(
         runtime_of(application).store.add_delivery(
             subscriber.chat_id, local_due.date(), "followup", at
         )
-
-
-sender.AFTER_DUE.append(plan_followup)
 
 
 async def reminder_button(update: Update, context: BotContext) -> None:
@@ -192,12 +186,3 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         await query.edit_message_reply_markup(None)
         await reply(query, texts.t("skipped_today"))
         log.info("reminder.skipped chat=%s", chat_id)
-
-
-def register(application: Application) -> None:
-    application.add_handler(
-        # Bounded ids: a forged 30-digit id would overflow SQLite's integer, not just miss.
-        CallbackQueryHandler(
-            reminder_button, pattern=r"^rm:(later|back|skip|snooze):\d{1,18}(:\d{1,4})?$"
-        )
-    )

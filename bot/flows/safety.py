@@ -14,11 +14,8 @@ from datetime import date, timedelta
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, texts
-from bot.flows import onboarding
-from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import local_today
 from bot.runtime import BotContext
 
@@ -123,7 +120,8 @@ async def offer_screen_if_due(
 
 
 async def screen_after_subscribe(context: BotContext, chat_id: int) -> None:
-    """onboarding.AFTER_SUBSCRIBE hook: the first red-flag screen follows the welcome."""
+    """Runs after a person subscribes (Runtime.after_subscribe): the first red-flag screen
+    follows the welcome."""
     await offer_screen_if_due(context, chat_id)
 
 
@@ -195,17 +193,6 @@ async def _remove_keyboard(query: CallbackQuery) -> None:
         await query.edit_message_reply_markup(None)
 
 
-# Module level, so that building several Applications (tests) adds the hook once.
-onboarding.AFTER_SUBSCRIBE.append(screen_after_subscribe)
-
-
 async def safety_command(update: Update, context: BotContext) -> None:
     """/safety: the disclaimer, the urgent and see-a-doctor signs, and when to ask first."""
     await update.effective_message.reply_text(texts.t("safety_info"))
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("safety", safety_command, filters=PRIVATE_MESSAGES))
-    application.add_handler(
-        CallbackQueryHandler(safety_button, pattern=r"^sf:(yes|no|soon|go)(:(daily|short))?$")
-    )
