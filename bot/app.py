@@ -28,6 +28,16 @@ from telegram.ext import (
 )
 
 from bot import health, texts
+from bot.buttons import (
+    MoreButton,
+    PauseButton,
+    ReminderButton,
+    SafetyButton,
+    StopButton,
+    TimeButton,
+    ZoneButton,
+    prefix_pattern,
+)
 from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
@@ -181,11 +191,14 @@ def _add_handlers(application: Application, settings: Settings) -> None:
         group=-1,
     )
 
+    # Buttons: each family's pattern comes from its grammar (bot/buttons.py). Families whose
+    # handler answers malformed data itself (ad, st, ci, hi, pr) take everything under their
+    # prefix; the others only well-formed data, the rest reaching stale_button at the end.
     application.add_handlers(
         [
             # Common: /help and the "more" button of a long message.
             CommandHandler("help", common.help_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(common.more_pressed, pattern=r"^more:\w{1,20}$"),
+            CallbackQueryHandler(common.more_pressed, pattern=MoreButton.pattern()),
             # Admin, before the other flows: an admin's document is an upload, whatever step
             # they are in.
             CommandHandler("reload", admin.reload_command, filters=only_admins),
@@ -196,33 +209,26 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("stats", admin.stats_command, filters=only_admins),
             CommandHandler("broadcast", admin.broadcast_command, filters=only_admins),
             MessageHandler(only_admins & filters.Document.ALL, admin.document_received),
-            CallbackQueryHandler(admin.admin_button, pattern=r"^ad:"),
+            CallbackQueryHandler(admin.admin_button, pattern=prefix_pattern("ad")),
             # Onboarding and settings.
             CommandHandler("start", onboarding.start, filters=PRIVATE_MESSAGES),
             CommandHandler("settings", onboarding.settings_command, filters=PRIVATE_MESSAGES),
             CommandHandler("pause", onboarding.pause_command, filters=PRIVATE_MESSAGES),
             CommandHandler("resume", onboarding.resume_command, filters=PRIVATE_MESSAGES),
             CommandHandler("stop", onboarding.stop_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(
-                onboarding.onboarding_button, pattern=r"^ob:(z:[\w/+-]*|t:\d\d:\d\d)$"
-            ),
-            CallbackQueryHandler(onboarding.settings_button, pattern=r"^st:"),
-            CallbackQueryHandler(onboarding.pause_button, pattern=r"^pz:\d+$"),
-            CallbackQueryHandler(onboarding.stop_button, pattern=r"^sp:(yes|no)$"),
-            # The reminder's buttons. Bounded ids: a forged 30-digit id would overflow
-            # SQLite's integer, not just miss.
-            CallbackQueryHandler(
-                reminders.reminder_button,
-                pattern=r"^rm:(later|back|skip|snooze):\d{1,18}(:\d{1,4})?$",
-            ),
+            CallbackQueryHandler(onboarding.onboarding_button, pattern=ZoneButton.pattern()),
+            CallbackQueryHandler(onboarding.onboarding_button, pattern=TimeButton.pattern()),
+            CallbackQueryHandler(onboarding.settings_button, pattern=prefix_pattern("st")),
+            CallbackQueryHandler(onboarding.pause_button, pattern=PauseButton.pattern()),
+            CallbackQueryHandler(onboarding.stop_button, pattern=StopButton.pattern()),
+            # The reminder's buttons.
+            CallbackQueryHandler(reminders.reminder_button, pattern=ReminderButton.pattern()),
             # The check-in.
             CommandHandler("checkin", checkin.checkin_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(checkin.checkin_button, pattern=r"^ci:"),
+            CallbackQueryHandler(checkin.checkin_button, pattern=prefix_pattern("ci")),
             # Safety: the red-flag screen.
             CommandHandler("safety", safety.safety_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(
-                safety.safety_button, pattern=r"^sf:(yes|no|soon|go)(:(daily|short))?$"
-            ),
+            CallbackQueryHandler(safety.safety_button, pattern=SafetyButton.pattern()),
             # History, progress and the person's data.
             CommandHandler("history", history.history_command, filters=PRIVATE_MESSAGES),
             CommandHandler("progress", history.progress_command, filters=PRIVATE_MESSAGES),
@@ -230,12 +236,12 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("export", history.export_command, filters=PRIVATE_MESSAGES),
             CommandHandler("delete", history.delete_command, filters=PRIVATE_MESSAGES),
             CommandHandler("privacy", history.privacy_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(history.history_button, pattern=r"^hi:"),
+            CallbackQueryHandler(history.history_button, pattern=prefix_pattern("hi")),
             # The practice.
             CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(practice.practice_button, pattern=r"^pr:"),
+            CallbackQueryHandler(practice.practice_button, pattern=prefix_pattern("pr")),
             # The catch-alls, last: groups and channels, edits, unknown commands, free text
             # (the conversation step the person is in) and buttons no flow recognised.
             MessageHandler(~PRIVATE, common.not_private),

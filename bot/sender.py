@@ -25,6 +25,7 @@ from telegram.ext import Application
 from bot import schedule, sendwindow
 from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN, _Lane
 from bot.store import Delivery, Status, Store, Subscriber
+from bot.telegram_errors import retry_after_seconds
 
 if TYPE_CHECKING:  # the runtime module imports the engine's store; only its type is needed
     from bot.runtime import Runtime
@@ -427,7 +428,8 @@ class Engine:
                 )
                 log.error("delivery.bad_request id=%s", delivery.id)
         except RetryAfter as err:
-            self._retry(delivery, timedelta(seconds=_seconds(err.retry_after)), "rate limited")
+            wait = timedelta(seconds=retry_after_seconds(err.retry_after))
+            self._retry(delivery, wait, "rate limited")
         except NetworkError:  # timeouts and 5xx: Telegram did not take it, so try again later
             self._retry(delivery, timedelta(seconds=5 * 2**delivery.attempts), "network error")
         else:
@@ -507,7 +509,3 @@ def _may_release_early(subscriber: Subscriber, now: datetime, window: timedelta)
         window,
         subscriber.paused_until,
     )
-
-
-def _seconds(value: timedelta | float) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -18,6 +18,7 @@ BOT = ROOT / "bot"
 
 # The pure modules, also checked by mypy in strict mode (pyproject.toml).
 PURE = [
+    "bot.buttons",
     "bot.clock",
     "bot.config",
     "bot.content",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -40,11 +39,12 @@ from telegram.ext import (
 )
 
 from bot import contentops, program, sender, texts
+from bot.buttons import AdminButton
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
 from bot.flows import common
 from bot.flows import practice as practice_flow
-from bot.flows.replies import reply
+from bot.flows.replies import reply, strip_buttons
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
 from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
@@ -65,7 +65,6 @@ MAX_PROBLEM_MESSAGES = 4
 CHANGES_SHOWN = 40  # lines of "added: …" in one answer; an id is at most 56 characters
 AWAITING_BROADCAST = "ad_broadcast"
 FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts after it
-CALLBACK = re.compile(r"^ad:(up|rb|bc):(ok|no):(\d{1,12})$")
 
 
 # --- /reload ---------------------------------------------------------------------------------
@@ -239,7 +238,9 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         now,
     )
     keyboard = _confirm_keyboard(
-        texts.t("ad_btn_apply"), f"ad:up:ok:{upload_id}", f"ad:up:no:{upload_id}"
+        texts.t("ad_btn_apply"),
+        AdminButton("up", True, upload_id).pack(),
+        AdminButton("up", False, upload_id).pack(),
     )
     _audit(update, context, "upload", f"checked: waiting as upload {upload_id}", upload.name)
     ready = texts.t(
@@ -282,7 +283,7 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         library = await checked(pending.files)
     except ContentInvalid as err:
         await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
-        await _remove_buttons(query)
+        await strip_buttons(query)
         header = texts.t(
             "ad_problems", count=len(err.problems), version=context.runtime.content_version
         )
@@ -370,8 +371,8 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     lost = contentops.unreloaded_edits(current, context.library, library.files)
     keyboard = _confirm_keyboard(
         texts.t("ad_btn_restore", version=version_id),
-        f"ad:rb:ok:{version_id}",
-        f"ad:rb:no:{version_id}",
+        AdminButton("rb", True, version_id).pack(),
+        AdminButton("rb", False, version_id).pack(),
     )
     _audit(update, context, "rollback", "asked to confirm", f"version {version_id}")
     await message.reply_text(
@@ -401,7 +402,7 @@ async def _rollback_button(
         _audit(update, context, "rollback", "cancelled", f"version {version_id}")
         await _close(query, texts.t("ad_rollback_cancelled"))
         return
-    await _remove_buttons(query)
+    await strip_buttons(query)
     library = await _restorable(update, context, query, version_id)
     if library is None or not await _write(update, context, library):
         return
@@ -545,7 +546,13 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         keep = {"previous": subscriber.awaiting, "previous_data": subscriber.awaiting_data}
         store.set_awaiting(message.chat_id, now, AWAITING_BROADCAST, keep)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.t("ad_btn_cancel"), callback_data="ad:bc:no:0")]]
+        [
+            [
+                InlineKeyboardButton(
+                    texts.t("ad_btn_cancel"), callback_data=AdminButton("bc", False, 0).pack()
+                )
+            ]
+        ]
     )
     _audit(update, context, "broadcast", "asked for text")
     await message.reply_text(texts.t("ad_broadcast_ask", count=count), reply_markup=keyboard)
@@ -583,7 +590,9 @@ async def _draft_broadcast(
     broadcast_id = store.create_broadcast(update.effective_user.id, text, now)
     await message.reply_text(broadcast_body(text))  # exactly what subscribers will get
     keyboard = _confirm_keyboard(
-        texts.t("ad_btn_send", count=count), f"ad:bc:ok:{broadcast_id}", f"ad:bc:no:{broadcast_id}"
+        texts.t("ad_btn_send", count=count),
+        AdminButton("bc", True, broadcast_id).pack(),
+        AdminButton("bc", False, broadcast_id).pack(),
     )
     _audit(update, context, "broadcast", f"draft {broadcast_id}", f"{length} characters")
     await message.reply_text(
@@ -698,12 +707,13 @@ def _restore_awaiting(context: BotContext, subscriber: Subscriber) -> None:
 async def admin_button(update: Update, context: BotContext) -> None:
     """ad:up|rb|bc:ok|no:<id>; from anyone but an admin it is an expired button."""
     query = update.callback_query
-    match = CALLBACK.match(query.data or "")
-    if match is None or not context.is_admin(query.from_user.id) or query.message is None:
+    button = AdminButton.parse(query.data)
+    if button is None or not context.is_admin(query.from_user.id) or query.message is None:
         await common.stale_button(update, context)
         return
     await query.answer()
-    area, action, number = match.group(1), match.group(2), int(match.group(3))
+    area, number = button.action, button.item_id
+    action = "ok" if button.confirmed else "no"
     if area == "up":
         await _upload_button(update, context, action, number)
     elif area == "rb":
@@ -819,15 +829,8 @@ def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
 
 async def _close(query: CallbackQuery, result: str) -> None:
     """Takes the buttons off the question and answers with the result below it."""
-    await _remove_buttons(query)
+    await strip_buttons(query)
     await query.message.reply_text(result)
-
-
-async def _remove_buttons(query: CallbackQuery) -> None:
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:  # already without buttons (a double tap): the answer still goes out
-        log.debug("admin.buttons_already_gone")
 
 
 async def resume_at_startup(application: Application) -> None:

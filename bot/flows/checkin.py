@@ -21,9 +21,11 @@ from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import safety, schedule, texts
+from bot.buttons import CheckinButton
 from bot.errors import RatingError
 from bot.flows import onboarding
 from bot.flows import safety as safety_flow
+from bot.flows.replies import strip_buttons
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, parse_completion, parse_rating
@@ -204,7 +206,7 @@ def areas_keyboard(row: CheckInRow) -> Keyboard:
 
 
 def _data(row: CheckInRow, code: str, value: str) -> str:
-    return f"ci:{row.id}:{code}:{value}"
+    return CheckinButton(row.id, code, value).pack()
 
 
 def _key(label: str, row: CheckInRow, code: str, value: str) -> dict[str, str]:
@@ -339,8 +341,7 @@ async def after_pain_reply(
         await query.answer(texts.t("ci_closed" if row.status != "open" else "ci_already_answered"))
         return
     await query.answer()
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)
+    await strip_buttons(query)
     if value == "go":
         await ask(context, chat_id, row, row.step)
         return
@@ -474,28 +475,25 @@ async def checkin_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    parts = (query.data or "").split(":")
-    row = None
-    if len(parts) == 4 and parts[1].isdigit() and len(parts[1]) < 19:
-        row = store.checkin(int(parts[1]))
+    button = CheckinButton.parse(query.data)
+    row = store.checkin(button.checkin_id) if button else None
     subscriber = store.subscriber(chat_id)
     if row is None or row.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
         return
-    code, value = parts[2], parts[3]
+    assert button is not None  # a row was found by its id
+    code, value = button.code, button.value
     today = local_today(subscriber, now)
     if close_abandoned(context, subscriber, today):
         subscriber = store.subscriber(chat_id)  # its awaited answer may have been cleared
     if row.local_date != today:
         await query.answer()
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         await context.bot.send_message(chat_id, texts.t("ci_old_day"))
         return
     if code == "e":
         await query.answer()
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         if value == "edit":
             row = store.open_checkin(chat_id, today, now, step=TENSION)
             log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)

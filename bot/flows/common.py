@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot import keyboards, texts
+from bot.buttons import MoreButton
 from bot.errors import BotError
 from bot.runtime import BotContext
 from bot.store import StoreError
@@ -66,14 +67,15 @@ MORE = {
 def more_keyboard(name: str) -> InlineKeyboardMarkup:
     label, _ = MORE[name]
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.t(label), callback_data=f"more:{name}")]]
+        [[InlineKeyboardButton(texts.t(label), callback_data=MoreButton(name).pack())]]
     )
 
 
 async def more_pressed(update: Update, context: BotContext) -> None:
     """Sends the rest of a long message; its button goes, it has done its work."""
     query = update.callback_query
-    rest = MORE.get(query.data.removeprefix("more:"))
+    button = MoreButton.parse(query.data)
+    rest = MORE.get(button.name) if button else None
     if rest is None:
         await query.answer(texts.t("button_expired"))
         return

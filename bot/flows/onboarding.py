@@ -26,9 +26,17 @@ from telegram.constants import ChatAction
 from telegram.ext import Application
 
 from bot import keyboards, schedule, texts, timeparse, zones
+from bot.buttons import (
+    PauseButton,
+    PracticeButton,
+    SettingsButton,
+    StopButton,
+    TimeButton,
+    ZoneButton,
+)
 from bot.errors import BotError
 from bot.flows.common import more_keyboard
-from bot.flows.replies import reply
+from bot.flows.replies import reply, strip_buttons
 from bot.flows.today import local_today
 from bot.places import CityMatch
 from bot.runtime import BotContext
@@ -103,7 +111,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
         elif message.text == PICK_FROM_LIST:
             picks = [
-                InlineKeyboardButton(label, callback_data=f"ob:z:{name}")
+                InlineKeyboardButton(label, callback_data=ZoneButton(name).pack())
                 for label, name in zones.COMMON_ZONES
             ]
             buttons = [picks[i : i + 2] for i in range(0, len(picks), 2)]  # two a row: shorter
@@ -131,9 +139,12 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
 
 async def offer_choices(message: Message, choices: Sequence[CityMatch]) -> None:
     buttons = [
-        [InlineKeyboardButton(city.label, callback_data=f"ob:z:{city.zone}")] for city in choices
+        [InlineKeyboardButton(city.label, callback_data=ZoneButton(city.zone).pack())]
+        for city in choices
     ]
-    buttons.append([InlineKeyboardButton(texts.t("zone_none_of_these"), callback_data="ob:z:")])
+    buttons.append(
+        [InlineKeyboardButton(texts.t("zone_none_of_these"), callback_data=ZoneButton("").pack())]
+    )
     await message.reply_text(texts.t("zone_choices"), reply_markup=InlineKeyboardMarkup(buttons))
 
 
@@ -171,10 +182,13 @@ async def ask_time(context: BotContext, chat_id: int) -> None:
     current = context.store.subscriber(chat_id).remind_at
     times = [at for at in COMMON_TIMES if at != current]
     rows = [times[i : i + 3] for i in range(0, len(times), 3)]
-    buttons = [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
+    buttons = [
+        [InlineKeyboardButton(at, callback_data=TimeButton(at).pack()) for at in row]
+        for row in rows
+    ]
     if current:
         keep = texts.t("btn_keep_time", time=current)
-        buttons.insert(0, [InlineKeyboardButton(keep, callback_data=f"ob:t:{current}")])
+        buttons.insert(0, [InlineKeyboardButton(keep, callback_data=TimeButton(current).pack())])
     keyboard = InlineKeyboardMarkup(buttons)
     await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
 
@@ -206,7 +220,9 @@ async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> Non
     subscriber = await reschedule(context, chat_id, announce=not setting_up)
     if setting_up:
         log.info("subscribed chat=%s", chat_id)
-        button = InlineKeyboardButton(texts.t("start_now_button"), callback_data="pr:today")
+        button = InlineKeyboardButton(
+            texts.t("start_now_button"), callback_data=PracticeButton("today").pack()
+        )
         await context.bot.send_message(
             chat_id,
             texts.t("subscribed", time=subscriber.remind_at, next=next_text(subscriber, now)),
@@ -220,7 +236,11 @@ async def onboarding_button(update: Update, context: BotContext) -> None:
     """Zone and time buttons: ob:z:<zone> and ob:t:<HH:MM>."""
     query = update.callback_query
     await query.answer()
-    _, kind, value = query.data.split(":", 2)
+    zone_button = ZoneButton.parse(query.data)
+    time_button = TimeButton.parse(query.data)
+    assert zone_button or time_button, "wired with the families' patterns (bot/app.py)"
+    kind = "z" if zone_button else "t"
+    value = zone_button.zone if zone_button else time_button.at if time_button else ""
     store, now = context.store, context.clock.now()
     subscriber, _ = store.ensure_subscriber(query.message.chat.id, now)
     if kind == "z":
@@ -333,16 +353,26 @@ def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(texts.t("btn_change_time"), callback_data="st:time"),
-                InlineKeyboardButton(texts.t("btn_change_zone"), callback_data="st:zone"),
+                InlineKeyboardButton(
+                    texts.t("btn_change_time"), callback_data=SettingsButton("time").pack()
+                ),
+                InlineKeyboardButton(
+                    texts.t("btn_change_zone"), callback_data=SettingsButton("zone").pack()
+                ),
             ],
-            [InlineKeyboardButton(texts.t(followup), callback_data="st:followup")],
+            [
+                InlineKeyboardButton(
+                    texts.t(followup), callback_data=SettingsButton("followup").pack()
+                )
+            ],
             [
                 InlineKeyboardButton(
                     texts.t("btn_resume" if paused else "btn_pause"),
-                    callback_data="st:resume" if paused else "st:pause",
+                    callback_data=SettingsButton("resume" if paused else "pause").pack(),
                 ),
-                InlineKeyboardButton(texts.t("btn_stop"), callback_data="st:stop"),
+                InlineKeyboardButton(
+                    texts.t("btn_stop"), callback_data=SettingsButton("stop").pack()
+                ),
             ],
         ]
     )
@@ -358,7 +388,8 @@ async def settings_button(update: Update, context: BotContext) -> None:
     if subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("not_subscribed"))
         return
-    action = query.data.removeprefix("st:")
+    button = SettingsButton.parse(query.data)
+    action = button.action if button else ""
     if action == "time":
         await ask_time(context, chat_id)
     elif action == "zone":
@@ -426,13 +457,17 @@ async def pause_command(update: Update, context: BotContext) -> None:
 
 
 async def ask_pause(context: BotContext, chat_id: int, *, lead: str = "") -> None:
-    choices = [(texts.t("pause_day_button"), "pz:1")] + [
-        (texts.t("pause_days_button", days=n), f"pz:{n}") for n in (3, 7, 14)
+    choices = [(texts.t("pause_day_button"), PauseButton(1).pack())] + [
+        (texts.t("pause_days_button", days=n), PauseButton(n).pack()) for n in (3, 7, 14)
     ]
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(label, callback_data=data) for label, data in choices],
-            [InlineKeyboardButton(texts.t("pause_until_resume"), callback_data="pz:0")],
+            [
+                InlineKeyboardButton(
+                    texts.t("pause_until_resume"), callback_data=PauseButton(0).pack()
+                )
+            ],
         ]
     )
     text = f"{lead}\n\n{texts.t('ask_pause')}" if lead else texts.t("ask_pause")
@@ -447,8 +482,9 @@ async def pause_button(update: Update, context: BotContext) -> None:
     if subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("not_subscribed"))
         return
-    days = int(query.data.removeprefix("pz:") or 0)
-    await query.edit_message_reply_markup(None)
+    button = PauseButton.parse(query.data)
+    days = button.days if button else 0
+    await strip_buttons(query)
     await pause(context, subscriber.chat_id, days if 0 < days <= MAX_PAUSE_DAYS else None)
 
 
@@ -528,8 +564,8 @@ async def ask_stop(context: BotContext, chat_id: int) -> None:
     may mean the practice (it hurts): they are told where that Stop is."""
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("stop_yes"), callback_data="sp:yes")],
-            [InlineKeyboardButton(texts.t("stop_no"), callback_data="sp:no")],
+            [InlineKeyboardButton(texts.t("stop_yes"), callback_data=StopButton(True).pack())],
+            [InlineKeyboardButton(texts.t("stop_no"), callback_data=StopButton(False).pack())],
         ]
     )
     text = texts.t("ask_stop")
@@ -544,9 +580,10 @@ async def stop_button(update: Update, context: BotContext) -> None:
     await query.answer()
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    await query.edit_message_reply_markup(None)
+    await strip_buttons(query)
     subscriber = store.subscriber(chat_id)
-    if query.data == "sp:no" or subscriber is None or subscriber.status in SETTING_UP:
+    button = StopButton.parse(query.data)
+    if (button and not button.confirmed) or subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("stop_cancelled"))
         return
     today = local_today(subscriber, now)

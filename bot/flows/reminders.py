@@ -13,7 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application
 
 from bot import schedule, sender, texts
-from bot.flows.replies import reply
+from bot.buttons import PracticeButton, ReminderButton
+from bot.flows.replies import reply, strip_buttons
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
@@ -27,12 +28,26 @@ SNOOZE_MINUTES = (15, 30, 60)
 def reminder_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("btn_start"), callback_data="pr:today")],
             [
-                InlineKeyboardButton(texts.t("btn_later"), callback_data=f"rm:later:{delivery_id}"),
-                InlineKeyboardButton(texts.t("btn_skip"), callback_data=f"rm:skip:{delivery_id}"),
+                InlineKeyboardButton(
+                    texts.t("btn_start"), callback_data=PracticeButton("today").pack()
+                )
             ],
-            [InlineKeyboardButton(texts.t("btn_short"), callback_data="pr:short")],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_later"),
+                    callback_data=ReminderButton("later", delivery_id).pack(),
+                ),
+                InlineKeyboardButton(
+                    texts.t("btn_skip"),
+                    callback_data=ReminderButton("skip", delivery_id).pack(),
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_short"), callback_data=PracticeButton("short").pack()
+                )
+            ],
         ]
     )
 
@@ -55,10 +70,16 @@ def snooze_keyboard(delivery_id: int, choices: tuple[int, ...]) -> InlineKeyboar
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label(m), callback_data=f"rm:snooze:{delivery_id}:{m}")
+                InlineKeyboardButton(
+                    label(m), callback_data=ReminderButton("snooze", delivery_id, m).pack()
+                )
                 for m in choices
             ],
-            [InlineKeyboardButton(texts.t("btn_back"), callback_data=f"rm:back:{delivery_id}")],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_back"), callback_data=ReminderButton("back", delivery_id).pack()
+                )
+            ],
         ]
     )
 
@@ -143,10 +164,11 @@ def plan_followup(
 async def reminder_button(update: Update, context: BotContext) -> None:
     """rm:later|back|skip:<delivery id> and rm:snooze:<delivery id>:<minutes>."""
     query = update.callback_query
-    parts = query.data.split(":")
+    button = ReminderButton.parse(query.data)
+    assert button is not None, "wired with the family's pattern (bot/app.py)"
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    delivery = store.delivery(int(parts[2]))
+    delivery = store.delivery(button.delivery_id)
     subscriber = store.subscriber(chat_id)
     if delivery is None or delivery.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
@@ -154,10 +176,10 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     today = local_today(subscriber, now)
     if delivery.local_date != today:
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         await reply(query, texts.t("old_reminder"))
         return
-    action = parts[1]
+    action = button.action
     local_now = schedule.local_now(schedule.zone(subscriber.zone), now)
     choices = snooze_choices(local_now)
     if action == "later" and not choices:
@@ -169,13 +191,13 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     elif action == "back":
         await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
     elif action == "snooze":
-        minutes = int(parts[3]) if parts[3:] and parts[3].isdigit() else 0
+        minutes = button.minutes or 0
         if minutes not in choices:  # forged, or it got too late meanwhile
             await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
             return
         at = now + timedelta(minutes=minutes)
         store.add_delivery(chat_id, today, "snooze", at, replace=True)
-        await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         local = schedule.local_now(schedule.zone(subscriber.zone), at).strftime("%H:%M")
         await reply(query, texts.t("snoozed", time=local))
         log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
@@ -183,6 +205,6 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         store.add_delivery(
             chat_id, today, "skip", now, status="skipped", reason="the person chose to skip today"
         )
-        await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         await reply(query, texts.t("skipped_today"))
         log.info("reminder.skipped chat=%s", chat_id)
