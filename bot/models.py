@@ -7,6 +7,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 
+class Status(StrEnum):
+    """Where a subscriber stands; the changes between them are in bot/subscription.py."""
+
+    NEW = "new"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    BLOCKED = "blocked"
+
+
 class BodyArea(StrEnum):
     """Where it hurts, from the list in the domain brief; sides where they matter."""
 

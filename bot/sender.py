@@ -22,7 +22,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from bot import schedule, sendwindow
+from bot import schedule, sendwindow, subscription
 from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN, _Lane
 from bot.store import Delivery, Status, Store, Subscriber
 from bot.telegram_errors import retry_after_seconds
@@ -299,16 +299,9 @@ class Engine:
         due = subscriber.next_due_utc
         for _ in range(MAX_MISSED_DAYS):
             local_day = schedule.local_date(due, zone)
-            if (
-                subscriber.status is Status.PAUSED
-                and subscriber.paused_until is not None
-                and (local_day > subscriber.paused_until)
-            ):
-                # A pause for some days ends by itself on the first reminder after it.
-                store.end_pause(subscriber.chat_id, subscriber.paused_until)
-                store.update_subscriber(
-                    subscriber.chat_id, now, status=Status.ACTIVE, paused_until=None
-                )
+            # A pause for some days ends by itself on the first reminder after it.
+            if (change := subscription.end_of_pause(subscriber, local_day)) is not None:
+                store.apply(subscriber.chat_id, change, now)
             if send_after is not None or schedule.is_within_grace(due, now, grace):
                 if store.add_delivery(
                     subscriber.chat_id, local_day, "reminder", due, send_after=send_after
@@ -477,7 +470,7 @@ class Engine:
         store, now = self.store, self.runtime.clock.now()
         with store.atomic():
             store.finish_delivery(delivery.id, "failed", now, reason=reason)
-            store.update_subscriber(delivery.chat_id, now, status=Status.BLOCKED, next_due_utc=None)
+            store.apply(delivery.chat_id, subscription.block(), now)
         self.failed += 1
         log.info("subscriber.blocked chat=%s", delivery.chat_id)
 

@@ -31,6 +31,7 @@ PURE = [
     "bot.safety",
     "bot.schedule",
     "bot.sendwindow",
+    "bot.subscription",
     "bot.texts",
     "bot.timeparse",
     "bot.zones",

@@ -50,6 +50,7 @@ from bot.insights import (
 from bot.models import CheckIn, Completion
 from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, PersonalData, Status, Store, Subscriber
+from bot.subscription import SETTING_UP
 from bot.telegram_errors import is_not_modified
 
 log = logging.getLogger(__name__)
@@ -478,7 +479,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
     subscriber = store.subscriber(chat_id)
-    if subscriber is None or subscriber.status in {Status.NEW, Status.STOPPED, Status.BLOCKED}:
+    if subscriber is None or subscriber.status in SETTING_UP:
         await query.answer()
         await reply(query, texts.t("not_subscribed"))
         return

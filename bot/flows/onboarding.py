@@ -26,6 +26,7 @@ from telegram.constants import ChatAction
 from telegram.ext import Application
 
 from bot import keyboards, schedule, texts, timeparse, zones
+from bot import subscription as status_rules
 from bot.buttons import (
     PauseButton,
     PracticeButton,
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 COMMON_TIMES = ("07:00", "07:30", "08:00", "12:30", "17:30", "18:00", "19:00", "20:00", "21:00")
 MAX_PAUSE_DAYS = 90
-SETTING_UP = {Status.NEW, Status.STOPPED, Status.BLOCKED}
+SETTING_UP = status_rules.SETTING_UP
 SETUP_STEPS = frozenset({"zone", "time"})
 
 
@@ -279,18 +280,12 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
     if subscriber.status is Status.ACTIVE and subscriber.zone and subscriber.remind_at:
-        due = schedule.next_due_utc(
-            time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), now
+        due = status_rules.next_reminder(
+            time.fromisoformat(subscriber.remind_at),
+            schedule.zone(subscriber.zone),
+            now,
+            reminded_today=store.has_delivery(chat_id, local_today(subscriber, now), "reminder"),
         )
-        today = local_today(subscriber, now)
-        if (
-            store.has_delivery(chat_id, today, "reminder")
-            and schedule.local_date(due, schedule.zone(subscriber.zone)) == today
-        ):
-            # Today's reminder went out already: the new time starts tomorrow.
-            due = schedule.next_due_utc(
-                time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), due
-            )
         store.update_subscriber(chat_id, now, next_due_utc=due)
         subscriber = store.subscriber(chat_id)
     if announce:
@@ -495,32 +490,12 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
     today = local_today(subscriber, now)
+    change = status_rules.pause(subscriber, today, days, schedule.zone(subscriber.zone or "UTC"))
     with store.atomic():
-        store.end_pause(chat_id, today - timedelta(days=1))
-        last = None
-        if days is None:
-            store.start_pause(chat_id, today, None)
-            store.update_subscriber(
-                chat_id, now, status=Status.PAUSED, paused_until=None, next_due_utc=None
-            )
-        else:
-            zone = schedule.zone(subscriber.zone)
-            # "3 days" means three reminders missed: once today's has gone out (chosen in the
-            # evening), the pause starts with tomorrow's.
-            start = today
-            if subscriber.status is Status.ACTIVE and subscriber.next_due_utc is not None:
-                start = max(today, schedule.local_date(subscriber.next_due_utc, zone))
-            last = start + timedelta(days=days - 1)
-            store.start_pause(chat_id, start, last)
-            first_back = datetime.combine(last + timedelta(days=1), time(0), zone)
-            due = schedule.next_due_utc(
-                time.fromisoformat(subscriber.remind_at), zone, first_back - timedelta(seconds=1)
-            )
-            store.update_subscriber(
-                chat_id, now, status=Status.PAUSED, paused_until=last, next_due_utc=due
-            )
+        store.apply(chat_id, change, now)
     log.info("paused chat=%s days=%s", chat_id, days)
-    if days is None:
+    last = change.paused_until
+    if days is None or not isinstance(last, date):
         await context.bot.send_message(chat_id, texts.t("paused_open"))
     else:
         await context.bot.send_message(
@@ -538,15 +513,13 @@ async def resume_command(update: Update, context: BotContext) -> None:
 async def resume(context: BotContext, chat_id: int) -> None:
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
-    if subscriber.status is not Status.PAUSED:
+    if not status_rules.allows(status_rules.Transition.RESUME, subscriber.status):
         await context.bot.send_message(
             chat_id, texts.t("not_paused", next=next_text(subscriber, now))
         )
         return
-    today = local_today(subscriber, now)
     with store.atomic():
-        store.end_pause(chat_id, today - timedelta(days=1))
-        store.update_subscriber(chat_id, now, status=Status.ACTIVE, paused_until=None)
+        store.apply(chat_id, status_rules.resume(local_today(subscriber, now)), now)
     subscriber = await reschedule(context, chat_id)
     log.info("resumed chat=%s", chat_id)
     await context.bot.send_message(chat_id, texts.t("resumed", next=next_text(subscriber, now)))
@@ -586,12 +559,8 @@ async def stop_button(update: Update, context: BotContext) -> None:
     if (button and not button.confirmed) or subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("stop_cancelled"))
         return
-    today = local_today(subscriber, now)
     with store.atomic():
-        store.end_pause(chat_id, today - timedelta(days=1))
-        store.update_subscriber(
-            chat_id, now, status=Status.STOPPED, next_due_utc=None, paused_until=None, awaiting=None
-        )
+        store.apply(chat_id, status_rules.stop(local_today(subscriber, now)), now)
     log.info("stopped chat=%s", chat_id)
     await reply(query, texts.t("stopped"))
 
