@@ -22,6 +22,7 @@ PURE = [
     "bot.clock",
     "bot.config",
     "bot.content",
+    "bot.delivery_policy",
     "bot.errors",
     "bot.insights",
     "bot.markdown_html",

@@ -42,6 +42,7 @@ from bot import contentops, program, sender, texts
 from bot.buttons import AdminButton
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
+from bot.delivery_policy import why_not_send
 from bot.flows import common
 from bot.flows import practice as practice_flow
 from bot.flows.replies import reply, strip_buttons
@@ -685,10 +686,10 @@ async def compose_broadcast(
     broadcast = store.broadcast(int(number)) if number.isdigit() else None
     if broadcast is None or broadcast.status not in {"sending", "done"}:
         return sender.Skip("not sent: the broadcast is gone")
-    if subscriber.status is not Status.ACTIVE:
-        return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
-    if subscriber.on_hold:  # put on hold after the broadcast was queued
-        return sender.Skip("not sent: on hold after a safety answer")
+    # Paused, stopped, or put on hold after the broadcast was queued.
+    reason = why_not_send("broadcast", subscriber.status, on_hold=subscriber.on_hold)
+    if reason:
+        return sender.Skip(reason)
     return sender.Outgoing(broadcast_body(broadcast.text))
 
 

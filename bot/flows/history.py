@@ -31,6 +31,7 @@ from telegram.ext import Application
 
 from bot import schedule, sender, texts
 from bot.buttons import HistoryButton
+from bot.delivery_policy import why_not_send
 from bot.flows.common import more_keyboard
 from bot.flows.onboarding import require_subscriber
 from bot.flows.replies import chat_id_of, reply, shown_message, strip_buttons
@@ -49,7 +50,7 @@ from bot.insights import (
 )
 from bot.models import CheckIn, Completion
 from bot.runtime import BotContext, runtime_of
-from bot.store import Delivery, PersonalData, Status, Store, Subscriber
+from bot.store import Delivery, PersonalData, Store, Subscriber
 from bot.subscription import SETTING_UP
 from bot.telegram_errors import is_not_modified
 
@@ -416,12 +417,14 @@ async def compose_weekly(
 ) -> sender.Outgoing | sender.Skip:
     """The seven days before the summary day, against the seven before those. Sent even
     after a quiet week (kindly); skipped after two quiet weeks, when it would only nag."""
-    if subscriber.status is not Status.ACTIVE:
-        return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
-    if not 0 <= subscriber.summary_weekday <= 6:
-        return sender.Skip("not sent: weekly summary turned off")
-    if subscriber.on_hold:
-        return sender.Skip("not sent: program on hold after a safety answer")
+    reason = why_not_send(
+        "weekly",
+        subscriber.status,
+        on_hold=subscriber.on_hold,
+        summary_on=0 <= subscriber.summary_weekday <= 6,
+    )
+    if reason:
+        return sender.Skip(reason)
     store = runtime_of(application).store
     chat_id = subscriber.chat_id
     week_start = delivery.local_date - timedelta(days=7)

@@ -7,18 +7,19 @@ optional follow-up say, and whether they should still go out at all.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application
 
 from bot import schedule, sender, texts
 from bot.buttons import PracticeButton, ReminderButton
+from bot.delivery_policy import why_not_send
 from bot.flows.replies import reply, strip_buttons
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
-from bot.store import Delivery, Status, Subscriber
+from bot.store import Delivery, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -103,20 +104,32 @@ def reminder_text(application: Application, subscriber: Subscriber, now: datetim
     )
 
 
+class _DayInStore:
+    """The delivery's day as the store knows it, asked only when the rule needs it."""
+
+    def __init__(self, store: Store, chat_id: int, day: date) -> None:
+        self.store, self.chat_id, self.day = store, chat_id, day
+
+    def practised(self) -> bool:
+        return self.store.practised_on(self.chat_id, self.day)
+
+    def started(self) -> bool:
+        return self.store.started_on(self.chat_id, self.day)
+
+    def skipped(self) -> bool:
+        return self.store.has_delivery(self.chat_id, self.day, "skip")
+
+
 def _why_not(application: Application, delivery: Delivery, subscriber: Subscriber) -> str | None:
-    """The reason a reminder-like message should not go out any more, if there is one."""
+    """The reason a reminder-like message should not go out any more (bot/delivery_policy.py)."""
     store = runtime_of(application).store
-    if subscriber.status is not Status.ACTIVE:
-        return f"not sent: subscriber is {subscriber.status.value}"
-    if subscriber.on_hold:
-        return "not sent: program on hold after a safety answer"
-    if store.practised_on(subscriber.chat_id, delivery.local_date):
-        return "not sent: already practised that day"
-    if store.started_on(subscriber.chat_id, delivery.local_date):
-        return "not sent: practice already started"
-    if store.has_delivery(subscriber.chat_id, delivery.local_date, "skip"):
-        return "not sent: the person skipped that day"
-    return None
+    return why_not_send(
+        delivery.kind,
+        subscriber.status,
+        on_hold=subscriber.on_hold,
+        followup_on=subscriber.followup,
+        day=_DayInStore(store, subscriber.chat_id, delivery.local_date),
+    )
 
 
 async def compose_reminder(
@@ -136,8 +149,6 @@ async def compose_followup(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
     reason = _why_not(application, delivery, subscriber)
-    if reason is None and not subscriber.followup:
-        reason = "not sent: follow-up turned off"
     if reason:
         return sender.Skip(reason)
     return sender.Outgoing(texts.t("followup"), reminder_keyboard(delivery.id))
