@@ -366,11 +366,6 @@ async def freeze_long_lived(application: Application) -> None:
     gc.freeze()
 
 
-def chat_id_of(update: Update) -> int | None:
-    chat = update.effective_chat
-    return chat.id if chat else None
-
-
 @asynccontextmanager
 async def polling(
     application: Application, *, poll_timeout: int = 10

@@ -111,7 +111,6 @@ class EngineWiring:
 class TickReport:
     scheduled: int = 0
     missed: int = 0
-    queued: int = 0
     early: int = 0  # of `scheduled`, released before their due instant
 
 
@@ -191,10 +190,10 @@ class Engine:
         # A big fan-out is scheduled a batch at a time, and each batch goes to the workers at
         # once: the first reminders leave while later ones are still being written.
         while self._schedule_batch(now, report):
-            await self.enqueue_pending(now, report)
+            self._enqueue(now)
             await asyncio.sleep(0)
         await self._release_early(now, report)
-        await self.enqueue_pending(now, report)
+        self._enqueue(now)
         return report
 
     def send_rate(self) -> float | None:
@@ -263,10 +262,6 @@ class Engine:
                             budget -= 1
                 await asyncio.sleep(0)
 
-    def schedule_due(self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH) -> None:
-        while self._schedule_batch(now, report, batch):
-            pass
-
     def _schedule_batch(
         self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH
     ) -> bool:
@@ -330,10 +325,7 @@ class Engine:
             due = schedule.next_due_utc(at, zone, now)
         store.update_subscriber(subscriber.chat_id, now, next_due_utc=due)
 
-    async def enqueue_pending(self, now: datetime, report: TickReport) -> None:
-        self._enqueue(now, report)
-
-    def _enqueue(self, now: datetime, report: TickReport | None = None) -> None:
+    def _enqueue(self, now: datetime) -> None:
         room = self.queue.maxsize - self.queue.qsize()
         if room <= 0:
             self._backlog = True
@@ -342,8 +334,6 @@ class Engine:
         for delivery in found:
             self._queued.add(delivery.id)
             self.queue.put_nowait(delivery)
-        if report is not None:
-            report.queued += len(found)
         self._backlog = len(found) >= room
 
     async def _work(self) -> None:

@@ -477,9 +477,6 @@ class Store:
             cursor.close()
         return None if row is None else dict(row)
 
-    def schema_version(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
-
     # --- subscribers -------------------------------------------------------------------------
 
     def subscriber(self, chat_id: int) -> Subscriber | None:
