@@ -19,6 +19,7 @@ BOT = ROOT / "bot"
 # The pure modules, also checked by mypy in strict mode (pyproject.toml).
 PURE = [
     "bot.buttons",
+    "bot.checkin_rules",
     "bot.clock",
     "bot.config",
     "bot.content",

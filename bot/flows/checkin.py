@@ -20,8 +20,9 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import Application
 
-from bot import safety, schedule, texts
+from bot import checkin_rules, safety, schedule, texts
 from bot.buttons import CheckinButton
+from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
 from bot.flows import onboarding
 from bot.flows import safety as safety_flow
@@ -34,8 +35,6 @@ from bot.store import CheckInRow, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
-TENSION, PAIN, AREAS, COMPLETION, NOTE = "tension", "pain", "areas", "completion", "note"
-QUESTIONS = (TENSION, PAIN, AREAS, COMPLETION, NOTE)
 # One letter per question in callback data, to stay well inside Telegram's 64 bytes.
 CODE = {TENSION: "t", PAIN: "p", AREAS: "a", COMPLETION: "c", NOTE: "n"}
 QUESTION_OF = {code: question for question, code in CODE.items()}
@@ -253,21 +252,11 @@ def _answer_given(row: CheckInRow, question: str) -> str | None:
 
 
 def previous_question(row: CheckInRow, question: str) -> str | None:
-    order = _order(row)
-    index = order.index(question) if question in order else 0
-    return order[index - 1] if index > 0 else None
+    return checkin_rules.previous_question(question, session_done=row.session_done)
 
 
 def next_question(row: CheckInRow, question: str) -> str | None:
-    order = _order(row)
-    index = order.index(question) if question in order else len(order)
-    return order[index + 1] if index + 1 < len(order) else None
-
-
-def _order(row: CheckInRow) -> list[str]:
-    """The questions this check-in asks. Straight after a finished session the practice was
-    done fully: "how did it go" is not asked."""
-    return [q for q in QUESTIONS if q != COMPLETION or not row.session_done]
+    return checkin_rules.next_question(question, session_done=row.session_done)
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -391,14 +380,15 @@ def _shortened(note: str) -> str:
 
 
 def closing(row: CheckInRow, *, gentle: bool) -> str:
-    if gentle:
-        return texts.t("ci_closing_gentle")
-    if row.completion is Completion.SKIPPED:
-        return texts.t("ci_closing_skipped")
-    if safety.meaningful_drop(row.tension_before, row.tension):
-        # Only a change of about 2 points is called real: a 1-point wobble is not the practice.
-        return texts.t("ci_closing_better", before=row.tension_before, after=row.tension)
-    return texts.t("ci_closing_default")
+    key = checkin_rules.closing_key(
+        gentle=gentle,
+        completion=row.completion,
+        tension_before=row.tension_before,
+        tension=row.tension,
+    )
+    if key == "ci_closing_better":
+        return texts.t(key, before=row.tension_before, after=row.tension)
+    return texts.t(key)
 
 
 def _area_order(area: BodyArea) -> int:
