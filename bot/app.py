@@ -9,6 +9,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -17,17 +18,43 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
 )
 
 from bot import health, texts
+from bot.buttons import (
+    MoreButton,
+    PauseButton,
+    ReminderButton,
+    SafetyButton,
+    StopButton,
+    TimeButton,
+    ZoneButton,
+    prefix_pattern,
+)
 from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentInvalid, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
-from bot.flows import register_all
+from bot.flows import (
+    admin,
+    checkin,
+    common,
+    history,
+    onboarding,
+    practice,
+    reminders,
+    safety,
+)
+from bot.flows.common import PRIVATE, PRIVATE_MESSAGES
+from bot.flows.steps import StepRouter
 from bot.keyboards import KeyboardTracker
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
@@ -35,7 +62,7 @@ from bot.request import Connectivity, ObservedAiohttpRequest, ObservedHTTPXReque
 
 # Re-exported: the runner, the tests and the benches take them from here.
 from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of  # noqa: F401
-from bot.sender import Engine, first_tick_delay
+from bot.sender import Engine, EngineWiring, first_tick_delay
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -92,17 +119,144 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
                 runtime.clock.now,
             )
         )
-        .post_init(_post_init)
+        .post_init(partial(_post_init, engine_wiring=_engine_wiring()))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["runtime"] = runtime
-    register_all(application)
+    _add_handlers(application, settings)
+    # Start-up, in this order, once the store is open and the content loaded: broadcasts a
+    # restart cut off are queued again and admins get their menu; the zone polygons start
+    # loading in the background; every stored practice timer gets its job back.
+    for hook in (admin.resume_at_startup, onboarding.warm_up_zones, practice.rebuild_timers):
+        add_startup_hook(application, hook)
+    # After a person subscribes, the first red-flag screen follows the welcome.
+    runtime.after_subscribe = (safety.screen_after_subscribe,)
     return application
 
 
-async def _post_init(application: Application) -> None:
+# The free-text conversation: which handler answers a message while the person's stored
+# step (subscribers.awaiting) is one of these (bot/flows/steps.py).
+def _conversation_steps() -> StepRouter:
+    return StepRouter(
+        {
+            "zone": onboarding.zone_answer,  # onboarding and /settings: the time zone
+            "time": onboarding.time_answer,  # and the reminder time
+            **checkin.STEPS,  # one per check-in question, all answered by typed_answer
+            practice.AWAITING: practice.typed_during_session,
+            admin.AWAITING_BROADCAST: admin.broadcast_text,
+        }
+    )
+
+
+def _engine_wiring() -> EngineWiring:
+    """What the reminder engine (bot/sender.py) is given to work with."""
+    return EngineWiring(
+        # What each kind of delivery says; a kind with no composer is recorded as failed.
+        composers={
+            "reminder": reminders.compose_reminder,
+            "snooze": reminders.compose_reminder,
+            "followup": reminders.compose_followup,
+            "weekly": history.compose_weekly,
+            "broadcast": admin.compose_broadcast,
+        },
+        # When a day's reminder is recorded, in the same transaction: the weekly summary that
+        # rides just before it, then the follow-up that comes after.
+        on_due=(history.plan_weekly, reminders.plan_followup),
+        # At the start of every tick: close check-ins abandoned on an earlier day, then end
+        # the practice timers that are due.
+        on_tick=(checkin.close_abandoned_on_tick, practice.end_timers_on_tick),
+    )
+
+
+def _add_handlers(application: Application, settings: Settings) -> None:
+    """Every handler of the bot, in one place. Order matters: in each group PTB gives an
+    update to the first handler that matches, and the groups run from lowest to highest."""
+    admins = filters.User(user_id=settings.admin_ids)
+    only_admins = PRIVATE_MESSAGES & admins
+
+    # Group -2 sees every update and stops none: an admin whose menu could not be set at
+    # start-up gets it the first time they write.
+    application.add_handler(TypeHandler(Update, admin.admin_menu_on_first_write), group=-2)
+
+    # Group -1, before every flow: a button on a superseded message stops here (the one
+    # guard, bot/keyboards.py); an admin's /help is answered here and stops there
+    # (ApplicationHandlerStop), so the general /help below does not answer too.
+    application.add_handlers(
+        [
+            CallbackQueryHandler(common.guard_buttons),
+            CommandHandler("help", admin.admin_help, filters=only_admins),
+        ],
+        group=-1,
+    )
+
+    # Buttons: each family's pattern comes from its grammar (bot/buttons.py). Families whose
+    # handler answers malformed data itself (ad, st, ci, hi, pr) take everything under their
+    # prefix; the others only well-formed data, the rest reaching stale_button at the end.
+    application.add_handlers(
+        [
+            # Common: /help and the "more" button of a long message.
+            CommandHandler("help", common.help_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(common.more_pressed, pattern=MoreButton.pattern()),
+            # Admin, before the other flows: an admin's document is an upload, whatever step
+            # they are in.
+            CommandHandler("reload", admin.reload_command, filters=only_admins),
+            CommandHandler("content", admin.content_command, filters=only_admins),
+            CommandHandler("preview", admin.preview_command, filters=only_admins),
+            CommandHandler("versions", admin.versions_command, filters=only_admins),
+            CommandHandler("rollback", admin.rollback_command, filters=only_admins),
+            CommandHandler("stats", admin.stats_command, filters=only_admins),
+            CommandHandler("broadcast", admin.broadcast_command, filters=only_admins),
+            MessageHandler(only_admins & filters.Document.ALL, admin.document_received),
+            CallbackQueryHandler(admin.admin_button, pattern=prefix_pattern("ad")),
+            # Onboarding and settings.
+            CommandHandler("start", onboarding.start, filters=PRIVATE_MESSAGES),
+            CommandHandler("settings", onboarding.settings_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("pause", onboarding.pause_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("resume", onboarding.resume_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("stop", onboarding.stop_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(onboarding.onboarding_button, pattern=ZoneButton.pattern()),
+            CallbackQueryHandler(onboarding.onboarding_button, pattern=TimeButton.pattern()),
+            CallbackQueryHandler(onboarding.settings_button, pattern=prefix_pattern("st")),
+            CallbackQueryHandler(onboarding.pause_button, pattern=PauseButton.pattern()),
+            CallbackQueryHandler(onboarding.stop_button, pattern=StopButton.pattern()),
+            # The reminder's buttons.
+            CallbackQueryHandler(reminders.reminder_button, pattern=ReminderButton.pattern()),
+            # The check-in.
+            CommandHandler("checkin", checkin.checkin_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(checkin.checkin_button, pattern=prefix_pattern("ci")),
+            # Safety: the red-flag screen.
+            CommandHandler("safety", safety.safety_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(safety.safety_button, pattern=SafetyButton.pattern()),
+            # History, progress and the person's data.
+            CommandHandler("history", history.history_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("progress", history.progress_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("summary", history.summary_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("export", history.export_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("delete", history.delete_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("privacy", history.privacy_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(history.history_button, pattern=prefix_pattern("hi")),
+            # The practice.
+            CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(practice.practice_button, pattern=prefix_pattern("pr")),
+            # The catch-alls, last: groups and channels, edits, unknown commands, free text
+            # (the conversation step the person is in) and buttons no flow recognised.
+            MessageHandler(~PRIVATE, common.not_private),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, common.edited_message),
+            MessageHandler(PRIVATE_MESSAGES & filters.COMMAND, common.unknown_command),
+            MessageHandler(PRIVATE_MESSAGES, _conversation_steps().route_message),
+            CallbackQueryHandler(common.stale_button),
+        ]
+    )
+    # One error handler: expected conditions get a log line, anything else a traceback (never
+    # the text) and a kind answer.
+    application.add_error_handler(common.on_error)
+
+
+async def _post_init(application: Application, *, engine_wiring: EngineWiring) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     runtime.store = Store(runtime.settings.db_path)
     load_content(runtime)
@@ -123,7 +277,7 @@ async def _post_init(application: Application) -> None:
     runtime.connectivity.beat()
     for hook in application.bot_data.get("startup_hooks", []):
         await hook(application)
-    runtime.engine = Engine(application)
+    runtime.engine = Engine(application, engine_wiring)
     runtime.engine.start()
     interval = runtime.settings.tick_seconds
     assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
@@ -210,11 +364,6 @@ async def freeze_long_lived(application: Application) -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-def chat_id_of(update: Update) -> int | None:
-    chat = update.effective_chat
-    return chat.id if chat else None
 
 
 @asynccontextmanager

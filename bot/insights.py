@@ -167,12 +167,6 @@ def streaks(practised_days: Set[date], paused_days: Set[date], today: date) -> S
     return Streaks(current=current, best=max(best, current))
 
 
-def practised_in_window(practised_days: Set[date], today: date, days: int = 30) -> int:
-    """How many of the `days` local dates ending with today were practised."""
-    start = today - timedelta(days=days - 1)
-    return sum(1 for d in practised_days if start <= d <= today)
-
-
 def week_start(d: date, first_weekday: int = 0) -> date:
     """First day of the week holding `d` (0 = Monday ... 6 = Sunday). `d` is a local date, so
     the week turns at local midnight in the person's zone."""
@@ -280,12 +274,6 @@ def first_vs_latest_week(checkins: Iterable[CheckIn], today: date) -> dict[str, 
                     change = Change(before, after)
         result[metric] = change
     return result
-
-
-def session_change(checkins: Iterable[CheckIn]) -> float | None:
-    """Mean of (tension after - tension before) over sessions with both; negative = eased."""
-    pairs = _session_pairs(checkins)
-    return fmean(after - before for before, after in pairs) if pairs else None
 
 
 def _session_pairs(checkins: Iterable[CheckIn]) -> list[tuple[int, int]]:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a subscriber stands; the changes between them are in bot/subscription.py."""
+
+    NEW = "new"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    BLOCKED = "blocked"
 
 
 class BodyArea(StrEnum):
@@ -45,13 +55,3 @@ class CheckIn:
     tension_before: int | None = None  # from the tap before the session's first step
     practised: bool = False  # a practice session was finished that day
     created_utc: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DayRecord:
-    """What one local calendar day looked like for a person, for history and insights."""
-
-    local_date: date
-    practised: bool = False
-    paused: bool = False
-    checkins: tuple[CheckIn, ...] = field(default_factory=tuple)

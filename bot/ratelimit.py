@@ -38,6 +38,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.edits import KeyboardLedger
 from bot.request import plain_keyboard
+from bot.telegram_errors import is_not_modified, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
-                delay = _seconds(err.retry_after)
+                delay = retry_after_seconds(err.retry_after)
                 if (
                     endpoint.lower() in NOT_RETRIED  # PTB's loop waits it out; nobody else must
                     or attempt == self._max_retries
@@ -171,7 +172,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 self._pause(target, loop.time() + delay + 0.1)
                 log.warning("ratelimit.pause seconds=%s endpoint=%s", delay, endpoint)
             except BadRequest as err:
-                if timed_out and "not modified" in str(err).lower():
+                if timed_out and is_not_modified(err):
                     # The attempt that timed out had taken effect: the edit is done.
                     log.info("request.retry_took_effect endpoint=%s", endpoint)
                     return True
@@ -355,9 +356,3 @@ async def _answer_quietly(
             raise  # a bug of ours (a toast too long), not a lost courtesy
         log.info("callback.answer_failed error=%s", type(err).__name__)
         return True
-
-
-def _seconds(retry_after: Any) -> float:
-    return (
-        retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
-    )

@@ -8,6 +8,7 @@ no import cycle between the app and the handlers (tests/test_imports.py).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ from bot.places import Places
 from bot.render import Renderer
 from bot.request import Connectivity
 from bot.store import Store
+
+AfterSubscribe = Callable[["BotContext", int], Awaitable[None]]
+StartupHook = Callable[[Application], Awaitable[None]]
 
 
 @dataclass
@@ -38,6 +42,8 @@ class Runtime:
     # Telegram's reachability (one log line per outage) and the /health heartbeat.
     connectivity: Connectivity = field(default_factory=Connectivity)
     extras: dict[str, Any] = field(default_factory=dict)
+    # What runs after a person finishes subscribing, in order (named in bot/app.py).
+    after_subscribe: tuple[AfterSubscribe, ...] = ()
 
     @property
     def places_ready(self) -> bool:
@@ -82,8 +88,9 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         return user_id is not None and user_id in self.settings.admin_ids
 
 
-def add_startup_hook(application: Application, hook: Any) -> None:
-    """Flows add coroutines that run after the store opens (rebuilding timers, the tick job)."""
+def add_startup_hook(application: Application, hook: StartupHook) -> None:
+    """Adds a coroutine that runs after the store opens, in the order added: build_application
+    adds the flows' (rebuilding timers, ...), then `python -m bot run` and the benches theirs."""
     application.bot_data.setdefault("startup_hooks", []).append(hook)
 
 

@@ -5,25 +5,27 @@ The database is the schedule (shared DESIGN.md, decisions 1 and 2). A tick
      advances `next_due_utc` on the calendar, in one transaction, so nothing is lost or doubled;
   2. hands pending deliveries that are due to the workers through a bounded queue.
 A worker marks the row in flight, sends through the paced rate limiter, then marks it sent,
-failed or skipped. What a delivery says is decided by the composer registered for its kind.
+failed or skipped. What a delivery says is decided by the composer given for its kind
+(EngineWiring, named in bot/app.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from bot import schedule, sendwindow
+from bot import schedule, sendwindow, subscription
 from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN, _Lane
 from bot.store import Delivery, Status, Store, Subscriber
+from bot.telegram_errors import retry_after_seconds
 
 if TYPE_CHECKING:  # the runtime module imports the engine's store; only its type is needed
     from bot.runtime import Runtime
@@ -71,39 +73,60 @@ class Skip:
     reason: str
 
 
-Composer = Callable[[Application, Delivery, Subscriber], Awaitable[Outgoing | Skip]]
-AfterDue = Callable[[Application, Subscriber, datetime], None]
+class Composer(Protocol):
+    """What one kind of delivery says ("reminder", "followup", ...), or why it is not sent."""
 
-# Filled by the flows: what each kind of delivery says ("reminder", "followup", ...), and
-# extra rows to record when a reminder falls due (a follow-up, the weekly summary).
-COMPOSERS: dict[str, Composer] = {}
-AFTER_DUE: list[Callable[[Application, Subscriber, datetime, datetime], None]] = []
-# Filled by the flows: `async def hook(application, now)` run at the start of every tick
-# (closing abandoned check-ins, due practice timers). A failing hook is logged, not fatal.
-TICK_HOOKS: list[Callable[[Application, datetime], Awaitable[None]]] = []
+    def __call__(
+        self, application: Application, delivery: Delivery, subscriber: Subscriber, /
+    ) -> Awaitable[Outgoing | Skip]: ...
 
 
-def composer(kind: str) -> Callable[[Composer], Composer]:
-    def register(func: Composer) -> Composer:
-        COMPOSERS[kind] = func
-        return func
+class DueHook(Protocol):
+    """Records the rows that ride on a reminder falling due (a follow-up, the weekly summary).
+    Runs inside the engine's scheduling transaction: it writes, it does not send."""
 
-    return register
+    def __call__(
+        self, application: Application, subscriber: Subscriber, due: datetime, now: datetime, /
+    ) -> None: ...
+
+
+class TickHook(Protocol):
+    """Runs at the start of every tick (closing abandoned check-ins, due practice timers)."""
+
+    def __call__(self, application: Application, now: datetime, /) -> Awaitable[None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineWiring:
+    """The engine's collaborators, named by build_application (bot/app.py): what each kind of
+    delivery says, what rides on a reminder falling due, and what runs on every tick, in order.
+    A failing tick hook is logged, not fatal."""
+
+    composers: Mapping[str, Composer]
+    on_due: tuple[DueHook, ...] = ()
+    on_tick: tuple[TickHook, ...] = ()
 
 
 @dataclass
 class TickReport:
     scheduled: int = 0
     missed: int = 0
-    queued: int = 0
     early: int = 0  # of `scheduled`, released before their due instant
 
 
 class Engine:
     """Owns the workers; `tick()` is what the scheduler job calls every few seconds."""
 
-    def __init__(self, application: Application, *, workers: int = 16, queue_size: int = 1000):
+    def __init__(
+        self,
+        application: Application,
+        wiring: EngineWiring,
+        *,
+        workers: int = 16,
+        queue_size: int = 1000,
+    ):
         self.application = application
+        self.wiring = wiring
         self.queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=queue_size)
         self._queued: set[int] = set()
         self._workers: list[asyncio.Task] = []
@@ -159,7 +182,7 @@ class Engine:
     async def tick(self) -> TickReport:
         now = self.runtime.clock.now()
         report = TickReport()
-        for hook in TICK_HOOKS:
+        for hook in self.wiring.on_tick:
             try:
                 await hook(self.application, now)
             except Exception:  # one flow's hook must not stop reminders going out
@@ -167,10 +190,10 @@ class Engine:
         # A big fan-out is scheduled a batch at a time, and each batch goes to the workers at
         # once: the first reminders leave while later ones are still being written.
         while self._schedule_batch(now, report):
-            await self.enqueue_pending(now, report)
+            self._enqueue(now)
             await asyncio.sleep(0)
         await self._release_early(now, report)
-        await self.enqueue_pending(now, report)
+        self._enqueue(now)
         return report
 
     def send_rate(self) -> float | None:
@@ -239,10 +262,6 @@ class Engine:
                             budget -= 1
                 await asyncio.sleep(0)
 
-    def schedule_due(self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH) -> None:
-        while self._schedule_batch(now, report, batch):
-            pass
-
     def _schedule_batch(
         self, now: datetime, report: TickReport, batch: int = SCHEDULE_BATCH
     ) -> bool:
@@ -275,16 +294,9 @@ class Engine:
         due = subscriber.next_due_utc
         for _ in range(MAX_MISSED_DAYS):
             local_day = schedule.local_date(due, zone)
-            if (
-                subscriber.status is Status.PAUSED
-                and subscriber.paused_until is not None
-                and (local_day > subscriber.paused_until)
-            ):
-                # A pause for some days ends by itself on the first reminder after it.
-                store.end_pause(subscriber.chat_id, subscriber.paused_until)
-                store.update_subscriber(
-                    subscriber.chat_id, now, status=Status.ACTIVE, paused_until=None
-                )
+            # A pause for some days ends by itself on the first reminder after it.
+            if (change := subscription.end_of_pause(subscriber, local_day)) is not None:
+                store.apply(subscriber.chat_id, change, now)
             if send_after is not None or schedule.is_within_grace(due, now, grace):
                 if store.add_delivery(
                     subscriber.chat_id, local_day, "reminder", due, send_after=send_after
@@ -292,7 +304,7 @@ class Engine:
                     report.scheduled += 1
                     # Only with a new reminder: a day whose reminder was already recorded
                     # (sent, or skipped as missed) gets no follow-up for it.
-                    for hook in AFTER_DUE:
+                    for hook in self.wiring.on_due:
                         hook(self.application, subscriber, due, now)
             else:
                 # Missed while the bot was down, too late to be useful: recorded, not sent.
@@ -313,10 +325,7 @@ class Engine:
             due = schedule.next_due_utc(at, zone, now)
         store.update_subscriber(subscriber.chat_id, now, next_due_utc=due)
 
-    async def enqueue_pending(self, now: datetime, report: TickReport) -> None:
-        self._enqueue(now, report)
-
-    def _enqueue(self, now: datetime, report: TickReport | None = None) -> None:
+    def _enqueue(self, now: datetime) -> None:
         room = self.queue.maxsize - self.queue.qsize()
         if room <= 0:
             self._backlog = True
@@ -325,8 +334,6 @@ class Engine:
         for delivery in found:
             self._queued.add(delivery.id)
             self.queue.put_nowait(delivery)
-        if report is not None:
-            report.queued += len(found)
         self._backlog = len(found) >= room
 
     async def _work(self) -> None:
@@ -364,7 +371,7 @@ class Engine:
             return
         if delivery.kind == "reminder":
             await self._send_riders_first(delivery)
-        compose = COMPOSERS.get(delivery.kind.split(":")[0])
+        compose = self.wiring.composers.get(delivery.kind.split(":")[0])
         if compose is None:
             store.finish_delivery(delivery.id, "failed", now, reason="no composer for this kind")
             return
@@ -404,7 +411,8 @@ class Engine:
                 )
                 log.error("delivery.bad_request id=%s", delivery.id)
         except RetryAfter as err:
-            self._retry(delivery, timedelta(seconds=_seconds(err.retry_after)), "rate limited")
+            wait = timedelta(seconds=retry_after_seconds(err.retry_after))
+            self._retry(delivery, wait, "rate limited")
         except NetworkError:  # timeouts and 5xx: Telegram did not take it, so try again later
             self._retry(delivery, timedelta(seconds=5 * 2**delivery.attempts), "network error")
         else:
@@ -452,7 +460,7 @@ class Engine:
         store, now = self.store, self.runtime.clock.now()
         with store.atomic():
             store.finish_delivery(delivery.id, "failed", now, reason=reason)
-            store.update_subscriber(delivery.chat_id, now, status=Status.BLOCKED, next_due_utc=None)
+            store.apply(delivery.chat_id, subscription.block(), now)
         self.failed += 1
         log.info("subscriber.blocked chat=%s", delivery.chat_id)
 
@@ -484,7 +492,3 @@ def _may_release_early(subscriber: Subscriber, now: datetime, window: timedelta)
         window,
         subscriber.paused_until,
     )
-
-
-def _seconds(value: timedelta | float) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

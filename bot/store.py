@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum, StrEnum
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.content import ContentInvalid, Library, build_library
-from bot.models import BodyArea, CheckIn, Completion
+from bot.models import BodyArea, CheckIn, Completion, Status  # Status: re-exported
+from bot.subscription import KEEP, SubscriberChange
 
 log = logging.getLogger(__name__)
 
@@ -318,14 +319,6 @@ def m006_pain_before(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN gentle INTEGER NOT NULL DEFAULT 0")
 
 
-class Status(StrEnum):
-    NEW = "new"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    STOPPED = "stopped"
-    BLOCKED = "blocked"
-
-
 @dataclass(frozen=True, slots=True)
 class Subscriber:
     chat_id: int
@@ -484,9 +477,6 @@ class Store:
             cursor.close()
         return None if row is None else dict(row)
 
-    def schema_version(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
-
     # --- subscribers -------------------------------------------------------------------------
 
     def subscriber(self, chat_id: int) -> Subscriber | None:
@@ -523,6 +513,22 @@ class Store:
             f"UPDATE subscribers SET {assignments} WHERE chat_id = :chat_id",
             {**values, "chat_id": chat_id},
         )
+
+    def apply(self, chat_id: int, change: SubscriberChange, now: datetime) -> None:
+        """Writes a change of status (bot/subscription.py): pauses first, then the columns.
+        Call it inside `atomic()` with anything else that belongs to the same change."""
+        if change.close_pauses_after is not None:
+            self.end_pause(chat_id, change.close_pauses_after)
+        if change.new_pause is not None:
+            self.start_pause(chat_id, change.new_pause.start, change.new_pause.last)
+        fields: dict[str, Any] = {"status": change.status}
+        if change.paused_until is not KEEP:
+            fields["paused_until"] = change.paused_until
+        if change.next_due_utc is not KEEP:
+            fields["next_due_utc"] = change.next_due_utc
+        if change.clear_awaiting:
+            fields["awaiting"] = None
+        self.update_subscriber(chat_id, now, **fields)
 
     def set_awaiting(
         self, chat_id: int, now: datetime, step: str | None, data: dict[str, Any] | None = None

@@ -6,6 +6,8 @@ Telegram (tests/test_imports.py).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -29,6 +31,20 @@ _EXPECTED_BAD_REQUESTS = (
     ("query id is invalid", "telegram.query_expired"),
     ("chat not found", "telegram.chat_not_found"),  # an account deleted, a chat never opened
 )
+
+
+def is_not_modified(error: BaseException) -> bool:
+    """Telegram refused an edit that would change nothing: a double tap, whose first tap did
+    the change. The edit's purpose is met."""
+    return isinstance(error, BadRequest) and "not modified" in str(error).lower()
+
+
+def retry_after_seconds(retry_after: timedelta | float) -> float:
+    """A RetryAfter's wait in seconds: PTB gives a timedelta with PTB_TIMEDELTA set, else a
+    number (int or float)."""
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
 
 
 def expected_condition(error: BaseException | None) -> str | None:

@@ -219,6 +219,19 @@ async def test_skip_today_stops_snoozes_and_follow_ups(bot):
     ]
 
 
+async def test_skip_today_is_answered_even_when_its_buttons_cannot_be_taken_off(bot):
+    """Taking the buttons off is best effort (bot/flows/replies.py strip_keyboard): a message
+    Telegram will not edit (deleted, too old) must not swallow the answer that follows."""
+    await subscribe(bot)
+    message = await reminder_now(bot)
+    bot.emu.fail_next(
+        "editMessageReplyMarkup", 400, description="Bad Request: message to edit not found"
+    )
+    await bot.tap(message, "Skip today")
+    assert "See you tomorrow" in (await bot.expect("Skipped"))["text"]
+    assert [d.status for d in delivery_rows(bot, "skip")] == ["skipped"]
+
+
 async def test_follow_up_comes_once_when_opted_in(bot):
     await subscribe(bot)
     await bot.tap(await bot.say("/settings"), "🔔 Turn follow-up on")

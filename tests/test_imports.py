@@ -18,9 +18,12 @@ BOT = ROOT / "bot"
 
 # The pure modules, also checked by mypy in strict mode (pyproject.toml).
 PURE = [
+    "bot.buttons",
+    "bot.checkin_rules",
     "bot.clock",
     "bot.config",
     "bot.content",
+    "bot.delivery_policy",
     "bot.errors",
     "bot.insights",
     "bot.markdown_html",
@@ -30,6 +33,7 @@ PURE = [
     "bot.safety",
     "bot.schedule",
     "bot.sendwindow",
+    "bot.subscription",
     "bot.texts",
     "bot.timeparse",
     "bot.zones",
@@ -148,3 +152,45 @@ def test_handlers_never_import_the_app(path):
 
 def test_every_module_named_pure_exists():
     assert [name for name in PURE if not module_path(name).exists()] == []
+
+
+# Decorators that wrap a function and register it nowhere.
+CACHES = {"functools.cache", "functools.lru_cache", "cache", "lru_cache"}
+
+
+def registrations_at_import(path: Path) -> list[str]:
+    """What a module does to other objects when it is imported: module-level calls made as
+    statements (`HOOKS.append(f)`, `register(f)`) and decorators on module-level functions.
+    Wiring belongs in build_application (DESIGN decision 8), so a flow must have none."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            found.append(f"{path.name}:{node.lineno} {ast.unparse(node.value)}")
+        elif isinstance(node, ast.For):
+            found.append(f"{path.name}:{node.lineno} a loop at import")
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [
+                f"{path.name}:{d.lineno} @{ast.unparse(d)}"
+                for d in node.decorator_list
+                if ast.unparse(d.func if isinstance(d, ast.Call) else d) not in CACHES
+            ]
+    return found
+
+
+def test_the_registration_reader_sees_a_hook_and_a_decorator(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "HOOKS = []\nHOOKS.append(print)\n@sender.composer('x')\nasync def f(): ...\n",
+        encoding="utf-8",
+    )
+    assert registrations_at_import(sample) == [
+        "sample.py:2 HOOKS.append(print)",
+        "sample.py:3 @sender.composer('x')",
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", [*HANDLERS, BOT / "sender.py"], ids=[*(p.stem for p in HANDLERS), "sender"]
+)
+def test_nothing_registers_itself_by_being_imported(path):
+    assert registrations_at_import(path) == []

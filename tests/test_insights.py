@@ -17,9 +17,7 @@ from bot.insights import (
     format_history_row,
     history_page,
     history_rows,
-    practised_in_window,
     rolling_average,
-    session_change,
     short_date,
     streaks,
     summarize,
@@ -141,12 +139,6 @@ def test_streak_across_date_line_east_survives_when_caller_pauses_the_skipped_da
 
 
 # --- windows and weeks -------------------------------------------------------------------------
-
-
-def test_practised_in_window_counts_only_the_last_n_days():
-    practised = days_back(0, 5, 29, 30, 31) | {TODAY + timedelta(days=1)}
-    assert practised_in_window(practised, TODAY, 30) == 3
-    assert practised_in_window(practised, TODAY, 7) == 2
 
 
 @pytest.mark.parametrize(
@@ -293,17 +285,6 @@ def test_first_vs_latest_week_per_metric():
     checkins = [checkin(TODAY - timedelta(days=20), tension=5), checkin(TODAY, 3, 4)]
     result = first_vs_latest_week(checkins, TODAY)
     assert result == {"tension": Change(5.0, 3.0), "pain": None}
-
-
-def test_session_change_is_mean_of_pairs_with_both_ratings():
-    checkins = [
-        checkin(TODAY, tension=3, tension_before=6),
-        checkin(TODAY - timedelta(days=1), tension=4, tension_before=5),
-        checkin(TODAY - timedelta(days=2), tension=4),  # no before
-        checkin(TODAY - timedelta(days=3), tension_before=7),  # no after
-    ]
-    assert session_change(checkins) == -2.0
-    assert session_change([]) is None
 
 
 # --- merging a day's check-ins -----------------------------------------------------------------

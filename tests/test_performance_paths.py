@@ -342,7 +342,7 @@ async def test_a_fan_out_bigger_than_the_queue_needs_one_tick(bot):
     people = range(60_000, 60_040)
     _make_due(bot, people, bot.clock.now())
     await bot.runtime.engine.stop()
-    small = Engine(bot.application, queue_size=4)
+    small = Engine(bot.application, bot.runtime.engine.wiring, queue_size=4)
     small.start()
     bot.runtime.engine = small
     report = await small.tick()

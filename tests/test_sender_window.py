@@ -138,7 +138,9 @@ async def test_a_time_changed_after_an_early_release_goes_out_at_the_new_time(pa
     first, changed = 75_000, 75_001
     _subscribe(bot, range(first, first + 2), "Europe/London", "23:00", DUE)
     await bot.runtime.engine.stop()
-    engine = Engine(bot.application, workers=1)  # one worker: the second row waits
+    engine = Engine(
+        bot.application, bot.runtime.engine.wiring, workers=1
+    )  # one worker: the second row waits
     engine.start()
     bot.runtime.engine = engine
     bot.emu.hang_next("sendMessage", 0.5)  # the first send takes a while
@@ -166,7 +168,7 @@ async def test_a_pause_after_an_early_release_is_respected(paced):
     person = 76_000
     _subscribe(bot, range(person, person + 2), "Europe/London", "23:00", DUE)
     await bot.runtime.engine.stop()
-    engine = Engine(bot.application, workers=1)
+    engine = Engine(bot.application, bot.runtime.engine.wiring, workers=1)
     engine.start()
     bot.runtime.engine = engine
     bot.emu.hang_next("sendMessage", 0.5)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -37,22 +36,18 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
 from bot import contentops, program, sender, texts
+from bot.buttons import AdminButton
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
-from bot.flows import common, steps
+from bot.delivery_policy import why_not_send
+from bot.flows import common
 from bot.flows import practice as practice_flow
-from bot.flows.common import PRIVATE_MESSAGES
-from bot.flows.replies import reply
+from bot.flows.replies import reply, strip_buttons
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
-from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of
+from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts.admin import ADMIN_COMMANDS
 
@@ -71,7 +66,6 @@ MAX_PROBLEM_MESSAGES = 4
 CHANGES_SHOWN = 40  # lines of "added: …" in one answer; an id is at most 56 characters
 AWAITING_BROADCAST = "ad_broadcast"
 FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts after it
-CALLBACK = re.compile(r"^ad:(up|rb|bc):(ok|no):(\d{1,12})$")
 
 
 # --- /reload ---------------------------------------------------------------------------------
@@ -245,7 +239,9 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         now,
     )
     keyboard = _confirm_keyboard(
-        texts.t("ad_btn_apply"), f"ad:up:ok:{upload_id}", f"ad:up:no:{upload_id}"
+        texts.t("ad_btn_apply"),
+        AdminButton("up", True, upload_id).pack(),
+        AdminButton("up", False, upload_id).pack(),
     )
     _audit(update, context, "upload", f"checked: waiting as upload {upload_id}", upload.name)
     ready = texts.t(
@@ -288,7 +284,7 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         library = await checked(pending.files)
     except ContentInvalid as err:
         await _off_loop(context, "close_pending_upload", upload_id, "cancelled")
-        await _remove_buttons(query)
+        await strip_buttons(query)
         header = texts.t(
             "ad_problems", count=len(err.problems), version=context.runtime.content_version
         )
@@ -376,8 +372,8 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     lost = contentops.unreloaded_edits(current, context.library, library.files)
     keyboard = _confirm_keyboard(
         texts.t("ad_btn_restore", version=version_id),
-        f"ad:rb:ok:{version_id}",
-        f"ad:rb:no:{version_id}",
+        AdminButton("rb", True, version_id).pack(),
+        AdminButton("rb", False, version_id).pack(),
     )
     _audit(update, context, "rollback", "asked to confirm", f"version {version_id}")
     await message.reply_text(
@@ -407,7 +403,7 @@ async def _rollback_button(
         _audit(update, context, "rollback", "cancelled", f"version {version_id}")
         await _close(query, texts.t("ad_rollback_cancelled"))
         return
-    await _remove_buttons(query)
+    await strip_buttons(query)
     library = await _restorable(update, context, query, version_id)
     if library is None or not await _write(update, context, library):
         return
@@ -551,13 +547,18 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         keep = {"previous": subscriber.awaiting, "previous_data": subscriber.awaiting_data}
         store.set_awaiting(message.chat_id, now, AWAITING_BROADCAST, keep)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.t("ad_btn_cancel"), callback_data="ad:bc:no:0")]]
+        [
+            [
+                InlineKeyboardButton(
+                    texts.t("ad_btn_cancel"), callback_data=AdminButton("bc", False, 0).pack()
+                )
+            ]
+        ]
     )
     _audit(update, context, "broadcast", "asked for text")
     await message.reply_text(texts.t("ad_broadcast_ask", count=count), reply_markup=keyboard)
 
 
-@steps.step(AWAITING_BROADCAST)
 async def broadcast_text(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """The admin typed the broadcast: preview it with Send / Cancel."""
     message = update.effective_message
@@ -590,7 +591,9 @@ async def _draft_broadcast(
     broadcast_id = store.create_broadcast(update.effective_user.id, text, now)
     await message.reply_text(broadcast_body(text))  # exactly what subscribers will get
     keyboard = _confirm_keyboard(
-        texts.t("ad_btn_send", count=count), f"ad:bc:ok:{broadcast_id}", f"ad:bc:no:{broadcast_id}"
+        texts.t("ad_btn_send", count=count),
+        AdminButton("bc", True, broadcast_id).pack(),
+        AdminButton("bc", False, broadcast_id).pack(),
     )
     _audit(update, context, "broadcast", f"draft {broadcast_id}", f"{length} characters")
     await message.reply_text(
@@ -675,7 +678,6 @@ def _queue_batch(runtime: Runtime, broadcast: Broadcast, after: int, batch: int)
     return after_next
 
 
-@sender.composer("broadcast")
 async def compose_broadcast(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
@@ -684,10 +686,10 @@ async def compose_broadcast(
     broadcast = store.broadcast(int(number)) if number.isdigit() else None
     if broadcast is None or broadcast.status not in {"sending", "done"}:
         return sender.Skip("not sent: the broadcast is gone")
-    if subscriber.status is not Status.ACTIVE:
-        return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
-    if subscriber.on_hold:  # put on hold after the broadcast was queued
-        return sender.Skip("not sent: on hold after a safety answer")
+    # Paused, stopped, or put on hold after the broadcast was queued.
+    reason = why_not_send("broadcast", subscriber.status, on_hold=subscriber.on_hold)
+    if reason:
+        return sender.Skip(reason)
     return sender.Outgoing(broadcast_body(broadcast.text))
 
 
@@ -706,12 +708,13 @@ def _restore_awaiting(context: BotContext, subscriber: Subscriber) -> None:
 async def admin_button(update: Update, context: BotContext) -> None:
     """ad:up|rb|bc:ok|no:<id>; from anyone but an admin it is an expired button."""
     query = update.callback_query
-    match = CALLBACK.match(query.data or "")
-    if match is None or not context.is_admin(query.from_user.id) or query.message is None:
+    button = AdminButton.parse(query.data)
+    if button is None or not context.is_admin(query.from_user.id) or query.message is None:
         await common.stale_button(update, context)
         return
     await query.answer()
-    area, action, number = match.group(1), match.group(2), int(match.group(3))
+    area, number = button.action, button.item_id
+    action = "ok" if button.confirmed else "no"
     if area == "up":
         await _upload_button(update, context, action, number)
     elif area == "rb":
@@ -827,18 +830,11 @@ def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
 
 async def _close(query: CallbackQuery, result: str) -> None:
     """Takes the buttons off the question and answers with the result below it."""
-    await _remove_buttons(query)
+    await strip_buttons(query)
     await query.message.reply_text(result)
 
 
-async def _remove_buttons(query: CallbackQuery) -> None:
-    try:
-        await query.edit_message_reply_markup(None)
-    except TelegramError:  # already without buttons (a double tap): the answer still goes out
-        log.debug("admin.buttons_already_gone")
-
-
-async def _startup(application: Application) -> None:
+async def resume_at_startup(application: Application) -> None:
     """Finishes queueing broadcasts a restart interrupted; gives admins their command menu."""
     runtime = runtime_of(application)
     for broadcast in runtime.store.broadcasts_with_status("sending"):
@@ -886,29 +882,3 @@ async def _tell_admins_of_fallback(
                 await application.bot.send_message(admin_id, chunk)
         except TelegramError:  # never talked to the bot: the log has the problems
             log.info("admin.fallback_not_told admin=%s", admin_id)
-
-
-def register(application: Application) -> None:
-    """Added before the other flows: an admin's document is an upload, never a stray file."""
-    admins = filters.User(user_id=runtime_of(application).settings.admin_ids)
-    only_admins = PRIVATE_MESSAGES & admins
-    application.add_handlers(
-        [
-            CommandHandler("reload", reload_command, filters=only_admins),
-            CommandHandler("content", content_command, filters=only_admins),
-            CommandHandler("preview", preview_command, filters=only_admins),
-            CommandHandler("versions", versions_command, filters=only_admins),
-            CommandHandler("rollback", rollback_command, filters=only_admins),
-            CommandHandler("stats", stats_command, filters=only_admins),
-            CommandHandler("broadcast", broadcast_command, filters=only_admins),
-            MessageHandler(only_admins & filters.Document.ALL, document_received),
-            CallbackQueryHandler(admin_button, pattern=r"^ad:"),
-        ]
-    )
-    # The general /help is wired before this module; an admin's /help is answered here first,
-    # in an earlier group, and stops there (ApplicationHandlerStop) so only one answer goes out.
-    application.add_handler(CommandHandler("help", admin_help, filters=only_admins), group=-1)
-    add_startup_hook(application, _startup)
-    # A group of its own, before the button guard and the admin /help (group -1): PTB gives an
-    # update to one handler per group, and this one must see every update and stop none.
-    application.add_handler(TypeHandler(Update, admin_menu_on_first_write), group=-2)

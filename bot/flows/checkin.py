@@ -18,13 +18,15 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
-from bot import safety, schedule, sender, texts
+from bot import checkin_rules, safety, schedule, texts
+from bot.buttons import CheckinButton
+from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
-from bot.flows import onboarding, steps
+from bot.flows import onboarding
 from bot.flows import safety as safety_flow
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows.replies import strip_buttons
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, parse_completion, parse_rating
@@ -33,8 +35,6 @@ from bot.store import CheckInRow, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
-TENSION, PAIN, AREAS, COMPLETION, NOTE = "tension", "pain", "areas", "completion", "note"
-QUESTIONS = (TENSION, PAIN, AREAS, COMPLETION, NOTE)
 # One letter per question in callback data, to stay well inside Telegram's 64 bytes.
 CODE = {TENSION: "t", PAIN: "p", AREAS: "a", COMPLETION: "c", NOTE: "n"}
 QUESTION_OF = {code: question for question, code in CODE.items()}
@@ -205,7 +205,7 @@ def areas_keyboard(row: CheckInRow) -> Keyboard:
 
 
 def _data(row: CheckInRow, code: str, value: str) -> str:
-    return f"ci:{row.id}:{code}:{value}"
+    return CheckinButton(row.id, code, value).pack()
 
 
 def _key(label: str, row: CheckInRow, code: str, value: str) -> dict[str, str]:
@@ -252,21 +252,11 @@ def _answer_given(row: CheckInRow, question: str) -> str | None:
 
 
 def previous_question(row: CheckInRow, question: str) -> str | None:
-    order = _order(row)
-    index = order.index(question) if question in order else 0
-    return order[index - 1] if index > 0 else None
+    return checkin_rules.previous_question(question, session_done=row.session_done)
 
 
 def next_question(row: CheckInRow, question: str) -> str | None:
-    order = _order(row)
-    index = order.index(question) if question in order else len(order)
-    return order[index + 1] if index + 1 < len(order) else None
-
-
-def _order(row: CheckInRow) -> list[str]:
-    """The questions this check-in asks. Straight after a finished session the practice was
-    done fully: "how did it go" is not asked."""
-    return [q for q in QUESTIONS if q != COMPLETION or not row.session_done]
+    return checkin_rules.next_question(question, session_done=row.session_done)
 
 
 # --- answers -------------------------------------------------------------------------------------
@@ -340,8 +330,7 @@ async def after_pain_reply(
         await query.answer(texts.t("ci_closed" if row.status != "open" else "ci_already_answered"))
         return
     await query.answer()
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)
+    await strip_buttons(query)
     if value == "go":
         await ask(context, chat_id, row, row.step)
         return
@@ -391,14 +380,15 @@ def _shortened(note: str) -> str:
 
 
 def closing(row: CheckInRow, *, gentle: bool) -> str:
-    if gentle:
-        return texts.t("ci_closing_gentle")
-    if row.completion is Completion.SKIPPED:
-        return texts.t("ci_closing_skipped")
-    if safety.meaningful_drop(row.tension_before, row.tension):
-        # Only a change of about 2 points is called real: a 1-point wobble is not the practice.
-        return texts.t("ci_closing_better", before=row.tension_before, after=row.tension)
-    return texts.t("ci_closing_default")
+    key = checkin_rules.closing_key(
+        gentle=gentle,
+        completion=row.completion,
+        tension_before=row.tension_before,
+        tension=row.tension,
+    )
+    if key == "ci_closing_better":
+        return texts.t(key, before=row.tension_before, after=row.tension)
+    return texts.t(key)
 
 
 def _area_order(area: BodyArea) -> int:
@@ -463,8 +453,8 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
     await save_and_continue(context, chat_id, row, NOTE, note=text)
 
 
-for _question in QUESTIONS:
-    steps.step(STEP_PREFIX + _question)(typed_answer)
+# The conversation steps this module answers (wired in bot/app.py): one per question.
+STEPS = {STEP_PREFIX + question: typed_answer for question in QUESTIONS}
 
 
 # --- buttons -------------------------------------------------------------------------------------
@@ -475,28 +465,25 @@ async def checkin_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    parts = (query.data or "").split(":")
-    row = None
-    if len(parts) == 4 and parts[1].isdigit() and len(parts[1]) < 19:
-        row = store.checkin(int(parts[1]))
+    button = CheckinButton.parse(query.data)
+    row = store.checkin(button.checkin_id) if button else None
     subscriber = store.subscriber(chat_id)
     if row is None or row.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
         return
-    code, value = parts[2], parts[3]
+    assert button is not None  # a row was found by its id
+    code, value = button.code, button.value
     today = local_today(subscriber, now)
     if close_abandoned(context, subscriber, today):
         subscriber = store.subscriber(chat_id)  # its awaited answer may have been cleared
     if row.local_date != today:
         await query.answer()
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         await context.bot.send_message(chat_id, texts.t("ci_old_day"))
         return
     if code == "e":
         await query.answer()
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         if value == "edit":
             row = store.open_checkin(chat_id, today, now, step=TENSION)
             log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)
@@ -606,16 +593,3 @@ async def close_abandoned_on_tick(application: Application, now: datetime) -> No
             subscriber = store.subscriber(chat_id)
             if subscriber is not None:
                 _close_abandoned(store, subscriber, today, now)
-
-
-# Module level, so that building several Applications (tests) adds the hook once.
-sender.TICK_HOOKS.append(close_abandoned_on_tick)
-
-
-def register(application: Application) -> None:
-    application.add_handlers(
-        [
-            CommandHandler("checkin", checkin_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(checkin_button, pattern=r"^ci:"),
-        ]
-    )

@@ -10,17 +10,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
     filters,
 )
 
 from bot import keyboards, texts
+from bot.buttons import MoreButton
 from bot.errors import BotError
-from bot.flows import steps
 from bot.runtime import BotContext
 from bot.store import StoreError
 from bot.telegram_errors import expected_condition
@@ -39,30 +35,6 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def unknown_command(update: Update, context: BotContext) -> None:
     """Points unknown commands (and admin commands from non-admins) to /help."""
     await update.effective_message.reply_text(texts.t("unknown_command"))
-
-
-async def route_message(update: Update, context: BotContext) -> None:
-    """Hands a message to the step the person is in, or answers it kindly."""
-    message = update.effective_message
-    subscriber = context.store.subscriber(message.chat_id)
-    handler = steps.handler_for(subscriber.awaiting if subscriber else None)
-    if handler is not None:
-        await handler(update, context, subscriber)
-        after = context.store.subscriber(message.chat_id)
-        if after is None or after.awaiting != subscriber.awaiting:
-            # The typed answer was taken: the buttons that asked the same question go, or a
-            # later tap on them would answer it again (a stale "Keep 07:30").
-            await keyboards.close_answered(
-                context.bot,
-                context.store,
-                message.chat_id,
-                subscriber.awaiting,
-                context.clock.now(),
-            )
-    elif message.text:
-        await message.reply_text(texts.t("free_text_idle"))
-    else:
-        await message.reply_text(texts.t("not_text"))
 
 
 async def edited_message(update: Update, context: BotContext) -> None:
@@ -95,14 +67,15 @@ MORE = {
 def more_keyboard(name: str) -> InlineKeyboardMarkup:
     label, _ = MORE[name]
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.t(label), callback_data=f"more:{name}")]]
+        [[InlineKeyboardButton(texts.t(label), callback_data=MoreButton(name).pack())]]
     )
 
 
 async def more_pressed(update: Update, context: BotContext) -> None:
     """Sends the rest of a long message; its button goes, it has done its work."""
     query = update.callback_query
-    rest = MORE.get(query.data.removeprefix("more:"))
+    button = MoreButton.parse(query.data)
+    rest = MORE.get(button.name) if button else None
     if rest is None:
         await query.answer(texts.t("button_expired"))
         return
@@ -168,29 +141,3 @@ async def on_error(update: object, context: BotContext) -> None:
 
 
 PRIVATE_MESSAGES = PRIVATE & filters.UpdateType.MESSAGE
-
-
-def register(application: Application) -> None:
-    # Group -1 runs before every flow's handlers: a superseded button stops here.
-    application.add_handler(CallbackQueryHandler(guard_buttons), group=-1)
-    application.add_handlers(
-        [
-            CommandHandler("help", help_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(more_pressed, pattern=r"^more:\w{1,20}$"),
-        ]
-    )
-
-
-def register_fallbacks(application: Application) -> None:
-    """Added last: PTB gives an update to the first matching handler of a group."""
-    private_messages = PRIVATE_MESSAGES
-    application.add_handlers(
-        [
-            MessageHandler(~PRIVATE, not_private),
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message),
-            MessageHandler(private_messages & filters.COMMAND, unknown_command),
-            MessageHandler(private_messages, route_message),
-            CallbackQueryHandler(stale_button),
-        ]
-    )
-    application.add_error_handler(on_error)

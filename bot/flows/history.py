@@ -10,7 +10,6 @@ everyone else's updates if drawn here.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import logging
 import re
@@ -28,12 +27,14 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
 from bot import schedule, sender, texts
-from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
+from bot.buttons import HistoryButton
+from bot.delivery_policy import why_not_send
+from bot.flows.common import more_keyboard
 from bot.flows.onboarding import require_subscriber
-from bot.flows.replies import chat_id_of, reply, shown_message
+from bot.flows.replies import chat_id_of, reply, shown_message, strip_buttons
 from bot.flows.today import local_today
 from bot.insights import (
     HISTORY_PAGE_DAYS,
@@ -49,7 +50,9 @@ from bot.insights import (
 )
 from bot.models import CheckIn, Completion
 from bot.runtime import BotContext, runtime_of
-from bot.store import Delivery, PersonalData, Status, Store, Subscriber
+from bot.store import Delivery, PersonalData, Store, Subscriber
+from bot.subscription import SETTING_UP
+from bot.telegram_errors import is_not_modified
 
 log = logging.getLogger(__name__)
 
@@ -163,17 +166,25 @@ def history_view(h: PersonHistory, page: int) -> tuple[str, InlineKeyboardMarkup
     buttons = []
     if h.first_date is not None and h.first_date < start:
         buttons.append(
-            InlineKeyboardButton(texts.t("hi_btn_older"), callback_data=f"hi:h:{page + 1}")
+            InlineKeyboardButton(
+                texts.t("hi_btn_older"), callback_data=HistoryButton("h", str(page + 1)).pack()
+            )
         )
     if page > 0:
         buttons.append(
-            InlineKeyboardButton(texts.t("hi_btn_newer"), callback_data=f"hi:h:{page - 1}")
+            InlineKeyboardButton(
+                texts.t("hi_btn_newer"), callback_data=HistoryButton("h", str(page - 1)).pack()
+            )
         )
     keyboard = [buttons] if buttons else []
     if _page_notes(h, page):
         # Notes show as 📝 in the lines; one tap reads them back in full, here in the chat.
         keyboard.append(
-            [InlineKeyboardButton(texts.t("hi_btn_notes"), callback_data=f"hi:n:{page}")]
+            [
+                InlineKeyboardButton(
+                    texts.t("hi_btn_notes"), callback_data=HistoryButton("n", str(page)).pack()
+                )
+            ]
         )
     return text, InlineKeyboardMarkup(keyboard) if keyboard else None
 
@@ -272,7 +283,7 @@ async def _history_page(update: Update, context: BotContext, page: int) -> None:
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as err:
-        if "not modified" in str(err).lower():
+        if is_not_modified(err):
             return  # a double tap: the page already shows
         # Not a text message (a forged tap on a chart): show the page as a new message.
         await reply(query, text, reply_markup=markup)
@@ -289,7 +300,12 @@ def _choice(label: str, data: str, chosen: bool) -> InlineKeyboardButton:
 
 def period_keyboard(current: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_choice(texts.t(f"hi_btn_{key}"), f"hi:p:{key}", key == current) for key in PERIODS]]
+        [
+            [
+                _choice(texts.t(f"hi_btn_{key}"), HistoryButton("p", key).pack(), key == current)
+                for key in PERIODS
+            ]
+        ]
     )
 
 
@@ -377,8 +393,7 @@ async def _progress_period(update: Update, context: BotContext, period: str) -> 
     shown = shown_message(query)
     done = await send_progress(context, chat_id_of(query), period, replacing=shown)
     if done == "sent" and shown is not None and shown.photo:
-        with contextlib.suppress(BadRequest):  # too old to edit, or buttons gone: harmless
-            await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
 
 
 # --- weekly summary ----------------------------------------------------------------------------
@@ -397,21 +412,19 @@ def plan_weekly(
         )
 
 
-sender.AFTER_DUE.append(plan_weekly)
-
-
-@sender.composer("weekly")
 async def compose_weekly(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
     """The seven days before the summary day, against the seven before those. Sent even
     after a quiet week (kindly); skipped after two quiet weeks, when it would only nag."""
-    if subscriber.status is not Status.ACTIVE:
-        return sender.Skip(f"not sent: subscriber is {subscriber.status.value}")
-    if not 0 <= subscriber.summary_weekday <= 6:
-        return sender.Skip("not sent: weekly summary turned off")
-    if subscriber.on_hold:
-        return sender.Skip("not sent: program on hold after a safety answer")
+    reason = why_not_send(
+        "weekly",
+        subscriber.status,
+        on_hold=subscriber.on_hold,
+        summary_on=0 <= subscriber.summary_weekday <= 6,
+    )
+    if reason:
+        return sender.Skip(reason)
     store = runtime_of(application).store
     chat_id = subscriber.chat_id
     week_start = delivery.local_date - timedelta(days=7)
@@ -429,7 +442,9 @@ async def compose_weekly(
     text = texts.t(
         "hi_weekly", start=short_date(week_start), end=short_date(week_end), lines=_lines(lines)
     )
-    button = InlineKeyboardButton(texts.t("hi_btn_weekly_chart"), callback_data="hi:p:7")
+    button = InlineKeyboardButton(
+        texts.t("hi_btn_weekly_chart"), callback_data=HistoryButton("p", "7").pack()
+    )
     return sender.Outgoing(text, InlineKeyboardMarkup([[button]]))
 
 
@@ -439,8 +454,13 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
         state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
     else:
         state = texts.t("hi_summary_off")
-    days = [_choice(texts.t(f"hi_day_{n}")[:3], f"hi:wd:{n}", n == current) for n in range(7)]
-    off = _choice(texts.t("hi_btn_summary_off"), "hi:wd:off", not 0 <= current <= 6)
+    days = [
+        _choice(texts.t(f"hi_day_{n}")[:3], HistoryButton("wd", str(n)).pack(), n == current)
+        for n in range(7)
+    ]
+    off = _choice(
+        texts.t("hi_btn_summary_off"), HistoryButton("wd", "off").pack(), not 0 <= current <= 6
+    )
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
     if not 0 <= current <= 6:
         return texts.t("hi_summary_settings_off"), keyboard
@@ -462,7 +482,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
     subscriber = store.subscriber(chat_id)
-    if subscriber is None or subscriber.status in {Status.NEW, Status.STOPPED, Status.BLOCKED}:
+    if subscriber is None or subscriber.status in SETTING_UP:
         await query.answer()
         await reply(query, texts.t("not_subscribed"))
         return
@@ -472,7 +492,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     try:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as err:
-        if "not modified" not in str(err).lower():
+        if not is_not_modified(err):
             await reply(query, text, reply_markup=keyboard)
     log.info("summary.day chat=%s day=%s", chat_id, value)
 
@@ -538,8 +558,17 @@ async def delete_command(update: Update, context: BotContext) -> None:
     stamp = int(context.clock.now().timestamp())
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("hi_btn_delete_yes"), callback_data=f"hi:del:{stamp}")],
-            [InlineKeyboardButton(texts.t("hi_btn_delete_no"), callback_data="hi:keep")],
+            [
+                InlineKeyboardButton(
+                    texts.t("hi_btn_delete_yes"),
+                    callback_data=HistoryButton("del", str(stamp)).pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.t("hi_btn_delete_no"), callback_data=HistoryButton("keep").pack()
+                )
+            ],
         ]
     )
     items = "\n".join(f"• {texts.escape(item)}" for item in delete_items(data))
@@ -576,7 +605,7 @@ async def _edit_or_reply(query: CallbackQuery, text: str) -> None:
     try:
         await query.edit_message_text(text)
     except BadRequest as err:
-        if "not modified" not in str(err).lower():
+        if not is_not_modified(err):
             await query.message.reply_text(text)
 
 
@@ -589,42 +618,23 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 
 # --- buttons -----------------------------------------------------------------------------------
 
-_BUTTON = re.compile(
-    r"hi:(?:h:(?P<page>\d{1,4})|n:(?P<notes>\d{1,4})|p:(?P<period>7|30|90|all)|wd:(?P<day>[0-6]|off)"
-    r"|del:(?P<stamp>\d{1,12})|(?P<keep>keep))"
-)
-
 
 async def history_button(update: Update, context: BotContext) -> None:
     """Every hi: button; anything else under hi: (old, forged, garbage) is answered kindly."""
     query = update.callback_query
-    match = _BUTTON.fullmatch(query.data or "")
-    if match is None or query.message is None:
+    button = HistoryButton.parse(query.data)
+    if button is None or query.message is None:
         await query.answer(texts.t("button_expired"))
         return
-    if match["page"] is not None:
-        await _history_page(update, context, int(match["page"]))
-    elif match["notes"] is not None:
-        await _notes_of_page(update, context, int(match["notes"]))
-    elif match["period"] is not None:
-        await _progress_period(update, context, match["period"])
-    elif match["day"] is not None:
-        await _summary_day(update, context, match["day"])
-    elif match["stamp"] is not None:
-        await _delete_answer(update, context, int(match["stamp"]))
+    if button.action == "h":
+        await _history_page(update, context, int(button.value))
+    elif button.action == "n":
+        await _notes_of_page(update, context, int(button.value))
+    elif button.action == "p":
+        await _progress_period(update, context, button.value)
+    elif button.action == "wd":
+        await _summary_day(update, context, button.value)
+    elif button.action == "del":
+        await _delete_answer(update, context, int(button.value))
     else:
         await _delete_answer(update, context, None)
-
-
-def register(application: Application) -> None:
-    application.add_handlers(
-        [
-            CommandHandler("history", history_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("progress", progress_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("summary", summary_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("export", export_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("delete", delete_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("privacy", privacy_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(history_button, pattern=r"^hi:"),
-        ]
-    )

@@ -23,16 +23,24 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
 from bot import keyboards, schedule, texts, timeparse, zones
+from bot import subscription as status_rules
+from bot.buttons import (
+    PauseButton,
+    PracticeButton,
+    SettingsButton,
+    StopButton,
+    TimeButton,
+    ZoneButton,
+)
 from bot.errors import BotError
-from bot.flows import steps
-from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
-from bot.flows.replies import reply
+from bot.flows.common import more_keyboard
+from bot.flows.replies import reply, strip_buttons
 from bot.flows.today import local_today
 from bot.places import CityMatch
-from bot.runtime import BotContext, add_startup_hook
+from bot.runtime import BotContext
 from bot.store import Status, Subscriber
 from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
 
@@ -40,7 +48,7 @@ log = logging.getLogger(__name__)
 
 COMMON_TIMES = ("07:00", "07:30", "08:00", "12:30", "17:30", "18:00", "19:00", "20:00", "21:00")
 MAX_PAUSE_DAYS = 90
-SETTING_UP = {Status.NEW, Status.STOPPED, Status.BLOCKED}
+SETTING_UP = status_rules.SETTING_UP
 SETUP_STEPS = frozenset({"zone", "time"})
 
 
@@ -95,7 +103,6 @@ async def ask_zone(context: BotContext, chat_id: int) -> None:
     await context.bot.send_message(chat_id, texts.t("ask_zone"), reply_markup=keyboard)
 
 
-@steps.step("zone")
 async def zone_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a shared location, a city or an offset, then confirms the zone."""
     message = update.effective_message
@@ -105,7 +112,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
         elif message.text == PICK_FROM_LIST:
             picks = [
-                InlineKeyboardButton(label, callback_data=f"ob:z:{name}")
+                InlineKeyboardButton(label, callback_data=ZoneButton(name).pack())
                 for label, name in zones.COMMON_ZONES
             ]
             buttons = [picks[i : i + 2] for i in range(0, len(picks), 2)]  # two a row: shorter
@@ -133,9 +140,12 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
 
 async def offer_choices(message: Message, choices: Sequence[CityMatch]) -> None:
     buttons = [
-        [InlineKeyboardButton(city.label, callback_data=f"ob:z:{city.zone}")] for city in choices
+        [InlineKeyboardButton(city.label, callback_data=ZoneButton(city.zone).pack())]
+        for city in choices
     ]
-    buttons.append([InlineKeyboardButton(texts.t("zone_none_of_these"), callback_data="ob:z:")])
+    buttons.append(
+        [InlineKeyboardButton(texts.t("zone_none_of_these"), callback_data=ZoneButton("").pack())]
+    )
     await message.reply_text(texts.t("zone_choices"), reply_markup=InlineKeyboardMarkup(buttons))
 
 
@@ -173,15 +183,17 @@ async def ask_time(context: BotContext, chat_id: int) -> None:
     current = context.store.subscriber(chat_id).remind_at
     times = [at for at in COMMON_TIMES if at != current]
     rows = [times[i : i + 3] for i in range(0, len(times), 3)]
-    buttons = [[InlineKeyboardButton(at, callback_data=f"ob:t:{at}") for at in row] for row in rows]
+    buttons = [
+        [InlineKeyboardButton(at, callback_data=TimeButton(at).pack()) for at in row]
+        for row in rows
+    ]
     if current:
         keep = texts.t("btn_keep_time", time=current)
-        buttons.insert(0, [InlineKeyboardButton(keep, callback_data=f"ob:t:{current}")])
+        buttons.insert(0, [InlineKeyboardButton(keep, callback_data=TimeButton(current).pack())])
     keyboard = InlineKeyboardMarkup(buttons)
     await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
 
 
-@steps.step("time")
 async def time_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a typed reminder time in any usual form."""
     message = update.effective_message
@@ -209,25 +221,27 @@ async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> Non
     subscriber = await reschedule(context, chat_id, announce=not setting_up)
     if setting_up:
         log.info("subscribed chat=%s", chat_id)
-        button = InlineKeyboardButton(texts.t("start_now_button"), callback_data="pr:today")
+        button = InlineKeyboardButton(
+            texts.t("start_now_button"), callback_data=PracticeButton("today").pack()
+        )
         await context.bot.send_message(
             chat_id,
             texts.t("subscribed", time=subscriber.remind_at, next=next_text(subscriber, now)),
             reply_markup=InlineKeyboardMarkup([[button]]),
         )
-        for hook in AFTER_SUBSCRIBE:
+        for hook in context.runtime.after_subscribe:
             await hook(context, chat_id)
-
-
-# Run after a person finishes subscribing (the check-in flow adds the red-flag screen here).
-AFTER_SUBSCRIBE: list = []
 
 
 async def onboarding_button(update: Update, context: BotContext) -> None:
     """Zone and time buttons: ob:z:<zone> and ob:t:<HH:MM>."""
     query = update.callback_query
     await query.answer()
-    _, kind, value = query.data.split(":", 2)
+    zone_button = ZoneButton.parse(query.data)
+    time_button = TimeButton.parse(query.data)
+    assert zone_button or time_button, "wired with the families' patterns (bot/app.py)"
+    kind = "z" if zone_button else "t"
+    value = zone_button.zone if zone_button else time_button.at if time_button else ""
     store, now = context.store, context.clock.now()
     subscriber, _ = store.ensure_subscriber(query.message.chat.id, now)
     if kind == "z":
@@ -266,18 +280,12 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
     if subscriber.status is Status.ACTIVE and subscriber.zone and subscriber.remind_at:
-        due = schedule.next_due_utc(
-            time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), now
+        due = status_rules.next_reminder(
+            time.fromisoformat(subscriber.remind_at),
+            schedule.zone(subscriber.zone),
+            now,
+            reminded_today=store.has_delivery(chat_id, local_today(subscriber, now), "reminder"),
         )
-        today = local_today(subscriber, now)
-        if (
-            store.has_delivery(chat_id, today, "reminder")
-            and schedule.local_date(due, schedule.zone(subscriber.zone)) == today
-        ):
-            # Today's reminder went out already: the new time starts tomorrow.
-            due = schedule.next_due_utc(
-                time.fromisoformat(subscriber.remind_at), schedule.zone(subscriber.zone), due
-            )
         store.update_subscriber(chat_id, now, next_due_utc=due)
         subscriber = store.subscriber(chat_id)
     if announce:
@@ -340,16 +348,26 @@ def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(texts.t("btn_change_time"), callback_data="st:time"),
-                InlineKeyboardButton(texts.t("btn_change_zone"), callback_data="st:zone"),
+                InlineKeyboardButton(
+                    texts.t("btn_change_time"), callback_data=SettingsButton("time").pack()
+                ),
+                InlineKeyboardButton(
+                    texts.t("btn_change_zone"), callback_data=SettingsButton("zone").pack()
+                ),
             ],
-            [InlineKeyboardButton(texts.t(followup), callback_data="st:followup")],
+            [
+                InlineKeyboardButton(
+                    texts.t(followup), callback_data=SettingsButton("followup").pack()
+                )
+            ],
             [
                 InlineKeyboardButton(
                     texts.t("btn_resume" if paused else "btn_pause"),
-                    callback_data="st:resume" if paused else "st:pause",
+                    callback_data=SettingsButton("resume" if paused else "pause").pack(),
                 ),
-                InlineKeyboardButton(texts.t("btn_stop"), callback_data="st:stop"),
+                InlineKeyboardButton(
+                    texts.t("btn_stop"), callback_data=SettingsButton("stop").pack()
+                ),
             ],
         ]
     )
@@ -365,7 +383,8 @@ async def settings_button(update: Update, context: BotContext) -> None:
     if subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("not_subscribed"))
         return
-    action = query.data.removeprefix("st:")
+    button = SettingsButton.parse(query.data)
+    action = button.action if button else ""
     if action == "time":
         await ask_time(context, chat_id)
     elif action == "zone":
@@ -433,13 +452,17 @@ async def pause_command(update: Update, context: BotContext) -> None:
 
 
 async def ask_pause(context: BotContext, chat_id: int, *, lead: str = "") -> None:
-    choices = [(texts.t("pause_day_button"), "pz:1")] + [
-        (texts.t("pause_days_button", days=n), f"pz:{n}") for n in (3, 7, 14)
+    choices = [(texts.t("pause_day_button"), PauseButton(1).pack())] + [
+        (texts.t("pause_days_button", days=n), PauseButton(n).pack()) for n in (3, 7, 14)
     ]
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(label, callback_data=data) for label, data in choices],
-            [InlineKeyboardButton(texts.t("pause_until_resume"), callback_data="pz:0")],
+            [
+                InlineKeyboardButton(
+                    texts.t("pause_until_resume"), callback_data=PauseButton(0).pack()
+                )
+            ],
         ]
     )
     text = f"{lead}\n\n{texts.t('ask_pause')}" if lead else texts.t("ask_pause")
@@ -454,8 +477,9 @@ async def pause_button(update: Update, context: BotContext) -> None:
     if subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("not_subscribed"))
         return
-    days = int(query.data.removeprefix("pz:") or 0)
-    await query.edit_message_reply_markup(None)
+    button = PauseButton.parse(query.data)
+    days = button.days if button else 0
+    await strip_buttons(query)
     await pause(context, subscriber.chat_id, days if 0 < days <= MAX_PAUSE_DAYS else None)
 
 
@@ -466,32 +490,12 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
     today = local_today(subscriber, now)
+    change = status_rules.pause(subscriber, today, days, schedule.zone(subscriber.zone or "UTC"))
     with store.atomic():
-        store.end_pause(chat_id, today - timedelta(days=1))
-        last = None
-        if days is None:
-            store.start_pause(chat_id, today, None)
-            store.update_subscriber(
-                chat_id, now, status=Status.PAUSED, paused_until=None, next_due_utc=None
-            )
-        else:
-            zone = schedule.zone(subscriber.zone)
-            # "3 days" means three reminders missed: once today's has gone out (chosen in the
-            # evening), the pause starts with tomorrow's.
-            start = today
-            if subscriber.status is Status.ACTIVE and subscriber.next_due_utc is not None:
-                start = max(today, schedule.local_date(subscriber.next_due_utc, zone))
-            last = start + timedelta(days=days - 1)
-            store.start_pause(chat_id, start, last)
-            first_back = datetime.combine(last + timedelta(days=1), time(0), zone)
-            due = schedule.next_due_utc(
-                time.fromisoformat(subscriber.remind_at), zone, first_back - timedelta(seconds=1)
-            )
-            store.update_subscriber(
-                chat_id, now, status=Status.PAUSED, paused_until=last, next_due_utc=due
-            )
+        store.apply(chat_id, change, now)
     log.info("paused chat=%s days=%s", chat_id, days)
-    if days is None:
+    last = change.paused_until
+    if days is None or not isinstance(last, date):
         await context.bot.send_message(chat_id, texts.t("paused_open"))
     else:
         await context.bot.send_message(
@@ -509,15 +513,13 @@ async def resume_command(update: Update, context: BotContext) -> None:
 async def resume(context: BotContext, chat_id: int) -> None:
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id)
-    if subscriber.status is not Status.PAUSED:
+    if not status_rules.allows(status_rules.Transition.RESUME, subscriber.status):
         await context.bot.send_message(
             chat_id, texts.t("not_paused", next=next_text(subscriber, now))
         )
         return
-    today = local_today(subscriber, now)
     with store.atomic():
-        store.end_pause(chat_id, today - timedelta(days=1))
-        store.update_subscriber(chat_id, now, status=Status.ACTIVE, paused_until=None)
+        store.apply(chat_id, status_rules.resume(local_today(subscriber, now)), now)
     subscriber = await reschedule(context, chat_id)
     log.info("resumed chat=%s", chat_id)
     await context.bot.send_message(chat_id, texts.t("resumed", next=next_text(subscriber, now)))
@@ -535,8 +537,8 @@ async def ask_stop(context: BotContext, chat_id: int) -> None:
     may mean the practice (it hurts): they are told where that Stop is."""
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("stop_yes"), callback_data="sp:yes")],
-            [InlineKeyboardButton(texts.t("stop_no"), callback_data="sp:no")],
+            [InlineKeyboardButton(texts.t("stop_yes"), callback_data=StopButton(True).pack())],
+            [InlineKeyboardButton(texts.t("stop_no"), callback_data=StopButton(False).pack())],
         ]
     )
     text = texts.t("ask_stop")
@@ -551,17 +553,14 @@ async def stop_button(update: Update, context: BotContext) -> None:
     await query.answer()
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    await query.edit_message_reply_markup(None)
+    await strip_buttons(query)
     subscriber = store.subscriber(chat_id)
-    if query.data == "sp:no" or subscriber is None or subscriber.status in SETTING_UP:
+    button = StopButton.parse(query.data)
+    if (button and not button.confirmed) or subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("stop_cancelled"))
         return
-    today = local_today(subscriber, now)
     with store.atomic():
-        store.end_pause(chat_id, today - timedelta(days=1))
-        store.update_subscriber(
-            chat_id, now, status=Status.STOPPED, next_due_utc=None, paused_until=None, awaiting=None
-        )
+        store.apply(chat_id, status_rules.stop(local_today(subscriber, now)), now)
     log.info("stopped chat=%s", chat_id)
     await reply(query, texts.t("stopped"))
 
@@ -570,24 +569,7 @@ def _day_label(day: date) -> str:
     return day.strftime("%A %-d %B")
 
 
-async def _warm_up(application: Application) -> None:
+async def warm_up_zones(application: Application) -> None:
     # Location polygons take a moment to load: in a thread in the background, so start-up
     # is not held up by them.
     application.bot_data["zones_warm_up"] = asyncio.create_task(asyncio.to_thread(zones.warm_up))
-
-
-def register(application: Application) -> None:
-    add_startup_hook(application, _warm_up)
-    application.add_handlers(
-        [
-            CommandHandler("start", start, filters=PRIVATE_MESSAGES),
-            CommandHandler("settings", settings_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("pause", pause_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("resume", resume_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("stop", stop_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(onboarding_button, pattern=r"^ob:(z:[\w/+-]*|t:\d\d:\d\d)$"),
-            CallbackQueryHandler(settings_button, pattern=r"^st:"),
-            CallbackQueryHandler(pause_button, pattern=r"^pz:\d+$"),
-            CallbackQueryHandler(stop_button, pattern=r"^sp:(yes|no)$"),
-        ]
-    )

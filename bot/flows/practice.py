@@ -13,30 +13,30 @@ claims each due timer in one write before saying "time's up", so it is said exac
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application
 
-from bot import program, schedule, sender, texts
+from bot import program, schedule, texts
+from bot.buttons import PracticeButton
 from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
-from bot.flows import checkin, onboarding, safety, steps
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.flows import checkin, onboarding, safety
+from bot.flows.replies import strip_keyboard
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
 from bot.ratings import RATING_ANCHORS, parse_rating
-from bot.runtime import BotContext, add_startup_hook, runtime_of
+from bot.runtime import BotContext, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
+from bot.telegram_errors import is_not_modified
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,6 @@ AWAITING = "practice"  # subscribers.awaiting while a session is open: typed ten
 ADD_MINUTES = 5
 KINDS = ("daily", "short", "library", "preview")
 PROGRAM_KINDS = ("daily", "short")
-_SESSION_DATA = re.compile(
-    r"^pr:(tension|pain|rest|go|next|back|stop|stopyes|stay|timer|add|end|checkin|resume|keep)"
-    r":(\d{1,12})(?::(\d{1,3}|skip))?$"
-)
-_OPEN_DATA = re.compile(r"^pr:open:([a-z0-9-]{1,56})$")
-_SWITCH_DATA = re.compile(r"^pr:swap:([a-z0-9-]{1,56})$")  # switch to this one, ending the other
 
 
 # --- entry points ------------------------------------------------------------------------------
@@ -109,8 +103,16 @@ async def begin_program(
     ):
         keyboard = InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(texts.t("pr_btn_again"), callback_data="pr:again")],
-                [InlineKeyboardButton(texts.t("pr_btn_library"), callback_data="pr:list")],
+                [
+                    InlineKeyboardButton(
+                        texts.t("pr_btn_again"), callback_data=PracticeButton("again").pack()
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        texts.t("pr_btn_library"), callback_data=PracticeButton("list").pack()
+                    )
+                ],
             ]
         )
         await context.bot.send_message(chat_id, texts.t("pr_done_today"), reply_markup=keyboard)
@@ -167,13 +169,13 @@ async def _ask_switch(context: BotContext, active: Session, practice: Practice) 
             [
                 InlineKeyboardButton(
                     texts.t("pr_btn_keep", title=active.title),
-                    callback_data=f"pr:keep:{active.id}:{active.step}",
+                    callback_data=PracticeButton("keep", active.id, str(active.step)).pack(),
                 )
             ],
             [
                 InlineKeyboardButton(
                     texts.t("pr_btn_switch", title=practice.title),
-                    callback_data=f"pr:swap:{practice.id}",
+                    callback_data=PracticeButton("swap", value=practice.id).pack(),
                 )
             ],
         ]
@@ -241,7 +243,7 @@ async def start_session(
         store.mark_gentle(session.id)
     if active is not None:
         _cancel_timer_job(context.application, active.id)
-        await _strip_keyboard(context, chat_id, active.message_id)
+        await strip_keyboard(context.bot, chat_id, active.message_id)
     log.info(
         "practice.started chat=%s session=%s kind=%s steps=%s",
         chat_id,
@@ -277,7 +279,7 @@ async def resume(context: BotContext, session: Session, *, lead: str = "") -> No
     """Sends where the session stands as a new message; the old one loses its buttons."""
     store, now = context.store, context.clock.now()
     _hold_awaiting(store, session.chat_id, session.id, now)
-    await _strip_keyboard(context, session.chat_id, session.message_id)
+    await strip_keyboard(context.bot, session.chat_id, session.message_id)
     if session.steps_began_utc is None:
         await _ask_tension(context, session, lead=lead)
     else:
@@ -295,62 +297,63 @@ async def resume(context: BotContext, session: Session, *, lead: str = "") -> No
 async def practice_button(update: Update, context: BotContext) -> None:
     """Every `pr:` button: start (today, short, open, list) and the session's own buttons."""
     query = update.callback_query
-    data = query.data or ""
+    button = PracticeButton.parse(query.data)
+    action = button.action if button else ""
     chat_id = query.message.chat.id if query.message else None
     if chat_id is None:
         await query.answer(texts.t("button_expired"))
         return
-    if data in ("pr:today", "pr:short", "pr:again"):
+    if action in ("today", "short", "again"):
         await query.answer()
         # The reminder (or offer) has done its job: a Skip or Later left on it would contradict
         # the practice now under way. /today always reaches the practice again.
-        await _strip_keyboard(context, chat_id, query.message.message_id)
-        kind = "short" if data == "pr:short" else "daily"
-        await begin_program(context, chat_id, kind=kind, again=data == "pr:again")
+        await strip_keyboard(context.bot, chat_id, query.message.message_id)
+        kind = "short" if action == "short" else "daily"
+        await begin_program(context, chat_id, kind=kind, again=action == "again")
         return
-    if data == "pr:list":
+    if action == "list":
         await query.answer()
         text, markup = library_view(context.library)
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
-    if data == "pr:about":  # the list in full, in place: the buttons stay where they were
+    if action == "about":  # the list in full, in place: the buttons stay where they were
         await query.answer()
         text, markup = library_view(context.library, full=True)
         await _edit_or_send(context, chat_id, query.message.message_id, text, markup)
         return
-    if match := _OPEN_DATA.match(data):
-        practice = context.library.practice(match.group(1))
+    if button is not None and action == "open":
+        practice = context.library.practice(button.value or "")
         if practice is None:
             await query.answer(texts.t("pr_practice_gone"))
             return
         await query.answer()
         await begin_library(context, chat_id, practice)
         return
-    if match := _SWITCH_DATA.match(data):
-        practice = context.library.practice(match.group(1))
+    if button is not None and action == "swap":
+        practice = context.library.practice(button.value or "")
         if practice is None:
             await query.answer(texts.t("pr_practice_gone"))
             return
         await query.answer()
-        await _strip_keyboard(context, chat_id, query.message.message_id)
+        await strip_keyboard(context.bot, chat_id, query.message.message_id)
         await begin_library(context, chat_id, practice, switch=True)
         return
-    match = _SESSION_DATA.match(data)
-    session = context.store.session(int(match.group(2))) if match else None
+    session_id = button.session_id if button else None
+    session = context.store.session(session_id) if session_id is not None else None
     if session is None or session.chat_id != chat_id:
         await query.answer(texts.t("button_expired"))  # forged, garbage, or another chat's
         return
-    action, extra = match.group(1), match.group(3)
+    extra = button.value if button else None
     if action == "checkin":
         await _checkin_after_stop(update, context, session)
     elif action == "resume":
         await _resume_stopped(update, context, session)
     elif not session.active:
         await query.answer(texts.t("pr_session_over"))
-        await _strip_keyboard(context, chat_id, query.message.message_id)
+        await strip_keyboard(context.bot, chat_id, query.message.message_id)
     elif action == "keep":
         await query.answer()
-        await _strip_keyboard(context, chat_id, query.message.message_id)
+        await strip_keyboard(context.bot, chat_id, query.message.message_id)
         await resume(context, context.store.session(session.id), lead=texts.t("pr_resume"))
     elif action == "stop":
         # Asks once: a stray tap must not throw away a nearly finished practice.
@@ -441,8 +444,8 @@ async def _pain_tapped(
     store.set_pain_before(session.id, pain)
     log.info("practice.pain_before chat=%s session=%s", chat_id, session.id)  # never the rating
     # The question becomes a plain record; the steering message below holds the way on.
-    await _strip_keyboard(
-        context, chat_id, session.message_id, text=texts.t("pr_pain_noted", value=pain)
+    await strip_keyboard(
+        context.bot, chat_id, session.message_id, text=texts.t("pr_pain_noted", value=pain)
     )
     store.set_session_message(session.id, None)
     markup = InlineKeyboardMarkup(
@@ -467,7 +470,7 @@ async def _go_on_gently(update: Update, context: BotContext, session: Session) -
         await query.answer(texts.t("pr_old_button"))
         return
     await query.answer()
-    await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    await strip_keyboard(context.bot, session.chat_id, query.message.message_id)
     await _ask_tension(context, session)
 
 
@@ -480,13 +483,15 @@ async def _rest_instead(update: Update, context: BotContext, session: Session) -
         return
     await query.answer()
     _release_awaiting(store, chat_id, now)
-    await _strip_keyboard(context, chat_id, query.message.message_id)
+    await strip_keyboard(context.bot, chat_id, query.message.message_id)
     log.info("practice.rest_instead chat=%s session=%s", chat_id, session.id)
     await begin_program(context, chat_id, kind="short", again=True, screened=True)
 
 
 def _session_button(key: str, action: str, session: Session) -> InlineKeyboardButton:
-    return InlineKeyboardButton(texts.t(key), callback_data=f"pr:{action}:{session.id}:0")
+    return InlineKeyboardButton(
+        texts.t(key), callback_data=PracticeButton(action, session.id, "0").pack()
+    )
 
 
 async def _next(update: Update, context: BotContext, session: Session) -> None:
@@ -571,7 +576,7 @@ async def _finish(update: Update, context: BotContext, session: Session) -> None
     _cancel_timer_job(context.application, session.id)
     _release_awaiting(store, chat_id, now)
     log.info("practice.done chat=%s session=%s kind=%s", chat_id, session.id, session.kind)
-    await _strip_keyboard(context, chat_id, query.message.message_id)
+    await strip_keyboard(context.bot, chat_id, query.message.message_id)
     if session.kind == "preview":
         await context.bot.send_message(chat_id, texts.t("pr_finished_preview"))
         return
@@ -596,14 +601,19 @@ async def _stop(update: Update, context: BotContext, session: Session) -> None:
     _cancel_timer_job(context.application, session.id)
     _release_awaiting(store, chat_id, now)
     log.info("practice.stopped chat=%s session=%s step=%s", chat_id, session.id, session.step)
-    await _strip_keyboard(context, chat_id, query.message.message_id)
+    await strip_keyboard(context.bot, chat_id, query.message.message_id)
     if session.message_id != query.message.message_id:
-        await _strip_keyboard(context, chat_id, session.message_id)
+        await strip_keyboard(context.bot, chat_id, session.message_id)
     if session.kind == "preview":
         await context.bot.send_message(chat_id, texts.t("pr_stopped_preview"))
         return
     rows = [
-        [InlineKeyboardButton(texts.t("pr_btn_checkin"), callback_data=f"pr:checkin:{session.id}")]
+        [
+            InlineKeyboardButton(
+                texts.t("pr_btn_checkin"),
+                callback_data=PracticeButton("checkin", session.id).pack(),
+            )
+        ]
     ]
     if session.steps_began_utc is not None:
         # A stopped practice can be picked up again today, at the step it stopped.
@@ -612,7 +622,8 @@ async def _stop(update: Update, context: BotContext, session: Session) -> None:
             0,
             [
                 InlineKeyboardButton(
-                    texts.t("pr_btn_resume", number=number), callback_data=f"pr:resume:{session.id}"
+                    texts.t("pr_btn_resume", number=number),
+                    callback_data=PracticeButton("resume", session.id).pack(),
                 )
             ],
         )
@@ -622,11 +633,19 @@ async def _stop(update: Update, context: BotContext, session: Session) -> None:
 
 
 def stop_keyboard(session: Session) -> InlineKeyboardMarkup:
-    key = f"{session.id}:{session.step}"
+    key = (session.id, str(session.step))
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("pr_btn_stop_no"), callback_data=f"pr:stay:{key}")],
-            [InlineKeyboardButton(texts.t("pr_btn_stop_yes"), callback_data=f"pr:stopyes:{key}")],
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_stop_no"), callback_data=PracticeButton("stay", *key).pack()
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_stop_yes"), callback_data=PracticeButton("stopyes", *key).pack()
+                )
+            ],
         ]
     )
 
@@ -646,7 +665,7 @@ async def _resume_stopped(update: Update, context: BotContext, session: Session)
         await query.answer(texts.t("pr_resume_gone"), show_alert=True)
         return
     await query.answer()
-    await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    await strip_keyboard(context.bot, session.chat_id, query.message.message_id)
     log.info("practice.reopened chat=%s session=%s", session.chat_id, session.id)
     await resume(context, store.session(session.id))
 
@@ -657,7 +676,7 @@ async def _checkin_after_stop(update: Update, context: BotContext, session: Sess
         await query.answer(texts.t("button_expired"))
         return
     await query.answer()
-    await _strip_keyboard(context, session.chat_id, query.message.message_id)
+    await strip_keyboard(context.bot, session.chat_id, query.message.message_id)
     store = context.store
     subscriber = store.subscriber(session.chat_id)
     if subscriber is not None and subscriber.zone:
@@ -674,7 +693,6 @@ async def _checkin_after_stop(update: Update, context: BotContext, session: Sess
 # --- typing during a session -----------------------------------------------------------------
 
 
-@steps.step(AWAITING)
 async def typed_during_session(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """A typed tension number is taken; anything else while a session is open gets a nudge."""
     message = update.effective_message
@@ -691,8 +709,11 @@ async def typed_during_session(update: Update, context: BotContext, subscriber: 
             await message.reply_text(err.user_message)
             return
         if store.begin_steps(session.id, now, value):
-            await _strip_keyboard(
-                context, chat_id, session.message_id, text=texts.t("pr_tension_noted", value=value)
+            await strip_keyboard(
+                context.bot,
+                chat_id,
+                session.message_id,
+                text=texts.t("pr_tension_noted", value=value),
             )
             await _show(context, store.session(session.id), None)
         return
@@ -754,7 +775,7 @@ async def finish_due_timers(application: Application, now: datetime | None = Non
 async def _say_times_up(context: BotContext, session: Session) -> None:
     chat_id = session.chat_id
     text, _ = _view(context, session)
-    await _strip_keyboard(context, chat_id, session.message_id, text=text)
+    await strip_keyboard(context.bot, chat_id, session.message_id, text=text)
     message = await context.bot.send_message(
         chat_id,
         texts.t("pr_times_up"),
@@ -784,7 +805,7 @@ def _cancel_timer_job(application: Application, session_id: int) -> None:
         job.schedule_removal()
 
 
-async def _rebuild_timers(application: Application) -> None:
+async def rebuild_timers(application: Application) -> None:
     """Start-up: every stored timer gets its job again, so a restart mid-rest still ends it."""
     store = runtime_of(application).store
     timers = store.running_timers()
@@ -794,12 +815,8 @@ async def _rebuild_timers(application: Application) -> None:
         log.info("practice.timers_rebuilt count=%s", len(timers))
 
 
-async def _tick_hook(application: Application, now: datetime) -> None:
+async def end_timers_on_tick(application: Application, now: datetime) -> None:
     await finish_due_timers(application, now)
-
-
-# Module level, so that building several Applications (tests) adds the hook once.
-sender.TICK_HOOKS.append(_tick_hook)
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -900,41 +917,64 @@ def render_step(
 
 
 def step_keyboard(session_id: int, index: int, total: int, *, timed: bool) -> InlineKeyboardMarkup:
-    key = f"{session_id}:{index}"
+    key = (session_id, str(index))
     forward = texts.t("pr_btn_finish" if index >= total - 1 else "pr_btn_next")
-    back = InlineKeyboardButton(texts.t("pr_btn_back"), callback_data=f"pr:back:{key}")
-    forward_button = InlineKeyboardButton(forward, callback_data=f"pr:next:{key}")
+    back = InlineKeyboardButton(
+        texts.t("pr_btn_back"), callback_data=PracticeButton("back", *key).pack()
+    )
+    forward_button = InlineKeyboardButton(
+        forward, callback_data=PracticeButton("next", *key).pack()
+    )
     # Next is always on the first row and Stop always last, so a second tap on Next never
     # lands on Stop when a step without a timer has one row less. The first step has
     # nothing before it (as in the check-in): no Back that does nothing.
     rows = [[back, forward_button] if index > 0 else [forward_button]]
     if timed:
         rows.append(
-            [InlineKeyboardButton(texts.t("pr_btn_timer"), callback_data=f"pr:timer:{key}")]
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_timer"), callback_data=PracticeButton("timer", *key).pack()
+                )
+            ]
         )
-    rows.append([InlineKeyboardButton(texts.t("pr_btn_stop"), callback_data=f"pr:stop:{key}")])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                texts.t("pr_btn_stop"), callback_data=PracticeButton("stop", *key).pack()
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 def timer_keyboard(session_id: int, index: int) -> InlineKeyboardMarkup:
-    key = f"{session_id}:{index}"
+    key = (session_id, str(index))
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.t("pr_btn_add", minutes=ADD_MINUTES), callback_data=f"pr:add:{key}"
+                    texts.t("pr_btn_add", minutes=ADD_MINUTES),
+                    callback_data=PracticeButton("add", *key).pack(),
                 ),
-                InlineKeyboardButton(texts.t("pr_btn_end"), callback_data=f"pr:end:{key}"),
+                InlineKeyboardButton(
+                    texts.t("pr_btn_end"), callback_data=PracticeButton("end", *key).pack()
+                ),
             ],
             # Stop stays one tap away during a long rest too: if something hurts, stop now.
-            [InlineKeyboardButton(texts.t("pr_btn_stop"), callback_data=f"pr:stop:{key}")],
+            [
+                InlineKeyboardButton(
+                    texts.t("pr_btn_stop"), callback_data=PracticeButton("stop", *key).pack()
+                )
+            ],
         ]
     )
 
 
 def tension_keyboard(session_id: int) -> InlineKeyboardMarkup:
     def button(value: int) -> InlineKeyboardButton:
-        return InlineKeyboardButton(str(value), callback_data=f"pr:tension:{session_id}:{value}")
+        return InlineKeyboardButton(
+            str(value), callback_data=PracticeButton("tension", session_id, str(value)).pack()
+        )
 
     return InlineKeyboardMarkup(
         [
@@ -942,14 +982,15 @@ def tension_keyboard(session_id: int) -> InlineKeyboardMarkup:
             [button(n) for n in range(6, 11)],
             [
                 InlineKeyboardButton(
-                    texts.t("pr_btn_skip"), callback_data=f"pr:tension:{session_id}:skip"
+                    texts.t("pr_btn_skip"),
+                    callback_data=PracticeButton("tension", session_id, "skip").pack(),
                 )
             ],
             # Optional: high pain is met before the practice, not only at the check-in.
             [
                 InlineKeyboardButton(
                     texts.t("pr_btn_pain_high", high=HIGH_PAIN),
-                    callback_data=f"pr:pain:{session_id}",
+                    callback_data=PracticeButton("pain", session_id).pack(),
                 )
             ],
         ]
@@ -960,14 +1001,17 @@ def pain_keyboard(session_id: int) -> InlineKeyboardMarkup:
     """High pain only (HIGH_PAIN to 10), and the way back to the tension question."""
 
     def button(value: int) -> InlineKeyboardButton:
-        return InlineKeyboardButton(str(value), callback_data=f"pr:pain:{session_id}:{value}")
+        return InlineKeyboardButton(
+            str(value), callback_data=PracticeButton("pain", session_id, str(value)).pack()
+        )
 
     return InlineKeyboardMarkup(
         [
             [button(n) for n in range(HIGH_PAIN, 11)],
             [
                 InlineKeyboardButton(
-                    texts.t("pr_btn_pain_not_high"), callback_data=f"pr:pain:{session_id}:skip"
+                    texts.t("pr_btn_pain_not_high"),
+                    callback_data=PracticeButton("pain", session_id, "skip").pack(),
                 )
             ],
         ]
@@ -982,7 +1026,9 @@ def library_view(
     groups = program.by_category(library)
     markup = _practice_buttons([p for _, members in groups for p in members])
     if not full:
-        about = InlineKeyboardButton(texts.t("pr_btn_library_about"), callback_data="pr:about")
+        about = InlineKeyboardButton(
+            texts.t("pr_btn_library_about"), callback_data=PracticeButton("about").pack()
+        )
         markup = InlineKeyboardMarkup([*markup.inline_keyboard, [about]])
         return lead or texts.t("pr_library_heading"), markup
     blocks = [
@@ -1016,9 +1062,10 @@ def length_text(seconds: int) -> str:
 def _practice_buttons(practices: Sequence[Practice]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(p.title, callback_data=f"pr:open:{p.id}")]
+            [InlineKeyboardButton(p.title, callback_data=PracticeButton("open", value=p.id).pack())]
             for p in practices
-            if _OPEN_DATA.match(f"pr:open:{p.id}")  # ids too long for callback data: listed only
+            # An id too long for callback data (64 bytes) is listed only.
+            if PracticeButton.parse(PracticeButton("open", value=p.id).pack())
         ]
     )
 
@@ -1082,24 +1129,11 @@ async def _edit_or_send(
             )
             return message_id
         except BadRequest as err:
-            if "not modified" in str(err).lower():
+            if is_not_modified(err):
                 return message_id
             # Deleted, or too old to edit: a new message carries on.
     message = await context.bot.send_message(chat_id, text, reply_markup=markup)
     return message.message_id
-
-
-async def _strip_keyboard(
-    context: BotContext, chat_id: int, message_id: int | None, *, text: str | None = None
-) -> None:
-    """Takes the buttons off an earlier message (optionally rewriting it); best effort."""
-    if message_id is None:
-        return
-    with contextlib.suppress(BadRequest):
-        if text is None:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        else:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
 
 
 def _clock_text(context: BotContext, chat_id: int, moment: datetime) -> str:
@@ -1159,15 +1193,3 @@ def _release_awaiting(store: Store, chat_id: int, now: datetime) -> None:
     subscriber = store.subscriber(chat_id)
     if subscriber is not None and subscriber.awaiting == AWAITING:
         store.set_awaiting(chat_id, now, None)
-
-
-def register(application: Application) -> None:
-    add_startup_hook(application, _rebuild_timers)
-    application.add_handlers(
-        [
-            CommandHandler("today", today_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("practices", practices_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("practice", practice_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(practice_button, pattern=r"^pr:"),
-        ]
-    )

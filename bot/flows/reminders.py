@@ -7,17 +7,19 @@ optional follow-up say, and whether they should still go out at all.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 
 from bot import schedule, sender, texts
-from bot.flows.replies import reply
+from bot.buttons import PracticeButton, ReminderButton
+from bot.delivery_policy import why_not_send
+from bot.flows.replies import reply, strip_buttons
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
-from bot.store import Delivery, Status, Subscriber
+from bot.store import Delivery, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +29,26 @@ SNOOZE_MINUTES = (15, 30, 60)
 def reminder_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("btn_start"), callback_data="pr:today")],
             [
-                InlineKeyboardButton(texts.t("btn_later"), callback_data=f"rm:later:{delivery_id}"),
-                InlineKeyboardButton(texts.t("btn_skip"), callback_data=f"rm:skip:{delivery_id}"),
+                InlineKeyboardButton(
+                    texts.t("btn_start"), callback_data=PracticeButton("today").pack()
+                )
             ],
-            [InlineKeyboardButton(texts.t("btn_short"), callback_data="pr:short")],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_later"),
+                    callback_data=ReminderButton("later", delivery_id).pack(),
+                ),
+                InlineKeyboardButton(
+                    texts.t("btn_skip"),
+                    callback_data=ReminderButton("skip", delivery_id).pack(),
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_short"), callback_data=PracticeButton("short").pack()
+                )
+            ],
         ]
     )
 
@@ -55,10 +71,16 @@ def snooze_keyboard(delivery_id: int, choices: tuple[int, ...]) -> InlineKeyboar
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label(m), callback_data=f"rm:snooze:{delivery_id}:{m}")
+                InlineKeyboardButton(
+                    label(m), callback_data=ReminderButton("snooze", delivery_id, m).pack()
+                )
                 for m in choices
             ],
-            [InlineKeyboardButton(texts.t("btn_back"), callback_data=f"rm:back:{delivery_id}")],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_back"), callback_data=ReminderButton("back", delivery_id).pack()
+                )
+            ],
         ]
     )
 
@@ -82,24 +104,34 @@ def reminder_text(application: Application, subscriber: Subscriber, now: datetim
     )
 
 
+class _DayInStore:
+    """The delivery's day as the store knows it, asked only when the rule needs it."""
+
+    def __init__(self, store: Store, chat_id: int, day: date) -> None:
+        self.store, self.chat_id, self.day = store, chat_id, day
+
+    def practised(self) -> bool:
+        return self.store.practised_on(self.chat_id, self.day)
+
+    def started(self) -> bool:
+        return self.store.started_on(self.chat_id, self.day)
+
+    def skipped(self) -> bool:
+        return self.store.has_delivery(self.chat_id, self.day, "skip")
+
+
 def _why_not(application: Application, delivery: Delivery, subscriber: Subscriber) -> str | None:
-    """The reason a reminder-like message should not go out any more, if there is one."""
+    """The reason a reminder-like message should not go out any more (bot/delivery_policy.py)."""
     store = runtime_of(application).store
-    if subscriber.status is not Status.ACTIVE:
-        return f"not sent: subscriber is {subscriber.status.value}"
-    if subscriber.on_hold:
-        return "not sent: program on hold after a safety answer"
-    if store.practised_on(subscriber.chat_id, delivery.local_date):
-        return "not sent: already practised that day"
-    if store.started_on(subscriber.chat_id, delivery.local_date):
-        return "not sent: practice already started"
-    if store.has_delivery(subscriber.chat_id, delivery.local_date, "skip"):
-        return "not sent: the person skipped that day"
-    return None
+    return why_not_send(
+        delivery.kind,
+        subscriber.status,
+        on_hold=subscriber.on_hold,
+        followup_on=subscriber.followup,
+        day=_DayInStore(store, subscriber.chat_id, delivery.local_date),
+    )
 
 
-@sender.composer("reminder")
-@sender.composer("snooze")
 async def compose_reminder(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
@@ -113,13 +145,10 @@ async def compose_reminder(
     return sender.Outgoing(text, reminder_keyboard(delivery.id))
 
 
-@sender.composer("followup")
 async def compose_followup(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
     reason = _why_not(application, delivery, subscriber)
-    if reason is None and not subscriber.followup:
-        reason = "not sent: follow-up turned off"
     if reason:
         return sender.Skip(reason)
     return sender.Outgoing(texts.t("followup"), reminder_keyboard(delivery.id))
@@ -143,16 +172,14 @@ def plan_followup(
         )
 
 
-sender.AFTER_DUE.append(plan_followup)
-
-
 async def reminder_button(update: Update, context: BotContext) -> None:
     """rm:later|back|skip:<delivery id> and rm:snooze:<delivery id>:<minutes>."""
     query = update.callback_query
-    parts = query.data.split(":")
+    button = ReminderButton.parse(query.data)
+    assert button is not None, "wired with the family's pattern (bot/app.py)"
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    delivery = store.delivery(int(parts[2]))
+    delivery = store.delivery(button.delivery_id)
     subscriber = store.subscriber(chat_id)
     if delivery is None or delivery.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
@@ -160,10 +187,10 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     today = local_today(subscriber, now)
     if delivery.local_date != today:
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         await reply(query, texts.t("old_reminder"))
         return
-    action = parts[1]
+    action = button.action
     local_now = schedule.local_now(schedule.zone(subscriber.zone), now)
     choices = snooze_choices(local_now)
     if action == "later" and not choices:
@@ -175,13 +202,13 @@ async def reminder_button(update: Update, context: BotContext) -> None:
     elif action == "back":
         await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
     elif action == "snooze":
-        minutes = int(parts[3]) if parts[3:] and parts[3].isdigit() else 0
+        minutes = button.minutes or 0
         if minutes not in choices:  # forged, or it got too late meanwhile
             await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
             return
         at = now + timedelta(minutes=minutes)
         store.add_delivery(chat_id, today, "snooze", at, replace=True)
-        await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         local = schedule.local_now(schedule.zone(subscriber.zone), at).strftime("%H:%M")
         await reply(query, texts.t("snoozed", time=local))
         log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
@@ -189,15 +216,6 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         store.add_delivery(
             chat_id, today, "skip", now, status="skipped", reason="the person chose to skip today"
         )
-        await query.edit_message_reply_markup(None)
+        await strip_buttons(query)
         await reply(query, texts.t("skipped_today"))
         log.info("reminder.skipped chat=%s", chat_id)
-
-
-def register(application: Application) -> None:
-    application.add_handler(
-        # Bounded ids: a forged 30-digit id would overflow SQLite's integer, not just miss.
-        CallbackQueryHandler(
-            reminder_button, pattern=r"^rm:(later|back|skip|snooze):\d{1,18}(:\d{1,4})?$"
-        )
-    )

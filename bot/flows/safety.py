@@ -12,22 +12,17 @@ import contextlib
 import logging
 from datetime import date, timedelta
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import safety, texts
-from bot.flows import onboarding
-from bot.flows.common import PRIVATE_MESSAGES
+from bot.buttons import SafetyButton
+from bot.flows.replies import strip_buttons
 from bot.flows.today import local_today
 from bot.runtime import BotContext
 
 log = logging.getLogger(__name__)
 
-SCREEN_YES = "sf:yes"
-SCREEN_SOON = "sf:soon"
-SCREEN_NO = "sf:no"
-CONTINUE = "sf:go"
 # A screen asked before a practice carries the practice it holds back (`sf:no:daily`), so the
 # answer starts it: nothing to remember in the store, and a restart loses nothing.
 PRACTICE_KINDS = ("daily", "short")
@@ -77,19 +72,33 @@ async def reply_to_pain(
 
 
 def screen_keyboard(then: str | None = None) -> InlineKeyboardMarkup:
-    suffix = f":{then}" if then in PRACTICE_KINDS else ""
+    held = then if then == "daily" or then == "short" else None
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.t("sf_btn_yes"), callback_data=SCREEN_YES)],
-            [InlineKeyboardButton(texts.t("sf_btn_soon"), callback_data=SCREEN_SOON + suffix)],
-            [InlineKeyboardButton(texts.t("sf_btn_no"), callback_data=SCREEN_NO + suffix)],
+            [InlineKeyboardButton(texts.t("sf_btn_yes"), callback_data=SafetyButton("yes").pack())],
+            [
+                InlineKeyboardButton(
+                    texts.t("sf_btn_soon"), callback_data=SafetyButton("soon", held).pack()
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.t("sf_btn_no"), callback_data=SafetyButton("no", held).pack()
+                )
+            ],
         ]
     )
 
 
 def continue_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.t("sf_btn_continue"), callback_data=CONTINUE)]]
+        [
+            [
+                InlineKeyboardButton(
+                    texts.t("sf_btn_continue"), callback_data=SafetyButton("go").pack()
+                )
+            ]
+        ]
     )
 
 
@@ -123,7 +132,8 @@ async def offer_screen_if_due(
 
 
 async def screen_after_subscribe(context: BotContext, chat_id: int) -> None:
-    """onboarding.AFTER_SUBSCRIBE hook: the first red-flag screen follows the welcome."""
+    """Runs after a person subscribes (Runtime.after_subscribe): the first red-flag screen
+    follows the welcome."""
     await offer_screen_if_due(context, chat_id)
 
 
@@ -140,7 +150,9 @@ async def safety_button(update: Update, context: BotContext) -> None:
     await query.answer()
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    action, _, then = (query.data or "").partition(":")[2].partition(":")
+    button = SafetyButton.parse(query.data)
+    assert button is not None, "wired with the family's pattern (bot/app.py)"
+    action, then = button.action, button.then or ""
     subscriber = store.subscriber(chat_id)
     if subscriber is None:
         await context.bot.send_message(chat_id, texts.t("button_expired"))
@@ -156,7 +168,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
             store.abandon_sessions(chat_id)
         log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
         await context.bot.send_message(chat_id, texts.t("sf_urgent"))
-        await _remove_keyboard(query)
+        await strip_buttons(query)
         if session is not None and session.message_id is not None:
             with contextlib.suppress(BadRequest):  # already without buttons
                 await context.bot.edit_message_reply_markup(chat_id, session.message_id)
@@ -166,7 +178,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
     elif action in ("no", "soon"):
         store.record_screen(chat_id, now, action)
         log.info("safety.screen_answered chat=%s", chat_id)
-        await _remove_keyboard(query)
+        await strip_buttons(query)
         thanks = "sf_no_thanks" if action == "no" else "sf_see_doctor"
         await context.bot.send_message(chat_id, texts.t(thanks))
         if subscriber.on_hold:  # a "No" today does not undo an earlier "Yes": they choose
@@ -177,7 +189,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
 
             await begin_program(context, chat_id, kind=then, screened=True)
     else:
-        await _remove_keyboard(query)
+        await strip_buttons(query)
         if not subscriber.on_hold:
             await context.bot.send_message(chat_id, texts.t("sf_not_on_hold"))
             return
@@ -189,23 +201,6 @@ async def safety_button(update: Update, context: BotContext) -> None:
         await context.bot.send_message(chat_id, texts.t("sf_continued"))
 
 
-async def _remove_keyboard(query: CallbackQuery) -> None:
-    # Already without buttons (a double tap): nothing to tidy.
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)
-
-
-# Module level, so that building several Applications (tests) adds the hook once.
-onboarding.AFTER_SUBSCRIBE.append(screen_after_subscribe)
-
-
 async def safety_command(update: Update, context: BotContext) -> None:
     """/safety: the disclaimer, the urgent and see-a-doctor signs, and when to ask first."""
     await update.effective_message.reply_text(texts.t("safety_info"))
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("safety", safety_command, filters=PRIVATE_MESSAGES))
-    application.add_handler(
-        CallbackQueryHandler(safety_button, pattern=r"^sf:(yes|no|soon|go)(:(daily|short))?$")
-    )

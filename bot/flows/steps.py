@@ -1,38 +1,54 @@
 """Routes a person's free messages to the conversation step stored for them in the database.
 
 The step lives in `subscribers.awaiting`, not in PTB's user_data, so a restart in the middle of
-onboarding or a check-in resumes at the same question.
+onboarding or a check-in resumes at the same question. This is a deliberate departure from
+PTB's ConversationHandler: its persistence writes conversation state every `update_interval`
+(60 s by default), and a step must survive a crash the moment it is taken (DESIGN decision 3).
+Which handler answers which step is named in one place, build_application (bot/app.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Update
 
+from bot import keyboards, texts
 from bot.runtime import BotContext
 from bot.store import Subscriber
 
 StepHandler = Callable[[Update, BotContext, Subscriber], Awaitable[None]]
 
-_STEPS: dict[str, StepHandler] = {}
 
+class StepRouter:
+    """Hands each free message to the handler of the step the person is in."""
 
-def step(name: str) -> Callable[[StepHandler], StepHandler]:
-    """Registers the handler for messages sent while the person's `awaiting` is `name`."""
+    def __init__(self, steps: Mapping[str, StepHandler]) -> None:
+        self._steps = dict(steps)
 
-    def register(handler: StepHandler) -> StepHandler:
-        if name in _STEPS:
-            raise ValueError(f"step {name!r} registered twice")
-        _STEPS[name] = handler
-        return handler
+    def handler_for(self, awaiting: str | None) -> StepHandler | None:
+        return self._steps.get(awaiting) if awaiting else None
 
-    return register
-
-
-def handler_for(awaiting: str | None) -> StepHandler | None:
-    return _STEPS.get(awaiting) if awaiting else None
-
-
-def known_steps() -> set[str]:
-    return set(_STEPS)
+    async def route_message(self, update: Update, context: BotContext) -> None:
+        """Hands a message to the step the person is in, or answers it kindly."""
+        message = update.effective_message
+        assert message is not None, "wired for messages only"
+        subscriber = context.store.subscriber(message.chat_id)
+        handler = self.handler_for(subscriber.awaiting if subscriber else None)
+        if handler is not None and subscriber is not None and subscriber.awaiting is not None:
+            await handler(update, context, subscriber)
+            after = context.store.subscriber(message.chat_id)
+            if after is None or after.awaiting != subscriber.awaiting:
+                # The typed answer was taken: the buttons that asked the same question go, or
+                # a later tap on them would answer it again (a stale "Keep 07:30").
+                await keyboards.close_answered(
+                    context.bot,
+                    context.store,
+                    message.chat_id,
+                    subscriber.awaiting,
+                    context.clock.now(),
+                )
+        elif message.text:
+            await message.reply_text(texts.t("free_text_idle"))
+        else:
+            await message.reply_text(texts.t("not_text"))
