@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
@@ -19,15 +19,16 @@ from telegram.ext import (
     ApplicationBuilder,
     ContextTypes,
     Defaults,
+    TypeHandler,
 )
 
-from bot import health, texts
+from bot import health
 from bot.clock import Clock
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentInvalid, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
-from bot.flows import register_all
+from bot.flows import language, register_all
 from bot.keyboards import KeyboardTracker
 from bot.places import Places, open_places
 from bot.ratelimit import PacedRateLimiter
@@ -98,6 +99,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .build()
     )
     application.bot_data["runtime"] = runtime
+    # The earliest group, before the admin menu (-2) and the button guard (-1): everything an
+    # update says, those included, is in the person's language. It stops nothing.
+    application.add_handler(TypeHandler(Update, language.speak_their_language), group=-3)
     register_all(application)
     return application
 
@@ -109,9 +113,7 @@ async def _post_init(application: Application) -> None:
     # On a first start the index is built in a child process (~3 s): not worth a wait here.
     runtime.places_task = asyncio.create_task(_open_places(runtime.settings.places_folder))
     try:
-        await application.bot.set_my_commands(
-            [BotCommand(name, about) for name, about in texts.COMMANDS]
-        )
+        await language.set_default_menus(application)
     except NetworkError as err:  # a menu is a convenience: the bot starts without it
         log.warning("commands.not_set error=%s", type(err).__name__)
     if runtime.settings.health_port is not None:

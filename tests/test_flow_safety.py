@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot import safety
 from bot.app import BotContext
 from bot.flows.safety import explain_hold
-from bot.safety import GENTLE_DAYS, RED_FLAGS, SEE_DOCTOR_SIGNS, URGENT_SIGNS
+from bot.safety import GENTLE_DAYS
+from bot.texts.safety import signs
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
 
@@ -20,6 +22,11 @@ async def edit_of(bot: Harness, message: dict) -> dict:
         if edit["message_id"] == message["message_id"]:
             return edit
 
+
+# The signs as an English speaker reads them (bot/safety.py lists them by message key).
+URGENT_SIGNS = signs(safety.URGENT_SIGNS)
+SEE_DOCTOR_SIGNS = signs(safety.SEE_DOCTOR_SIGNS)
+RED_FLAGS = URGENT_SIGNS
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 REMINDER = "Time for today's practice"

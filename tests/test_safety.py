@@ -6,15 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot import safety
 from bot.safety import (
     GENTLE_DAYS,
     HIGH_PAIN,
     RED_FLAGS,
     RESCREEN_AFTER_HIGH_PAIN,
     SCREEN_EVERY,
-    SEE_DOCTOR_SIGNS,
     UNANSWERED_WAIT,
-    URGENT_SIGNS,
     PainSignal,
     assess_pain,
     extend_gentle,
@@ -23,6 +22,11 @@ from bot.safety import (
     pains_before,
     screen_due,
 )
+from bot.texts.safety import signs
+
+# The signs in English (bot/safety.py lists them by message key).
+URGENT_SIGNS = signs(safety.URGENT_SIGNS)
+SEE_DOCTOR_SIGNS = signs(safety.SEE_DOCTOR_SIGNS)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +107,7 @@ def test_screen_due(last: datetime | None, expected: bool) -> None:
 
 def test_red_flags_cover_the_urgent_list() -> None:
     """Every urgent sign a clinician would ask about, worded as the review asked."""
-    assert RED_FLAGS == URGENT_SIGNS
+    assert RED_FLAGS == safety.URGENT_SIGNS
     text = " ".join(URGENT_SIGNS).lower()
     for words in ["genitals, bottom or inner thighs", "trouble peeing", "can't start",
                   "bladder or bowel", "both legs", "getting worse", "fever",

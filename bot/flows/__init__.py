@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.flows import admin, checkin, common, history, onboarding, practice, reminders, safety
+from bot.flows import (
+    admin,
+    checkin,
+    common,
+    history,
+    language,
+    onboarding,
+    practice,
+    reminders,
+    safety,
+)
 
 
 def register_all(application: Application) -> None:
@@ -14,6 +24,7 @@ def register_all(application: Application) -> None:
     # Admin first: an admin's document is a content upload, whatever step they are in.
     admin.register(application)
     onboarding.register(application)
+    language.register(application)
     reminders.register(application)
     checkin.register(application)
     safety.register(application)

@@ -25,9 +25,9 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import keyboards, schedule, texts, timeparse, zones
+from bot import i18n, keyboards, schedule, texts, timeparse, zones
 from bot.errors import BotError
-from bot.flows import steps
+from bot.flows import language, steps
 from bot.flows.common import PRIVATE_MESSAGES, more_keyboard
 from bot.flows.replies import reply
 from bot.flows.today import local_today
@@ -55,7 +55,8 @@ async def start(update: Update, context: BotContext) -> None:
     """
     store, now = context.store, context.clock.now()
     chat_id = update.effective_chat.id
-    subscriber, created = store.ensure_subscriber(chat_id, now)
+    # First contact: the language this update is in (bot/flows/language.py) is theirs now.
+    subscriber, created = store.ensure_subscriber(chat_id, now, i18n.current_language())
     message = update.effective_message
     first_name = update.effective_user.first_name if update.effective_user else ""
     name_part = f", {first_name}" if first_name else ""
@@ -351,12 +352,13 @@ def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
                 ),
                 InlineKeyboardButton(texts.t("btn_stop"), callback_data="st:stop"),
             ],
+            [InlineKeyboardButton(texts.t("btn_language"), callback_data="st:language")],
         ]
     )
 
 
 async def settings_button(update: Update, context: BotContext) -> None:
-    """st:time | st:zone | st:followup | st:pause | st:resume | st:stop"""
+    """st:time | st:zone | st:followup | st:pause | st:resume | st:stop | st:language"""
     query = update.callback_query
     await query.answer()
     store, now = context.store, context.clock.now()
@@ -383,6 +385,8 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await resume(context, chat_id)
     elif action == "stop":
         await ask_stop(context, chat_id)
+    elif action == "language":
+        await language.ask_language(context, chat_id)
 
 
 async def require_subscriber(update: Update, context: BotContext) -> Subscriber | None:
