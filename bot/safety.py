@@ -189,7 +189,7 @@ def _zone_countries() -> dict[str, str]:
     """IANA zone -> ISO country, from tzdata's zone.tab (one country per zone, the one the
     zone is named for), with the old names linked to them in tzdata.zi (Europe/Kiev,
     US/Eastern). Zones of no country (Etc/GMT+3, UTC) are left out."""
-    countries = {}
+    countries: dict[str, str] = {}
     for line in _tzdata_file("zone.tab").splitlines():
         if line and not line.startswith("#"):
             country, _, zone, *_ = line.split("\t")

@@ -167,6 +167,7 @@ async def test_after_language_the_chat_menu_is_in_the_chosen_language(bot):
     ask = await ask_language(bot)
     await bot.tap(ask, "Русский")
     await bot.reply()
+
     def chat_menus() -> list[dict]:
         return [
             p["scope"]

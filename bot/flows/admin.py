@@ -54,7 +54,7 @@ from bot.flows.replies import reply
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
 from bot.runtime import BotContext, Runtime, add_startup_hook, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
-from bot.texts.admin import ADMIN_COMMANDS
+from bot.texts.menus import ADMIN_COMMANDS
 
 log = logging.getLogger(__name__)
 

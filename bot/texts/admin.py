@@ -4,8 +4,7 @@ Admins are the teacher or therapist running the bot: plain, exact and short. Eve
 escaped by `texts.t`; file names, reasons and broadcast text are shown exactly as typed.
 """
 
-# The admin's own command menu: its descriptions are in bot/texts/menus.py.
-from bot.texts.menus import ADMIN_COMMANDS  # noqa: F401
+# The admin's own command menu is in bot/texts/menus.py, with everyone's.
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces -----------------------------------------------------------------------
