@@ -110,7 +110,7 @@ async def test_yes_gets_the_urgent_message_first_and_pauses_the_program(bot):
     urgent = await bot.reply()  # the very next message, before anything else
     assert "urgent medical care" in urgent["text"]
     assert "What to do now: call your doctor's urgent line" in urgent["text"]
-    assert "call your local emergency number" in urgent["text"]
+    assert "call 112 now" in urgent["text"]  # Berlin: the number for the person's zone
     held = await bot.reply()
     assert "paused your daily practice" in held["text"]
     assert buttons(held) == ["I've been checked / I want to continue"]
@@ -193,7 +193,7 @@ async def test_explain_hold_repeats_the_advice_and_offers_to_continue(bot):
     await explain_hold(BotContext(bot.application), USER_ID)
     message = await bot.reply()
     assert "urgent medical care" in message["text"] and "paused" in message["text"]
-    assert "call your local emergency number" in message["text"]
+    assert "call 112 now" in message["text"]  # Berlin: the number for the person's zone
     await bot.tap(message, "continue")
     await bot.expect("Welcome back")
     assert not bot.store.subscriber(USER_ID).on_hold

@@ -209,3 +209,34 @@ def test_pains_before_with_no_history_is_empty() -> None:
 )
 def test_extend_gentle(current, signal, expected) -> None:
     assert extend_gentle(current, TODAY, signal) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"),
+    [
+        ("Europe/Berlin", "112"),
+        ("Europe/Paris", "112"),
+        ("Europe/London", "112"),
+        ("Europe/Kyiv", "112"),
+        ("Europe/Kiev", "112"),  # an old name, linked in tzdata
+        ("Europe/Moscow", "112"),
+        ("Asia/Yekaterinburg", "112"),
+        ("Asia/Vladivostok", "112"),
+        ("America/New_York", "911"),
+        ("US/Eastern", "911"),
+        ("America/Los_Angeles", "911"),
+        ("America/Toronto", "911"),
+        ("America/Vancouver", "911"),
+        ("America/Mexico_City", "911"),
+        ("Asia/Tokyo", None),
+        ("Australia/Sydney", None),
+        ("America/Sao_Paulo", None),
+        ("Etc/GMT-3", None),
+        ("UTC", None),
+        ("Not/AZone", None),
+    ],
+)
+def test_emergency_number_follows_the_zones_country(zone: str, number: str | None) -> None:
+    """112 across Europe and all of Russia, 911 in North America, and elsewhere no number:
+    the person is told to call their local one, which is never wrong."""
+    assert safety.emergency_number(zone) == number
