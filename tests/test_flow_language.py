@@ -288,3 +288,38 @@ def test_the_safety_texts_keep_the_signs_in_order_in_both_languages():
             listed += safety_texts.signs(safety_texts.safety.SEE_DOCTOR_SIGNS)
         positions = [info.index(sign) for sign in listed]
         assert positions == sorted(positions), language
+
+
+# --- the zone question's keyboard --------------------------------------------------------------
+
+
+def keyboard_labels(message: dict) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("keyboard") or []
+    return [button if isinstance(button, str) else button["text"] for row in rows for button in row]
+
+
+def zone_picks(message: dict) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [button["callback_data"] for row in rows for button in row]
+
+
+async def next_with(bot: Harness, found) -> dict:
+    while True:
+        message = await bot.reply()
+        if found(message):
+            return message
+
+
+@pytest.mark.parametrize("typed_in", ["ru", "en"], ids=["russian-label", "older-english-label"])
+async def test_the_zone_keyboard_is_in_the_persons_language(bot, typed_in):
+    """Its labels are translated when shown; a tap on one from before a language change
+    (the label comes back as text) still works."""
+    bot.emu.add_user(USER_ID, language_code="ru")
+    await bot.emu.send_text(USER_ID, "/start")
+    ask = await next_with(bot, keyboard_labels)
+    assert keyboard_labels(ask) == [russian("btn_share_location"), russian("btn_pick_from_list")]
+    with i18n.use_language(typed_in):
+        label = texts.t("btn_pick_from_list")
+    await bot.emu.send_text(USER_ID, label)
+    listing = await next_with(bot, zone_picks)
+    assert "ob:z:Europe/Moscow" in zone_picks(listing)

@@ -34,7 +34,6 @@ from bot.flows.today import local_today
 from bot.places import CityMatch
 from bot.runtime import BotContext, add_startup_hook
 from bot.store import Status, Subscriber
-from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,10 @@ async def start(update: Update, context: BotContext) -> None:
 async def ask_zone(context: BotContext, chat_id: int) -> None:
     context.store.set_awaiting(chat_id, context.clock.now(), "zone")
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(SHARE_LOCATION, request_location=True)], [PICK_FROM_LIST]],
+        [
+            [KeyboardButton(texts.t("btn_share_location"), request_location=True)],
+            [texts.t("btn_pick_from_list")],
+        ],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -104,7 +106,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
     try:
         if message.location:
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
-        elif message.text == PICK_FROM_LIST:
+        elif message.text in texts.in_every_language("btn_pick_from_list"):
             picks = [
                 InlineKeyboardButton(label, callback_data=f"ob:z:{name}")
                 for label, name in zones.COMMON_ZONES

@@ -90,6 +90,16 @@ for _catalog in DOMAINS:
 COMMANDS = menus.COMMANDS
 
 
+def in_every_language(key: str) -> set[str]:
+    """The message in each language: what a reply-keyboard tap sends back as text may come
+    from a keyboard shown before the person changed language."""
+    forms = set()
+    for language in i18n.LANGUAGES:
+        with i18n.use_language(language):
+            forms.add(t(key))
+    return forms
+
+
 def menu(commands: tuple[tuple[str, str], ...] = COMMANDS) -> list[tuple[str, str]]:
     """(command, description) pairs in the current language, for setMyCommands and /help."""
     return [(name, t(key)) for name, key in commands]

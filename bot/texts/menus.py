@@ -69,4 +69,7 @@ MESSAGES = {
     "lang_set": "Done: I'll speak English from now on. 🌿",
     "lang_same": "I already speak English with you. 🌿",
     "btn_language": "🌐 Language",
+    # --- the time-zone question's keyboard (a tap sends the label as text) -------------------
+    "btn_share_location": "📍 Share my location",
+    "btn_pick_from_list": "🌍 Pick from a list",
 }
