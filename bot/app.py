@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
@@ -27,8 +27,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import health, texts
+from bot import health
 from bot.buttons import (
+    LanguageButton,
     MoreButton,
     PauseButton,
     ReminderButton,
@@ -48,6 +49,7 @@ from bot.flows import (
     checkin,
     common,
     history,
+    language,
     onboarding,
     practice,
     reminders,
@@ -176,6 +178,10 @@ def _add_handlers(application: Application, settings: Settings) -> None:
     admins = filters.User(user_id=settings.admin_ids)
     only_admins = PRIVATE_MESSAGES & admins
 
+    # Group -3, the earliest: everything an update says, the admin menu and the button guard's
+    # answers included, is in the person's language. It stops nothing.
+    application.add_handler(TypeHandler(Update, language.speak_their_language), group=-3)
+
     # Group -2 sees every update and stops none: an admin whose menu could not be set at
     # start-up gets it the first time they write.
     application.add_handler(TypeHandler(Update, admin.admin_menu_on_first_write), group=-2)
@@ -221,6 +227,8 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CallbackQueryHandler(onboarding.settings_button, pattern=prefix_pattern("st")),
             CallbackQueryHandler(onboarding.pause_button, pattern=PauseButton.pattern()),
             CallbackQueryHandler(onboarding.stop_button, pattern=StopButton.pattern()),
+            CommandHandler("language", language.language_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(language.language_button, pattern=LanguageButton.pattern()),
             # The reminder's buttons.
             CallbackQueryHandler(reminders.reminder_button, pattern=ReminderButton.pattern()),
             # The check-in.
@@ -263,9 +271,7 @@ async def _post_init(application: Application, *, engine_wiring: EngineWiring) -
     # On a first start the index is built in a child process (~3 s): not worth a wait here.
     runtime.places_task = asyncio.create_task(_open_places(runtime.settings.places_folder))
     try:
-        await application.bot.set_my_commands(
-            [BotCommand(name, about) for name, about in texts.COMMANDS]
-        )
+        await language.set_default_menus(application)
     except NetworkError as err:  # a menu is a convenience: the bot starts without it
         log.warning("commands.not_set error=%s", type(err).__name__)
     if runtime.settings.health_port is not None:

@@ -103,7 +103,7 @@ class TimeButton(Button):
         return cls(match["at"]) if match else None
 
 
-SettingsAction = Literal["time", "zone", "followup", "pause", "resume", "stop"]
+SettingsAction = Literal["time", "zone", "followup", "pause", "resume", "stop", "language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +342,24 @@ class AdminButton(Button):
         return cls(match["action"], match["answer"] == "ok", int(match["id"]))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageButton(Button):
+    """A language to read the bot in (/language, /settings): `lang:<code>`."""
+
+    language: str
+
+    PREFIX: ClassVar[str] = "lang"
+    GRAMMAR: ClassVar[re.Pattern[str]] = re.compile(r"lang:(?P<language>[a-z]{2,3})")
+
+    def pack(self) -> str:
+        return f"lang:{self.language}"
+
+    @classmethod
+    def parse(cls, data: str | None) -> Self | None:
+        match = cls.match(data)
+        return cls(match["language"]) if match else None
+
+
 # Every prefix the bot has ever sent, and the families under it. A new family takes a new
 # prefix; an old prefix is never reused, or an old button would do something new.
 FAMILIES: dict[str, tuple[type[Button], ...]] = {
@@ -356,6 +374,7 @@ FAMILIES: dict[str, tuple[type[Button], ...]] = {
     "sf": (SafetyButton,),
     "hi": (HistoryButton,),
     "ad": (AdminButton,),
+    "lang": (LanguageButton,),
 }
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
+from bot import i18n
 from bot.app import build_application, polling
 from bot.clock import Clock
 from bot.config import Settings
@@ -49,6 +50,7 @@ Each bot message shows its number: bot [5]> ...
   !photo              send a photo              !file PATH upload a document
   !remind             make today's reminder due now
   !later MINUTES      move the clock forward (timers, snoozes, the next day: !later 1440)
+  !lang ru | !lang en speak Russian or English (as if your Telegram app were set to it)
   !reset              start again from an empty demo database
   !help               this help                 !quit      leave (Ctrl-D works too)
 """
@@ -57,6 +59,7 @@ USAGE = {
     "location": "usage: !location LAT LON, in degrees, e.g. !location 52.52 13.40",
     "file": "usage: !file PATH, e.g. !file content/day-01.md (quotes for spaces work too)",
     "later": f"usage: !later MINUTES, a whole number from 1 to {MAX_LATER_MINUTES} (30 days)",
+    "lang": "usage: !lang CODE, one of: " + ", ".join(i18n.LANGUAGES),
 }
 
 
@@ -227,6 +230,8 @@ async def act(
         await _send_file(emulator, rest)
     elif command == "remind":
         await _remind(runtime, clock)
+    elif command == "lang":
+        _language(emulator, runtime, clock, rest)
     elif command == "later":
         minutes = int(rest) if re.fullmatch(r"\d{1,9}", rest) else 0
         if not 1 <= minutes <= MAX_LATER_MINUTES:
@@ -295,6 +300,21 @@ async def _send_file(emulator: Emulator, rest: str) -> None:
         print(f"  (can't read {path}: {err.strerror or err}; {USAGE['file']})")
         return
     await emulator.send_document(DEMO_USER, path.name, data)
+
+
+def _language(emulator: Emulator, runtime: Runtime, clock: DemoClock, code: str) -> None:
+    """!lang ru: the demo person's Telegram app speaks `code` from now on, and so does the
+    bot (stored as their choice, as /language would)."""
+    code = code.lower()
+    if code not in i18n.LANGUAGES:
+        print("  (" + USAGE["lang"] + ")")
+        return
+    emulator.add_user(DEMO_USER, "You", language_code=code)
+    store, now = runtime.store, clock.now()
+    assert store is not None, "the bot is running: its store is open"
+    store.ensure_subscriber(DEMO_USER, now, code)
+    store.set_language(DEMO_USER, code, now)
+    print(f"  (language: {i18n.LANGUAGE_NAMES[code]})")
 
 
 async def _remind(runtime: Runtime, clock: DemoClock) -> None:

@@ -47,6 +47,12 @@ def language_for(telegram_code: str | None) -> str:
     return _FIRST_LANGUAGE.get(base, DEFAULT_LANGUAGE)
 
 
+def telegram_codes(language: str) -> list[str]:
+    """The Telegram language_codes whose people start in `language` (for the commands menu
+    Telegram shows them before they have written: setMyCommands with language_code)."""
+    return [code for code, first in _FIRST_LANGUAGE.items() if first == language]
+
+
 def current_language() -> str:
     return _current.get()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
+from functools import cache
+from importlib import resources
 from statistics import fmean
 
 HIGH_PAIN = 7
@@ -38,29 +40,30 @@ UNANSWERED_WAIT = timedelta(days=1)
 buttons of the first ones still work, and the same questions twice a day read as nagging."""
 
 URGENT_SIGNS: tuple[str, ...] = (
-    "Numbness or tingling around your genitals, bottom or inner thighs",
-    "New trouble peeing (you can't start, or can't feel when you need to go), "
-    "or leaking from your bladder or bowel",
-    "Pain, numbness or weakness in both legs",
-    "Weakness in a leg that is getting worse, or a foot that slaps or catches as you walk",
-    "A fever with back pain, or feeling very unwell",
-    "New pain after a recent fall, accident or knock",
-    "Sudden, severe pain in your belly or back",
-    "Severe pain at night that rest does not ease",
+    "sign_saddle",
+    "sign_bladder",
+    "sign_both_legs",
+    "sign_leg_worse",
+    "sign_fever",
+    "sign_fall",
+    "sign_sudden",
+    "sign_night",
 )
-"""Signs that need urgent care today, worded to be answered yes or no. The saddle area and
-both bladder signs (retention often comes first) are spelled out: they are the signs of nerve
-compression that cannot wait. "Recent" keeps an old accident from forcing a wrong answer."""
+"""Signs that need urgent care today, as message keys (the words are in bot/texts/safety.py,
+in every language), worded to be answered yes or no. The saddle area and both bladder signs
+(retention often comes first) are spelled out: they are the signs of nerve compression that
+cannot wait. "Recent" keeps an old accident from forcing a wrong answer."""
 
 SEE_DOCTOR_SIGNS: tuple[str, ...] = (
-    "You have had cancer, and this pain is new",
-    "You are losing weight without trying",
-    "You feel generally unwell, or have had a temperature",
-    "You have found a lump in your groin",
-    "You have belly pain with vomiting, or blood in your stool",
-    "A leg is weak or numb, and nobody has checked it yet",
+    "sign_cancer",
+    "sign_weight",
+    "sign_unwell",
+    "sign_lump",
+    "sign_belly",
+    "sign_leg_unchecked",
 )
-"""Signs that need a doctor this week, not today: asked after the urgent ones, calmly."""
+"""Signs that need a doctor this week, not today (message keys): asked after the urgent ones,
+calmly."""
 
 RED_FLAGS = URGENT_SIGNS
 """The urgent signs under their older name."""
@@ -149,3 +152,64 @@ def extend_gentle(current: date | None, today: date, signal: PainSignal) -> date
     if new is None:
         return current
     return new if current is None or new > current else current
+
+
+# --- whom to call in an emergency --------------------------------------------------------------
+
+# Countries where 112 reaches the emergency services: the EU and EEA, the rest of Europe that
+# adopted it (the UK and Switzerland beside 999/144), Russia and neighbours that use it as
+# their single number, and India (112 since 2019).
+# fmt: off
+_CALL_112 = frozenset({
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",  # EU
+    "IS", "LI", "NO", "CH", "GB", "AD", "MC", "SM", "VA", "GI", "FO", "GL", "IM", "JE",
+    "GG", "AX", "SJ", "AL", "BA", "ME", "MK", "RS", "MD", "UA", "TR",  # the rest of Europe
+    "RU", "GE", "AM", "AZ", "KZ", "IN",
+})
+# fmt: on
+# Countries and territories on the North American 911.
+_CALL_911 = frozenset({"US", "CA", "MX", "PR", "GU", "VI", "AS", "MP"})
+
+
+def emergency_number(zone: str) -> str | None:
+    """The number to call in the country of the IANA `zone`: "112", "911", or None when the
+    zone's country uses another number (or has none known): then the person is told to call
+    their local emergency number, which is never wrong."""
+    country = _zone_countries().get(zone)
+    if country in _CALL_112:
+        return "112"
+    if country in _CALL_911:
+        return "911"
+    return None
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """IANA zone -> ISO country, from tzdata's zone.tab (one country per zone, the one the
+    zone is named for), with the old names linked to them in tzdata.zi (Europe/Kiev,
+    US/Eastern). Zones of no country (Etc/GMT+3, UTC) are left out."""
+    countries: dict[str, str] = {}
+    for line in _tzdata_file("zone.tab").splitlines():
+        if line and not line.startswith("#"):
+            country, _, zone, *_ = line.split("\t")
+            countries[zone] = country
+    for line in _tzdata_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            if target in countries:
+                countries.setdefault(alias, countries[target])
+    return countries
+
+
+def _tzdata_file(name: str) -> str:
+    """A table shipped with the tzdata package, else the system's copy, else nothing."""
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo", name).read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        pass
+    try:
+        with open(f"/usr/share/zoneinfo/{name}", encoding="utf-8") as system:
+            return system.read()
+    except OSError:
+        return ""

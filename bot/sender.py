@@ -22,7 +22,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
-from bot import schedule, sendwindow, subscription
+from bot import i18n, schedule, sendwindow, subscription
 from bot.ratelimit import PAID_PREPACED, PREPACED, WINDOW_MARGIN, _Lane
 from bot.store import Delivery, Status, Store, Subscriber
 from bot.telegram_errors import retry_after_seconds
@@ -358,11 +358,16 @@ class Engine:
                     log.exception("deliveries.refill_failed")
 
     async def deliver(self, delivery: Delivery) -> None:
-        runtime = self.runtime
-        store, now = self.store, runtime.clock.now()
-        subscriber = store.subscriber(delivery.chat_id)
+        subscriber = self.store.subscriber(delivery.chat_id)
         if subscriber is None:
             return  # deleted meanwhile: the cascade removed the row too
+        # The workers write to many people: each message in its own person's language.
+        with i18n.use_language(subscriber.language):
+            await self._deliver(delivery, subscriber)
+
+    async def _deliver(self, delivery: Delivery, subscriber: Subscriber) -> None:
+        runtime = self.runtime
+        store, now = self.store, runtime.clock.now()
         if now - delivery.due_utc > runtime.settings.grace:  # early is fine: it was released
             store.finish_delivery(delivery.id, "skipped", now, reason="late: past the grace window")
             return

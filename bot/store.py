@@ -319,6 +319,14 @@ def m006_pain_before(db: Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN gentle INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m007_subscriber_language(db: Database) -> None:
+    # The language the person reads (bot/i18n.py): taken from their Telegram app on first
+    # contact, then only changed by them (/language). NULL for rows from before: filled on
+    # their next update.
+    db.execute("ALTER TABLE subscribers ADD COLUMN language TEXT")
+
+
 @dataclass(frozen=True, slots=True)
 class Subscriber:
     chat_id: int
@@ -336,6 +344,7 @@ class Subscriber:
     last_screen_utc: datetime | None  # last answered
     screen_offered_utc: datetime | None  # last sent
     created_utc: datetime
+    language: str | None = None  # None: not known yet (bot/i18n.py falls back to English)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Subscriber:
@@ -355,6 +364,7 @@ class Subscriber:
             last_screen_utc=from_db(row["last_screen_utc"]),
             screen_offered_utc=from_db(row["screen_offered_utc"]),
             created_utc=from_db(row["created_utc"]),
+            language=row["language"],
         )
 
 
@@ -458,6 +468,7 @@ class Store:
         self.path = Path(path)
         self.db = _open(self.path)
         migrations.apply(self.db)
+        self._languages: dict[int, str] = {}  # see language_of
 
     def close(self) -> None:
         self.db.close()
@@ -494,12 +505,16 @@ class Store:
         cursor.row_factory = sqlite3.Row
         return cursor.execute(sql, params)
 
-    def ensure_subscriber(self, chat_id: int, now: datetime) -> tuple[Subscriber, bool]:
-        """Returns the subscriber, creating a 'new' one on first contact; the flag says created."""
+    def ensure_subscriber(
+        self, chat_id: int, now: datetime, language: str | None = None
+    ) -> tuple[Subscriber, bool]:
+        """Returns the subscriber, creating a 'new' one on first contact; the flag says created.
+
+        `language` is stored only when the row is created: a stored choice is never replaced."""
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO subscribers (chat_id, created_utc, updated_utc) "
-            "VALUES (?, ?, ?)",
-            (chat_id, to_db(now), to_db(now)),
+            "INSERT OR IGNORE INTO subscribers (chat_id, created_utc, updated_utc, language) "
+            "VALUES (?, ?, ?, ?)",
+            (chat_id, to_db(now), to_db(now), language),
         )
         created = cursor.rowcount == 1
         return self.subscriber(chat_id), created
@@ -1170,7 +1185,45 @@ class Store:
         finally:
             self.db.execute(f"PRAGMA secure_delete = {int(previous)}")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._languages.pop(chat_id, None)
         return removed
+
+    # --- the person's language (bot/i18n.py) -------------------------------------------------
+
+    # Asked on every update, so stored languages are kept in memory after the first read.
+    # Only this block changes a stored language, so the copy cannot go stale. Bounded: a bot with
+    # millions of people keeps the recent ones (a dropped one costs one indexed read).
+    _LANGUAGES_KEPT = 100_000
+
+    def language_of(self, chat_id: int, first_contact: str) -> str:
+        """The person's language; on their first update with none stored, `first_contact`
+        (from their Telegram app) is stored and used. Nothing is stored before they have a
+        subscriber row (`ensure_subscriber` stores it with the row)."""
+        language = self._languages.get(chat_id)
+        if language is not None:
+            return language
+        row = self.one("SELECT language FROM subscribers WHERE chat_id = ?", (chat_id,))
+        if row is None:
+            return first_contact
+        language = row["language"]
+        if language is None:
+            language = first_contact
+            self.db.execute(
+                "UPDATE subscribers SET language = ? WHERE chat_id = ? AND language IS NULL",
+                (language, chat_id),
+            )
+        self._remember_language(chat_id, language)
+        return language
+
+    def set_language(self, chat_id: int, language: str, now: datetime) -> None:
+        """The person's own choice (/language): replaces whatever was stored."""
+        self.update_subscriber(chat_id, now, language=language)
+        self._remember_language(chat_id, language)
+
+    def _remember_language(self, chat_id: int, language: str) -> None:
+        if len(self._languages) >= self._LANGUAGES_KEPT:
+            self._languages.clear()
+        self._languages[chat_id] = language
 
     # --- inline keyboards still current (bot/keyboards.py) ------------------------------------
 

@@ -16,6 +16,7 @@ from bot.buttons import (
     Button,
     CheckinButton,
     HistoryButton,
+    LanguageButton,
     MoreButton,
     PauseButton,
     PracticeButton,
@@ -77,6 +78,9 @@ CASES: list[tuple[str, Button]] = [
     ("hi:keep", HistoryButton("keep")),
     ("ad:up:ok:999999999999", AdminButton("up", True, 999999999999)),
     ("ad:bc:no:0", AdminButton("bc", False, 0)),
+    ("lang:ru", LanguageButton("ru")),
+    ("lang:en", LanguageButton("en")),
+    ("st:language", SettingsButton("language")),
 ]
 
 

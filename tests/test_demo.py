@@ -156,3 +156,17 @@ async def test_demo_uploads_go_to_a_copy_and_odd_paths_are_answered(tmp_path):
     assert "You are an admin here" in shown and "/reload" in shown
     assert (tmp_path / "demo-content" / "practices" / "knee-rocking.md").read_text() == practice
     assert {path: path.read_bytes() for path in CONTENT.rglob("*.md")} == before
+
+
+async def test_lang_switches_the_demo_person_to_russian_and_back(tmp_path):
+    from bot import i18n, texts
+
+    with i18n.use_language("ru"):
+        asked_in_russian = texts.t("lang_ask")
+    output = await run_demo(
+        tmp_path, ["/help", "!lang xx", "!lang ru", "/language", "!lang en", "/language", "!quit"]
+    )
+    assert "usage: !lang CODE, one of: en, ru" in output
+    assert "(language: Русский)" in output and "(language: English)" in output
+    in_russian = output.index(asked_in_russian)
+    assert in_russian < output.index(texts.t("lang_ask"), in_russian)

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot import safety
 from bot.app import BotContext
 from bot.flows.safety import explain_hold
-from bot.safety import GENTLE_DAYS, RED_FLAGS, SEE_DOCTOR_SIGNS, URGENT_SIGNS
+from bot.safety import GENTLE_DAYS
+from bot.texts.safety import signs
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
 
@@ -20,6 +22,11 @@ async def edit_of(bot: Harness, message: dict) -> dict:
         if edit["message_id"] == message["message_id"]:
             return edit
 
+
+# The signs as an English speaker reads them (bot/safety.py lists them by message key).
+URGENT_SIGNS = signs(safety.URGENT_SIGNS)
+SEE_DOCTOR_SIGNS = signs(safety.SEE_DOCTOR_SIGNS)
+RED_FLAGS = URGENT_SIGNS
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 REMINDER = "Time for today's practice"
@@ -103,7 +110,7 @@ async def test_yes_gets_the_urgent_message_first_and_pauses_the_program(bot):
     urgent = await bot.reply()  # the very next message, before anything else
     assert "urgent medical care" in urgent["text"]
     assert "What to do now: call your doctor's urgent line" in urgent["text"]
-    assert "call your local emergency number" in urgent["text"]
+    assert "call 112 now" in urgent["text"]  # Berlin: the number for the person's zone
     held = await bot.reply()
     assert "paused your daily practice" in held["text"]
     assert buttons(held) == ["I've been checked / I want to continue"]
@@ -186,7 +193,7 @@ async def test_explain_hold_repeats_the_advice_and_offers_to_continue(bot):
     await explain_hold(BotContext(bot.application), USER_ID)
     message = await bot.reply()
     assert "urgent medical care" in message["text"] and "paused" in message["text"]
-    assert "call your local emergency number" in message["text"]
+    assert "call 112 now" in message["text"]  # Berlin: the number for the person's zone
     await bot.tap(message, "continue")
     await bot.expect("Welcome back")
     assert not bot.store.subscriber(USER_ID).on_hold

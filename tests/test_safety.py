@@ -6,15 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot import safety
 from bot.safety import (
     GENTLE_DAYS,
     HIGH_PAIN,
     RED_FLAGS,
     RESCREEN_AFTER_HIGH_PAIN,
     SCREEN_EVERY,
-    SEE_DOCTOR_SIGNS,
     UNANSWERED_WAIT,
-    URGENT_SIGNS,
     PainSignal,
     assess_pain,
     extend_gentle,
@@ -23,6 +22,11 @@ from bot.safety import (
     pains_before,
     screen_due,
 )
+from bot.texts.safety import signs
+
+# The signs in English (bot/safety.py lists them by message key).
+URGENT_SIGNS = signs(safety.URGENT_SIGNS)
+SEE_DOCTOR_SIGNS = signs(safety.SEE_DOCTOR_SIGNS)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +107,7 @@ def test_screen_due(last: datetime | None, expected: bool) -> None:
 
 def test_red_flags_cover_the_urgent_list() -> None:
     """Every urgent sign a clinician would ask about, worded as the review asked."""
-    assert RED_FLAGS == URGENT_SIGNS
+    assert RED_FLAGS == safety.URGENT_SIGNS
     text = " ".join(URGENT_SIGNS).lower()
     for words in ["genitals, bottom or inner thighs", "trouble peeing", "can't start",
                   "bladder or bowel", "both legs", "getting worse", "fever",
@@ -205,3 +209,34 @@ def test_pains_before_with_no_history_is_empty() -> None:
 )
 def test_extend_gentle(current, signal, expected) -> None:
     assert extend_gentle(current, TODAY, signal) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"),
+    [
+        ("Europe/Berlin", "112"),
+        ("Europe/Paris", "112"),
+        ("Europe/London", "112"),
+        ("Europe/Kyiv", "112"),
+        ("Europe/Kiev", "112"),  # an old name, linked in tzdata
+        ("Europe/Moscow", "112"),
+        ("Asia/Yekaterinburg", "112"),
+        ("Asia/Vladivostok", "112"),
+        ("America/New_York", "911"),
+        ("US/Eastern", "911"),
+        ("America/Los_Angeles", "911"),
+        ("America/Toronto", "911"),
+        ("America/Vancouver", "911"),
+        ("America/Mexico_City", "911"),
+        ("Asia/Tokyo", None),
+        ("Australia/Sydney", None),
+        ("America/Sao_Paulo", None),
+        ("Etc/GMT-3", None),
+        ("UTC", None),
+        ("Not/AZone", None),
+    ],
+)
+def test_emergency_number_follows_the_zones_country(zone: str, number: str | None) -> None:
+    """112 across Europe and all of Russia, 911 in North America, and elsewhere no number:
+    the person is told to call their local one, which is never wrong."""
+    assert safety.emergency_number(zone) == number

@@ -38,7 +38,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
 )
 
-from bot import contentops, program, sender, texts
+from bot import contentops, i18n, program, sender, texts
 from bot.buttons import AdminButton
 from bot.content import ContentInvalid, Library, Problem, diff_summary, read_folder
 from bot.contentops import UploadRejected
@@ -49,7 +49,7 @@ from bot.flows.replies import reply, strip_buttons
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
 from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
-from bot.texts.admin import ADMIN_COMMANDS
+from bot.texts.menus import ADMIN_COMMANDS
 
 log = logging.getLogger(__name__)
 
@@ -468,7 +468,11 @@ async def admin_help(update: Update, context: BotContext) -> None:
         return texts.Safe("\n".join(f"/{name} — {texts.escape(about)}" for name, about in commands))
 
     await update.effective_message.reply_text(
-        texts.t("ad_help", commands=lines(ADMIN_COMMANDS), everyone=lines(texts.COMMANDS))
+        texts.t(
+            "ad_help",
+            commands=lines(texts.menu(ADMIN_COMMANDS)),
+            everyone=lines(texts.menu(texts.COMMANDS)),
+        )
     )
     raise ApplicationHandlerStop
 
@@ -854,7 +858,11 @@ async def _set_admin_menu(application: Application, admin_id: int) -> None:
     if admin_id in done:
         return
     done.add(admin_id)
-    commands = [BotCommand(name, about) for name, about in (*texts.COMMANDS, *ADMIN_COMMANDS)]
+    # In the admin's own language: at start-up no update has set it (bot/flows/language.py).
+    admin = runtime_of(application).store.subscriber(admin_id)
+    with i18n.use_language(admin.language if admin else i18n.current_language()):
+        menu = texts.menu((*texts.COMMANDS, *ADMIN_COMMANDS))
+    commands = [BotCommand(name, about) for name, about in menu]
     try:
         await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
     except TelegramError:

@@ -28,7 +28,7 @@ PRIVATE = filters.ChatType.PRIVATE
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Lists the commands from the same list as the Telegram menu."""
-    lines = "\n".join(f"/{name} — {texts.escape(about)}" for name, about in texts.COMMANDS)
+    lines = "\n".join(f"/{name} — {texts.escape(about)}" for name, about in texts.menu())
     await update.effective_message.reply_text(texts.t("help", commands=texts.Safe(lines)))
 
 

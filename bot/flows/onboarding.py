@@ -25,7 +25,7 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.ext import Application
 
-from bot import keyboards, schedule, texts, timeparse, zones
+from bot import i18n, keyboards, schedule, texts, timeparse, zones
 from bot import subscription as status_rules
 from bot.buttons import (
     PauseButton,
@@ -36,13 +36,13 @@ from bot.buttons import (
     ZoneButton,
 )
 from bot.errors import BotError
+from bot.flows import language
 from bot.flows.common import more_keyboard
 from bot.flows.replies import reply, strip_buttons
 from bot.flows.today import local_today
 from bot.places import CityMatch
 from bot.runtime import BotContext
 from bot.store import Status, Subscriber
-from bot.texts.onboarding import PICK_FROM_LIST, SHARE_LOCATION
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ async def start(update: Update, context: BotContext) -> None:
     """
     store, now = context.store, context.clock.now()
     chat_id = update.effective_chat.id
-    subscriber, created = store.ensure_subscriber(chat_id, now)
+    # First contact: the language this update is in (bot/flows/language.py) is theirs now.
+    subscriber, created = store.ensure_subscriber(chat_id, now, i18n.current_language())
     message = update.effective_message
     first_name = update.effective_user.first_name if update.effective_user else ""
     name_part = f", {first_name}" if first_name else ""
@@ -96,7 +97,10 @@ async def start(update: Update, context: BotContext) -> None:
 async def ask_zone(context: BotContext, chat_id: int) -> None:
     context.store.set_awaiting(chat_id, context.clock.now(), "zone")
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(SHARE_LOCATION, request_location=True)], [PICK_FROM_LIST]],
+        [
+            [KeyboardButton(texts.t("btn_share_location"), request_location=True)],
+            [texts.t("btn_pick_from_list")],
+        ],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -110,7 +114,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
     try:
         if message.location:
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
-        elif message.text == PICK_FROM_LIST:
+        elif message.text in texts.in_every_language("btn_pick_from_list"):
             picks = [
                 InlineKeyboardButton(label, callback_data=ZoneButton(name).pack())
                 for label, name in zones.COMMON_ZONES
@@ -369,12 +373,17 @@ def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
                     texts.t("btn_stop"), callback_data=SettingsButton("stop").pack()
                 ),
             ],
+            [
+                InlineKeyboardButton(
+                    texts.t("btn_language"), callback_data=SettingsButton("language").pack()
+                )
+            ],
         ]
     )
 
 
 async def settings_button(update: Update, context: BotContext) -> None:
-    """st:time | st:zone | st:followup | st:pause | st:resume | st:stop"""
+    """st:time | st:zone | st:followup | st:pause | st:resume | st:stop | st:language"""
     query = update.callback_query
     await query.answer()
     store, now = context.store, context.clock.now()
@@ -402,6 +411,8 @@ async def settings_button(update: Update, context: BotContext) -> None:
         await resume(context, chat_id)
     elif action == "stop":
         await ask_stop(context, chat_id)
+    elif action == "language":
+        await language.ask_language(context, chat_id)
 
 
 async def require_subscriber(update: Update, context: BotContext) -> Subscriber | None:

@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot import program, schedule, texts
+from bot import i18n, program, schedule, texts
 from bot.buttons import PracticeButton
 from bot.content import Library, Practice
 from bot.contentops import split_message
@@ -755,8 +755,11 @@ async def finish_due_timers(application: Application, now: datetime | None = Non
     for session in store.due_timers(now):
         if not store.claim_timer(session.id, session.timer_due_utc):
             continue
+        subscriber = store.subscriber(session.chat_id)
         try:
-            await _say_times_up(context, store.session(session.id))
+            # Run by a job or the tick, for many people: each in their own language.
+            with i18n.use_language(subscriber.language if subscriber else None):
+                await _say_times_up(context, store.session(session.id))
             said += 1
         except (Forbidden, BadRequest) as err:
             log.warning(

@@ -20,6 +20,7 @@ from bot.buttons import SafetyButton
 from bot.flows.replies import strip_buttons
 from bot.flows.today import local_today
 from bot.runtime import BotContext
+from bot.texts.safety import safety_message
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def continue_keyboard() -> InlineKeyboardMarkup:
 async def ask_screen(context: BotContext, chat_id: int, *, then: str | None = None) -> None:
     """Sends the red-flag questions with their buttons. With `then` (a practice kind) that
     practice waits for the answer: "No" or "only the second list" starts it."""
-    text = texts.t("sf_screen")
+    text = safety_message("sf_screen", _zone(context, chat_id))
     if then in PRACTICE_KINDS:
         text += "\n\n" + texts.t("sf_screen_waiting")
     await context.bot.send_message(chat_id, text, reply_markup=screen_keyboard(then))
@@ -140,7 +141,14 @@ async def screen_after_subscribe(context: BotContext, chat_id: int) -> None:
 async def explain_hold(context: BotContext, chat_id: int) -> None:
     """Says the program is paused after a red-flag answer, repeats the urgent-care advice, and
     offers the button that lets the person continue."""
-    await context.bot.send_message(chat_id, texts.t("sf_on_hold"), reply_markup=continue_keyboard())
+    text = safety_message("sf_on_hold", _zone(context, chat_id))
+    await context.bot.send_message(chat_id, text, reply_markup=continue_keyboard())
+
+
+def _zone(context: BotContext, chat_id: int) -> str | None:
+    """The person's time zone, which says whom to call in an emergency (None: not set yet)."""
+    subscriber = context.store.subscriber(chat_id)
+    return subscriber.zone if subscriber else None
 
 
 async def safety_button(update: Update, context: BotContext) -> None:
@@ -167,7 +175,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
             session = store.active_session(chat_id)
             store.abandon_sessions(chat_id)
         log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
-        await context.bot.send_message(chat_id, texts.t("sf_urgent"))
+        await context.bot.send_message(chat_id, safety_message("sf_urgent", subscriber.zone))
         await strip_buttons(query)
         if session is not None and session.message_id is not None:
             with contextlib.suppress(BadRequest):  # already without buttons
@@ -203,4 +211,5 @@ async def safety_button(update: Update, context: BotContext) -> None:
 
 async def safety_command(update: Update, context: BotContext) -> None:
     """/safety: the disclaimer, the urgent and see-a-doctor signs, and when to ask first."""
-    await update.effective_message.reply_text(texts.t("safety_info"))
+    zone = _zone(context, update.effective_chat.id)
+    await update.effective_message.reply_text(safety_message("safety_info", zone))

@@ -61,11 +61,19 @@ def placeholders(key: str) -> set[str]:
     return {name for form in forms for _, name, _, _ in Formatter().parse(form) if name}
 
 
-from bot.texts import admin, checkin, common, history, input, onboarding, practice  # noqa: E402
+from bot.texts import (  # noqa: E402
+    admin,
+    checkin,
+    common,
+    history,
+    input,
+    menus,
+    onboarding,
+    practice,
+    safety,
+)
 
-SAFETY_NOTE = common.SAFETY_NOTE
-
-DOMAINS = (common, input, onboarding, practice, checkin, history, admin)
+DOMAINS = (common, input, onboarding, practice, checkin, history, admin, menus, safety)
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
 MESSAGES: dict[str, str | Plural] = {}
@@ -77,23 +85,21 @@ for _catalog in DOMAINS:
     DOMAIN_OF.update(dict.fromkeys(_catalog.MESSAGES, _catalog.__name__.rsplit(".", 1)[-1]))
 
 
-# The commands menu and /help come from this one list, so they can never disagree.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Start or set up your daily practice"),
-    ("help", "What I can do"),
-    ("safety", "Staying safe: when to stop and see a doctor"),
-    ("today", "Start or carry on with today's practice"),
-    ("practices", "All practices, to try any of them"),
-    ("practice", "Start one practice by name, like /practice swing"),
-    ("checkin", "Tell me how you feel: tension, pain, where"),
-    ("settings", "Change your reminder time or time zone"),
-    ("pause", "Take a break from reminders, like /pause 3"),
-    ("resume", "Start your reminders again after a pause"),
-    ("stop", "Stop reminders (your history stays)"),
-    ("history", "Your last 14 days at a glance"),
-    ("progress", "Your progress chart, streaks and trends"),
-    ("summary", "Choose the day of your weekly summary"),
-    ("export", "Download your data: spreadsheet and PDF report"),
-    ("privacy", "What I store, why, and who can see it"),
-    ("delete", "Delete everything I hold about you"),
-)
+# The commands menu and /help come from this one list, so they can never disagree:
+# (command, message key of its description).
+COMMANDS = menus.COMMANDS
+
+
+def in_every_language(key: str) -> set[str]:
+    """The message in each language: what a reply-keyboard tap sends back as text may come
+    from a keyboard shown before the person changed language."""
+    forms = set()
+    for language in i18n.LANGUAGES:
+        with i18n.use_language(language):
+            forms.add(t(key))
+    return forms
+
+
+def menu(commands: tuple[tuple[str, str], ...] = COMMANDS) -> list[tuple[str, str]]:
+    """(command, description) pairs in the current language, for setMyCommands and /help."""
+    return [(name, t(key)) for name, key in commands]

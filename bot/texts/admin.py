@@ -4,16 +4,7 @@ Admins are the teacher or therapist running the bot: plain, exact and short. Eve
 escaped by `texts.t`; file names, reasons and broadcast text are shown exactly as typed.
 """
 
-# The admin's own command menu (set per admin chat at start-up; never in texts.COMMANDS).
-ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("reload", "Admin: check the content folder and apply it"),
-    ("content", "Admin: the live content as a zip, to edit"),
-    ("preview", "Admin: try a practice as a subscriber sees it"),
-    ("versions", "Admin: recent content versions"),
-    ("rollback", "Admin: restore a content version"),
-    ("stats", "Admin: figures across all subscribers"),
-    ("broadcast", "Admin: a message to every active subscriber"),
-)
+# The admin's own command menu is in bot/texts/menus.py, with everyone's.
 
 MESSAGES: dict[str, str] = {
     # --- shared pieces -----------------------------------------------------------------------

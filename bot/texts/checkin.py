@@ -1,23 +1,11 @@
 """Messages for check-ins and safety replies."""
 
-from bot.safety import SEE_DOCTOR_SIGNS, URGENT_SIGNS
-
-_RED_FLAG_LIST = "\n".join(f"• {flag}" for flag in URGENT_SIGNS)
-_SEE_DOCTOR_LIST = "\n".join(f"• {flag}" for flag in SEE_DOCTOR_SIGNS)
 # One line at the moment of high or rising pain, so nobody has to remember /safety then.
 _URGENT_POINTER = (
     "<b>Get urgent care now</b> if this pain is new and severe, came after a fall or knock, "
     "or comes with numbness, weakness, fever, or bladder or bowel changes."
 )
 
-_URGENT_STEPS = (
-    "call your doctor's urgent line or go to an emergency department, and tell them which "
-    "sign you have."
-)
-_EMERGENCY = (
-    "If it feels like an emergency, call your local emergency number (112 in Europe, "
-    "911 in the US) now."
-)
 
 MESSAGES = {
     # --- the questions -----------------------------------------------------------------------
@@ -139,21 +127,11 @@ MESSAGES = {
     "sf_btn_rest_instead": "⚡ 5-minute rest instead",
     "sf_btn_go_on_gently": "Go on, gently",
     # --- the red-flag screen ----------------------------------------------------------------
-    "sf_screen": (
-        "<b>A quick safety check</b> (I ask this now and then, to keep you safe)\n\n"
-        "<b>Do you have any of these right now?</b>\n" + _RED_FLAG_LIST + "\n\n"
-        "<b>Or any of these?</b>\n" + _SEE_DOCTOR_LIST + "\n\n"
-        "Tap the first button if even one sign of the first list is true for you."
-    ),
+    # sf_screen, sf_urgent and sf_on_hold are in bot/texts/safety.py (signs, numbers).
     "sf_screen_waiting": "Your practice starts as soon as you've answered. 🌿",
     "sf_btn_yes": "Yes, from the first list",
     "sf_btn_soon": "Only from the second list",
     "sf_btn_no": "No, none of these",
-    "sf_urgent": (
-        "<b>Thank you for telling me. Please don't practise now.</b>\n\n"
-        "These signs need urgent medical care today.\n"
-        "<b>What to do now:</b> " + _URGENT_STEPS + "\n\n" + _EMERGENCY
-    ),
     "sf_see_doctor": (
         "Thank you for telling me. 💛 Please book a visit to your doctor this week and tell "
         "them which sign you have. Until then you can keep practising gently; stop anything "
@@ -164,16 +142,6 @@ MESSAGES = {
         "Your history is kept.\n\n"
         "When a doctor has checked you, or you're sure you're safe to continue, tap the "
         "button below."
-    ),
-    "sf_on_hold": (
-        "Your daily practice is paused because you told me about a sign that needs a "
-        "doctor. 💛\n\n"
-        "If you haven't been checked yet, please get urgent medical care today: "
-        + _URGENT_STEPS
-        + "\n"
-        + _EMERGENCY
-        + "\n\n"
-        "When you've been checked, or you're sure you're safe to continue, tap the button below."
     ),
     "sf_btn_continue": "I've been checked / I want to continue",
     "sf_continued": (

@@ -1,7 +1,5 @@
 """Messages shared by every flow: greeting, help, and kind answers to the unexpected."""
 
-from bot.safety import SEE_DOCTOR_SIGNS, URGENT_SIGNS
-
 SAFETY_NOTE = (
     "<b>Please read this first.</b> I guide gentle practice; I can't diagnose or treat. "
     "This is guidance, not medical advice, and it doesn't replace a check-up.\n"
@@ -10,27 +8,6 @@ SAFETY_NOTE = (
     "physiotherapist. Get urgent care for numbness around your genitals, bottom or inner "
     "thighs, new trouble peeing or leaking, pain or weakness in both legs, a fever with back "
     "pain, or sudden severe pain. Send /safety any time for the full list."
-)
-
-_URGENT_LIST = "\n".join(f"• {sign}" for sign in URGENT_SIGNS)
-_SEE_DOCTOR_LIST = "\n".join(f"• {sign}" for sign in SEE_DOCTOR_SIGNS)
-
-SAFETY_INFO = (
-    "<b>Staying safe</b> 💛\n\n"
-    "I guide gentle practice. This is guidance, not medical advice, and it doesn't replace a "
-    "check-up.\n\n"
-    "<b>Stop and get urgent care today</b> if you have:\n" + _URGENT_LIST + "\n"
-    "In an emergency, call 112 (Europe) or 911 (US).\n\n"
-    "<b>See a doctor this week</b> if:\n" + _SEE_DOCTOR_LIST + "\n\n"
-    "<b>Ask your doctor, midwife or physio first</b> if you're pregnant, had surgery on your "
-    "belly, hip or back lately (a caesarean too), have a hip replacement or osteoporosis. Hard "
-    "to get down "
-    "to the floor? A firm bed works. Kneeling hurts, or your balance is poor? Skip those steps "
-    "or keep support within reach. Prescribed shoes or insoles, numb or diabetic feet? Keep "
-    "them and ask before changing.\n\n"
-    "<b>Feelings can come up</b> when you rest still. You can open your eyes, sit up or stop "
-    "at any time. If it's a lot, talk to someone you trust or a professional.\n\n"
-    "Stop any practice at sharp pain, cramping, or pain that grows."
 )
 
 MESSAGES = {
@@ -85,7 +62,6 @@ MESSAGES = {
         "That button is from an older message and no longer works. Here's where you are now:"
     ),
     "safety_note": SAFETY_NOTE,
-    "safety_info": SAFETY_INFO,
     "edited_message": (
         "I noticed you edited a message. I keep answers as first sent, so please send "
         "a correction as a new message."

@@ -1,7 +1,7 @@
 """Messages for subscribing, settings, pausing, and the daily reminder."""
 
-SHARE_LOCATION = "📍 Share my location"
-PICK_FROM_LIST = "🌍 Pick from a list"
+# The zone question's reply-keyboard buttons are in bot/texts/menus.py (btn_share_location,
+# btn_pick_from_list): translated when the keyboard is shown.
 
 MESSAGES = {
     # --- time zone ---------------------------------------------------------------------------
