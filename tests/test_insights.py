@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.insights import (
-    EMPTY_HISTORY_LINE,
+    empty_history_line,
     Change,
     HistoryRow,
     Streaks,
@@ -326,7 +326,7 @@ def test_daily_values_later_answer_wins_and_blank_does_not_erase():
 def test_summary_of_empty_history_is_kind():
     summary = summarize([], set(), set(), TODAY, 30)
     assert summary.is_empty
-    assert summary_lines(summary) == [EMPTY_HISTORY_LINE]
+    assert summary_lines(summary) == [empty_history_line()]
 
 
 def test_summary_of_one_checkin():

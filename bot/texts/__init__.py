@@ -61,11 +61,22 @@ def placeholders(key: str) -> set[str]:
     return {name for form in forms for _, name, _, _ in Formatter().parse(form) if name}
 
 
-from bot.texts import admin, checkin, common, history, input, onboarding, practice  # noqa: E402
+from bot.texts import (  # noqa: E402
+    admin,
+    checkin,
+    common,
+    formats,
+    history,
+    input,
+    insights,
+    onboarding,
+    practice,
+    report,
+)
 
 SAFETY_NOTE = common.SAFETY_NOTE
 
-DOMAINS = (common, input, onboarding, practice, checkin, history, admin)
+DOMAINS = (common, input, onboarding, practice, checkin, history, admin, formats, insights, report)
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
 MESSAGES: dict[str, str | Plural] = {}
