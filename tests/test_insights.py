@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.insights import (
-    empty_history_line,
     Change,
     HistoryRow,
     Streaks,
     area_label,
     daily_values,
+    empty_history_line,
     first_vs_latest_week,
     format_history_row,
     history_page,

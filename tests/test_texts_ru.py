@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
@@ -23,6 +24,7 @@ from bot.insights import (
 )
 from bot.models import BodyArea, CheckIn, Completion
 from bot.render import Renderer
+from bot.schedule import describe_next
 from bot.texts import formats, insights, report
 from tests.test_exports import pdf_text
 
@@ -229,3 +231,17 @@ async def test_the_render_helper_draws_in_the_callers_language():
     assert csv_ru.decode("utf-8-sig").startswith("дата,практика,")
     assert "Итоги" in pdf_text(pdf_ru)
     assert csv_en.decode("utf-8-sig").startswith("date,practised,")
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        (datetime(2026, 12, 8, 19, 30, tzinfo=UTC), "сегодня в 20:30"),
+        (datetime(2026, 12, 9, 6, 30, tzinfo=UTC), "завтра в 07:30"),
+        (datetime(2026, 12, 11, 6, 30, tzinfo=UTC), "пятница, 11 декабря, в 07:30"),
+        (datetime(2026, 12, 21, 6, 30, tzinfo=UTC), "понедельник, 21 декабря, в 07:30"),
+    ],
+)
+def test_next_reminder_in_russian(russian, due, expected):
+    now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)  # a Tuesday morning in Berlin
+    assert describe_next(due, ZoneInfo("Europe/Berlin"), now) == expected

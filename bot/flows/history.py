@@ -50,6 +50,7 @@ from bot.insights import (
 from bot.models import CheckIn, Completion
 from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, PersonalData, Status, Store, Subscriber
+from bot.texts import formats
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def span(start: date, end: date, today: date) -> tuple[str, str]:
     """'Mon 24 Nov', or 'Mon 24 Nov 2025' for both ends when either lies outside this year."""
     if start.year == end.year == today.year:
         return short_date(start), short_date(end)
-    return f"{short_date(start)} {start.year}", f"{short_date(end)} {end.year}"
+    return formats.short_date_year(start), formats.short_date_year(end)
 
 
 def _lines(lines: list[str], bullet: str = "") -> texts.Safe:

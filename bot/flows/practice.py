@@ -37,6 +37,7 @@ from bot.ratings import RATING_ANCHORS, parse_rating
 from bot.runtime import BotContext, add_startup_hook, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
+from bot.texts import formats
 
 log = logging.getLogger(__name__)
 
@@ -1106,8 +1107,8 @@ def _clock_text(context: BotContext, chat_id: int, moment: datetime) -> str:
     subscriber = context.store.subscriber(chat_id)
     if subscriber is not None and subscriber.zone:
         local = schedule.local_now(schedule.zone(subscriber.zone), moment)
-        return texts.t("pr_clock_local", time=local.strftime("%H:%M"))
-    return texts.t("pr_clock_utc", time=moment.strftime("%H:%M"))
+        return texts.t("pr_clock_local", time=formats.time_label(local.time()))
+    return texts.t("pr_clock_utc", time=formats.time_label(moment.time()))
 
 
 def _should_resume(active: Session, plan: DayPlan, kind: str, today: date) -> bool:

@@ -4,18 +4,18 @@ Weekday and month names, their grammatical case ("8 декабря") and the dec
 from CLDR, never from hand tables or strftime (which follows the server's locale). The
 patterns are messages like any other (Babel / CLDR date patterns: EEEE weekday, EEE its
 short form, d day, MMMM month, MMM its short form, LLL the month on its own, y year, HH:mm
-time), so a translator sets the order and punctuation their readers expect, and a new
-language needs no code.
+time, 'words' in single quotes), so a translator sets the order and punctuation their
+readers expect, and a new language needs no code.
 """
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 
 from bot import i18n
@@ -37,6 +37,11 @@ MESSAGES: dict[str, str] = {
     "fmt_weekday": "EEEE",
     # "07:30": a clock time, 24 hours.
     "fmt_time": "HH:mm",
+    # When the next reminder comes: date patterns too, words in 'single quotes'.
+    "fmt_next_today": "'today at' HH:mm",
+    "fmt_next_tomorrow": "'tomorrow at' HH:mm",
+    "fmt_next_this_week": "EEEE 'at' HH:mm",
+    "fmt_next_later": "EEEE d MMMM 'at' HH:mm",
 }
 
 
@@ -95,6 +100,21 @@ def weekday_name(weekday: int) -> str:
 def time_label(at: time) -> str:
     """'07:30', 24 hours in every language the bot speaks today."""
     return format_time(at, _pattern("fmt_time"), locale=_locale(i18n.current_language()))
+
+
+def next_reminder(at: date, clock: time, days_ahead: int) -> str:
+    """'today at 07:30', 'tomorrow at 07:30', 'Wednesday at 07:30' within the week, else
+    'Wednesday 16 December at 07:30'."""
+    if days_ahead == 0:
+        key = "fmt_next_today"
+    elif days_ahead == 1:
+        key = "fmt_next_tomorrow"
+    elif days_ahead < 7:
+        key = "fmt_next_this_week"
+    else:
+        key = "fmt_next_later"
+    moment = datetime.combine(at, clock)  # naive: a wall-clock time, no zone to convert
+    return format_datetime(moment, _pattern(key), locale=_locale(i18n.current_language()))
 
 
 def number(value: float, digits: int = 0) -> str:
