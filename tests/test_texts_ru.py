@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.pofile import read_po
 
-from bot import i18n
+from bot import i18n, texts
 from bot.charts import alt_text, render_progress_chart
 from bot.exports import CSV_COLUMNS, checkins_csv, csv_header, report_pdf
 from bot.insights import (
@@ -23,9 +23,12 @@ from bot.insights import (
     weekly_summary,
 )
 from bot.models import BodyArea, CheckIn, Completion
+from bot.places import CityMatch
+from bot.ratings import AREA_LABELS, anchor_words, area_name
 from bot.render import Renderer
 from bot.schedule import describe_next
-from bot.texts import formats, insights, report
+from bot.texts import formats, insights, places, program, report
+from bot.zones import common_zones, zone_label
 from tests.test_exports import pdf_text
 
 TUESDAY = date(2026, 12, 8)
@@ -41,7 +44,9 @@ def checkin(d: date, **values) -> CheckIn:
     return CheckIn(1, d, **values)
 
 
-@pytest.mark.parametrize("domain", [formats, insights, report], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "domain", [formats, insights, report, places, program], ids=lambda m: m.__name__
+)
 def test_every_message_of_the_new_catalogs_has_its_russian(domain):
     name = domain.__name__.rsplit(".", 1)[-1]
     with i18n.catalog_path("ru", name).open("rb") as po:
@@ -245,3 +250,40 @@ async def test_the_render_helper_draws_in_the_callers_language():
 def test_next_reminder_in_russian(russian, due, expected):
     now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)  # a Tuesday morning in Berlin
     assert describe_next(due, ZoneInfo("Europe/Berlin"), now) == expected
+
+
+# --- buttons and labels built outside bot/texts ----------------------------------------------
+
+
+def test_area_buttons_and_rating_anchors_in_russian(russian):
+    assert area_name(BodyArea.GROIN_LEFT) == "Пах, слева"
+    assert area_name(BodyArea.LOWER_BACK) == "Поясница"
+    assert anchor_words() == {0: "нет", 5: "умеренно", 10: "хуже некуда"}
+
+
+def test_area_buttons_in_english_are_the_labels():
+    assert [area_name(a) for a in BodyArea] == list(AREA_LABELS.values())
+
+
+def test_zone_pick_list_and_label_in_russian(russian):
+    labels = dict((name, label) for label, name in common_zones())
+    assert labels["Europe/Moscow"] == "Москва"
+    assert labels["Europe/Berlin"] == "Берлин, Париж"
+    assert labels["Asia/Kolkata"] == "Индия"
+    now = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
+    assert zone_label("Europe/Moscow", now) == "Europe/Moscow (сейчас UTC+03:00)"
+
+
+def test_zone_pick_list_in_english_is_unchanged():
+    labels = [label for label, _ in common_zones()]
+    assert labels[:5] == ["Los Angeles", "Denver", "Chicago", "New York", "São Paulo"]
+    assert "Berlin, Paris" in labels and "India" in labels
+
+
+def test_city_label_names_the_country_in_russian(russian):
+    paris = CityMatch("Paris", "FR", "France", None, "Europe/Paris", 2_000_000)
+    assert paris.label == "Paris, Франция"
+
+
+def test_program_day_titles_in_russian(russian):
+    assert texts.template("pg_gentle_days") == "Щадящие дни"

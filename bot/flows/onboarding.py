@@ -107,7 +107,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
         elif message.text == PICK_FROM_LIST:
             picks = [
                 InlineKeyboardButton(label, callback_data=f"ob:z:{name}")
-                for label, name in zones.COMMON_ZONES
+                for label, name in zones.common_zones()
             ]
             buttons = [picks[i : i + 2] for i in range(0, len(picks), 2)]  # two a row: shorter
             await message.reply_text(

@@ -33,7 +33,7 @@ from bot.flows.common import PRIVATE_MESSAGES
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
-from bot.ratings import RATING_ANCHORS, parse_rating
+from bot.ratings import anchor_words, parse_rating
 from bot.runtime import BotContext, add_startup_hook, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
@@ -1060,7 +1060,7 @@ async def _ask_tension(context: BotContext, session: Session, *, lead: str = "")
 
 
 def _tension_question(context: BotContext, session: Session) -> tuple[str, InlineKeyboardMarkup]:
-    anchors = ", ".join(f"{value} = {word}" for value, word in RATING_ANCHORS.items())
+    anchors = ", ".join(f"{value} = {word}" for value, word in anchor_words().items())
     # While a first setup holds typed answers (a "4" would become a 04:00 reminder), only taps.
     subscriber = context.store.subscriber(session.chat_id)
     typed = subscriber is not None and subscriber.awaiting == AWAITING

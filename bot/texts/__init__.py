@@ -70,13 +70,28 @@ from bot.texts import (  # noqa: E402
     input,
     insights,
     onboarding,
+    places,
     practice,
+    program,
     report,
 )
 
 SAFETY_NOTE = common.SAFETY_NOTE
 
-DOMAINS = (common, input, onboarding, practice, checkin, history, admin, formats, insights, report)
+DOMAINS = (
+    common,
+    input,
+    onboarding,
+    practice,
+    checkin,
+    history,
+    admin,
+    formats,
+    insights,
+    report,
+    places,
+    program,
+)
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
 MESSAGES: dict[str, str | Plural] = {}
