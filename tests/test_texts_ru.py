@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.charts import alt_text, render_progress_chart
+from bot.contentops import UploadRejected, read_zip
 from bot.exports import CSV_COLUMNS, checkins_csv, csv_header, report_pdf
 from bot.insights import (
     Change,
@@ -27,7 +28,7 @@ from bot.places import CityMatch
 from bot.ratings import AREA_LABELS, anchor_words, area_name
 from bot.render import Renderer
 from bot.schedule import describe_next
-from bot.texts import formats, insights, places, program, report
+from bot.texts import content_admin, formats, insights, places, program, report
 from bot.zones import common_zones, zone_label
 from tests.test_exports import pdf_text
 
@@ -45,7 +46,7 @@ def checkin(d: date, **values) -> CheckIn:
 
 
 @pytest.mark.parametrize(
-    "domain", [formats, insights, report, places, program], ids=lambda m: m.__name__
+    "domain", [formats, insights, report, places, program, content_admin], ids=lambda m: m.__name__
 )
 def test_every_message_of_the_new_catalogs_has_its_russian(domain):
     name = domain.__name__.rsplit(".", 1)[-1]
@@ -287,3 +288,15 @@ def test_city_label_names_the_country_in_russian(russian):
 
 def test_program_day_titles_in_russian(russian):
     assert texts.template("pg_gentle_days") == "Щадящие дни"
+
+
+def test_an_unreadable_zip_is_explained_in_russian(russian):
+    with pytest.raises(UploadRejected) as caught:
+        read_zip("content.zip", b"not a zip at all")
+    assert "он повреждён или это не zip" in caught.value.user_message
+
+
+def test_an_unreadable_zip_is_explained_in_english():
+    with pytest.raises(UploadRejected) as caught:
+        read_zip("content.zip", b"not a zip at all")
+    assert "it is damaged or not a zip" in caught.value.user_message

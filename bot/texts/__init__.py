@@ -65,6 +65,7 @@ from bot.texts import (  # noqa: E402
     admin,
     checkin,
     common,
+    content_admin,
     formats,
     history,
     input,
@@ -91,6 +92,7 @@ DOMAINS = (
     report,
     places,
     program,
+    content_admin,
 )
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
