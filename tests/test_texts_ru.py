@@ -300,3 +300,22 @@ def test_an_unreadable_zip_is_explained_in_english():
     with pytest.raises(UploadRejected) as caught:
         read_zip("content.zip", b"not a zip at all")
     assert "it is damaged or not a zip" in caught.value.user_message
+
+
+def test_weekday_buttons_use_cldr_abbreviations(russian):
+    """Cutting "понедельник" to three letters gave "пон"; CLDR says "пн"."""
+    assert [formats.weekday_short(n) for n in range(7)] == [
+        "пн",
+        "вт",
+        "ср",
+        "чт",
+        "пт",
+        "сб",
+        "вс",
+    ]
+
+
+def test_weekday_buttons_in_english_are_unchanged():
+    assert [formats.weekday_short(n) for n in range(7)] == [
+        "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
+    ]  # fmt: skip

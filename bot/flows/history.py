@@ -440,7 +440,8 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
         state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
     else:
         state = texts.t("hi_summary_off")
-    days = [_choice(texts.t(f"hi_day_{n}")[:3], f"hi:wd:{n}", n == current) for n in range(7)]
+    # CLDR's abbreviations: cutting a name to three letters only works in English.
+    days = [_choice(formats.weekday_short(n), f"hi:wd:{n}", n == current) for n in range(7)]
     off = _choice(texts.t("hi_btn_summary_off"), "hi:wd:off", not 0 <= current <= 6)
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
     if not 0 <= current <= 6:

@@ -35,6 +35,8 @@ MESSAGES: dict[str, str] = {
     "fmt_month": "LLL",
     # "Tuesday": a weekday alone.
     "fmt_weekday": "EEEE",
+    # "Tue": a weekday on a small button.
+    "fmt_weekday_short": "EEE",
     # "07:30": a clock time, 24 hours.
     "fmt_time": "HH:mm",
     # When the next reminder comes: date patterns too, words in 'single quotes'.
@@ -95,6 +97,11 @@ def weekday_name(weekday: int) -> str:
     """'Monday' for 0 ... 'Sunday' for 6 ('понедельник' ...)."""
     # 2024-01-01 was a Monday: any week would do.
     return _format(date(2024, 1, 1 + weekday), "fmt_weekday")
+
+
+def weekday_short(weekday: int) -> str:
+    """'Mon' for 0 ... 'Sun' for 6 ('пн' ...): a weekday on a small button."""
+    return _format(date(2024, 1, 1 + weekday), "fmt_weekday_short")
 
 
 def time_label(at: time) -> str:
