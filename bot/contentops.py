@@ -34,6 +34,7 @@ from bot.content import (
     read_folder,
 )
 from bot.errors import ContentError
+from bot.texts.formats import number
 
 MAX_MD_BYTES = 200 * 1024  # the longest practice file is a few KB
 MAX_ZIP_BYTES = 5 * 2**20  # Telegram lets bots download up to 20 MB; content needs far less
@@ -279,10 +280,10 @@ def recover_interrupted_swap(folder: Path) -> bool:
 
 def human_size(size: int) -> str:
     if size >= 2**20:
-        return f"{size / 2**20:.1f} MB"
+        return texts.template("ca_size_mb").format(size=number(size / 2**20, 1))
     if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} bytes"
+        return texts.template("ca_size_kb").format(size=number(size / 1024))
+    return texts.template("ca_size_bytes", size).format(n=size)
 
 
 # --- internals --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.charts import alt_text, render_progress_chart
-from bot.contentops import UploadRejected, read_zip
+from bot.contentops import UploadRejected, human_size, read_zip
 from bot.exports import CSV_COLUMNS, checkins_csv, csv_header, report_pdf
 from bot.insights import (
     Change,
@@ -319,3 +319,18 @@ def test_weekday_buttons_in_english_are_unchanged():
     assert [formats.weekday_short(n) for n in range(7)] == [
         "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
     ]  # fmt: skip
+
+
+def test_sizes_and_shares_in_russian(russian):
+    assert human_size(50 * 2**20) == "50,0 МБ"
+    assert human_size(300 * 1024) == "300 КБ"
+    assert [human_size(n) for n in (1, 2, 5, 11, 21)] == [
+        "1 байт", "2 байта", "5 байт", "11 байт", "21 байт"
+    ]  # fmt: skip
+    assert formats.percent(9, 20).replace("\xa0", " ") == "45 %"
+
+
+def test_sizes_and_shares_in_english():
+    assert human_size(50 * 2**20) == "50.0 MB"
+    assert human_size(1) == "1 byte" and human_size(5) == "5 bytes"
+    assert formats.percent(9, 20) == "45%"

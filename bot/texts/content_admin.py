@@ -1,7 +1,13 @@
 """What the admin reads about a content set: why a zip could not be read, and which composed
 message is too long for Telegram (also printed by `python -m bot check-content`)."""
 
-MESSAGES: dict[str, str] = {
+from bot.texts import Plural
+
+MESSAGES: dict[str, str | Plural] = {
+    # File sizes in the admin's answers.
+    "ca_size_mb": "{size} MB",
+    "ca_size_kb": "{size} KB",
+    "ca_size_bytes": Plural("{n} byte", "{n} bytes"),
     "ca_zip_method": "it uses a compression method I can't read",
     "ca_zip_encrypted": "it is encrypted",
     "ca_zip_checksums": "its sizes or checksums don't match its contents",

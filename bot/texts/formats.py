@@ -16,7 +16,7 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from bot import i18n
 
@@ -131,6 +131,12 @@ def number(value: float, digits: int = 0) -> str:
     # half-even, so an average of 4.35 (4.3499... in binary) would come out 4.4, not 4.3.
     rounded = Decimal(f"{value:.{digits}f}")
     return format_decimal(rounded, pattern, locale=_locale(i18n.current_language()))
+
+
+def percent(part: int, whole: int) -> str:
+    """`part` of `whole` as a whole percentage: '45%' ('45 %')."""
+    rounded = Decimal(f"{100 * part / whole:.0f}") / 100
+    return format_percent(rounded, locale=_locale(i18n.current_language()))
 
 
 def rating(value: float) -> str:
