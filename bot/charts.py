@@ -28,19 +28,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from bot import texts
 from bot.insights import (
-    EMPTY_HISTORY_LINE,
-    EMPTY_PERIOD_LINE,
     Summary,
     all_practised_days,
     daily_values,
-    day_month,
-    month_name,
+    empty_history_line,
+    empty_period_line,
     rolling_average,
-    short_date,
     summary_lines,
 )
 from bot.models import CheckIn
+from bot.texts.formats import day_month, day_month_year, month_name, short_date
 
 # Okabe-Ito, safe for the common colour-vision deficiencies; each series also differs in
 # marker and line style so the chart still reads in grayscale.
@@ -120,11 +119,16 @@ def _isolated(y: np.ndarray) -> list[int]:
     return [int(i) for i in np.flatnonzero(present & ~before & ~after)]
 
 
+def _say(key: str, **values: object) -> str:
+    """Plain text for the picture: filled in, not escaped."""
+    return texts.template(key).format(**values)
+
+
 def _period_label(start: date, end: date) -> str:
     if start == end:
-        return f"{day_month(end)} {end.year}"
-    first = day_month(start) if start.year == end.year else f"{day_month(start)} {start.year}"
-    return f"{first} – {day_month(end)} {end.year}"
+        return day_month_year(end)
+    first = day_month(start) if start.year == end.year else day_month_year(start)
+    return _say("rp_period", start=first, end=day_month_year(end))
 
 
 def _tick_label(value: float, _pos: int | None = None) -> str:
@@ -147,8 +151,8 @@ def _month_year_label(value: float, _pos: int | None = None) -> str:
 
 
 def _date_axis(ax: Axes, days: int) -> None:
-    """Ticks a thumb can read: days for short periods, months for long ones, English names
-    whatever the process locale."""
+    """Ticks a thumb can read: days for short periods, months for long ones, named in the
+    person's language whatever the process locale."""
     if days <= 10:
         locator: DateLocator = DayLocator()
     elif days <= 45:
@@ -204,7 +208,7 @@ def render_progress_chart(
         earlier = any(c.local_date < start for c in everything) or any(
             d < start for d in practised_days
         )
-        return _placeholder(EMPTY_PERIOD_LINE if earlier else EMPTY_HISTORY_LINE)
+        return _placeholder(empty_period_line() if earlier else empty_history_line())
 
     days = (end - start).days + 1
     size = _marker_size(days)
@@ -258,7 +262,7 @@ def render_progress_chart(
         ax.text(
             0.5,
             0.55,
-            "No ratings in this period yet",
+            _say("rp_chart_no_ratings"),
             transform=ax.transAxes,
             ha="center",
             va="center",
@@ -275,9 +279,9 @@ def render_progress_chart(
     )
     _date_axis(ax, days)
     ax.tick_params(labelsize=_TICK_SIZE, colors=TEXT_COLOUR)
-    ax.set_ylabel("0 = none   ·   10 = worst", fontsize=_LABEL_SIZE, color=TEXT_COLOUR)
+    ax.set_ylabel(_say("rp_chart_scale"), fontsize=_LABEL_SIZE, color=TEXT_COLOUR)
     ax.set_xlabel(
-        f"dots: each day · lines: {ROLLING_DAYS}-day average",
+        _say("rp_chart_key", days=ROLLING_DAYS),
         fontsize=_NOTE_SIZE,
         color="#555555",
         loc="right",
@@ -289,7 +293,7 @@ def render_progress_chart(
         ax.spines[side].set_visible(False)
 
     # Title left, dates right: one line of each fits even for a period over two years.
-    fig.text(0.03, 0.915, "Tension and pain", fontsize=_TITLE_SIZE, weight="bold")
+    fig.text(0.03, 0.915, _say("rp_chart_title"), fontsize=_TITLE_SIZE, weight="bold")
     fig.text(
         0.97, 0.915, _period_label(start, end), ha="right", fontsize=_LABEL_SIZE, color="#444444"
     )
@@ -308,7 +312,7 @@ def render_progress_chart(
     ]
     fig.legend(
         handles,
-        ["Tension", "Pain", "Practised"],
+        [_say("rp_chart_tension"), _say("rp_chart_pain"), _say("rp_chart_practised")],
         loc="lower left",
         bbox_to_anchor=(0.025, 0.79),
         ncols=3,
@@ -322,9 +326,6 @@ def render_progress_chart(
 def alt_text(summary: Summary) -> str:
     """What the chart shows, in words, for the photo caption and screen readers."""
     if summary.is_empty:
-        return EMPTY_HISTORY_LINE
-    head = (
-        f"Chart of your tension and pain (0 to 10) from {short_date(summary.start)} "
-        f"to {short_date(summary.end)}, with the days you practised marked."
-    )
+        return empty_history_line()
+    head = _say("rp_alt_text", start=short_date(summary.start), end=short_date(summary.end))
     return " ".join([head, *summary_lines(summary)])

@@ -34,6 +34,7 @@ from bot.content import (
     read_folder,
 )
 from bot.errors import ContentError
+from bot.texts.formats import number
 
 MAX_MD_BYTES = 200 * 1024  # the longest practice file is a few KB
 MAX_ZIP_BYTES = 5 * 2**20  # Telegram lets bots download up to 20 MB; content needs far less
@@ -279,10 +280,10 @@ def recover_interrupted_swap(folder: Path) -> bool:
 
 def human_size(size: int) -> str:
     if size >= 2**20:
-        return f"{size / 2**20:.1f} MB"
+        return texts.template("ca_size_mb").format(size=number(size / 2**20, 1))
     if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} bytes"
+        return texts.template("ca_size_kb").format(size=number(size / 1024))
+    return texts.template("ca_size_bytes", size).format(n=size)
 
 
 # --- internals --------------------------------------------------------------------------------
@@ -337,12 +338,12 @@ def _too_large(file_name: str) -> UploadRejected:
 
 def _zip_reason(err: BaseException) -> str:
     if isinstance(err, NotImplementedError):
-        return "it uses a compression method I can't read"
+        return texts.template("ca_zip_method")
     if isinstance(err, RuntimeError):
-        return "it is encrypted"
+        return texts.template("ca_zip_encrypted")
     if isinstance(err, zipfile.BadZipFile) and "CRC" in str(err):
-        return "its sizes or checksums don't match its contents"
-    return "it is damaged or not a zip"
+        return texts.template("ca_zip_checksums")
+    return texts.template("ca_zip_damaged")
 
 
 def _not_content(root: Path) -> Callable[[str, list[str]], set[str]]:
@@ -404,6 +405,11 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
+def _say(key: str, **values: object) -> str:
+    """Plain text (a problem's words are escaped where they are shown)."""
+    return texts.template(key).format(**values)
+
+
 def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
     """Every message a subscriber can get from this content: label -> (file, text). Each
     program day's first message (as a newcomer gets it, the longest), the gentle days, the
@@ -418,26 +424,27 @@ def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
     days = sum(len(phase.days) for phase in library.program.phases)
     for day in range(1, days + 1):
         plan = plan_for_day(library, day, today=today)
-        plans[(f"day {day} of the program", "program.md", "daily", day)] = plan
+        plans[(_say("ca_day", day=day), "program.md", "daily", day)] = plan
     plan = plan_for_day(library, 1, today=today, gentle=True)
-    plans[("the gentle days", "program.md", "daily", 1)] = plan
-    plans[("the 5-minute version", "program.md", "short", 1)] = short_plan(library, 1)
+    plans[(_say("ca_gentle"), "program.md", "daily", 1)] = plan
+    plans[(_say("ca_short"), "program.md", "short", 1)] = short_plan(library, 1)
     for practice in library.practices.values():
         where = f"practices/{practice.id}.md"
-        plans[(f"{practice.title} on its own", where, "library", 0)] = single_plan(practice)
+        plans[(_say("ca_alone", title=practice.title), where, "library", 0)] = single_plan(practice)
     messages: dict[str, tuple[str, str]] = {}
     # Tips rotate by calendar day, so any day may carry any of them: the longest is checked.
     longest_note = max(library.notes, key=len, default="")
     for (label, where, kind, _day), plan in plans.items():
         note = longest_note if kind != "library" else ""
-        messages[f"the first message of {label}"] = (
+        messages[_say("ca_first_message", label=label)] = (
             where,
             render_intro(plan, kind=kind, note=note),
         )
         planned = steps_of(plan)
         for index in range(len(planned)):
-            text, _ = render_step(planned, index, session_id=1, timer_until="23:59 (your time)")
-            messages[f"step {index + 1} of {label}"] = (where, text)
+            until = _say("ca_timer_until")
+            text, _ = render_step(planned, index, session_id=1, timer_until=until)
+            messages[_say("ca_step", number=index + 1, label=label)] = (where, text)
     return messages
 
 
@@ -451,9 +458,7 @@ def message_problems(library: Library) -> list[Problem]:
                 Problem(
                     where,
                     1,
-                    f"{label} has a line of {longest} characters, and Telegram sends at "
-                    f"most {MESSAGE_LIMIT} in one message: add blank lines to break it up, "
-                    "or shorten it",
+                    _say("ca_too_long", label=label, longest=longest, limit=MESSAGE_LIMIT),
                 )
             )
     return problems

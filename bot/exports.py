@@ -21,18 +21,20 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from bot import texts
 from bot.insights import (
     HISTORY_PAGE_DAYS,
     Summary,
     all_practised_days,
     area_label,
     daily_values,
-    day_month,
-    short_date,
     summary_lines,
 )
 from bot.models import CheckIn
+from bot.texts.formats import day_month_year, rating, short_date
 
+# The columns, in this order in every language; their names come from the catalog
+# (rp_csv_<column>), since a person opens the file in a spreadsheet.
 CSV_COLUMNS = (
     "date",
     "practised",
@@ -51,6 +53,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
+def _say(key: str, n: int | None = None, **values: object) -> str:
+    """Plain text for the file: filled in, not escaped."""
+    return texts.template(key, n).format(n=n, **values)
+
+
+def csv_header() -> tuple[str, ...]:
+    """The column names in the current language, in CSV_COLUMNS' order."""
+    return tuple(_say(f"rp_csv_{column}") for column in CSV_COLUMNS)
+
+
 def _rating(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -67,7 +79,7 @@ def checkins_csv(checkins: Iterable[CheckIn], zone_name: str) -> bytes:
     ordered = sorted(checkins, key=lambda c: (c.local_date, c.created_utc or _EARLIEST))
     buf = io.StringIO()
     writer = csv.writer(buf)  # excel dialect: CRLF, quotes only where needed
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_header())
     for c in ordered:
         recorded = (
             c.created_utc.astimezone(zone).isoformat(timespec="minutes") if c.created_utc else ""
@@ -75,12 +87,12 @@ def checkins_csv(checkins: Iterable[CheckIn], zone_name: str) -> bytes:
         writer.writerow(
             (
                 c.local_date.isoformat(),
-                "yes" if c.practised else "no",
+                _say("rp_yes") if c.practised else _say("rp_no"),
                 _rating(c.tension_before),
                 _rating(c.tension),
                 _rating(c.pain),
                 "; ".join(area_label(a) for a in c.areas),
-                c.completion.value if c.completion else "",
+                _say(f"rp_completion_{c.completion.value}") if c.completion else "",
                 _cell_text(c.note or ""),
                 recorded,
             )
@@ -106,7 +118,7 @@ _ROW_H = 5.2
 _TABLE_ROWS = HISTORY_PAGE_DAYS  # the last 14 days, so a year of data stays on one page
 # date, practised, before, tension, pain, areas, note
 _COL_W = (24, 20, 15, 16, 12, 47, 52)
-_HEADERS = ("Date", "Practised", "Before", "Tension", "Pain", "Where", "Note")
+_HEADERS = ("date", "practised", "before", "tension", "pain", "where", "note")  # rp_pdf_<name>
 
 
 # Characters DejaVu lacks (Chinese, Japanese, Korean) come from a fallback font where the
@@ -204,13 +216,7 @@ class _Report(FPDF):
         self.set_y(-12)
         self.set_font(_FONT, size=7.5)
         self.set_text_color(110)
-        self.cell(
-            0,
-            5,
-            "Self-reported ratings: 0 = none, 10 = worst. Before: tension before that day's "
-            "practice. Practice guidance, not a diagnosis.",
-            align=Align.C,
-        )
+        self.cell(0, 5, _say("rp_pdf_footer"), align=Align.C)
 
 
 def report_pdf(
@@ -236,9 +242,7 @@ def report_pdf(
         for style in _FONT_FILES:
             pdf.add_font(_FALLBACK, style=style, fname=str(fallback))
         pdf.set_fallback_fonts([_FALLBACK], exact_match=False)
-    title = "Psoas practice report"
-    if title_name:
-        title += f" — {title_name}"
+    title = _say("rp_pdf_title_name", name=title_name) if title_name else _say("rp_pdf_title")
     pdf.set_title(pdf_safe(title))
     pdf.set_creator("psoas-bot")
     pdf.add_page()
@@ -247,10 +251,7 @@ def report_pdf(
     pdf.cell(0, 9, _fit(pdf, title, _CONTENT_W), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(_FONT, size=10)
     pdf.set_text_color(80)
-    period = (
-        f"{day_month(summary.start)} {summary.start.year} – "
-        f"{day_month(summary.end)} {summary.end.year}"
-    )
+    period = _say("rp_period", start=day_month_year(summary.start), end=day_month_year(summary.end))
     pdf.cell(0, 6, pdf_safe(period), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0)
 
@@ -268,7 +269,7 @@ def report_pdf(
     pdf.ln(3)
 
     pdf.set_font(_FONT, "B", 11)
-    pdf.cell(0, 6, "Summary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, _say("rp_pdf_summary"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(_FONT, size=9)
     bottom = pdf.h - 16
     for line in [*summary_lines(summary), *_period_facts(summary), *_where_it_hurt(checkins)]:
@@ -292,7 +293,7 @@ def _notes_in_full(pdf: FPDF, checkins: Sequence[CheckIn], summary: Summary) -> 
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
     pdf.set_font(_FONT, "B", 11)
-    pdf.cell(0, 6, "Notes in full, newest first", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, _say("rp_pdf_notes"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for c in notes:
         pdf.ln(1.5)
         pdf.set_font(_FONT, "B", 9)
@@ -311,8 +312,8 @@ def _where_it_hurt(checkins: Sequence[CheckIn]) -> list[str]:
         days.update(area_label(a) for a in day_areas)
     if not days:
         return []
-    parts = [f"{label} ({n} {'day' if n == 1 else 'days'})" for label, n in days.most_common()]
-    return [f"Where it hurt: {', '.join(parts)}."]
+    parts = [_say("rp_pdf_area_days", n, area=label) for label, n in days.most_common()]
+    return [_say("rp_pdf_where_it_hurt", areas=", ".join(parts))]
 
 
 def _table(
@@ -333,7 +334,7 @@ def _table(
     pdf.set_font(_FONT, "B", 8.5)
     pdf.set_fill_color(235, 240, 245)
     for width, header in zip(_COL_W, _HEADERS, strict=True):
-        pdf.cell(width, _ROW_H + 0.6, header, border="B", fill=True)
+        pdf.cell(width, _ROW_H + 0.6, _say(f"rp_pdf_{header}"), border="B", fill=True)
     pdf.ln()
     pdf.set_font(_FONT, size=8.5)
     day = end
@@ -341,7 +342,7 @@ def _table(
         v = values.get(day)
         cells = (
             short_date(day),
-            "yes" if day in practised else "",
+            _say("rp_yes") if day in practised else "",
             _rating(v.tension_before) if v else "",
             _rating(v.tension) if v else "",
             _rating(v.pain) if v else "",
@@ -360,8 +361,7 @@ def _period_facts(summary: Summary) -> list[str]:
         return []
     parts = []
     if summary.avg_tension is not None:
-        parts.append(f"tension {summary.avg_tension:.1f}")
+        parts.append(_say("rp_pdf_avg_tension", average=rating(summary.avg_tension)))
     if summary.avg_pain is not None:
-        parts.append(f"pain {summary.avg_pain:.1f}")
-    days = "day" if summary.rated_days == 1 else "days"
-    return [f"Averages over the period: {', '.join(parts)} ({summary.rated_days} rated {days})."]
+        parts.append(_say("rp_pdf_avg_pain", average=rating(summary.avg_pain)))
+    return [_say("rp_pdf_averages", summary.rated_days, averages=", ".join(parts))]

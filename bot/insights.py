@@ -1,4 +1,4 @@
-"""History, streaks, trends and the plain-English facts behind /history, /progress and the
+"""History, streaks, trends and the plain-language facts behind /history, /progress and the
 weekly summary.
 
 Pure: no Telegram, no clock. Every date here is a LOCAL calendar date in the person's zone;
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from statistics import fmean
 
+from bot import texts
 from bot.models import BodyArea, CheckIn, Completion
-from bot.ratings import AREA_LABELS
 from bot.safety import HIGH_PAIN
+from bot.texts.formats import day_month, month_name, rating, short_date
+
+__all__ = ["day_month", "month_name", "short_date"]  # re-exported for charts and exports
 
 # DOMAIN.md, "Measuring": a change of about 2 points, or 30%, is usually taken as meaningful.
 MEANINGFUL_POINTS = 2.0
@@ -32,42 +35,29 @@ HISTORY_PAGE_DAYS = 14
 UNEVEN_SPREAD = 2 * MEANINGFUL_POINTS
 
 
-# English names by hand: strftime's %a/%b follow the process locale.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+def _say(key: str, **values: object) -> str:
+    """The message `key` in the current language, filled in but not escaped: these lines are
+    plain text (the chart and the PDF print them as they are; handlers escape them)."""
+    n = values.get("n")
+    return texts.template(key, n if isinstance(n, int) else None).format(**values)
 
-EMPTY_HISTORY_LINE = "Nothing to show yet — your first check-in will start your chart."
-EMPTY_PERIOD_LINE = "Nothing recorded in this period — your next check-in will show up here."
+
+def empty_history_line() -> str:
+    return _say("in_empty_history")
+
+
+def empty_period_line() -> str:
+    return _say("in_empty_period")
 
 
 def area_label(area: BodyArea) -> str:
     """The check-in button's words in running text: "Front of hip, left" -> "left front of
     hip", so history, files and the check-in name a place alike."""
-    name, _, side = AREA_LABELS[area].lower().partition(", ")
-    return f"{side} {name}" if side else name
-
-
-def short_date(d: date) -> str:
-    """'Mon 16 Nov', the same in every locale."""
-    return f"{_WEEKDAYS[d.weekday()]} {day_month(d)}"
-
-
-def day_month(d: date) -> str:
-    """'16 Nov', the same in every locale."""
-    return f"{d.day} {_MONTHS[d.month - 1]}"
-
-
-def month_name(d: date) -> str:
-    """'Nov', the same in every locale."""
-    return _MONTHS[d.month - 1]
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return _say(f"in_place_{area.value}")
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}"
+    return rating(value)
 
 
 # --- per-day values ----------------------------------------------------------------------------
@@ -391,67 +381,66 @@ def _period_line(s: Summary) -> str:
     n, of = s.practised_in_period, s.period_days
     if n == 0:
         # A count of zero reads as a verdict; say the same thing as an open door.
-        return "No practice in this period yet. Whenever you're ready, the rest practice is here."
+        return _say("in_period_none")
     if s.window_days is not None and of >= s.window_days:
-        line = f"You practised {n} of the last {_days(of)}"
+        line = _say("in_period_window", count=n, n=of)
     elif of == 1:
-        line = f"You practised {n} of 1 day so far"
+        line = _say("in_period_first_day", count=n)
     else:
-        line = f"You practised {n} of the {of} days since you started"
+        line = _say("in_period_since", count=n, n=of)
     if s.paused_in_period:
-        was = "was" if s.paused_in_period == 1 else "were"
-        return f"{line} ({_days(s.paused_in_period)} {was} paused)."
-    return line + "."
+        return _say("in_period_paused", line=line, n=s.paused_in_period)
+    return _say("in_period_end", line=line)
 
 
-def _change_line(name: str, change: Change, covers_start: bool) -> str:
-    first = "your first week" if covers_start else "the first week shown"
-    head = f"{name}: {_fmt(change.before)} → {_fmt(change.after)} from {first} to the last 7 days"
+def _change_line(metric: str, change: Change, covers_start: bool) -> str:
+    """`metric` is "tension" or "pain"."""
+    head = _say(
+        "in_change" if covers_start else "in_change_shown",
+        name=_say(f"in_{metric}"),
+        before=_fmt(change.before),
+        after=_fmt(change.after),
+    )
     if change.direction == "better":
-        return f"{head}, a meaningful change."
+        return _say("in_change_better", head=head)
     if change.direction == "worse":
-        line = f"{head}. Ups and downs are part of it"
-        if name == "Pain":
-            return line + "; if pain keeps rising, check in with a qualified professional."
-        return line + "; gentle rest practice can help it settle."
-    return f"{head}, about the same so far."
+        return _say(f"in_change_worse_{metric}", head=head)
+    return _say("in_change_same", head=head)
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """The /progress facts in plain, kind English: the same facts the chart shows."""
+    """The /progress facts in plain, kind words: the same facts the chart shows."""
     s = summary
     if s.is_empty:
-        return [EMPTY_HISTORY_LINE]
+        return [empty_history_line()]
     lines = [_period_line(s)]
     if s.streak.current:
-        lines.append(f"Current streak: {_days(s.streak.current)} (best: {s.streak.best}).")
+        lines.append(_say("in_streak_current", n=s.streak.current, best=s.streak.best))
     elif s.streak.best:
-        lines.append(
-            f"Best streak so far: {_days(s.streak.best)}. Any day is a good day to start the next."
-        )
+        lines.append(_say("in_streak_best", n=s.streak.best))
     if s.practised_total:
-        total = f"{_days(s.practised_total)} of practice in total"
         if s.practised_this_week:
-            total += f", {s.practised_this_week} of them this week"
-        lines.append(total + ".")
-    for name, change, avg in (
-        ("Tension", s.tension_change, s.avg_tension),
-        ("Pain", s.pain_change, s.avg_pain),
+            lines.append(_say("in_total_week", n=s.practised_total, week=s.practised_this_week))
+        else:
+            lines.append(_say("in_total", n=s.practised_total))
+    for metric, change, avg in (
+        ("tension", s.tension_change, s.avg_tension),
+        ("pain", s.pain_change, s.avg_pain),
     ):
         if change is not None:
-            lines.append(_change_line(name, change, s.covers_start))
+            lines.append(_change_line(metric, change, s.covers_start))
         elif avg is not None and s.window_days is not None and s.window_days < 14:
-            lines.append(f"{name} averaged {_fmt(avg)} over the last {_days(s.window_days)}.")
+            lines.append(_say(f"in_{metric}_averaged", average=_fmt(avg), n=s.window_days))
         elif avg is not None:
-            lines.append(
-                f"{name} averages {_fmt(avg)} so far; after two weeks of check-ins "
-                "you'll see how it changes."
-            )
+            lines.append(_say(f"in_{metric}_so_far", average=_fmt(avg)))
     if s.session_count and s.session_before is not None and s.session_after is not None:
-        sessions = "session" if s.session_count == 1 else "sessions"
         lines.append(
-            f"Tension before → after a session: {_fmt(s.session_before)} → "
-            f"{_fmt(s.session_after)} on average ({s.session_count} {sessions})."
+            _say(
+                "in_sessions",
+                before=_fmt(s.session_before),
+                after=_fmt(s.session_after),
+                n=s.session_count,
+            )
         )
     return lines
 
@@ -477,57 +466,54 @@ def weekly_summary(
 
     lines: list[str] = []
     if count:
-        lines.append(f"This week you practised on {_days(count)}.")
+        lines.append(_say("in_week_practised", n=count))
     elif paused >= 7:
-        lines.append("Your practice was paused this week. Rest well; it's here when you're back.")
+        lines.append(_say("in_week_paused"))
     else:
-        lines.append("This week was a break from practice, and that's okay.")
+        lines.append(_say("in_week_break"))
 
     values = daily_values(checkins)
     this_week = _between(values, week_start_date, week_end)
     last_week = _between(values, last_start, last_end)
     changes: list[tuple[str, Change]] = []
-    for name, metric in (("Tension", "tension"), ("Pain", "pain")):
+    for metric in ("tension", "pain"):
         now = _metric_mean(this_week, metric)
         if now is None:
             continue
         before = _metric_mean(last_week, metric)
         if before is None:
-            lines.append(f"{name} averaged {_fmt(now)} this week.")
+            lines.append(_say(f"in_week_{metric}", average=_fmt(now)))
         else:
-            lines.append(f"{name} averaged {_fmt(now)} this week (last week {_fmt(before)}).")
-            changes.append((name, Change(before, now)))
+            lines.append(_say(f"in_week_{metric}_vs", average=_fmt(now), before=_fmt(before)))
+            changes.append((metric, Change(before, now)))
     if all(v.tension is None and v.pain is None for v in this_week):
-        lines.append("No ratings this week; whenever you check in, they'll show up here.")
+        lines.append(_say("in_week_no_ratings"))
     # An average hides the hard days: pains 9, 1 and 8 average 6, but that is no steady week.
     pains = [v.pain for v in this_week if v.pain is not None]
     peak = max(pains, default=None)
     uneven = peak is not None and (peak >= HIGH_PAIN or peak - min(pains) >= UNEVEN_SPREAD)
     if peak is not None and peak >= HIGH_PAIN:
-        lines.append(
-            f"Some days were hard: pain reached {peak} this week. On days like that, rest comes "
-            "first; if it keeps coming back, please see a doctor or physiotherapist."
-        )
+        lines.append(_say("in_week_hard_days", peak=peak))
     elif uneven:
-        lines.append(f"Your pain went up and down this week, from {min(pains)} to {peak}.")
+        lines.append(_say("in_week_uneven_pain", low=min(pains), peak=peak))
 
-    better = [name.lower() for name, c in changes if c.direction == "better"]
-    worse = [name.lower() for name, c in changes if c.direction == "worse"]
+    better = [metric for metric, c in changes if c.direction == "better"]
+    worse = [metric for metric, c in changes if c.direction == "worse"]
     if worse:
-        lines.append("Hard weeks happen; the rest practice is there for you tomorrow.")
+        lines.append(_say("in_week_hard"))
         if "pain" in worse:
-            lines.append("If pain keeps rising, it's worth checking with a qualified professional.")
+            lines.append(_say("in_week_pain_rising"))
     elif better:
-        eased = " and ".join(better)
-        lines.append(f"That's a meaningful easing in {eased}. Well done staying with it.")
+        eased = "both" if len(better) == 2 else better[0]
+        lines.append(_say(f"in_week_eased_{eased}"))
     elif uneven:
-        lines.append("Uneven weeks happen. Every session still adds up; go gently.")
+        lines.append(_say("in_week_uneven"))
     elif count and pains:
-        lines.append("Steady weeks count too; every session adds up.")
+        lines.append(_say("in_week_steady"))
     elif count:
-        lines.append("Every session adds up. Well done showing up.")
+        lines.append(_say("in_week_showed_up"))
     else:
-        lines.append("Whenever you're ready, a few quiet minutes of rest practice is a good start.")
+        lines.append(_say("in_week_start"))
     return lines
 
 
@@ -591,13 +577,13 @@ def format_history_row(row: HistoryRow) -> str:
     'Wed 18 Nov · —' (a day with nothing recorded, never called missed)."""
     parts = [short_date(row.local_date)]
     if row.practised:
-        parts.append("practised")
+        parts.append(_say("in_row_practised"))
     elif row.paused:
-        parts.append("paused")
+        parts.append(_say("in_row_paused"))
     if row.tension is not None:
-        parts.append(f"tension {row.tension}")
+        parts.append(_say("in_row_tension", rating=row.tension))
     if row.pain is not None:
-        parts.append(f"pain {row.pain}")
+        parts.append(_say("in_row_pain", rating=row.pain))
     if row.areas:
         parts.append(", ".join(area_label(a) for a in row.areas))
     if row.has_note:

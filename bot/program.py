@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from bot import texts
 from bot.content import CATEGORIES, Library, Practice, PracticeRef, Unlock
 
 
@@ -90,7 +91,7 @@ def plan_for_day(
     day_number = max(day_number, 1)
     refs: Sequence[PracticeRef]
     if gentle:
-        refs, title, intro = program.gentle, "Gentle days", ""
+        refs, title, intro = program.gentle, texts.template("pg_gentle_days"), ""
     else:
         refs, title, intro = _day_refs(library, day_number)
     chosen: list[tuple[Practice, int | None]] = []
@@ -111,7 +112,7 @@ def plan_for_day(
 def short_plan(library: Library, day_number: int) -> DayPlan:
     """The five-minute version offered every day."""
     practice = library.practices[library.program.short]
-    return DayPlan(day_number, "Short on time", "", ((practice, None),))
+    return DayPlan(day_number, texts.template("pg_short_on_time"), "", ((practice, None),))
 
 
 def single_plan(practice: Practice) -> DayPlan:

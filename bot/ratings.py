@@ -13,22 +13,26 @@ from bot import texts
 from bot.errors import RatingError
 from bot.models import BodyArea, Completion
 
-RATING_ANCHORS = {0: "none", 5: "moderate", 10: "worst imaginable"}
-"""Words shown beside 0, 5 and 10: the scale means little without its ends named."""
+RATING_ANCHORS = {n: str(texts.MESSAGES[f"in_anchor_{n}"]) for n in (0, 5, 10)}
+"""Words shown beside 0, 5 and 10 (in English; `anchor_words()` in the person's language):
+the scale means little without its ends named."""
 
 AREA_LABELS: dict[BodyArea, str] = {
-    BodyArea.GROIN_LEFT: "Groin, left",
-    BodyArea.GROIN_RIGHT: "Groin, right",
-    BodyArea.HIP_FRONT_LEFT: "Front of hip, left",
-    BodyArea.HIP_FRONT_RIGHT: "Front of hip, right",
-    BodyArea.DEEP_BELLY: "Deep belly",
-    BodyArea.LOWER_BACK: "Lower back",
-    BodyArea.BUTTOCK_SACRUM: "Buttock / sacrum",
-    BodyArea.THIGH_LEFT: "Thigh, left",
-    BodyArea.THIGH_RIGHT: "Thigh, right",
-    BodyArea.KNEE_LEG_LEFT: "Knee or lower leg, left",
-    BodyArea.KNEE_LEG_RIGHT: "Knee or lower leg, right",
+    area: str(texts.MESSAGES[f"in_area_{area.value}"]) for area in BodyArea
 }
+"""The check-in buttons' words, in English and in the buttons' order; `area_name()` gives
+them in the person's language."""
+
+
+def area_name(area: BodyArea) -> str:
+    """The check-in button's words for `area`, in the current language (plain text)."""
+    return texts.template(f"in_area_{area.value}")
+
+
+def anchor_words() -> dict[int, str]:
+    """The words beside 0, 5 and 10, in the current language (plain text)."""
+    return {n: texts.template(f"in_anchor_{n}") for n in RATING_ANCHORS}
+
 
 # A whole number, optionally written out of ten ("6/10"). Halves are refused rather
 # than rounded: the scale is whole points, and rounding would record what was not said.

@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any, TypeVar
 
+from bot import i18n
 from bot.insights import Summary
 from bot.models import CheckIn
 
@@ -91,8 +92,12 @@ class Renderer:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         pool = self._pool
+        # The language is a context variable of this task; the helper is another process.
+        language = i18n.current_language()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, _in_language, language, function, *args
+            )
         except BrokenProcessPool:
             if self._pool is pool:
                 self._pool = None
@@ -101,6 +106,11 @@ class Renderer:
 
 
 # --- run in the helper process -----------------------------------------------------------------
+
+
+def _in_language(language: str, function: Callable[..., T], *args: Any) -> T:
+    with i18n.use_language(language):
+        return function(*args)
 
 
 def _progress_png(checkins: list[CheckIn], practised: set[date], start: date, end: date) -> bytes:

@@ -10,15 +10,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.texts import formats
+
 GRACE = timedelta(hours=3)
 """How late a missed reminder may still go out (after a restart); later ones are skipped."""
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-# Our own names, not strftime("%A"): that follows the process locale.
 
 _zones: dict[str, ZoneInfo] = {}
 
@@ -120,15 +116,9 @@ def describe_next(due_utc: datetime, zone: ZoneInfo, now_utc: datetime) -> str:
     """
     due = local_now(zone, due_utc)
     days = (due.date() - local_date(now_utc, zone)).days
-    at = f"at {due:%H:%M}"
-    if days == 0:
-        return f"today {at}"
-    if days == 1:
-        return f"tomorrow {at}"
-    weekday = _WEEKDAYS[due.weekday()]
-    if 1 < days < 7:
-        return f"{weekday} {at}"
-    return f"{weekday} {due.day} {_MONTHS[due.month - 1]} {at}"
+    # Names from Babel in the person's language, never strftime("%A"): that follows the
+    # process locale.
+    return formats.next_reminder(due.date(), due.time(), days)
 
 
 def _require_aware(value: datetime, name: str) -> None:

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
 import timezonefinder
+from babel import Locale
+from babel.dates import get_timezone_location
 
-from bot import texts
+from bot import i18n, texts
 from bot.errors import ZoneInputError
 
 if TYPE_CHECKING:  # the index is passed in: its SQLite file stays out of the pure rules
@@ -31,27 +33,45 @@ if TYPE_CHECKING:  # the index is passed in: its SQLite file stays out of the pu
 _MAX_TEXT = 100
 _MAX_CHOICES = 6
 
-COMMON_ZONES: tuple[tuple[str, str], ...] = (
-    ("Los Angeles", "America/Los_Angeles"),
-    ("Denver", "America/Denver"),
-    ("Chicago", "America/Chicago"),
-    ("New York", "America/New_York"),
-    ("São Paulo", "America/Sao_Paulo"),
-    ("London", "Europe/London"),
-    ("Lagos", "Africa/Lagos"),
-    ("Berlin, Paris", "Europe/Berlin"),
-    ("Athens, Kyiv", "Europe/Athens"),
-    ("Jerusalem", "Asia/Jerusalem"),
-    ("Johannesburg", "Africa/Johannesburg"),
-    ("Moscow", "Europe/Moscow"),
-    ("Nairobi", "Africa/Nairobi"),
-    ("Dubai", "Asia/Dubai"),
-    ("India", "Asia/Kolkata"),
-    ("China", "Asia/Shanghai"),
-    ("Tokyo", "Asia/Tokyo"),
-    ("Sydney", "Australia/Sydney"),
+# (what the button names, IANA name) for a pick-list, west to east. A button names zones by
+# their CLDR city ("Europe/Paris" -> "Paris", "Париж") or a country by its ISO code ("IN").
+_COMMON_ZONES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("America/Los_Angeles",), "America/Los_Angeles"),
+    (("America/Denver",), "America/Denver"),
+    (("America/Chicago",), "America/Chicago"),
+    (("America/New_York",), "America/New_York"),
+    (("America/Sao_Paulo",), "America/Sao_Paulo"),
+    (("Europe/London",), "Europe/London"),
+    (("Africa/Lagos",), "Africa/Lagos"),
+    (("Europe/Berlin", "Europe/Paris"), "Europe/Berlin"),
+    (("Europe/Athens", "Europe/Kyiv"), "Europe/Athens"),
+    (("Asia/Jerusalem",), "Asia/Jerusalem"),
+    (("Africa/Johannesburg",), "Africa/Johannesburg"),
+    (("Europe/Moscow",), "Europe/Moscow"),
+    (("Africa/Nairobi",), "Africa/Nairobi"),
+    (("Asia/Dubai",), "Asia/Dubai"),
+    (("IN",), "Asia/Kolkata"),
+    (("CN",), "Asia/Shanghai"),
+    (("Asia/Tokyo",), "Asia/Tokyo"),
+    (("Australia/Sydney",), "Australia/Sydney"),
 )
-"""(label, IANA name) for a pick-list, west to east."""
+
+
+def common_zones() -> tuple[tuple[str, str], ...]:
+    """(label, IANA name) for the pick-list, west to east, named in the current language:
+    "Berlin, Paris" or "Берлин, Париж"."""
+    locale = i18n.current_language()
+    return tuple(
+        (", ".join(_place_name(part, locale) for part in parts), name)
+        for parts, name in _COMMON_ZONES
+    )
+
+
+def _place_name(part: str, locale: str) -> str:
+    if "/" in part:
+        return str(get_timezone_location(part, locale, return_city=True))
+    return str(Locale.parse(locale).territories[part])
+
 
 # Offsets that are not whole hours have no Etc/ zone, so each maps to a real zone that
 # uses it: standard time all year unless marked. Marked ones are a zone's summer offset,
@@ -190,7 +210,9 @@ def zone_label(name: str, now_utc: datetime) -> str:
     if "/" not in name or name.startswith("Etc/"):
         return offset_text
     # "UTC+00:00", not "UTC": "(UTC now)" reads oddly beside "(UTC+01:00 now)".
-    return f"{name.replace('_', ' ')} ({_offset_text(offset, signed=True)} now)"
+    return texts.template("pl_zone_now").format(
+        zone=name.replace("_", " "), offset=_offset_text(offset, signed=True)
+    )
 
 
 def warm_up() -> None:

@@ -11,7 +11,7 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from bot.charts import _date_axis, alt_text, render_progress_chart
-from bot.insights import EMPTY_HISTORY_LINE, summarize, summary_lines
+from bot.insights import empty_history_line, summarize, summary_lines
 from bot.models import CheckIn
 
 TODAY = date(2026, 11, 16)
@@ -154,7 +154,7 @@ def test_alt_text_holds_the_same_facts_as_the_summary():
 
 
 def test_alt_text_for_empty_history():
-    assert alt_text(summarize([], set(), set(), TODAY, 30)) == EMPTY_HISTORY_LINE
+    assert alt_text(summarize([], set(), set(), TODAY, 30)) == empty_history_line()
 
 
 @pytest.mark.parametrize(

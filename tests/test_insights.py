@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.insights import (
-    EMPTY_HISTORY_LINE,
     Change,
     HistoryRow,
     Streaks,
     area_label,
     daily_values,
+    empty_history_line,
     first_vs_latest_week,
     format_history_row,
     history_page,
@@ -307,7 +307,7 @@ def test_daily_values_later_answer_wins_and_blank_does_not_erase():
 def test_summary_of_empty_history_is_kind():
     summary = summarize([], set(), set(), TODAY, 30)
     assert summary.is_empty
-    assert summary_lines(summary) == [EMPTY_HISTORY_LINE]
+    assert summary_lines(summary) == [empty_history_line()]
 
 
 def test_summary_of_one_checkin():

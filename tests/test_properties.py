@@ -220,9 +220,13 @@ KEYS = sorted(key for key in texts.MESSAGES if texts.placeholders(key))
 @given(st.sampled_from(KEYS), TEXT | st.text(max_size=300))
 @example("ci_line_note", "<b>&amp;</b> &#0; &lt")
 def test_any_value_in_any_message_is_escaped_for_html(key, value):
-    message = texts.t(key, **dict.fromkeys(texts.placeholders(key), value))
+    values = dict.fromkeys(texts.placeholders(key), value)
+    if isinstance(texts.MESSAGES[key], texts.Plural):
+        values["n"] = 3  # a count picks the plural form: it is a number, never typed text
+    message = texts.t(key, **values)
     plain, _ = parse_html(message)  # raises as Telegram would on a bad entity or tag
-    assert value in plain
+    if values.keys() - {"n"}:
+        assert value in plain
 
 
 # --- the running bot -----------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from bot.flows.replies import reply, strip_buttons
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
 from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
+from bot.texts import formats
 from bot.texts.menus import ADMIN_COMMANDS
 
 log = logging.getLogger(__name__)
@@ -490,7 +491,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     def average(value: float | None) -> str:
         if not enough:
             return not_enough
-        return texts.t("ad_stats_none") if value is None else f"{value:.1f} / 10"
+        return texts.t("ad_stats_none") if value is None else f"{formats.rating(value)} / 10"
 
     latest = context.store.latest_sent_broadcast()
     broadcast = ""
@@ -527,7 +528,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "—"
+    return formats.percent(part, whole) if whole else "—"
 
 
 # --- /broadcast ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from bot.flows import safety as safety_flow
 from bot.flows.replies import strip_buttons
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
-from bot.ratings import AREA_LABELS, parse_completion, parse_rating
+from bot.ratings import AREA_LABELS, area_name, parse_completion, parse_rating
 from bot.runtime import BotContext, runtime_of
 from bot.store import CheckInRow, Store, Subscriber
 
@@ -190,7 +190,7 @@ def areas_keyboard(row: CheckInRow) -> Keyboard:
     chosen = set(row.areas or ())
     rows = [
         [
-            _key(("✓ " if area in chosen else "") + AREA_LABELS[area], row, "a", area.value)
+            _key(("✓ " if area in chosen else "") + area_name(area), row, "a", area.value)
             for area in pair
         ]
         for pair in AREA_ROWS
@@ -247,7 +247,7 @@ def _answer_given(row: CheckInRow, question: str) -> str | None:
         return texts.t(f"ci_completion_{row.completion.value}")
     if question == AREAS and row.areas is not None:  # Done with none ticked says so
         chosen = sorted(row.areas, key=_area_order)
-        return ", ".join(AREA_LABELS[a] for a in chosen) or texts.t("ci_areas_nowhere")
+        return ", ".join(area_name(a) for a in chosen) or texts.t("ci_areas_nowhere")
     return None
 
 
@@ -359,7 +359,7 @@ def summary(row: CheckInRow) -> str:
     if row.pain is not None:
         lines.append(texts.t("ci_line_pain", value=row.pain))
     if row.areas:
-        labels = "; ".join(AREA_LABELS[a] for a in sorted(row.areas, key=_area_order))
+        labels = "; ".join(area_name(a) for a in sorted(row.areas, key=_area_order))
         lines.append(texts.t("ci_line_areas", areas=labels))
     elif row.areas is not None:
         lines.append(texts.t("ci_line_nowhere"))

@@ -53,6 +53,7 @@ from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, PersonalData, Store, Subscriber
 from bot.subscription import SETTING_UP
 from bot.telegram_errors import is_not_modified
+from bot.texts import formats
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def span(start: date, end: date, today: date) -> tuple[str, str]:
     """'Mon 24 Nov', or 'Mon 24 Nov 2025' for both ends when either lies outside this year."""
     if start.year == end.year == today.year:
         return short_date(start), short_date(end)
-    return f"{short_date(start)} {start.year}", f"{short_date(end)} {end.year}"
+    return formats.short_date_year(start), formats.short_date_year(end)
 
 
 def _lines(lines: list[str], bullet: str = "") -> texts.Safe:
@@ -454,8 +455,9 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
         state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
     else:
         state = texts.t("hi_summary_off")
+    # CLDR's abbreviations: cutting a name to three letters only works in English.
     days = [
-        _choice(texts.t(f"hi_day_{n}")[:3], HistoryButton("wd", str(n)).pack(), n == current)
+        _choice(formats.weekday_short(n), HistoryButton("wd", str(n)).pack(), n == current)
         for n in range(7)
     ]
     off = _choice(

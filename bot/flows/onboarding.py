@@ -43,6 +43,7 @@ from bot.flows.today import local_today
 from bot.places import CityMatch
 from bot.runtime import BotContext
 from bot.store import Status, Subscriber
+from bot.texts import formats
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
         elif message.text in texts.in_every_language("btn_pick_from_list"):
             picks = [
                 InlineKeyboardButton(label, callback_data=ZoneButton(name).pack())
-                for label, name in zones.COMMON_ZONES
+                for label, name in zones.common_zones()
             ]
             buttons = [picks[i : i + 2] for i in range(0, len(picks), 2)]  # two a row: shorter
             await message.reply_text(
@@ -159,7 +160,7 @@ async def set_zone(
     """Saves the zone and confirms it, with the city it was found from (`place`) if one."""
     store, now = context.store, context.clock.now()
     chat_id = subscriber.chat_id
-    local_time = schedule.local_now(schedule.zone(zone_name), now).strftime("%H:%M")
+    local_time = formats.time_label(schedule.local_now(schedule.zone(zone_name), now).time())
     setting_up = subscriber.status in SETTING_UP
     store.update_subscriber(chat_id, now, zone=zone_name, awaiting="time" if setting_up else None)
     await context.bot.send_message(
@@ -333,7 +334,7 @@ def _followup_at(subscriber: Subscriber) -> str:
     if not subscriber.remind_at:
         return ""
     at = schedule.followup_time(time.fromisoformat(subscriber.remind_at))
-    return texts.t("followup_at", time=at.strftime("%H:%M")) if at else ""
+    return texts.t("followup_at", time=formats.time_label(at)) if at else ""
 
 
 def followup_text(subscriber: Subscriber) -> str:
@@ -343,7 +344,7 @@ def followup_text(subscriber: Subscriber) -> str:
     at = schedule.followup_time(time.fromisoformat(subscriber.remind_at or "00:00"))
     if at is None:
         return texts.t("followup_on_none")
-    return texts.t("followup_on", time=at.strftime("%H:%M"))
+    return texts.t("followup_on", time=formats.time_label(at))
 
 
 def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
@@ -577,7 +578,7 @@ async def stop_button(update: Update, context: BotContext) -> None:
 
 
 def _day_label(day: date) -> str:
-    return day.strftime("%A %-d %B")
+    return formats.day_label(day)
 
 
 async def warm_up_zones(application: Application) -> None:

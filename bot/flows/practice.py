@@ -32,11 +32,12 @@ from bot.flows.replies import strip_keyboard
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
-from bot.ratings import RATING_ANCHORS, parse_rating
+from bot.ratings import anchor_words, parse_rating
 from bot.runtime import BotContext, runtime_of
 from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
 from bot.telegram_errors import is_not_modified
+from bot.texts import formats
 
 log = logging.getLogger(__name__)
 
@@ -1109,7 +1110,7 @@ async def _ask_tension(context: BotContext, session: Session, *, lead: str = "")
 
 
 def _tension_question(context: BotContext, session: Session) -> tuple[str, InlineKeyboardMarkup]:
-    anchors = ", ".join(f"{value} = {word}" for value, word in RATING_ANCHORS.items())
+    anchors = ", ".join(f"{value} = {word}" for value, word in anchor_words().items())
     # While a first setup holds typed answers (a "4" would become a 04:00 reminder), only taps.
     subscriber = context.store.subscriber(session.chat_id)
     typed = subscriber is not None and subscriber.awaiting == AWAITING
@@ -1143,8 +1144,8 @@ def _clock_text(context: BotContext, chat_id: int, moment: datetime) -> str:
     subscriber = context.store.subscriber(chat_id)
     if subscriber is not None and subscriber.zone:
         local = schedule.local_now(schedule.zone(subscriber.zone), moment)
-        return texts.t("pr_clock_local", time=local.strftime("%H:%M"))
-    return texts.t("pr_clock_utc", time=moment.strftime("%H:%M"))
+        return texts.t("pr_clock_local", time=formats.time_label(local.time()))
+    return texts.t("pr_clock_utc", time=formats.time_label(moment.time()))
 
 
 def _should_resume(active: Session, plan: DayPlan, kind: str, today: date) -> bool:

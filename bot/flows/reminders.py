@@ -20,6 +20,7 @@ from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, Store, Subscriber
+from bot.texts import formats
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ async def reminder_button(update: Update, context: BotContext) -> None:
         at = now + timedelta(minutes=minutes)
         store.add_delivery(chat_id, today, "snooze", at, replace=True)
         await strip_buttons(query)
-        local = schedule.local_now(schedule.zone(subscriber.zone), at).strftime("%H:%M")
+        local = formats.time_label(schedule.local_now(schedule.zone(subscriber.zone), at).time())
         await reply(query, texts.t("snoozed", time=local))
         log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
     elif action == "skip":

@@ -65,15 +65,39 @@ from bot.texts import (  # noqa: E402
     admin,
     checkin,
     common,
+    content_admin,
+    formats,
     history,
     input,
+    insights,
     menus,
     onboarding,
+    places,
     practice,
+    program,
+    report,
     safety,
 )
 
-DOMAINS = (common, input, onboarding, practice, checkin, history, admin, menus, safety)
+SAFETY_NOTE = common.SAFETY_NOTE
+
+DOMAINS = (
+    common,
+    input,
+    onboarding,
+    practice,
+    checkin,
+    history,
+    admin,
+    menus,
+    safety,
+    formats,
+    insights,
+    report,
+    places,
+    program,
+    content_admin,
+)
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
 MESSAGES: dict[str, str | Plural] = {}
