@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.catalogs import sync
+from bot.emulator import parse_html
 
 
 def test_catalogs_are_in_step_with_the_english_texts():
@@ -92,3 +93,16 @@ def test_every_message_of_these_domains_has_a_confirmed_russian_translation(doma
         )
     ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("domain", ["checkin", "history", "admin"])
+def test_russian_messages_are_valid_telegram_html_with_every_value_shown(domain):
+    value = "<b>&amp;</b> «Москва» 🌿"
+    keys = [key for key, of in texts.DOMAIN_OF.items() if of == domain]
+    with i18n.use_language("ru"):
+        for key in keys:
+            count = {"n": 2} if isinstance(texts.MESSAGES[key], texts.Plural) else {}
+            filled = dict.fromkeys(texts.placeholders(key) - count.keys(), value)
+            message = texts.t(key, **filled, **count)
+            plain, _ = parse_html(message)  # raises as Telegram would on a bad tag or entity
+            assert not filled or value in plain, key
