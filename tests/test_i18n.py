@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.catalogs import sync
+from bot.emulator import parse_html
 
 
 def test_catalogs_are_in_step_with_the_english_texts():
@@ -59,3 +60,49 @@ def test_language_is_per_block_and_unknown_ones_fall_back():
             assert i18n.current_language() == "en"
         assert i18n.current_language() == "ru"
     assert i18n.current_language() == "en"
+
+
+@pytest.mark.parametrize(
+    ("n", "russian"),
+    [
+        (1, "1 пауза"),
+        (2, "2 паузы"),
+        (5, "5 пауз"),
+        (11, "11 пауз"),
+        (21, "21 пауза"),
+    ],
+)
+def test_russian_counts_take_the_form_their_number_needs(n, russian):
+    # Russian has three forms (1 and 21 / 2-4 and 22 / 5-20 and 11-14); English has two.
+    with i18n.use_language("ru"):
+        assert texts.t("hi_delete_pauses", n=n) == russian
+    assert texts.t("hi_delete_pauses", n=n) == (f"{n} pause" if n == 1 else f"{n} pauses")
+
+
+@pytest.mark.parametrize("domain", ["checkin", "history", "admin"])
+def test_every_message_of_these_domains_has_a_confirmed_russian_translation(domain):
+    with i18n.catalog_path("ru", domain).open("rb") as po:
+        catalog = read_po(po, locale="ru")
+    untranslated = [
+        message.context
+        for message in catalog
+        if message.id
+        and (
+            message.fuzzy
+            or not all(message.string if isinstance(message.string, tuple) else [message.string])
+        )
+    ]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("domain", ["checkin", "history", "admin"])
+def test_russian_messages_are_valid_telegram_html_with_every_value_shown(domain):
+    value = "<b>&amp;</b> «Москва» 🌿"
+    keys = [key for key, of in texts.DOMAIN_OF.items() if of == domain]
+    with i18n.use_language("ru"):
+        for key in keys:
+            count = {"n": 2} if isinstance(texts.MESSAGES[key], texts.Plural) else {}
+            filled = dict.fromkeys(texts.placeholders(key) - count.keys(), value)
+            message = texts.t(key, **filled, **count)
+            plain, _ = parse_html(message)  # raises as Telegram would on a bad tag or entity
+            assert not filled or value in plain, key

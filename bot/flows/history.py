@@ -530,10 +530,6 @@ async def export_command(update: Update, context: BotContext) -> None:
 # --- /delete and /privacy ----------------------------------------------------------------------
 
 
-def _count(key: str, n: int) -> str:
-    return texts.t(f"{key}_one" if n == 1 else f"{key}_other", n=n)
-
-
 def delete_items(data: PersonalData) -> list[str]:
     """What goes, one line per kind; kinds the person has none of are left out."""
     items = [texts.t("hi_delete_settings")] if data.subscriber else []
@@ -546,7 +542,7 @@ def delete_items(data: PersonalData) -> list[str]:
         ("hi_delete_pauses", data.pauses),
     ):
         if n:
-            items.append(_count(key, n))
+            items.append(texts.t(key, n=n))
     return items
 
 

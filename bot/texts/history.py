@@ -1,6 +1,8 @@
 """Messages for history, progress, exports and data rights."""
 
-MESSAGES: dict[str, str] = {
+from bot.texts import Plural
+
+MESSAGES: dict[str, str | Plural] = {
     # --- shared ----------------------------------------------------------------------------------
     "hi_not_started": (
         "I don't have anything from you yet. Send /start to set up your daily practice; "
@@ -99,18 +101,32 @@ MESSAGES: dict[str, str] = {
     ),
     "hi_delete_settings": "your settings and reminder schedule (time zone, reminder time, "
     "weekly summary day)",
-    "hi_delete_checkins_one": "1 check-in with your ratings and body areas",
-    "hi_delete_checkins_other": "{n} check-ins with your ratings and body areas",
-    "hi_delete_notes_one": "1 note you wrote",
-    "hi_delete_notes_other": "{n} notes you wrote",
-    "hi_delete_sessions_one": "1 practice session",
-    "hi_delete_sessions_other": "{n} practice sessions",
-    "hi_delete_deliveries_one": "the record of 1 reminder or message I sent you",
-    "hi_delete_deliveries_other": "the records of {n} reminders and messages I sent you",
-    "hi_delete_screens_one": "1 answer to the safety questions",
-    "hi_delete_screens_other": "{n} answers to the safety questions",
-    "hi_delete_pauses_one": "1 pause",
-    "hi_delete_pauses_other": "{n} pauses",
+    # The person's counts: every form takes {n}, so a language whose 'one' form covers 21
+    # and 31 (Russian) can use it.
+    "hi_delete_checkins": Plural(
+        "{n} check-in with your ratings and body areas",
+        "{n} check-ins with your ratings and body areas",
+    ),
+    "hi_delete_notes": Plural(
+        "{n} note you wrote",
+        "{n} notes you wrote",
+    ),
+    "hi_delete_sessions": Plural(
+        "{n} practice session",
+        "{n} practice sessions",
+    ),
+    "hi_delete_deliveries": Plural(
+        "the record of {n} reminder or message I sent you",
+        "the records of {n} reminders and messages I sent you",
+    ),
+    "hi_delete_screens": Plural(
+        "{n} answer to the safety questions",
+        "{n} answers to the safety questions",
+    ),
+    "hi_delete_pauses": Plural(
+        "{n} pause",
+        "{n} pauses",
+    ),
     "hi_btn_delete_yes": "Yes, delete everything",
     "hi_btn_delete_no": "No, keep my data",
     "hi_delete_kept": "Nothing was deleted. Your data stays as it was. 🌿",
