@@ -32,6 +32,7 @@ PURE = [
     "bot.sendwindow",
     "bot.texts",
     "bot.timeparse",
+    "bot.typed",
     "bot.zones",
 ]
 FORBIDDEN_IN_PURE = {"telegram", "sqlite3", "sqlite_utils"}
