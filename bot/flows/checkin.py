@@ -20,7 +20,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import safety, schedule, sender, texts
+from bot import safety, schedule, sender, texts, typed
 from bot.errors import RatingError
 from bot.flows import onboarding, steps
 from bot.flows import safety as safety_flow
@@ -442,6 +442,14 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
         await save_and_continue(
             context, chat_id, row, COMPLETION, subscriber=fresh, completion=completion
         )
+        return
+    if question in (AREAS, NOTE) and text and typed.means_skip(text):
+        # "skip", «пропустить»: what tapping Done or Skip does, not words to keep as a note.
+        if question == AREAS:
+            chosen = [a.value for a in sorted(row.areas or (), key=_area_order)]
+            await save_and_continue(context, chat_id, row, AREAS, subscriber=fresh, areas=chosen)
+        else:
+            await save_and_continue(context, chat_id, row, NOTE, subscriber=fresh)
         return
     if question in (AREAS, COMPLETION):
         hint = texts.t(f"ci_{question}_use_buttons")

@@ -414,17 +414,16 @@ async def subscription(
 
 
 async def pause_command(update: Update, context: BotContext) -> None:
-    """/pause shows choices; /pause N pauses for N days."""
+    """/pause shows choices; /pause N (or "/pause 2 weeks", «/pause неделю») pauses for N days."""
     subscriber = await require_subscriber(update, context)
     if subscriber is None:
         return
     if not context.args:
         await ask_pause(context, subscriber.chat_id)
         return
-    try:
-        days = int(context.args[0])
-    except ValueError:
-        days = 0
+    # "/pause 2 недели" as a whole; else its first word, as "/pause 3 please" always was read.
+    typed = " ".join(context.args)
+    days = timeparse.parse_pause_days(typed) or timeparse.parse_pause_days(context.args[0]) or 0
     if not 1 <= days <= MAX_PAUSE_DAYS:
         # The explanation and the choices in one message: a tap is easier than retyping.
         await ask_pause(context, subscriber.chat_id, lead=texts.t("pause_bad_days"))
