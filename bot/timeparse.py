@@ -30,10 +30,12 @@ _AT = re.compile(rf"^(?:{_either(typed.union(input_words.AT_WORDS))})\s+")
 _DAY_PART = re.compile(rf"\s*({_either(_DAY_PARTS)})$")
 _HOUR_WORD = re.compile(rf"^({_either(_HOUR_WORDS)})(?=\s|$)")
 # "19h30", «8ч30», «8 ч 30 мин»: the marks become the plain "19:30" and "8".
-_HOUR_MARK = rf"\s*(?:{_either(typed.union(input_words.HOUR_MARKS))})"
+_HOUR_MARK = rf"\s*(?:{_either(typed.union(input_words.HOUR_MARKS))})\.?"
 _HOUR_MARK_THEN_MINUTES = re.compile(rf"(\d){_HOUR_MARK}\s*(?=\d)")
 _HOUR_MARK_AT_END = re.compile(rf"(\d){_HOUR_MARK}$")
-_MINUTE_MARK_AT_END = re.compile(rf"(\d)\s*(?:{_either(typed.union(input_words.MINUTE_MARKS))})$")
+_MINUTE_MARK_AT_END = re.compile(
+    rf"(\d)\s*(?:{_either(typed.union(input_words.MINUTE_MARKS))})\.?$"
+)
 
 
 def parse_local_time(text: str | None) -> time:

@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from bot.errors import BotError, TimeInputError
-from bot.timeparse import format_time, parse_local_time
+from bot.timeparse import format_time, parse_local_time, parse_pause_days
 
 GOOD = {
     "7:30": time(7, 30),
@@ -187,3 +187,43 @@ def test_parse_local_time_refuses_russian_it_cannot_read(text: str, explains: st
     with pytest.raises(TimeInputError) as caught:
         parse_local_time(text)
     assert explains in caught.value.user_message
+
+
+# --- pause lengths (/pause N) ----------------------------------------------------------------
+
+PAUSES = {
+    "3": 3,
+    "3 days": 3,
+    "3d": 3,
+    "1 day": 1,
+    "a week": 7,
+    "week": 7,
+    "2 weeks": 14,
+    "for 2 weeks": 14,
+    "3 дня": 3,
+    "5 дней": 5,
+    "1 день": 1,
+    "день": 1,
+    "неделя": 7,
+    "Неделю": 7,
+    "на неделю": 7,
+    "одну неделю": 7,
+    "2 недели": 14,
+    "две недели": 14,
+    "на 3 дня": 3,
+}
+
+
+@pytest.mark.parametrize(("text", "days"), PAUSES.items(), ids=list(PAUSES))
+def test_parse_pause_days_reads(text: str, days: int) -> None:
+    assert parse_pause_days(text) == days
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, "", "месяц", "a month", "two", "abc", "неделюю", "3 weeks 2", "1000", "x" * 40],
+    ids=["none", "empty", "month-ru", "month-en", "count-alone", "word", "typo", "trailing",
+         "four-digits", "too-long"],
+)  # fmt: skip
+def test_parse_pause_days_leaves_what_is_no_length_to_the_choices(text) -> None:
+    assert parse_pause_days(text) is None

@@ -116,15 +116,15 @@ AT_WORDS: dict[str, tuple[str, ...]] = {"en": ("at",), "ru": ("в", "во")}
 
 HOUR_MARKS: dict[str, tuple[str, ...]] = {
     "en": ("h", "o'clock", "oclock"),
-    "ru": ("ч", "ч.", "час", "часа", "часов"),
+    "ru": ("ч", "час", "часа", "часов"),
 }
-"""Written after the hour: "19h30", «8 ч 30», «8 часов»."""
+"""Written after the hour, a dot after it or not: "19h30", «8 ч. 30», «8 часов»."""
 
 MINUTE_MARKS: dict[str, tuple[str, ...]] = {
     "en": ("min", "mins", "minutes"),
-    "ru": ("мин", "мин.", "минут", "минуты", "минута"),
+    "ru": ("мин", "минут", "минуты", "минута"),
 }
-"""Written after the minutes: «8 ч 30 мин»."""
+"""Written after the minutes, a dot after it or not: «8 ч 30 мин.»."""
 
 # Each part of the day maps the hours 1-12 said with it onto the 24-hour clock; None where
 # the pair is not said («6 дня»), so it is refused rather than guessed.
