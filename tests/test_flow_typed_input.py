@@ -90,6 +90,28 @@ async def test_a_typed_skip_keeps_the_note_already_given(bot):
     assert row.note == "болит слева" and row.completion is Completion.PARTIAL
 
 
+# --- the practice ------------------------------------------------------------------------------
+
+
+async def test_the_tension_before_a_practice_typed_in_russian(bot):
+    await subscribe(bot)
+    await bot.emu.send_text(USER_ID, "/today")
+    await bot.expect("how much tension")
+    step = await bot.say("шесть из 10")
+    assert "Step 1 of" in step["text"]
+    assert bot.store.active_session(USER_ID).tension_before == 6
+
+
+async def test_a_half_point_before_a_practice_is_corrected_and_not_stored(bot):
+    await subscribe(bot)
+    await bot.emu.send_text(USER_ID, "/today")
+    await bot.expect("how much tension")
+    reply = await bot.say("семь с половиной")
+    assert "0 (none)" in reply["text"]
+    session = bot.store.active_session(USER_ID)
+    assert session.tension_before is None and session.steps_began_utc is None
+
+
 # --- reminder time -----------------------------------------------------------------------------
 
 
