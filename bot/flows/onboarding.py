@@ -422,8 +422,8 @@ async def pause_command(update: Update, context: BotContext) -> None:
         await ask_pause(context, subscriber.chat_id)
         return
     # "/pause 2 недели" as a whole; else its first word, as "/pause 3 please" always was read.
-    typed = " ".join(context.args)
-    days = timeparse.parse_pause_days(typed) or timeparse.parse_pause_days(context.args[0]) or 0
+    said = " ".join(context.args)
+    days = timeparse.parse_pause_days(said) or timeparse.parse_pause_days(context.args[0]) or 0
     if not 1 <= days <= MAX_PAUSE_DAYS:
         # The explanation and the choices in one message: a tap is easier than retyping.
         await ask_pause(context, subscriber.chat_id, lead=texts.t("pause_bad_days"))
