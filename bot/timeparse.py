@@ -4,6 +4,7 @@ the bot's languages (the words: bot/texts/input.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import time
 
 from bot import texts, typed
@@ -11,7 +12,7 @@ from bot.errors import TimeInputError
 from bot.texts import input as input_words
 
 
-def _either(words: frozenset[str] | dict[str, object]) -> str:
+def _either(words: Iterable[str]) -> str:
     """A regex alternative of `words`, longest first so "часов" wins over "час"."""
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
