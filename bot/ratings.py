@@ -7,11 +7,11 @@ tension uses the same 0-10 self-rating so the two can share buttons and charts.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from bot import texts
+from bot import texts, typed
 from bot.errors import RatingError
 from bot.models import BodyArea, Completion
+from bot.texts import input as input_words
 
 RATING_ANCHORS = {n: str(texts.MESSAGES[f"in_anchor_{n}"]) for n in (0, 5, 10)}
 """Words shown beside 0, 5 and 10 (in English; `anchor_words()` in the person's language):
@@ -34,29 +34,24 @@ def anchor_words() -> dict[int, str]:
     return {n: texts.template(f"in_anchor_{n}") for n in RATING_ANCHORS}
 
 
-# A whole number, optionally written out of ten ("6/10"). Halves are refused rather
-# than rounded: the scale is whole points, and rounding would record what was not said.
-_RATING = re.compile(r"(\d{1,2}|[a-z]+(?: [a-z]+)?)(?:\s*/\s*10| out of (?:10|ten))?")
-_NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-]
-# The scale's own words for 0 mean 0: "0 = none", "0 = no pain".
-_ZERO_WORDS = {"none", "no pain", "no tension", "nothing", "nil", "not at all", "no"}
+# The words people type, every language's at once (bot/texts/input.py).
+_NUMBER_WORDS = typed.merged(input_words.NUMBER_WORDS)
+_ZERO_WORDS = typed.union(input_words.ZERO_WORDS)
+# "7/10", "7 out of 10", «7 из 10»: the scale said with the number, taken off before reading it.
+_OUT_OF_TEN = re.compile(
+    r"\s*/\s*10$|\s+(?:"
+    + "|".join(map(re.escape, sorted(typed.union(input_words.OUT_OF_TEN), key=len, reverse=True)))
+    + ")$"
+)
+# A whole number, or a number word. Halves are refused rather than rounded: the scale is
+# whole points, and rounding would record what was not said («семь с половиной» too).
+_DIGITS = re.compile(r"\d{1,2}")
 
 
 def parse_rating(text: str | None, scale: str = "tension") -> int:
     """The 0-10 rating in `text`: "6", " 7 ", "6/10", "６" (fullwidth, via NFKC), "seven",
-    and the scale's own word for 0 ("none", "no pain", "zero").
+    «семь», «7 из 10», and the scale's own word for 0 ("none", "no pain", «нет боли»), in
+    any of the bot's languages.
 
     `None` is what a sticker or photo brings, so it is refused like any other
     non-number. Raises RatingError (a ValueError) whose message is the reply: it names the
@@ -66,17 +61,14 @@ def parse_rating(text: str | None, scale: str = "tension") -> int:
     error = texts.t("rating_invalid_pain" if scale == "pain" else "rating_invalid")
     if text is None or len(text) > 20:
         raise RatingError(error)
-    typed = " ".join(unicodedata.normalize("NFKC", text).strip().lower().rstrip(".!").split())
-    if typed in _ZERO_WORDS:
+    said = typed.fold(text)
+    if said in _ZERO_WORDS:
         return 0
-    match = _RATING.fullmatch(typed)
-    if match is None:
-        raise RatingError(error)
-    word = match[1]
-    if word.isdigit():
+    word = _OUT_OF_TEN.sub("", said)
+    if _DIGITS.fullmatch(word):
         value = int(word)
     elif word in _NUMBER_WORDS:
-        value = _NUMBER_WORDS.index(word)
+        value = _NUMBER_WORDS[word]
     else:
         raise RatingError(error)
     if value > 10:
@@ -84,10 +76,11 @@ def parse_rating(text: str | None, scale: str = "tension") -> int:
     return value
 
 
-_COMPLETION_WORDS: dict[Completion, tuple[str, ...]] = {
-    Completion.FULL: ("all", "full", "fully", "done", "yes", "whole", "did it all", "completely"),
-    Completion.PARTIAL: ("part", "partly", "partially", "some", "half", "did part of it"),
-    Completion.SKIPPED: ("skip", "skipped", "no", "none", "not", "didn't", "did not"),
+_COMPLETION_WORDS: dict[str, Completion] = {
+    word: Completion(value)
+    for per_language in input_words.COMPLETION_WORDS.values()
+    for value, words in per_language.items()
+    for word in words
 }
 
 
@@ -99,8 +92,7 @@ def parse_completion(text: str | None) -> Completion | None:
     """
     if not text:
         return None
-    words = unicodedata.normalize("NFKC", text).strip().lower().rstrip(".!").replace("’", "'")
-    for completion, choices in _COMPLETION_WORDS.items():
-        if words in choices or words == completion.value:
-            return completion
-    return None
+    said = typed.fold(text)
+    if said in {c.value for c in Completion}:
+        return Completion(said)
+    return _COMPLETION_WORDS.get(said)

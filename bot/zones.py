@@ -195,7 +195,7 @@ def resolve_zone_text(text: str | None, places: Places | None) -> ZoneLookup:
     # A country ("USA") offers its biggest city per zone; a city's name, each such city.
     choices: dict[str, CityMatch] = {}
     for city in cities:  # most populous first
-        choices.setdefault(city.zone if from_area else city.label, city)
+        choices.setdefault(city.zone if from_area else city_label(city), city)
     return ZoneLookup(choices=tuple(choices.values())[:_MAX_CHOICES])
 
 
@@ -243,3 +243,12 @@ def _iana_names() -> dict[str, str]:
     would quietly be an hour off all summer for someone in New York.
     """
     return {name.casefold(): name for name in available_timezones() if "/" in name}
+
+
+def city_label(city: CityMatch) -> str:
+    """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"; the country
+    in the person's language (city names stay as indexed, Cyrillic ones included)."""
+    country = city.country_name
+    if (language := i18n.current_language()) != i18n.DEFAULT_LANGUAGE:
+        country = str(Locale.parse(language).territories.get(city.country_code.upper(), country))
+    return ", ".join(part for part in (city.name, city.region, country) if part)

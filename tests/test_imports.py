@@ -36,6 +36,7 @@ PURE = [
     "bot.subscription",
     "bot.texts",
     "bot.timeparse",
+    "bot.typed",
     "bot.zones",
 ]
 FORBIDDEN_IN_PURE = {"telegram", "sqlite3", "sqlite_utils"}

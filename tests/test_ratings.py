@@ -128,3 +128,89 @@ def test_the_pain_correction_uses_the_pain_scales_own_words() -> None:
     with pytest.raises(RatingError) as caught:
         parse_rating("lots", scale="pain")
     assert "0 (no pain) to 10 (worst pain imaginable)" in caught.value.user_message
+
+
+# --- Russian, and any language typed whatever the person's language ---------------------------
+
+RUSSIAN = {
+    "ноль": 0,
+    "Нуль": 0,
+    "один": 1,
+    "одна": 1,
+    "одно": 1,
+    "два": 2,
+    "две": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "Семь": 7,
+    "СЕМЬ!": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "нет боли": 0,
+    "Не болит": 0,
+    "никакой": 0,
+    "нет": 0,
+    "нисколько": 0,
+    "нет  напряжения.": 0,
+    "7 из 10": 7,
+    "семь из десяти": 7,
+    "7/10": 7,
+    "семь/10": 7,
+    "десять из 10": 10,
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), RUSSIAN.items(), ids=list(RUSSIAN))
+def test_parse_rating_reads_russian(text: str, expected: int) -> None:
+    assert parse_rating(text) == expected
+
+
+def test_parse_rating_folds_yo_and_ye_alike() -> None:
+    """«ё» is often typed as «е»; the lists are written folded, so both spellings read."""
+    assert parse_completion("всё") is parse_completion("все") is Completion.FULL
+
+
+RUSSIAN_BAD = {
+    "восемьнадцать": "not-a-number-word",
+    "одиннадцать": "eleven",
+    "11": "eleven-digits",
+    "-1": "minus-one",
+    "семь с половиной": "seven-and-a-half",
+    "7,5": "decimal-comma",
+    "много": "vague",
+    "7 из 5": "out-of-five",
+    "из 10": "scale-only",
+    "сильно болит": "a-sentence",
+}
+
+
+@pytest.mark.parametrize("text", RUSSIAN_BAD, ids=list(RUSSIAN_BAD.values()))
+def test_parse_rating_refuses_russian_it_cannot_read(text: str) -> None:
+    with pytest.raises(RatingError) as caught:
+        parse_rating(text)
+    assert caught.value.user_message == NOT_A_RATING  # the English reply: no language set here
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("всё", Completion.FULL),
+        ("Полностью.", Completion.FULL),
+        ("да", Completion.FULL),
+        ("частично", Completion.PARTIAL),
+        ("не всё", Completion.PARTIAL),
+        ("пропустил", Completion.SKIPPED),
+        ("пропустила", Completion.SKIPPED),
+        ("нет", Completion.SKIPPED),
+    ],
+    ids=["vsyo", "polnostyu", "da", "chastichno", "ne-vsyo", "propustil", "propustila", "net"],
+)
+def test_parse_completion_reads_russian(text, expected) -> None:
+    assert parse_completion(text) is expected
+
+
+def test_parse_completion_leaves_a_russian_sentence_to_the_buttons() -> None:
+    assert parse_completion("сделала всё, но было больно") is None

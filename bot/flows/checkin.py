@@ -20,7 +20,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import Application
 
-from bot import checkin_rules, safety, schedule, texts
+from bot import checkin_rules, safety, schedule, texts, typed
 from bot.buttons import CheckinButton
 from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
@@ -432,6 +432,14 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
         await save_and_continue(
             context, chat_id, row, COMPLETION, subscriber=fresh, completion=completion
         )
+        return
+    if question in (AREAS, NOTE) and text and typed.means_skip(text):
+        # "skip", «пропустить»: what tapping Done or Skip does, not words to keep as a note.
+        if question == AREAS:
+            chosen = [a.value for a in sorted(row.areas or (), key=_area_order)]
+            await save_and_continue(context, chat_id, row, AREAS, subscriber=fresh, areas=chosen)
+        else:
+            await save_and_continue(context, chat_id, row, NOTE, subscriber=fresh)
         return
     if question in (AREAS, COMPLETION):
         hint = texts.t(f"ci_{question}_use_buttons")

@@ -133,7 +133,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
                 await offer_choices(message, lookup.choices)
                 return
             zone = lookup.zone
-            place = lookup.city.label if lookup.city is not None else None
+            place = zones.city_label(lookup.city) if lookup.city is not None else None
         else:
             await message.reply_text(texts.t("zone_not_text"))
             return
@@ -145,7 +145,7 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
 
 async def offer_choices(message: Message, choices: Sequence[CityMatch]) -> None:
     buttons = [
-        [InlineKeyboardButton(city.label, callback_data=ZoneButton(city.zone).pack())]
+        [InlineKeyboardButton(zones.city_label(city), callback_data=ZoneButton(city.zone).pack())]
         for city in choices
     ]
     buttons.append(
@@ -445,17 +445,16 @@ async def subscription(
 
 
 async def pause_command(update: Update, context: BotContext) -> None:
-    """/pause shows choices; /pause N pauses for N days."""
+    """/pause shows choices; /pause N (or "/pause 2 weeks", «/pause неделю») pauses for N days."""
     subscriber = await require_subscriber(update, context)
     if subscriber is None:
         return
     if not context.args:
         await ask_pause(context, subscriber.chat_id)
         return
-    try:
-        days = int(context.args[0])
-    except ValueError:
-        days = 0
+    # "/pause 2 недели" as a whole; else its first word, as "/pause 3 please" always was read.
+    said = " ".join(context.args)
+    days = timeparse.parse_pause_days(said) or timeparse.parse_pause_days(context.args[0]) or 0
     if not 1 <= days <= MAX_PAUSE_DAYS:
         # The explanation and the choices in one message: a tap is easier than retyping.
         await ask_pause(context, subscriber.chat_id, lead=texts.t("pause_bad_days"))
