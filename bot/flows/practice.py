@@ -72,6 +72,9 @@ async def practice_command(update: Update, context: BotContext) -> None:
     name = " ".join(context.args or ()).strip()
     library = context.library
     found = program.find_practices(library, name) if name else []
+    if name and not found and library is not context.content:
+        # An English title finds its practice too, served in the person's language.
+        found = [library.practices[p.id] for p in program.find_practices(context.content, name)]
     if len(found) == 1:
         await begin_library(context, chat_id, found[0])
         return

@@ -61,11 +61,20 @@ def placeholders(key: str) -> set[str]:
     return {name for form in forms for _, name, _, _ in Formatter().parse(form) if name}
 
 
-from bot.texts import admin, checkin, common, history, input, onboarding, practice  # noqa: E402
+from bot.texts import (  # noqa: E402
+    admin,
+    checkin,
+    common,
+    content_langs,
+    history,
+    input,
+    onboarding,
+    practice,
+)
 
 SAFETY_NOTE = common.SAFETY_NOTE
 
-DOMAINS = (common, input, onboarding, practice, checkin, history, admin)
+DOMAINS = (common, input, onboarding, practice, checkin, history, admin, content_langs)
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
 MESSAGES: dict[str, str | Plural] = {}
