@@ -554,7 +554,8 @@ def translation_report(library: Library) -> str:
         total = len(report.translated) + len(report.missing)
         lines = [texts.t("cl_status", language=name, done=len(report.translated), n=total)]
         if report.missing:
-            lines.append(texts.t("cl_missing", files=_listed(report.missing)))
+            missing = tuple(f"{language}/{path}" for path in report.missing)
+            lines.append(texts.t("cl_missing", files=_listed(missing)))
         marks = {
             path: f"{language}/{path} (translated-from: {english_hash(library.files[path])})"
             for path in (*report.out_of_date, *report.unchecked)
