@@ -21,7 +21,9 @@ from telegram.ext import TypeHandler
 
 from bot import i18n
 from bot.app import build_application, polling
+from bot.flows.reminders import reminder_text
 from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness, buttons
+from tests.helpers import subscribe
 from tests.test_flow_admin import make_zip, text_of, upload
 
 RU_ID = 7_700_001
@@ -184,3 +186,16 @@ async def test_the_content_zip_includes_the_language_folders(bot):
         names = archive.namelist()
         assert archive.read("content/ru/practices/breathing.md").decode() == RU_BREATHING
     assert "content/program.md" in names
+
+
+async def test_the_reminder_is_composed_from_the_library_of_its_language(bot):
+    """The fan-out speaks each subscriber's language while composing; the day's practices
+    then come from that language's library (the first program day opens with breathing)."""
+    await subscribe(bot, USER_ID)
+    subscriber = bot.store.subscriber(USER_ID)
+    with i18n.use_language("ru"):
+        russian = reminder_text(bot.application, subscriber, bot.clock.now())
+    with i18n.use_language("en"):
+        english = reminder_text(bot.application, subscriber, bot.clock.now())
+    assert "Дыхание животом" in russian and "Belly breathing" not in russian
+    assert "Belly breathing" in english and "Дыхание" not in english
