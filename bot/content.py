@@ -250,13 +250,14 @@ def build_library(files: Mapping[str, bytes | str]) -> Library:
         reports[language] = report
     if problems or library is None:
         raise ContentInvalid(sorted(problems, key=lambda p: (p.file, p.line)))
-    texts = {name: _decode(name, raw, []) or "" for name, raw in files.items()}
+    # Every language's .md files: one archive row, one checksum, one version for the tree.
+    texts = {name: _decode(name, files[name], []) or "" for name in sorted(files) if _kept(name)}
     return Library(
         practices=library.practices,
         program=library.program,
         notes=library.notes,
-        files={name: texts[name] for name in sorted(files) if _kept(name)},
-        checksum=checksum({name: texts[name] for name in files if _kept(name)}),
+        files=texts,
+        checksum=checksum(texts),
         languages=views,
         translations=reports,
     )
