@@ -29,6 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="talk to the bot in this terminal, no token or network")
     check = commands.add_parser("check-content", help="validate a content folder")
     check.add_argument("folder", nargs="?", type=Path, help="default: BOT_CONTENT_DIR or content/")
+    check.add_argument(
+        "--mark-translated",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="after checking a translation (such as ru/practices/breathing.md) against the "
+        "English, record the English version it matches",
+    )
     convert = commands.add_parser(
         "convert-content", help="rewrite YAML-format practices as plain Markdown, unchanged"
     )
@@ -48,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env(os.environ)
         if args.command == "check-content":
-            return check_content(args.folder or settings.content_dir)
+            folder = args.folder or settings.content_dir
+            if args.mark_translated:
+                return mark_translated(folder, args.mark_translated)
+            return check_content(folder)
         if args.command == "convert-content":
             return convert_content(args.folder or settings.content_dir)
         if args.command == "backup":
@@ -113,7 +124,7 @@ def sync_messages(*, check: bool) -> int:
 def check_content(folder: Path) -> int:
     """Prints `file:line: reason` for every problem (exit 1), or a one-line summary (exit 0).
     Every message a subscriber can get is composed and checked against Telegram's limit."""
-    from bot.contentops import check_folder
+    from bot.contentops import check_folder, translation_report
 
     try:
         library = check_folder(folder)
@@ -128,6 +139,27 @@ def check_content(folder: Path) -> int:
         f"ok: {len(library.practices)} practices, {len(program.phases)} phases "
         f"({days} program days), {len(library.notes)} notes in {folder}"
     )
+    report = translation_report(library)
+    if report:
+        print(re.sub(r"</?\w+>", "", report))  # the admin answer's HTML, as plain text
+    return 0
+
+
+def mark_translated(folder: Path, paths: list[str]) -> int:
+    """Records in each translation the English version it was checked against."""
+    from bot import contentops
+
+    for path in paths:
+        given = Path(path)  # ru/practices/x.md in the folder, or content/ru/... from here
+        relative = given.as_posix()
+        if given.exists() and given.resolve().is_relative_to(folder.resolve()):
+            relative = given.resolve().relative_to(folder.resolve()).as_posix()
+        try:
+            line = contentops.mark_translated(folder, relative)
+        except (OSError, ValueError) as err:
+            print(f"{path}: not marked: {err}", file=sys.stderr)
+            return 1
+        print(f"{relative}: {line}")
     return 0
 
 

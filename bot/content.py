@@ -6,6 +6,9 @@ Layout of a content folder:
     practices/<id>.md     one practice each
     TEMPLATE.md           an example practice teachers copy: checked, never served
     README.md             notes for the people editing the folder: not read
+    <lang>/...            a translation (ru/practices/<id>.md, ru/program.md, ru/notes.md):
+                          the same layout and file names; each file missing there is served
+                          in English (see `build_library`)
 
 A practice comes in one of two formats, told apart per file: the plain-Markdown format
 (a few `key: value` lines, then Markdown with "Why", "Take care" and a numbered "Steps"
@@ -23,12 +26,15 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, cast
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from bot import i18n
 
 MAX_STEP_CHARS = 600  # a step is read on a phone in a few seconds; Telegram's own cap is 4096
 MAX_STEPS = 30  # a practice is a few minutes on a phone; also bounds the validator's work
@@ -52,6 +58,9 @@ CATEGORIES = (
 )
 KNOWN_TOP_FILES = {"program.md", "notes.md", "README.md", "TEMPLATE.md"}
 TEMPLATE = "TEMPLATE.md"
+TRANSLATED = tuple(lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT_LANGUAGE)
+"""The languages with a folder of their own (content/ru/...); English is the top folder."""
+TRANSLATED_FROM = "translated-from"  # header line: the English version a translation is from
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +181,29 @@ class Library:
     notes: tuple[str, ...]
     files: Mapping[str, str]  # relative path -> text, kept for archiving and diffs
     checksum: str
+    # The whole tree is one Library (the English one: one version, one checksum, one archive
+    # row); each other language is a complete Library of its own, built from its folder with
+    # the English file wherever a translation is missing.
+    languages: Mapping[str, Library] = dataclass_field(default_factory=dict)
+    translations: Mapping[str, Translations] = dataclass_field(default_factory=dict)
 
     def practice(self, practice_id: str) -> Practice | None:
         return self.practices.get(practice_id)
+
+    def in_language(self, language: str | None) -> Library:
+        """What a person speaking `language` is served; English when it has no folder."""
+        return self.languages.get(language or "", self)
+
+
+@dataclass(frozen=True, slots=True)
+class Translations:
+    """How far one language's folder is: warnings for the admin, never a reason to refuse."""
+
+    language: str
+    translated: tuple[str, ...]  # English paths that have a translation, e.g. practices/x.md
+    missing: tuple[str, ...]  # English paths served in English for want of one
+    out_of_date: tuple[str, ...]  # the English file changed since the translation was made
+    unchecked: tuple[str, ...]  # no `translated-from` line: never checked against a version
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
@@ -193,7 +222,249 @@ def load_folder(folder: Path) -> Library:
 
 
 def build_library(files: Mapping[str, bytes | str]) -> Library:
-    """Validates a whole content set; raises ContentInvalid listing every problem."""
+    """Validates a whole content tree, English and every translation folder, as one set;
+    raises ContentInvalid listing every problem.
+
+    A translation is checked like the English, on the set a person speaking it is served:
+    its own files over the English ones. It must keep the English structure (the same
+    practices on the same days, the same steps and timers), so only the words differ. A
+    missing or out-of-date translation is a warning (`Library.translations`): English serves.
+    """
+    english = {name: raw for name, raw in files.items() if language_of(name) is None}
+    problems: list[Problem] = []
+    library: Library | None = None
+    try:
+        library = _build_set(english)
+    except ContentInvalid as err:
+        problems.extend(err.problems)
+    english_texts = _texts(english)
+    views: dict[str, Library] = {}
+    reports: dict[str, Translations] = {}
+    for language in TRANSLATED:
+        prefix = f"{language}/"
+        own = {name[len(prefix) :]: raw for name, raw in files.items() if name.startswith(prefix)}
+        view, found, report = _build_translation(language, own, english, english_texts, library)
+        problems.extend(p for p in found if p not in problems)
+        if view is not None and view is not library:
+            views[language] = view
+        reports[language] = report
+    if problems or library is None:
+        raise ContentInvalid(sorted(problems, key=lambda p: (p.file, p.line)))
+    # Every language's .md files: one archive row, one checksum, one version for the tree.
+    texts = {name: _decode(name, files[name], []) or "" for name in sorted(files) if _kept(name)}
+    return Library(
+        practices=library.practices,
+        program=library.program,
+        notes=library.notes,
+        files=texts,
+        checksum=checksum(texts),
+        languages=views,
+        translations=reports,
+    )
+
+
+def language_of(name: str) -> str | None:
+    """'ru' for ru/practices/x.md; None for an English (top-folder) path."""
+    head = name.split("/", 1)[0]
+    return head if head in TRANSLATED and "/" in name else None
+
+
+def english_path(name: str) -> str:
+    """ru/practices/x.md -> practices/x.md; an English path stays as it is."""
+    return name.split("/", 1)[1] if language_of(name) else name
+
+
+def english_hash(text: str) -> str:
+    """What a translation's `translated-from` line holds: the English file's version."""
+    return hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest()[:12]
+
+
+def translated_from(text: str) -> str | None:
+    """The `translated-from: <hash>` line of a file's top part (between the '---' lines)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return None
+        match = _TRANSLATED_LINE.fullmatch(line.strip())
+        if match:
+            return match.group(1).strip("'\"").lower()
+    return None
+
+
+def mark_translated(text: str, english: str) -> str:
+    """The translation `text` with its `translated-from` line set to the English version."""
+    line = f"{TRANSLATED_FROM}: {english_hash(english)}"
+    lines = text.lstrip("\ufeff").split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ValueError("the file must start with a '---' line")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            break
+        if _TRANSLATED_LINE.fullmatch(lines[index].strip()):
+            lines[index] = line
+            return "\n".join(lines)
+    lines.insert(1, line)
+    return "\n".join(lines)
+
+
+_TRANSLATED_LINE = re.compile(rf"{TRANSLATED_FROM}\s*:\s*(\S*)")
+SERVED_FILES = ("program.md", "notes.md")  # with practices/*.md: what a translation covers
+
+
+def _kept(name: str) -> bool:
+    return name.endswith(".md")
+
+
+def _texts(files: Mapping[str, bytes | str]) -> dict[str, str]:
+    decoded = {name: _decode(name, raw, []) for name, raw in files.items()}
+    return {name: text for name, text in decoded.items() if text is not None}
+
+
+def _build_translation(
+    language: str,
+    own: Mapping[str, bytes | str],
+    english: Mapping[str, bytes | str],
+    english_texts: Mapping[str, str],
+    library: Library | None,
+) -> tuple[Library | None, list[Problem], Translations]:
+    """One language's view (its files over the English), its problems with `ru/` paths, and
+    what is missing or out of date."""
+    prefix = f"{language}/"
+    served = sorted(
+        name
+        for name in english_texts
+        if name in SERVED_FILES or (name.startswith("practices/") and _is_content_file(name))
+    )
+    problems: list[Problem] = []
+    translated, out_of_date, unchecked = [], [], []
+    orphans = {
+        name
+        for name in own
+        if _is_content_file(name) and name not in english and name not in ("README.md", TEMPLATE)
+    }
+    for name in sorted(own):
+        if name == "README.md":
+            continue
+        if name in orphans:
+            problems.append(
+                Problem(
+                    prefix + name,
+                    1,
+                    f"there is no English {name}: a translation has the same file name as "
+                    "the English file it translates",
+                )
+            )
+            continue
+        text = _decode(prefix + name, own[name], [])
+        if name not in english_texts or text is None:
+            continue
+        translated.append(name)
+        made_from = translated_from(text)
+        if made_from is None:
+            unchecked.append(name)
+        elif made_from != english_hash(english_texts[name]):
+            out_of_date.append(name)
+    report = Translations(
+        language=language,
+        translated=tuple(name for name in translated if name != TEMPLATE),
+        missing=tuple(name for name in served if name not in own),
+        out_of_date=tuple(out_of_date),
+        unchecked=tuple(name for name in unchecked if name != TEMPLATE),
+    )
+    if not own:
+        return library, [], report  # nothing translated yet: the English serves as it is
+    merged = {name: raw for name, raw in english.items() if name != "README.md"}
+    merged.update({name: raw for name, raw in own.items() if name not in orphans})
+    try:
+        view = _build_set(merged)
+    except ContentInvalid as err:
+        # The English files' own problems are reported once, under their English names.
+        own_problems = [p for p in err.problems if p.file in own]
+        for problem in own_problems or err.problems:
+            reason = problem.reason
+            if not own_problems:
+                reason += f" (in the {language} set: its files, with English where it has none)"
+            problems.append(Problem(prefix + problem.file, problem.line, reason))
+        return None, problems, report
+    if library is not None:
+        problems += _structure_problems(prefix, own, view, library)
+    return view, problems, report
+
+
+def _structure_problems(
+    prefix: str, own: Mapping[str, bytes | str], view: Library, english: Library
+) -> list[Problem]:
+    """A translation changes words only: the days, steps and timers stay the English ones,
+    so a person who switches language keeps their place and the same safe timings."""
+    problems = []
+    if "program.md" in own:
+        where = _program_difference(view.program, english.program)
+        if where:
+            problems.append(
+                Problem(
+                    prefix + "program.md",
+                    1,
+                    f"{where} differs from the English program.md: a translation may change "
+                    "only the words (titles, introductions), not which practices come on which "
+                    "day or for how long",
+                )
+            )
+    for practice_id, theirs in sorted(english.practices.items()):
+        name = f"practices/{practice_id}.md"
+        ours = view.practices.get(practice_id)
+        if name not in own or ours is None:
+            continue
+        differences = [
+            what
+            for what, mine, original in (
+                ("'category'", ours.category, theirs.category),
+                ("'minutes'", ours.minutes, theirs.minutes),
+                ("the number of steps", len(ours.steps), len(theirs.steps)),
+                (
+                    "the timers",
+                    tuple(step.timer for step in ours.steps),
+                    tuple(step.timer for step in theirs.steps),
+                ),
+            )
+            if mine != original
+        ]
+        if differences:
+            problems.append(
+                Problem(
+                    prefix + name,
+                    1,
+                    f"{' and '.join(differences)} must be as in the English {name}: a "
+                    "translation changes only the words",
+                )
+            )
+    return problems
+
+
+def _program_difference(ours: Program, theirs: Program) -> str | None:
+    """Where a translated program first departs from the English structure, in words."""
+    if ours.short != theirs.short:
+        return "'short'"
+    if ours.gentle != theirs.gentle:
+        return "'gentle'"
+    if ours.unlocks != theirs.unlocks:
+        return "'unlocks'"
+    if len(ours.phases) != len(theirs.phases):
+        return "the number of phases"
+    for number, (mine, original) in enumerate(zip(ours.phases, theirs.phases, strict=True), 1):
+        if (mine.id, mine.repeat) != (original.id, original.repeat):
+            return f"phase {number}"
+        if len(mine.days) != len(original.days):
+            return f"the number of days in phase {number}"
+        for day, (a, b) in enumerate(zip(mine.days, original.days, strict=True), 1):
+            if a != b:
+                return f"phase {number}, day {day}"
+    return None
+
+
+def _build_set(files: Mapping[str, bytes | str]) -> Library:
+    """Validates one language's content set; raises ContentInvalid listing every problem."""
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     practices: dict[str, Practice] = {}
@@ -335,6 +606,22 @@ def diff_summary(old: Library | None, new: Library) -> list[str]:
         lines.append("edited: program")
     if old is None or old.notes != new.notes:
         lines.append("edited: notes")
+    # Translations by file, as "edited: ru/breathing", "added: ru/program".
+    before_files = old.files if old else {}
+    for name in sorted(before_files.keys() | new.files.keys()):
+        language = language_of(name)
+        english = english_path(name)
+        if language is None or english in ("README.md", TEMPLATE):
+            continue
+        if before_files.get(name) != new.files.get(name):
+            verb = (
+                "added"
+                if name not in before_files
+                else "removed"
+                if name not in new.files
+                else "edited"
+            )
+            lines.append(f"{verb}: {language}/{PurePosixPath(english).stem}")
     return lines
 
 
@@ -400,8 +687,8 @@ def parse_markdown_practice(
     where: dict[tuple[Any, ...], int] = {}
     for number in range(1, close):
         raw = lines[number]
-        if not raw.strip():
-            continue
+        if not raw.strip() or _TRANSLATED_LINE.fullmatch(raw.strip()):
+            continue  # translated-from: read by `translated_from`, not part of the practice
         match = _FRONT_LINE.match(raw.strip())
         line = number + 1
         if match is None:
@@ -695,8 +982,14 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
         return None
     first_line = text[: text.find(front)].count("\n") + 1 if front else 2
     try:
-        data = yaml.safe_load(front)
-        node = yaml.compose(front)
+        try:
+            # libyaml when installed: several times faster, and start-up reads every
+            # language's files; its error wording differs, so errors come from PyYAML's own.
+            data = yaml.load(front, Loader=_FAST_LOADER)
+            node = yaml.compose(front, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            data = yaml.safe_load(front)
+            node = yaml.compose(front)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -707,6 +1000,8 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
             opened = first_line + context_mark.line  # PyYAML notices an unclosed bracket later
         problems.append(Problem(name, line, _yaml_words(problem, context or "", opened)))
         return None
+    if isinstance(data, dict):
+        data.pop(TRANSLATED_FROM, None)  # read by `translated_from`, not part of the content
     before = len(problems)
     _check_yaml_keys(name, node, first_line, problems)
     _check_yaml_comments(name, front, node, first_line, problems)
@@ -715,6 +1010,7 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
     return _Doc(name, data, node, first_line, body.strip())
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FIX_QUOTES = "put the whole text in double quotes, or convert the file to the Markdown format"
 
 
@@ -786,7 +1082,7 @@ def _check_yaml_comments(
 
 def _plain_scalars(node: yaml.Node | None) -> list[yaml.ScalarNode]:
     if isinstance(node, yaml.ScalarNode):
-        return [node] if node.style is None and node.value else []
+        return [node] if not node.style and node.value else []  # libyaml: "" for plain
     if isinstance(node, yaml.MappingNode):
         return [s for pair in node.value for part in pair for s in _plain_scalars(part)]
     if isinstance(node, yaml.SequenceNode):

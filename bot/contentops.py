@@ -23,16 +23,21 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from bot import texts
+from bot import i18n, texts
 from bot.content import (
     KNOWN_TOP_FILES,
+    TRANSLATED,
     ContentInvalid,
     Library,
     Problem,
     build_library,
     convert_practice,
+    english_hash,
+    english_path,
+    language_of,
     read_folder,
 )
+from bot.content import mark_translated as content_mark_translated
 from bot.errors import ContentError
 from bot.texts.formats import number
 
@@ -103,11 +108,17 @@ def read_upload(file_name: str, data: bytes) -> Upload:
 def md_path(file_name: str) -> str:
     """Where an uploaded .md goes: program.md, notes.md, README.md, else practices/<name>.
     `Breathing.MD` and `breathing.md.txt` both go to practices/breathing.md, and
-    `Knee rocking.md` to practices/knee-rocking.md."""
+    `Knee rocking.md` to practices/knee-rocking.md. A language before `.md` names a
+    translation: `breathing.ru.md` goes to ru/practices/breathing.md, `program.ru.md` to
+    ru/program.md (a single file carries no folder)."""
     name = file_name[: -len(".txt")] if file_name.lower().endswith(".md.txt") else file_name
     name = re.sub(r"\s+", "-", name.strip())  # "Knee rocking.md" is knee-rocking.md
     if not MD_NAME.fullmatch(name[:-3] + ".md"):
         raise UploadRejected(texts.t("ad_upload_bad_name", name=file_name))
+    for language in TRANSLATED:
+        ending = f".{language}.md"
+        if name.lower().endswith(ending) and len(name) > len(ending):
+            return f"{language}/{md_path(name[: -len(ending)] + '.md')}"
     for top in TOP_FILES:
         if name.lower() == top.lower():
             return top
@@ -182,10 +193,11 @@ def read_zip(file_name: str, data: bytes) -> dict[str, bytes]:
 
 
 def is_content_path(path: str) -> bool:
-    """program.md, notes.md, README.md, or practices/<name>.md: the folder's known layout."""
-    parts = PurePosixPath(path).parts
+    """program.md, notes.md, README.md, or practices/<name>.md: the folder's known layout;
+    the same under a language folder (ru/practices/<name>.md)."""
+    parts = PurePosixPath(english_path(path)).parts
     if len(parts) == 1:
-        return path in TOP_FILES
+        return parts[0] in TOP_FILES
     return len(parts) == 2 and parts[0] == "practices" and parts[1].endswith(".md")
 
 
@@ -324,7 +336,7 @@ def _strip_top_folder(
     for _ in range(2):
         tops = {PurePosixPath(path).parts[0] for path, _ in entries}
         nested = all(len(PurePosixPath(path).parts) > 1 for path, _ in entries)
-        if not (len(tops) == 1 and nested and tops != {"practices"}):
+        if not (len(tops) == 1 and nested and not tops <= {"practices", *TRANSLATED}):
             break
         entries = [(path.split("/", 1)[1], info) for path, info in entries]
     return entries
@@ -449,18 +461,31 @@ def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
 
 
 def message_problems(library: Library) -> list[Problem]:
-    """Composed messages that stay over Telegram's limit even when split at paragraphs."""
+    """Composed messages that stay over Telegram's limit even when split at paragraphs, in
+    every language: each is composed as a person speaking it gets it."""
     problems = []
-    for label, (where, text) in composed_messages(library).items():
-        longest = max(message_length(part) for part in split_message(text))
-        if longest > MESSAGE_LIMIT:
-            problems.append(
-                Problem(
-                    where,
-                    1,
-                    _say("ca_too_long", label=label, longest=longest, limit=MESSAGE_LIMIT),
+    for language in i18n.LANGUAGES:
+        view = library.in_language(language)
+        if language != i18n.DEFAULT_LANGUAGE and view is library:
+            continue  # no translation: the English, already checked, is what they get
+        translated = library.translations.get(language)
+        own = set(translated.translated) if translated else set()
+        with i18n.use_language(language):
+            composed = composed_messages(view)
+        for label, (where, text) in composed.items():
+            longest = max(message_length(part) for part in split_message(text))
+            if longest > MESSAGE_LIMIT:
+                if where in own:
+                    where = f"{language}/{where}"
+                elif language != i18n.DEFAULT_LANGUAGE:
+                    label = f"{label} ({language})"
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        _say("ca_too_long", label=label, longest=longest, limit=MESSAGE_LIMIT),
+                    )
                 )
-            )
     return problems
 
 
@@ -514,3 +539,58 @@ def unreloaded_edits(
         if serving.files.get(name) != text and new.get(name) != text:
             lost.append(name)
     return lost
+
+
+# --- translations -----------------------------------------------------------------------------
+
+FILES_SHOWN = 12  # names per line in a report; the rest are counted
+
+
+def translation_report(library: Library) -> str:
+    """For admins, per language: how much is translated, what is served in English, and which
+    translations are out of date or never checked (with the line that marks them checked).
+    Warnings only: the English serves wherever a translation is missing."""
+    blocks = []
+    for language, report in library.translations.items():
+        name = f"{i18n.LANGUAGE_NAMES.get(language, language)} ({language})"
+        if not report.translated:
+            blocks.append(texts.t("cl_none", language=name))
+            continue
+        total = len(report.translated) + len(report.missing)
+        lines = [texts.t("cl_status", language=name, done=len(report.translated), n=total)]
+        if report.missing:
+            missing = tuple(f"{language}/{path}" for path in report.missing)
+            lines.append(texts.t("cl_missing", files=_listed(missing)))
+        marks = {
+            path: f"{language}/{path} (translated-from: {english_hash(library.files[path])})"
+            for path in (*report.out_of_date, *report.unchecked)
+            if path in library.files
+        }
+        if report.out_of_date:
+            lines.append(texts.t("cl_out_of_date", files=_listed(report.out_of_date, marks)))
+        if report.unchecked:
+            lines.append(texts.t("cl_unchecked", files=_listed(report.unchecked, marks)))
+        if marks:
+            lines.append(texts.t("cl_mark_hint"))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _listed(paths: tuple[str, ...], shown: Mapping[str, str] | None = None) -> str:
+    names = [(shown or {}).get(path, path) for path in paths[:FILES_SHOWN]]
+    more = len(paths) - FILES_SHOWN
+    return ", ".join(names) + (f" … (+{more})" if more > 0 else "")
+
+
+def mark_translated(folder: Path, path: str) -> str:
+    """Sets `translated-from` in the translation at `path` (ru/practices/x.md) to the English
+    file's current version, after a teacher checked it says the same; returns the line."""
+    if language_of(path) is None:
+        raise ValueError(f"{path} is not in a language folder such as ru/")
+    english = (folder / english_path(path)).read_bytes().decode("utf-8-sig")
+    target = folder / path
+    marked = content_mark_translated(target.read_bytes().decode("utf-8-sig"), english)
+    temporary = target.with_name(f".{target.name}.marking")
+    temporary.write_text(marked, encoding="utf-8")
+    os.replace(temporary, target)
+    return f"translated-from: {english_hash(english)}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot import i18n
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Library
@@ -33,6 +34,7 @@ class Runtime:
     settings: Settings
     clock: Clock
     store: Store | None = None
+    # The whole content tree, every language in one version; `library_in` picks a language.
     library: Library | None = None
     content_version: int | None = None
     engine: Any = None  # bot.sender.Engine, started in post_init
@@ -44,6 +46,14 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)
     # What runs after a person finishes subscribing, in order (named in bot/app.py).
     after_subscribe: tuple[AfterSubscribe, ...] = ()
+
+    def library_in(self, language: str | None = None) -> Library:
+        """The content a person speaking `language` is served (default: the language of the
+        update or message being composed, i18n.current_language()); English fills in
+        whatever that language has no translation of."""
+        library = self.library
+        assert library is not None, "content loads in post_init"
+        return library.in_language(language or i18n.current_language())
 
     @property
     def places_ready(self) -> bool:
@@ -80,6 +90,12 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def library(self) -> Library:
+        """The content in the language of the person this update is for."""
+        return self.runtime.library_in()
+
+    @property
+    def content(self) -> Library:
+        """The whole content tree (every language, one version): what admins edit."""
         library = self.runtime.library
         assert library is not None, "content loads in post_init"
         return library

@@ -93,6 +93,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     _audit(update, context, "reload", f"applied version {version}", "; ".join(summary))
     await message.reply_text(
         texts.t("ad_reload_ok", version=version, changes=_change_lines(summary))
+        + _translations(library)
     )
 
 
@@ -102,16 +103,21 @@ async def reload_command(update: Update, context: BotContext) -> None:
 async def preview_command(update: Update, context: BotContext) -> None:
     """Runs a practice, a program day or the short version as a subscriber sees it."""
     message = update.effective_message
-    library = context.library
+    library = context.content
     args = [arg.lower() for arg in context.args or []]
     upload_id, content_version = None, None
     if len(args) >= 2 and args[0] == "upload" and args[1].isdigit() and len(args[1]) <= 12:
         upload_id, args = int(args[1]), args[2:]
-        library = await _pending_library(update, context, upload_id)
-        if library is None:
+        pending = await _pending_library(update, context, upload_id)
+        if pending is None:
             await message.reply_text(texts.t("ad_preview_no_upload", id=upload_id))
             return
-        content_version = context.runtime.content_version
+        library, content_version = pending, context.runtime.content_version
+    # "/preview swing ru": the last word may name a language; else the admin's own.
+    language = i18n.current_language()
+    if len(args) >= 2 and args[-1] in i18n.LANGUAGES:
+        language, args = args[-1], args[:-1]
+    library = library.in_language(language)
     names = ", ".join(sorted(library.practices))
     if not args:
         await message.reply_text(texts.t("ad_preview_usage", names=names))
@@ -141,13 +147,17 @@ async def preview_command(update: Update, context: BotContext) -> None:
     context.store.ensure_subscriber(chat_id, context.clock.now())  # sessions belong to a chat
     if upload_id is not None:
         what += texts.t("ad_preview_upload", id=upload_id)
+    if language != i18n.current_language():
+        name = f"{i18n.LANGUAGE_NAMES.get(language, language)} ({language})"
+        what = texts.t("cl_preview_in", what=texts.Safe(what), language=name)
     await message.reply_text(
         texts.t("ad_preview_header", what=texts.Safe(what), version=context.runtime.content_version)
     )
     _audit(update, context, "preview", "started", " ".join(args))
-    await practice_flow.start_session(
-        context, chat_id, plan, kind="preview", library=library, content_version=content_version
-    )
+    with i18n.use_language(language):  # the first message as a person reading it gets it
+        await practice_flow.start_session(
+            context, chat_id, plan, kind="preview", library=library, content_version=content_version
+        )
 
 
 async def _pending_library(update: Update, context: BotContext, upload_id: int) -> Library | None:
@@ -219,7 +229,7 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         _audit(update, context, "upload", f"rejected: {len(err.problems)} problem(s)", upload.name)
         await _send_problems(message, header, err.problems)
         return
-    if library.checksum == context.library.checksum and await asyncio.to_thread(
+    if library.checksum == context.content.checksum and await asyncio.to_thread(
         _folder_matches, current, library
     ):
         _audit(update, context, "upload", "no changes", upload.name)
@@ -227,7 +237,7 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
             texts.t("ad_upload_same", name=upload.name, version=runtime.content_version)
         )
         return
-    summary = diff_summary(context.library, library)
+    summary = diff_summary(context.content, library)
     await _off_loop(context, "expire_pending_uploads", now - UPLOAD_TTL)  # frees megabytes
     upload_id = await _off_loop(
         context,
@@ -252,8 +262,10 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         changes=_change_lines(summary),
         id=upload_id,
     )
-    lost = contentops.unreloaded_edits(current, context.library, library.files)
-    await message.reply_text(ready + _unreloaded_warning(lost), reply_markup=keyboard)
+    lost = contentops.unreloaded_edits(current, context.content, library.files)
+    await message.reply_text(
+        ready + _unreloaded_warning(lost) + _translations(library), reply_markup=keyboard
+    )
 
 
 async def _upload_button(update: Update, context: BotContext, action: str, upload_id: int) -> None:
@@ -295,7 +307,7 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
     if not await _write(update, context, library):
         return
     await _off_loop(context, "close_pending_upload", upload_id, "applied")
-    summary = diff_summary(context.library, library)
+    summary = diff_summary(context.content, library)
     version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "upload_apply", f"applied version {version}", pending.file_name)
     await _close(query, texts.t("ad_upload_applied", version=version))
@@ -368,9 +380,9 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     if library is None:
         return
     info = context.store.content_version_info(version_id)
-    summary = diff_summary(context.library, library)
+    summary = diff_summary(context.content, library)
     current = await asyncio.to_thread(contentops.current_files, context.settings.content_dir)
-    lost = contentops.unreloaded_edits(current, context.library, library.files)
+    lost = contentops.unreloaded_edits(current, context.content, library.files)
     keyboard = _confirm_keyboard(
         texts.t("ad_btn_restore", version=version_id),
         AdminButton("rb", True, version_id).pack(),
@@ -387,6 +399,12 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         + _unreloaded_warning(lost),
         reply_markup=keyboard,
     )
+
+
+def _translations(library: Library) -> str:
+    """Per language: what is translated, missing or out of date (warnings: English serves)."""
+    report = contentops.translation_report(library)
+    return "\n\n" + report if report else ""
 
 
 def _unreloaded_warning(lost: Sequence[str]) -> str:
@@ -409,7 +427,7 @@ async def _rollback_button(
     if library is None or not await _write(update, context, library):
         return
     summary = [texts.t("ad_rollback_summary", version=version_id)]
-    summary += diff_summary(context.library, library)
+    summary += diff_summary(context.content, library)
     version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "rollback", f"restored as version {version}", f"version {version_id}")
     await reply(query, texts.t("ad_rollback_done", version=version_id, new=version))
@@ -430,7 +448,7 @@ async def _restorable(
         _audit(update, context, "rollback", "refused: no such version", f"version {version_id}")
         await reply(message, texts.t("ad_rollback_unknown", version=version_id))
         return None
-    if library.checksum == context.library.checksum:
+    if library.checksum == context.content.checksum:
         _audit(update, context, "rollback", "refused: already serving", f"version {version_id}")
         serving = context.runtime.content_version
         key = "ad_rollback_same" if version_id == serving else "ad_rollback_same_content"
@@ -444,7 +462,7 @@ async def _restorable(
 
 async def content_command(update: Update, context: BotContext) -> None:
     """Sends the live content back as a zip, so a teacher can edit it and upload it again."""
-    library, version = context.library, context.runtime.content_version
+    library, version = context.content, context.runtime.content_version
     data = await asyncio.to_thread(content_zip, library)
     _audit(update, context, "content", f"sent version {version}")
     await update.effective_message.reply_document(

@@ -67,6 +67,12 @@ async def practice_command(update: Update, context: BotContext) -> None:
     name = " ".join(context.args or ()).strip()
     library = context.library
     found = program.find_practices(library, name) if name else []
+    if name and library is not context.content:
+        # An English title finds its practice too, served in the person's language.
+        english = context.content
+        exact = [p for p in english.practices.values() if p.title.casefold() == name.casefold()]
+        found = exact or found or program.find_practices(english, name)
+        found = [library.practices[p.id] for p in found]
     if len(found) == 1:
         await begin_library(context, chat_id, found[0])
         return

@@ -89,8 +89,9 @@ def snooze_keyboard(delivery_id: int, choices: tuple[int, ...]) -> InlineKeyboar
 def reminder_text(application: Application, subscriber: Subscriber, now: datetime) -> str:
     runtime = runtime_of(application)
     today = local_today(subscriber, now)
-    plan = todays_plan(runtime.store, runtime.library, subscriber, today)
-    note = note_of_the_day(runtime.library, today)
+    library = runtime.library_in()  # the subscriber's language, set by the fan-out
+    plan = todays_plan(runtime.store, library, subscriber, today)
+    note = note_of_the_day(library, today)
     if plan.gentle:
         return texts.t("reminder_gentle", title=plan.title, minutes=plan.minutes, note=note)
     intro = f"{plan.phase_intro}\n" if plan.phase_intro else ""

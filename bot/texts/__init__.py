@@ -66,6 +66,7 @@ from bot.texts import (  # noqa: E402
     checkin,
     common,
     content_admin,
+    content_langs,
     formats,
     history,
     input,
@@ -97,6 +98,7 @@ DOMAINS = (
     places,
     program,
     content_admin,
+    content_langs,
 )
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
