@@ -408,7 +408,8 @@ def _structure_problems(
                     1,
                     f"{where} differs from the English program.md: a translation may change "
                     "only the words (titles, introductions), not which practices come on which "
-                    "day or for how long",
+                    "day or for how long. Change the translation the same way, or leave it out: "
+                    "its readers get the English file meanwhile",
                 )
             )
     for practice_id, theirs in sorted(english.practices.items()):
@@ -436,7 +437,8 @@ def _structure_problems(
                     prefix + name,
                     1,
                     f"{' and '.join(differences)} must be as in the English {name}: a "
-                    "translation changes only the words",
+                    "translation changes only the words. Change the translation the same way, "
+                    "or leave it out: its readers get the English file meanwhile",
                 )
             )
     return problems

@@ -142,6 +142,11 @@ async def test_preview_of_an_uploaded_program_day_runs_the_uploaded_set(bot: Har
         )
     )
     files = {**read_folder(content_dir), "practices/knee-rocking.md": KNEE, "program.md": program}
+    blocked = await upload(bot, "content.zip", make_zip(files))
+    # The Russian program no longer has the English days: its words may differ, not its days.
+    assert "ru/program.md" in text_of(blocked) and "passed every check" not in text_of(blocked)
+    await bot.settle(ADMIN_ID)
+    del files["ru/program.md"]  # Russian readers get the English program until it is redone
     ready = await upload(bot, "content.zip", make_zip(files))
     assert "passed every check" in text_of(ready)
     upload_id = int(ready["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[-1])
