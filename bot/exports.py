@@ -213,10 +213,11 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
 
 class _Report(FPDF):
     def footer(self) -> None:
-        self.set_y(-12)
+        self.set_y(-15)
         self.set_font(_FONT, size=7.5)
         self.set_text_color(110)
-        self.cell(0, 5, _say("rp_pdf_footer"), align=Align.C)
+        # Wrapped within the margins: a translation may be longer than the English line.
+        self.multi_cell(0, 3.6, _say("rp_pdf_footer"), align=Align.C)
 
 
 def report_pdf(

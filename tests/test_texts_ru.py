@@ -210,6 +210,8 @@ def test_pdf_report_in_russian(russian):
     assert "Средние за период: напряжение 3,9, боль 2,5 (14 дней с оценками)." in text
     assert "Спина отпустила" in text
     assert "Self-reported" not in text and "Summary" not in text
+    # The footer, longer in Russian than the page is wide, wraps within the margins.
+    assert "Рекомендации по практике,\nа не диагноз." in text
 
 
 def test_alt_text_in_russian(russian):
