@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.store.connection import Tables, to_db
+from bot.store.connection import Tables, inserted_id, to_db
 from bot.store.records import (
     Broadcast,
 )
@@ -16,14 +16,14 @@ class BroadcastQueries(Tables):
     _AUDIENCE = "status = 'active' AND NOT on_hold"
 
     def broadcast_audience(self) -> int:
-        return self._one(f"SELECT COUNT(*) AS n FROM subscribers WHERE {self._AUDIENCE}")["n"]
+        return self._single(f"SELECT COUNT(*) AS n FROM subscribers WHERE {self._AUDIENCE}")["n"]
 
     def create_broadcast(self, admin_id: int, text: str, now: datetime) -> int:
         cursor = self.db.execute(
             "INSERT INTO broadcasts (admin_id, text, created_utc) VALUES (?, ?, ?)",
             (admin_id, text, to_db(now)),
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def broadcast(self, broadcast_id: int) -> Broadcast | None:
         row = self._one("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
@@ -58,7 +58,7 @@ class BroadcastQueries(Tables):
         """
         kind = f"broadcast:{broadcast_id}"
         with self.db.atomic():
-            batch = self._one(
+            batch = self._single(
                 "SELECT MAX(chat_id) AS last, COUNT(*) AS n FROM (SELECT chat_id FROM subscribers "
                 f"WHERE {self._AUDIENCE} AND chat_id > ? ORDER BY chat_id LIMIT ?)",
                 (after_chat, size),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.models import CheckIn, Completion
-from bot.store.connection import Tables, to_column, to_db
+from bot.store.connection import Tables, inserted_id, to_column, to_db
 from bot.store.records import (
     CheckInRow,
 )
@@ -63,7 +63,7 @@ class CheckinQueries(Tables):
                         to_db(now),
                     ),
                 )
-                return self.checkin(cursor.lastrowid)
+                return self._existing_checkin(inserted_id(cursor))
             self.db.execute(
                 "UPDATE checkins SET step = ?, status = 'open', updated_utc = ?, "
                 "session_id = COALESCE(?, session_id), "
@@ -71,7 +71,12 @@ class CheckinQueries(Tables):
                 "completion = COALESCE(?, completion) WHERE id = ?",
                 (step, to_db(now), session_id, tension_before, completion, existing.id),
             )
-            return self.checkin(existing.id)
+            return self._existing_checkin(existing.id)
+
+    def _existing_checkin(self, checkin_id: int) -> CheckInRow:
+        row = self.checkin(checkin_id)
+        assert row is not None, "read in the transaction that wrote it"
+        return row
 
     def checkin(self, checkin_id: int) -> CheckInRow | None:
         row = self._one(_CHECKIN_SELECT + "WHERE c.id = ?", (checkin_id,))

@@ -42,6 +42,14 @@ def from_db(text: str | None) -> datetime | None:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
+def from_db_required(text: str) -> datetime:
+    """A NOT NULL column's timestamp: as `from_db`, with no None for callers to rule out."""
+    moment = from_db(text)
+    if moment is None:
+        raise ValueError("a NOT NULL timestamp column held NULL")
+    return moment
+
+
 def date_from_db(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
@@ -69,12 +77,24 @@ class Tables:
             cursor.close()
         return None if row is None else dict(row)
 
+    def _single(self, sql: str, params: tuple | dict = ()) -> dict[str, Any]:
+        """The row of a query that always has one: an aggregate (COUNT, MAX) or a PRAGMA."""
+        row = self._one(sql, params)
+        assert row is not None, "an aggregate or a PRAGMA always returns a row"
+        return row
+
     def _rows(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         """A plain read on the hot paths (sender, due query): sqlite3.Row is indexed by name
         in C, where sqlite-utils' query() builds a dict per row inside a savepoint."""
         cursor = self.db.conn.cursor()
         cursor.row_factory = sqlite3.Row
         return cursor.execute(sql, params)
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cursor.lastrowid is not None, "called after an INSERT"
+    return cursor.lastrowid
 
 
 def to_column(value: Any) -> Any:

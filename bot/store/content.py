@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 
 from bot.content import ContentInvalid, Library, build_library
-from bot.store.connection import Tables, to_db
+from bot.store.connection import Tables, inserted_id, to_db
 from bot.store.records import (
     AuditEntry,
     ContentVersion,
@@ -37,7 +37,7 @@ class ContentQueries(Tables):
                 json.dumps(dict(library.files), ensure_ascii=False),
             ),
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def content_version(self, version_id: int) -> Library | None:
         row = self._one("SELECT files FROM content_versions WHERE id = ?", (version_id,))
@@ -94,7 +94,7 @@ class ContentQueries(Tables):
                 to_db(now),
             ),
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def pending_upload(self, upload_id: int) -> PendingUpload | None:
         row = self._one("SELECT * FROM pending_uploads WHERE id = ?", (upload_id,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.store.connection import Tables, from_db, to_db
+from bot.store.connection import Tables, from_db_required, to_db
 from bot.store.records import (
     Delivery,
     Subscriber,
@@ -30,7 +30,7 @@ class DeliveryQueries(Tables):
             "AND next_due_utc <= ? GROUP BY next_due_utc ORDER BY next_due_utc",
             (to_db(after), to_db(until)),
         )
-        return [(from_db(due), count) for due, count in rows]
+        return [(from_db_required(due), count) for due, count in rows]
 
     def due_at(self, due: datetime, after_chat: int, limit: int) -> list[Subscriber]:
         """Subscribers due exactly at `due`, by chat id from `after_chat` on (subscribers_due

@@ -11,7 +11,7 @@ from bot.store.records import (
 class PrivacyQueries(Tables):
     def personal_data(self, chat_id: int) -> PersonalData:
         """What /delete removes, counted for its confirmation message."""
-        row = self._one(
+        row = self._single(
             "SELECT "
             "(SELECT COUNT(*) FROM subscribers WHERE chat_id = :c) AS subscriber, "
             "(SELECT COUNT(*) FROM checkins WHERE chat_id = :c) AS checkins, "
@@ -49,7 +49,7 @@ class PrivacyQueries(Tables):
             )
         ]
         linked = [name for name in tables if "chat_id" in self.db[name].columns_dict]
-        previous = self._one("PRAGMA secure_delete")["secure_delete"]
+        previous = self._single("PRAGMA secure_delete")["secure_delete"]
         self.db.execute("PRAGMA secure_delete = ON")
         removed = 0
         try:

@@ -23,7 +23,7 @@ from bot.models import (
     SessionStatus,
     Status,
 )
-from bot.store.connection import date_from_db, from_db
+from bot.store.connection import date_from_db, from_db, from_db_required
 
 __all__ = [
     "SUMMARY_OFF",
@@ -114,7 +114,7 @@ class Session:
             timer_due_utc=from_db(row["timer_due_utc"]),
             tension_before=row["tension_before"],
             message_id=row["message_id"],
-            started_utc=from_db(row["started_utc"]),
+            started_utc=from_db_required(row["started_utc"]),
             finished_utc=from_db(row["finished_utc"]),
             steps_began_utc=from_db(row["steps_began_utc"]),
         )
@@ -156,7 +156,7 @@ class Subscriber:
             on_hold=bool(row["on_hold"]),
             last_screen_utc=from_db(row["last_screen_utc"]),
             screen_offered_utc=from_db(row["screen_offered_utc"]),
-            created_utc=from_db(row["created_utc"]),
+            created_utc=from_db_required(row["created_utc"]),
             language=row["language"],
         )
 
@@ -181,7 +181,7 @@ class Delivery:
             local_date=date.fromisoformat(row["local_date"]),
             kind=row["kind"],
             status=DeliveryStatus(row["status"]),
-            due_utc=from_db(row["due_utc"]),
+            due_utc=from_db_required(row["due_utc"]),
             attempts=row["attempts"],
             reason=row["reason"],
             message_id=row["message_id"],
@@ -227,8 +227,8 @@ class CheckInRow:
             areas=areas,
             completion=Completion(row["completion"]) if row["completion"] else None,
             note=row["note"],
-            created_utc=from_db(row["created_utc"]),
-            updated_utc=from_db(row["updated_utc"]),
+            created_utc=from_db_required(row["created_utc"]),
+            updated_utc=from_db_required(row["updated_utc"]),
             session_done=bool(row.get("session_done")),
         )
 
@@ -259,7 +259,7 @@ class ContentVersion:
     def from_row(cls, row: dict[str, Any]) -> ContentVersion:
         return cls(
             id=row["id"],
-            created_utc=from_db(row["created_utc"]),
+            created_utc=from_db_required(row["created_utc"]),
             admin_id=row["admin_id"],
             checksum=row["checksum"],
             summary=row["summary"],
@@ -277,7 +277,7 @@ class AuditEntry:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AuditEntry:
         return cls(
-            at_utc=from_db(row["at_utc"]),
+            at_utc=from_db_required(row["at_utc"]),
             admin_id=row["admin_id"],
             action=row["action"],
             result=row["result"],
@@ -306,7 +306,7 @@ class PendingUpload:
             files=json.loads(row["files"]),
             summary=row["summary"],
             status=UploadStatus(row["status"]),
-            created_utc=from_db(row["created_utc"]),
+            created_utc=from_db_required(row["created_utc"]),
         )
 
 
@@ -325,7 +325,7 @@ class Broadcast:
             admin_id=row["admin_id"],
             text=row["text"],
             status=BroadcastStatus(row["status"]),
-            created_utc=from_db(row["created_utc"]),
+            created_utc=from_db_required(row["created_utc"]),
         )
 
 

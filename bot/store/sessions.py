@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from bot.store.connection import Tables, to_db
+from bot.store.connection import Tables, inserted_id, to_db
 from bot.store.records import (
     Session,
 )
@@ -25,7 +25,7 @@ class SessionQueries(Tables):
 
     def program_days_done(self, chat_id: int, before: date) -> int:
         """Days before `before` on which the person finished a program (daily or short) session."""
-        row = self._one(
+        row = self._single(
             "SELECT COUNT(DISTINCT local_date) AS n FROM sessions WHERE chat_id = ? "
             "AND status = 'done' AND kind IN ('daily', 'short') AND local_date < ?",
             (chat_id, before.isoformat()),
@@ -88,7 +88,9 @@ class SessionQueries(Tables):
                     to_db(now),
                 ),
             )
-        return self.session(cursor.lastrowid)
+        session = self.session(inserted_id(cursor))
+        assert session is not None, "just written"
+        return session
 
     def session(self, session_id: int) -> Session | None:
         row = self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))

@@ -22,7 +22,7 @@ class StatsQueries(Tables):
         window = (to_db(since), to_db(now))
         # A check-in counts for the rate once, on the day of a reminder that reached the
         # person: check-ins on demand would otherwise push it past 100%.
-        reminders = self._one(
+        reminders = self._single(
             "SELECT COUNT(*) AS due, COALESCE(SUM(status = 'sent'), 0) AS sent, "
             "COALESCE(SUM(status = 'sent' AND "
             "strftime('%s', sent_utc) - strftime('%s', due_utc) <= 120), 0) AS on_time, "
@@ -31,7 +31,7 @@ class StatsQueries(Tables):
             "FROM deliveries d WHERE kind = 'reminder' AND due_utc >= ? AND due_utc <= ?",
             window,
         )
-        checkins = self._one(
+        checkins = self._single(
             "SELECT COUNT(*) AS n, COUNT(DISTINCT chat_id) AS people, "
             "AVG(tension) AS tension, AVG(pain) AS pain FROM checkins "
             "WHERE created_utc >= ? AND created_utc <= ? "

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.models import Status
-from bot.store.connection import Tables, from_db, to_column, to_db
+from bot.store.connection import Tables, from_db_required, to_column, to_db
 from bot.store.records import (
     SUMMARY_OFF,
     Subscriber,
@@ -39,7 +39,9 @@ class SubscriberQueries(Tables):
             (chat_id, to_db(now), to_db(now), language),
         )
         created = cursor.rowcount == 1
-        return self.subscriber(chat_id), created
+        subscriber = self.subscriber(chat_id)
+        assert subscriber is not None, "written or found just now"
+        return subscriber, created
 
     def _update_subscriber(self, chat_id: int, now: datetime, **fields: Any) -> None:
         """Writes the given columns; dates, datetimes, enums and dicts are converted here.
@@ -130,7 +132,7 @@ class SubscriberQueries(Tables):
         rows = self.db.query(
             "SELECT at_utc, answer FROM safety_screens WHERE chat_id = ? ORDER BY id", (chat_id,)
         )
-        return [(from_db(r["at_utc"]), r["answer"]) for r in rows]
+        return [(from_db_required(r["at_utc"]), r["answer"]) for r in rows]
 
     # --- pauses --------------------------------------------------------------------------------
 
