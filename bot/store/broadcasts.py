@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.models import broadcast_kind
 from bot.store.connection import Tables, inserted_id, to_db
 from bot.store.records import (
     Broadcast,
@@ -56,7 +57,7 @@ class BroadcastQueries(Tables):
         The rows are unique per (chat, date, kind), so running a batch twice (a restart in
         the middle) never sends anyone the broadcast twice.
         """
-        kind = f"broadcast:{broadcast_id}"
+        kind = broadcast_kind(broadcast_id)
         with self.db.atomic():
             batch = self._single(
                 "SELECT MAX(chat_id) AS last, COUNT(*) AS n FROM (SELECT chat_id FROM subscribers "
@@ -77,6 +78,6 @@ class BroadcastQueries(Tables):
         """Delivery rows of a broadcast by status (pending, sent, failed, skipped)."""
         rows = self.db.query(
             "SELECT status, COUNT(*) AS n FROM deliveries WHERE kind = ? GROUP BY status",
-            (f"broadcast:{broadcast_id}",),
+            (broadcast_kind(broadcast_id),),
         )
         return {row["status"]: row["n"] for row in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.models import CheckIn, Completion
+from bot.models import CheckIn, CheckinStatus, Completion
 from bot.store.connection import Tables, inserted_id, to_column, to_db
 from bot.store.records import (
     CheckInRow,
@@ -110,7 +110,9 @@ class CheckinQueries(Tables):
             f"UPDATE checkins SET {assignments} WHERE id = :id", {**values, "id": checkin_id}
         )
 
-    def close_checkin(self, checkin_id: int, now: datetime, status: str = "done") -> None:
+    def close_checkin(
+        self, checkin_id: int, now: datetime, status: str = CheckinStatus.DONE
+    ) -> None:
         self.db.execute(
             "UPDATE checkins SET status = ?, step = NULL, updated_utc = ? WHERE id = ?",
             (status, to_db(now), checkin_id),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.models import DeliveryStatus
 from bot.store.connection import Tables, from_db_required, to_db
 from bot.store.records import (
     Delivery,
@@ -57,7 +58,7 @@ class DeliveryQueries(Tables):
         kind: str,
         due: datetime,
         *,
-        status: str = "pending",
+        status: str = DeliveryStatus.PENDING,
         reason: str | None = None,
         replace: bool = False,
         send_after: datetime | None = None,

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from bot.models import SessionStatus
 from bot.store.connection import Tables, inserted_id, to_db
 from bot.store.records import (
     Session,
@@ -190,7 +191,7 @@ class SessionQueries(Tables):
 
     def end_session(self, session_id: int, status: str, now: datetime) -> bool:
         """Closes an active session as 'done' (finished_utc set) or 'stopped'; once only."""
-        if status not in {"done", "stopped"}:
+        if status not in {SessionStatus.DONE, SessionStatus.STOPPED}:
             raise ValueError(f"not an end status: {status}")
         cursor = self.db.execute(
             "UPDATE sessions SET status = ?, timer_due_utc = NULL, "
