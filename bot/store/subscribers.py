@@ -166,7 +166,7 @@ class SubscriberQueries(Tables):
                 day += timedelta(days=1)
         return days
 
-    # --- history and data rights -------------------------------------------------------------
+    # --- the weekly summary's day ----------------------------------------------------------
 
     def set_summary_weekday(self, chat_id: int, now: datetime, weekday: int | None) -> None:
         """The weekly summary's day, 0 = Monday ... 6 = Sunday; None turns it off."""
