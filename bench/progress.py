@@ -38,7 +38,7 @@ from common import (
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.models import Completion
-from bot.store import Status, Store
+from bot.store import Store
 
 USER = 4242
 ZONE = "Europe/Berlin"
@@ -52,7 +52,8 @@ def write_year(path: Path) -> tuple[int, int]:
     store = Store(path)
     try:
         store.ensure_subscriber(USER, NOW - timedelta(days=366))
-        store.update_subscriber(USER, NOW, status=Status.ACTIVE, zone=ZONE, remind_at="07:30")
+        store.set_zone(USER, NOW, ZONE, awaiting=None)
+        store.set_reminder_time(USER, NOW, "07:30", subscribe=True)
         practised = 0
         with store.atomic():
             for i in range(365):

@@ -408,10 +408,10 @@ def due_query_batches(db: Path, max_batches: int, max_seconds: float) -> dict:
                             "reminder",
                             subscriber.next_due_utc,
                         )
-                        store.update_subscriber(
+                        store.set_next_due(
                             subscriber.chat_id,
                             now,
-                            next_due_utc=schedule.next_due_utc(at, zone, subscriber.next_due_utc),
+                            schedule.next_due_utc(at, zone, subscriber.next_due_utc),
                         )
                 t2 = time.perf_counter()
                 query_ms.append((t1 - t0) * 1000)

@@ -326,7 +326,7 @@ async def _remind(runtime: Runtime, clock: DemoClock) -> None:
         print("  (no reminder is set up yet: /start first)")
         return
     before = {d.id for d in store.deliveries(DEMO_USER)}
-    store.update_subscriber(DEMO_USER, now, next_due_utc=now)
+    store.set_next_due(DEMO_USER, now, now)
     await runtime.engine.tick()
     await runtime.engine.idle()
     new = [d for d in store.deliveries(DEMO_USER) if d.id not in before]

@@ -17,6 +17,58 @@ class Status(StrEnum):
     BLOCKED = "blocked"
 
 
+class SessionKind(StrEnum):
+    """Which practice a session runs: the program's day, its 5-minute version, one practice
+    from the library, or an admin's preview (never counted as practised)."""
+
+    DAILY = "daily"
+    SHORT = "short"
+    LIBRARY = "library"
+    PREVIEW = "preview"
+
+
+class SessionStatus(StrEnum):
+    """A practice session is active until finished (done), stopped by the person, or
+    abandoned (another one was started, or a red-flag answer ended it)."""
+
+    ACTIVE = "active"
+    DONE = "done"
+    STOPPED = "stopped"
+    ABANDONED = "abandoned"
+
+
+class DeliveryKind(StrEnum):
+    """What a scheduled message is. A broadcast's kind is `broadcast:<id>` (one per
+    broadcast, so the rows stay unique per person and day): see `broadcast_kind`."""
+
+    REMINDER = "reminder"
+    SNOOZE = "snooze"  # the reminder again, later the same day
+    FOLLOWUP = "followup"
+    WEEKLY = "weekly"
+    SKIP = "skip"  # never sent: records that the person chose to skip the day
+    BROADCAST = "broadcast"
+
+
+def broadcast_kind(broadcast_id: int) -> str:
+    return f"{DeliveryKind.BROADCAST}:{broadcast_id}"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not sent on purpose; the reason says why
+
+
+class CheckinStatus(StrEnum):
+    """Open while questions remain; done when closed by the person, partial when closed by
+    the day ending (or by the person) with answers missing."""
+
+    OPEN = "open"
+    DONE = "done"
+    PARTIAL = "partial"
+
+
 class BodyArea(StrEnum):
     """Where it hurts, from the list in the domain brief; sides where they matter."""
 

@@ -323,7 +323,7 @@ class Engine:
                 break
         else:
             due = schedule.next_due_utc(at, zone, now)
-        store.update_subscriber(subscriber.chat_id, now, next_due_utc=due)
+        store.set_next_due(subscriber.chat_id, now, due)
 
     def _enqueue(self, now: datetime) -> None:
         room = self.queue.maxsize - self.queue.qsize()
@@ -457,7 +457,7 @@ class Engine:
         with store.atomic():
             if not store.drop_pending_delivery(delivery.id):
                 return False
-            store.update_subscriber(delivery.chat_id, now, next_due_utc=chosen)
+            store.set_next_due(delivery.chat_id, now, chosen)
         log.info("delivery.superseded id=%s", delivery.id)
         return True
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from bot.emulator import Emulator
 from bot.store import Status, Store, from_db
 from tests.conftest import CONTENT, USER_ID, buttons
+from tests.store_rows import set_columns
 
 PEOPLE = range(7000, 7060)
 
@@ -72,7 +73,8 @@ async def test_kill_during_a_reminder_fan_out_then_restart(emulator, tmp_path):
     for person in PEOPLE:
         emulator.add_user(person)
         store.ensure_subscriber(person, now)
-        store.update_subscriber(
+        set_columns(
+            store,
             person,
             now,
             status=Status.ACTIVE,
@@ -150,7 +152,8 @@ def subscribed(db: Path) -> None:
     now = datetime.now(UTC)
     store = Store(db)
     store.ensure_subscriber(PERSON, now)
-    store.update_subscriber(
+    set_columns(
+        store,
         PERSON,
         now,
         status=Status.ACTIVE,

@@ -14,6 +14,7 @@ from bot import texts
 from bot.models import BodyArea, Completion
 from tests.conftest import USER_ID, Harness, buttons
 from tests.helpers import subscribe
+from tests.store_rows import fetch_one
 
 TODAY = date(2026, 11, 23)  # the clock fixture's Monday
 
@@ -106,8 +107,8 @@ async def test_a_practice_a_checkin_and_every_command_survive_a_bad_day(bot: Har
     assert saved.areas == (BodyArea.LOWER_BACK,)
     assert saved.completion is Completion.FULL
     assert saved.note == "Warm hips afterwards"
-    session = bot.store.one(
-        "SELECT status, tension_before FROM sessions WHERE chat_id = ?", (USER_ID,)
+    session = fetch_one(
+        bot.store, "SELECT status, tension_before FROM sessions WHERE chat_id = ?", (USER_ID,)
     )
     assert (session["status"], session["tension_before"]) == ("done", 4)
 

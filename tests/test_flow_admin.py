@@ -26,6 +26,7 @@ from bot.sender import Skip
 from bot.store import Status
 from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness, buttons
 from tests.helpers import subscribe
+from tests.store_rows import set_columns
 
 BREATHING = "practices/breathing.md"
 OLD_STEP = "Breathe in slowly and let your belly swell under your hand."
@@ -85,9 +86,7 @@ def add_people(bot: Harness, statuses: dict[int, Status]) -> None:
     for chat_id, status in statuses.items():
         bot.emu.add_user(chat_id, f"Person {chat_id}")
         bot.store.ensure_subscriber(chat_id, now)
-        bot.store.update_subscriber(
-            chat_id, now, status=status, zone="Europe/Berlin", remind_at="07:30"
-        )
+        set_columns(bot.store, chat_id, now, status=status, zone="Europe/Berlin", remind_at="07:30")
 
 
 def audit(bot: Harness) -> list[tuple[str, str]]:
@@ -815,14 +814,14 @@ async def test_a_broadcast_leaves_out_people_on_hold_after_a_safety_answer(bot):
     """They were told not to practise; news of practices must not say otherwise. Someone put
     on hold after the broadcast was queued is skipped too, with the reason recorded."""
     add_people(bot, {701: Status.ACTIVE, 702: Status.ACTIVE, 703: Status.ACTIVE})
-    bot.store.update_subscriber(702, bot.clock.now(), on_hold=True)
+    set_columns(bot.store, 702, bot.clock.now(), on_hold=True)
     assert "2 now" in text_of(await bot.say("/broadcast", ADMIN_ID))
     await bot.say("Try the new walk", ADMIN_ID)
     note = await bot.reply(ADMIN_ID)
     assert buttons(note) == ["📣 Send to 2", "Cancel"]
     await bot.tap(note, "Send", ADMIN_ID)
     await bot.reply(ADMIN_ID)
-    bot.store.update_subscriber(703, bot.clock.now(), on_hold=True)  # a Yes meanwhile
+    set_columns(bot.store, 703, bot.clock.now(), on_hold=True)  # a Yes meanwhile
     await bot.tick()
     assert [received(bot, n, "Try the new walk") for n in (701, 702, 703)] == [1, 0, 0]
     assert bot.store.deliveries(702) == []
@@ -870,7 +869,7 @@ async def test_someone_who_pauses_before_their_turn_is_skipped(bot):
     await bot.say("/broadcast Hello", ADMIN_ID)
     await bot.tap(await bot.reply(ADMIN_ID), "Send", ADMIN_ID)
     await bot.expect("on its way", ADMIN_ID)
-    bot.store.update_subscriber(702, bot.clock.now(), status=Status.PAUSED)
+    set_columns(bot.store, 702, bot.clock.now(), status=Status.PAUSED)
     [delivery] = bot.store.deliveries(702)
     outcome = await compose_broadcast(bot.application, delivery, bot.store.subscriber(702))
     assert outcome == Skip("not sent: subscriber is paused")

@@ -18,6 +18,7 @@ from bot.texts import menus
 from bot.texts import safety as safety_texts
 from tests.conftest import ADMIN_ID, USER_ID, Harness, buttons
 from tests.helpers import subscribe
+from tests.store_rows import set_columns
 
 OTHER_ID = 5151
 
@@ -195,7 +196,8 @@ async def test_an_admin_in_russian_gets_russian_command_descriptions(bot):
 async def set_up_due(bot: Harness, chat_id: int, language: str) -> None:
     now = bot.clock.now()
     bot.store.ensure_subscriber(chat_id, now, language)
-    bot.store.update_subscriber(
+    set_columns(
+        bot.store,
         chat_id,
         now,
         status=Status.ACTIVE,

@@ -12,6 +12,7 @@ from bot.flows import practice
 from bot.program import plan_for_day
 from tests.conftest import CONTENT, USER_ID, Harness, buttons
 from tests.helpers import subscribe
+from tests.store_rows import fetch_one, set_columns
 
 OTHER_USER = 5151
 
@@ -98,7 +99,9 @@ def active(bot: Harness, user_id: int = USER_ID):
 
 
 def session_count(bot: Harness, user_id: int = USER_ID) -> int:
-    return bot.store.one("SELECT COUNT(*) AS n FROM sessions WHERE chat_id = ?", (user_id,))["n"]
+    return fetch_one(bot.store, "SELECT COUNT(*) AS n FROM sessions WHERE chat_id = ?", (user_id,))[
+        "n"
+    ]
 
 
 async def subscribed(bot: Harness) -> None:
@@ -138,7 +141,7 @@ async def test_a_full_daily_session_ends_in_the_checkins_first_question(bot):
     assert "Day 1 is done" in text_of(await bot.expect("Well done"))
     question = await bot.expect("tension")
     assert "How are you feeling" in text_of(question)
-    session = bot.store.one("SELECT * FROM sessions WHERE chat_id = ?", (USER_ID,))
+    session = fetch_one(bot.store, "SELECT * FROM sessions WHERE chat_id = ?", (USER_ID,))
     assert session["status"] == "done"
     assert session["finished_utc"] is not None
     assert session["kind"] == "daily"
@@ -269,7 +272,7 @@ async def test_stop_is_kind_offers_the_checkin_and_counts_no_practice(bot):
     stopped = await bot.expect("Stopped")
     assert "doctor or physiotherapist" in text_of(stopped)  # what to do if it hurt
     assert buttons(stopped) == ["▶️ Carry on from step 1", "📝 Check in now"]
-    session = bot.store.one("SELECT status FROM sessions WHERE chat_id = ?", (USER_ID,))
+    session = fetch_one(bot.store, "SELECT status FROM sessions WHERE chat_id = ?", (USER_ID,))
     assert session["status"] == "stopped"
     assert not bot.store.practised_on(USER_ID, bot.clock.now().date())
     await bot.tap(stopped, "Check in now")
@@ -537,8 +540,10 @@ async def test_a_double_tap_on_start_keeps_one_session(bot):
     await bot.settle()
     assert session_count(bot) == 1
     assert (
-        bot.store.one(
-            "SELECT COUNT(*) AS n FROM sessions WHERE chat_id = ? AND status = 'active'", (USER_ID,)
+        fetch_one(
+            bot.store,
+            "SELECT COUNT(*) AS n FROM sessions WHERE chat_id = ? AND status = 'active'",
+            (USER_ID,),
         )["n"]
         == 1
     )
@@ -676,7 +681,7 @@ async def test_a_typed_tension_never_answers_an_open_settings_question(bot):
 
 async def test_today_on_hold_after_a_red_flag_explains_instead_of_starting(bot):
     await subscribe(bot)
-    bot.store.update_subscriber(USER_ID, bot.clock.now(), on_hold=True)
+    set_columns(bot.store, USER_ID, bot.clock.now(), on_hold=True)
     reply = await bot.say("/today")
     assert "paused because you told me" in text_of(reply)
     assert session_count(bot) == 0
@@ -857,7 +862,7 @@ async def test_today_after_practising_offers_it_again_and_does_not_advance_twice
 async def test_starting_from_the_reminder_takes_its_buttons_off(bot):
     """Skip today or Later left under a practice already under way would contradict it."""
     await subscribe(bot)
-    bot.store.update_subscriber(USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
+    set_columns(bot.store, USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
     await bot.tick()
     reminder = await bot.expect("Time for today's practice")
     await bot.tap(reminder, "▶️ Start now")
@@ -868,7 +873,7 @@ async def test_starting_from_the_reminder_takes_its_buttons_off(bot):
 
 async def test_the_five_minute_version_from_the_reminder_counts_as_a_program_day(bot):
     await subscribed(bot)
-    bot.store.update_subscriber(USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
+    set_columns(bot.store, USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
     await bot.tick()
     reminder = await bot.expect("Time for today's practice")
     await bot.tap(reminder, "5-minute version")

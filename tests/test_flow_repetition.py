@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bot.program import note_of_the_day
 from tests.conftest import USER_ID, Harness
 from tests.helpers import subscribe
+from tests.store_rows import set_columns
 from tests.test_flow_practice import first_step, start, text_of, walk_to_the_end
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
@@ -25,7 +26,7 @@ def tip(bot: Harness, day: date) -> str:
 
 async def test_after_the_reminder_the_intro_does_not_repeat_the_tip_or_the_phase_intro(bot):
     await subscribed(bot)
-    bot.store.update_subscriber(USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
+    set_columns(bot.store, USER_ID, bot.clock.now(), next_due_utc=bot.clock.now())
     await bot.tick()
     reminder = await bot.expect("Time for today's practice")
     assert tip(bot, TODAY) in text_of(reminder)

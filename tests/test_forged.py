@@ -18,6 +18,7 @@ import pytest
 from bot.store import Store
 from tests.conftest import Harness, buttons
 from tests.helpers import subscribe
+from tests.store_rows import fetch_one
 
 VICTIM, ATTACKER, GONE = 7101, 7102, 7103
 
@@ -88,14 +89,15 @@ async def checkin_to_the_pain_question(bot: Harness, person: int) -> int:
 
 
 def checkin_id(bot: Harness, person: int) -> int:
-    return bot.store.one("SELECT id FROM checkins WHERE chat_id = ?", (person,))["id"]
+    return fetch_one(bot.store, "SELECT id FROM checkins WHERE chat_id = ?", (person,))["id"]
 
 
 def ids_of(bot: Harness, person: int, step: int) -> Ids:
-    one = bot.store.one
     return Ids(
-        delivery=one("SELECT id FROM deliveries WHERE chat_id = ?", (person,))["id"],
-        session=one("SELECT id FROM sessions WHERE chat_id = ?", (person,))["id"],
+        delivery=fetch_one(bot.store, "SELECT id FROM deliveries WHERE chat_id = ?", (person,))[
+            "id"
+        ],
+        session=fetch_one(bot.store, "SELECT id FROM sessions WHERE chat_id = ?", (person,))["id"],
         checkin=checkin_id(bot, person),
         step=step,
     )

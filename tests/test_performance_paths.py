@@ -35,6 +35,7 @@ from bot.request import (
 from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
 from bot.store import Status, from_db, to_db
 from tests.conftest import Harness
+from tests.store_rows import set_columns
 
 # ---------------------------------------------------------------------------- settings
 
@@ -327,7 +328,8 @@ def _make_due(bot: Harness, people: range, due: datetime) -> None:
     for person in people:
         bot.emu.add_user(person)
         store.ensure_subscriber(person, due)
-        store.update_subscriber(
+        set_columns(
+            store,
             person,
             due,
             status=Status.ACTIVE,

@@ -27,6 +27,7 @@ from bot.emulator import Emulator
 from bot.runner import litestream_binary
 from bot.store import Status, Store
 from tests.conftest import CONTENT, REPO
+from tests.store_rows import set_columns
 
 PEOPLE = range(7100, 7160)
 # A recovery point of up to this many seconds passes: Litestream's sync interval is 1 s, and
@@ -44,7 +45,8 @@ def due_people(db: Path, emulator: Emulator) -> None:
     for person in PEOPLE:
         emulator.add_user(person)
         store.ensure_subscriber(person, now)
-        store.update_subscriber(
+        set_columns(
+            store,
             person,
             now,
             status=Status.ACTIVE,

@@ -19,6 +19,7 @@ from bot.emulator import Emulator
 from bot.sender import Engine
 from bot.store import Status
 from tests.conftest import Harness
+from tests.store_rows import set_columns
 
 REMINDER = "Time for today's practice"
 DUE = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 23:00 in London, midnight in Berlin
@@ -65,8 +66,14 @@ def _subscribe(bot: Harness, people: range, zone: str, remind_at: str, due: date
     for person in people:
         bot.emu.add_user(person)
         bot.store.ensure_subscriber(person, due - timedelta(days=1))
-        bot.store.update_subscriber(
-            person, due, status=Status.ACTIVE, zone=zone, remind_at=remind_at, next_due_utc=due
+        set_columns(
+            bot.store,
+            person,
+            due,
+            status=Status.ACTIVE,
+            zone=zone,
+            remind_at=remind_at,
+            next_due_utc=due,
         )
 
 
@@ -122,7 +129,7 @@ async def test_nothing_goes_before_the_configured_window(paced):
     with bot.store.atomic():  # a crowd due at the same instant, counted but never sent
         for chat_id in range(72_000, 74_000):
             bot.store.ensure_subscriber(chat_id, DUE)
-            bot.store.update_subscriber(
+            set_columns(bot.store,
                 chat_id, DUE, status=Status.STOPPED, zone="Europe/London", remind_at="23:00",
                 next_due_utc=DUE,
             )  # fmt: skip
@@ -148,8 +155,8 @@ async def test_a_time_changed_after_an_early_release_goes_out_at_the_new_time(pa
     report = await engine.tick()
     assert report.early == 2
     # While it waits, the second person moves their time to 23:30 (as /settings does).
-    bot.store.update_subscriber(
-        changed, bot.clock.now(), remind_at="23:30", next_due_utc=DUE + timedelta(days=1)
+    set_columns(
+        bot.store, changed, bot.clock.now(), remind_at="23:30", next_due_utc=DUE + timedelta(days=1)
     )
     await engine.idle()
     assert len(_reminders(bot, first)) == 1
@@ -174,7 +181,7 @@ async def test_a_pause_after_an_early_release_is_respected(paced):
     bot.emu.hang_next("sendMessage", 0.5)
     bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
     assert (await engine.tick()).early == 2
-    bot.store.update_subscriber(person + 1, bot.clock.now(), status=Status.PAUSED,
+    set_columns(bot.store, person + 1, bot.clock.now(), status=Status.PAUSED,
                                 paused_until=None, next_due_utc=None)  # fmt: skip
     await engine.idle()
     assert _reminders(bot, person + 1) == []

@@ -38,6 +38,7 @@ from bot.config import Settings
 from bot.emulator import Emulator
 from bot.models import BodyArea
 from tests.conftest import CONTENT, Harness
+from tests.store_rows import fetch_one
 
 pytestmark = pytest.mark.soak
 
@@ -355,7 +356,9 @@ class Soak:
         await self.bot.tick()
         self.emu.fail_ratio("sendMessage", 429, 0)
         for _ in range(8):
-            if not self.store.one("SELECT 1 FROM deliveries WHERE status = 'pending' LIMIT 1"):
+            if not fetch_one(
+                self.store, "SELECT 1 FROM deliveries WHERE status = 'pending' LIMIT 1"
+            ):
                 break
             self.bot.clock.advance(timedelta(seconds=40))
             await self.bot.tick()

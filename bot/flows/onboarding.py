@@ -162,7 +162,7 @@ async def set_zone(
     chat_id = subscriber.chat_id
     local_time = formats.time_label(schedule.local_now(schedule.zone(zone_name), now).time())
     setting_up = subscriber.status in SETTING_UP
-    store.update_subscriber(chat_id, now, zone=zone_name, awaiting="time" if setting_up else None)
+    store.set_zone(chat_id, now, zone_name, awaiting="time" if setting_up else None)
     await context.bot.send_message(
         chat_id,
         texts.t(
@@ -220,9 +220,7 @@ async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> Non
         await ask_zone(context, chat_id)
         return
     setting_up = subscriber.status in SETTING_UP
-    store.update_subscriber(chat_id, now, remind_at=timeparse.format_time(at), awaiting=None)
-    if setting_up:
-        store.update_subscriber(chat_id, now, status=Status.ACTIVE)
+    store.set_reminder_time(chat_id, now, timeparse.format_time(at), subscribe=setting_up)
     subscriber = await reschedule(context, chat_id, announce=not setting_up)
     if setting_up:
         log.info("subscribed chat=%s", chat_id)
@@ -291,7 +289,7 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
             now,
             reminded_today=store.has_delivery(chat_id, local_today(subscriber, now), "reminder"),
         )
-        store.update_subscriber(chat_id, now, next_due_utc=due)
+        store.set_next_due(chat_id, now, due)
         subscriber = store.subscriber(chat_id)
     if announce:
         await context.bot.send_message(
@@ -400,7 +398,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
     elif action == "zone":
         await ask_zone(context, chat_id)
     elif action == "followup":
-        store.update_subscriber(chat_id, now, followup=not subscriber.followup)
+        store.set_followup(chat_id, now, not subscriber.followup)
         subscriber = store.subscriber(chat_id)
         await query.edit_message_text(
             settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)

@@ -58,7 +58,7 @@ async def reply_to_pain(
         return signal
     subscriber = store.subscriber(chat_id)
     until = safety.extend_gentle(subscriber.gentle_until, today, signal)
-    store.update_subscriber(chat_id, now, gentle_until=until)
+    store.set_gentle_until(chat_id, now, until)
     log.info("safety.pain_reply chat=%s", chat_id)  # never the rating or the signal
     if before_practice:
         key = "sf_pain_before_practice"
@@ -111,7 +111,7 @@ async def ask_screen(context: BotContext, chat_id: int, *, then: str | None = No
         text += "\n\n" + texts.t("sf_screen_waiting")
     await context.bot.send_message(chat_id, text, reply_markup=screen_keyboard(then))
     now = context.clock.now()
-    context.store.update_subscriber(chat_id, now, screen_offered_utc=now)
+    context.store.mark_screen_offered(chat_id, now)
     log.info("safety.screen_offered chat=%s", chat_id)
 
 
@@ -171,7 +171,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
         # A practice under way ends with it: no "time's up, next step" after "don't practise".
         with store.atomic():
             store.record_screen(chat_id, now, "yes")
-            store.update_subscriber(chat_id, now, on_hold=True)
+            store.hold(chat_id, now)
             session = store.active_session(chat_id)
             store.abandon_sessions(chat_id)
         log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
@@ -204,7 +204,7 @@ async def safety_button(update: Update, context: BotContext) -> None:
         today = local_today(subscriber, now)
         # Back after a red flag: the first days are gentle release, as after high pain.
         until = safety.extend_gentle(subscriber.gentle_until, today, safety.PainSignal.HIGH)
-        store.update_subscriber(chat_id, now, on_hold=False, gentle_until=until)
+        store.end_hold(chat_id, now, gentle_until=until)
         log.info("safety.continued chat=%s", chat_id)
         await context.bot.send_message(chat_id, texts.t("sf_continued"))
 
