@@ -436,3 +436,70 @@ async def test_aiohttp_takes_proxies_from_the_environment_once(monkeypatch):
         assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None  # no HTTP_PROXY
     finally:
         await request.shutdown()
+
+
+# ---------------------------------------------------------------------------- lean sends
+
+
+async def test_lean_sends_and_edits_make_the_same_requests_as_ptbs_methods(bot):
+    """send_text, edit_text and edit_keyboard skip only PTB's parsing of the answer: the
+    request (the bot's Defaults included) and the keyboard bookkeeping are the same."""
+    from bot.flows.replies import edit_keyboard, edit_text, send_text
+
+    ptb, emu, store = bot.application.bot, bot.emu, bot.store
+    emu.add_user(81)
+    keyboard = {"inline_keyboard": [[{"text": "3", "callback_data": "ci:1:t:3"}]]}
+
+    def last_call() -> tuple[str, dict]:
+        name, params = emu.calls[-1]
+        return name, {k: v for k, v in params.items() if k != "message_id"}
+
+    theirs = await ptb.send_message(81, "<b>How</b> tense?", reply_markup=keyboard)
+    expected = last_call()
+    ours = await send_text(ptb, 81, "<b>How</b> tense?", reply_markup=keyboard)
+    assert last_call() == expected
+    assert expected[1]["parse_mode"] == "HTML" and "link_preview_options" in expected[1]
+    assert ours == theirs.message_id + 1
+    assert store.keyboard_state(81, ours) is True
+    assert emu.messages(81)[-1]["entities"][0]["type"] == "bold"
+
+    await ptb.edit_message_text("Tension: 3/10", 81, theirs.message_id)
+    expected = last_call()
+    await edit_text(ptb, 81, ours, "Tension: 3/10")
+    assert last_call() == expected
+    assert "reply_markup" not in expected[1]  # the keyboard goes in the same edit
+    assert store.keyboard_state(81, ours) is False
+    assert emu.messages(81)[-1].get("reply_markup") is None
+
+    for message_id in (theirs.message_id, ours):
+        await ptb.edit_message_text("Again?", 81, message_id, reply_markup=keyboard)
+    await ptb.edit_message_reply_markup(81, theirs.message_id)
+    expected = last_call()
+    await edit_keyboard(ptb, 81, ours, None)
+    assert last_call() == expected
+    assert store.keyboard_state(81, ours) is False
+
+    with pytest.raises(BadRequest):  # Telegram's refusals still reach the caller
+        await edit_text(ptb, 81, 9999, "Gone")
+
+
+async def test_a_tapped_checkin_answer_costs_three_calls(bot):
+    """A tap on the tension keypad: the tap answered, the question edited to show the answer
+    with its buttons gone (one edit, not two), and the next question sent."""
+    from tests.test_flow_checkin import start_checkin, subscribed
+
+    await subscribed(bot)
+    await bot.settle()
+    question = await start_checkin(bot)
+    before = len(bot.emu.calls)
+    await bot.tap(question, "4")
+    await bot.expect("pain")
+    calls = [(name, params) for name, params in bot.emu.calls[before:] if name != "getUpdates"]
+    assert sorted(name for name, _ in calls) == [
+        "answerCallbackQuery",
+        "editMessageText",
+        "sendMessage",
+    ]
+    [edit] = [params for name, params in calls if name == "editMessageText"]
+    assert int(edit["message_id"]) == question["message_id"]
+    assert "4/10" in edit["text"] and "reply_markup" not in edit

@@ -26,7 +26,7 @@ from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
 from bot.flows import onboarding
 from bot.flows import safety as safety_flow
-from bot.flows.replies import strip_buttons
+from bot.flows.replies import edit_keyboard, edit_text, send_text, strip_buttons
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, area_name, parse_completion, parse_rating
@@ -103,8 +103,11 @@ async def offer_edit(context: BotContext, chat_id: int, row: CheckInRow) -> None
             [_button("ci_btn_leave", row, "e", "keep")],
         ]
     )
-    await context.bot.send_message(
-        chat_id, texts.t("ci_done_today", summary=texts.Safe(summary(row))), reply_markup=keyboard
+    await send_text(
+        context.bot,
+        chat_id,
+        texts.t("ci_done_today", summary=texts.Safe(summary(row))),
+        reply_markup=keyboard,
     )
 
 
@@ -146,8 +149,8 @@ async def ask(
     text, keyboard = question_of(row, question)
     if lead:
         text = f"{lead}\n\n{text}"
-    sent = await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-    store.set_awaiting(chat_id, now, awaiting, {"id": row.id, "msg": sent.message_id})
+    sent = await send_text(context.bot, chat_id, text, reply_markup=keyboard)
+    store.set_awaiting(chat_id, now, awaiting, {"id": row.id, "msg": sent})
 
 
 # The questions' keyboards are the plain JSON Telegram reads, not PTB objects: one goes out on
@@ -230,12 +233,12 @@ async def _tidy_previous(
     answer = _answer_given(row, question) if row is not None else None
     with contextlib.suppress(BadRequest):  # already gone or already without buttons
         if answer is None:
-            await context.bot.edit_message_reply_markup(subscriber.chat_id, message_id)
+            await edit_keyboard(context.bot, subscriber.chat_id, message_id, None)
         else:
+            # One edit: the new text, and (no keyboard given) the buttons gone with it.
             said = texts.Safe(texts.t("ci_answered", value=answer))
-            await context.bot.edit_message_text(
-                texts.t(f"ci_ask_{question}", was=said), subscriber.chat_id, message_id
-            )
+            text = texts.t(f"ci_ask_{question}", was=said)
+            await edit_text(context.bot, subscriber.chat_id, message_id, text)
 
 
 def _answer_given(row: CheckInRow, question: str) -> str | None:
@@ -312,7 +315,8 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     subscriber = store.subscriber(chat_id)
     gentle = subscriber.gentle_until is not None and subscriber.gentle_until > row.local_date
     log.info("checkin.done chat=%s checkin=%s", chat_id, row.id)
-    await context.bot.send_message(
+    await send_text(
+        context.bot,
         chat_id,
         texts.t("ci_thanks", summary=texts.Safe(summary(row)), closing=closing(row, gentle=gentle)),
     )
@@ -566,7 +570,8 @@ async def area_button(
         row.id, now, step=None, areas=[a.value for a in sorted(chosen, key=_area_order)]
     )
     with contextlib.suppress(BadRequest):  # "not modified" after a very fast double tap
-        await query.edit_message_reply_markup(areas_keyboard(store.checkin(row.id)))
+        keyboard = areas_keyboard(store.checkin(row.id))
+        await edit_keyboard(context.bot, chat_id, query.message.message_id, keyboard)
 
 
 # --- abandoned check-ins -------------------------------------------------------------------------

@@ -17,19 +17,20 @@ class KeyboardQueries(Tables):
         """Records a message's keyboard as current. An older current keyboard with the same
         signature (the same question asked again) is superseded; returns those message ids."""
         with self.db.atomic():
-            older = [
-                row["message_id"]
-                for row in self.db.query(
-                    "SELECT message_id FROM keyboards WHERE chat_id = ? AND live = 1 "
-                    "AND signature = ? AND message_id != ?",
-                    (chat_id, signature, message_id),
-                )
-            ]
-            self.db.execute(
-                "UPDATE keyboards SET live = 0, updated_utc = ? WHERE chat_id = ? AND live = 1 "
+            # Nearly every update shows a keyboard: a plain read, and the UPDATE only when
+            # something is superseded (rarely): a read and two writes in the usual case.
+            cursor = self._rows(
+                "SELECT message_id FROM keyboards WHERE chat_id = ? AND live = 1 "
                 "AND signature = ? AND message_id != ?",
-                (to_db(now), chat_id, signature, message_id),
+                (chat_id, signature, message_id),
             )
+            older = [row["message_id"] for row in cursor]
+            if older:
+                self.db.execute(
+                    "UPDATE keyboards SET live = 0, updated_utc = ? WHERE chat_id = ? "
+                    "AND live = 1 AND signature = ? AND message_id != ?",
+                    (to_db(now), chat_id, signature, message_id),
+                )
             self.db.execute(
                 "INSERT OR REPLACE INTO keyboards "
                 "(chat_id, message_id, signature, live, updated_utc) VALUES (?, ?, ?, 1, ?)",
