@@ -15,9 +15,9 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.places import Places, build, index_file
 from bot.store import Store
+from emulator import Emulator
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"

@@ -16,8 +16,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.emulator import Emulator
 from bot.store import Status, Store, from_db
+from emulator import Emulator
 from tests.conftest import CONTENT, USER_ID, buttons
 
 PEOPLE = range(7000, 7060)

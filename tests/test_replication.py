@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator
 from bot.runner import litestream_binary
 from bot.store import Status, Store
+from emulator import Emulator
 from tests.conftest import CONTENT, REPO
 
 PEOPLE = range(7100, 7160)

@@ -15,9 +15,9 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.sender import Engine
 from bot.store import Status
+from emulator import Emulator
 from tests.conftest import Harness
 
 REMINDER = "Time for today's practice"

@@ -35,8 +35,8 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.models import BodyArea
+from emulator import Emulator
 from tests.conftest import CONTENT, Harness
 
 pytestmark = pytest.mark.soak
