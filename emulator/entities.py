@@ -27,11 +27,24 @@ def _at(source: str, index: int) -> str:
 
 
 # ---------------------------------------------------------------- HTML, as tdlib parses it
-_HTML_TYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-               "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-               "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler",
-               "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
-               "tg-emoji": "custom_emoji"}
+_HTML_TYPES = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
+}
 _HTML_SPECIAL = re.compile(r"[<&]")
 _HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _TAG_NAME = re.compile(r"[^\s>]*")
@@ -80,18 +93,19 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
                 raise EntityParseError(f"Unexpected end tag {_at(source, j)}")
             if close < 0:
                 raise EntityParseError(f"Unclosed end tag {_at(source, j)}")
-            name = source[j + 2:close].strip().lower()
+            name = source[j + 2 : close].strip().lower()
             tag, start, attrs = stack.pop()
             if name and name != tag:
-                raise EntityParseError(f'Unmatched end tag {_at(source, j)}, expected "</{tag}>", '
-                                       f'found "</{name}>"')
+                raise EntityParseError(
+                    f'Unmatched end tag {_at(source, j)}, expected "</{tag}>", found "</{name}>"'
+                )
             entity = _html_entity(tag, start, pos, attrs, stack)
             if entity:
                 entities.append(entity)
             i = close + 1
             continue
         k = _TAG_NAME.match(source, j + 1).end()  # type: ignore[union-attr]
-        name = source[j + 1:k].lower()
+        name = source[j + 1 : k].lower()
         if k >= n:
             raise EntityParseError(f"Unclosed start tag {_at(source, j)}")
         if name not in _HTML_TYPES:
@@ -109,8 +123,10 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
                 raise EntityParseError(f'Empty attribute name in the tag "{name}" {_at(source, j)}')
             key, value = attr.group(1).lower(), attr.group(2)
             if value is None and (name, key) != ("blockquote", "expandable"):
-                raise EntityParseError("Expected equal sign in declaration of an attribute of the "
-                                       f'tag "{name}" {_at(source, j)}')
+                raise EntityParseError(
+                    "Expected equal sign in declaration of an attribute of the "
+                    f'tag "{name}" {_at(source, j)}'
+                )
             if value and value[0] in "\"'":
                 value = value[1:-1]
             attrs[key] = html.unescape(value or "")
@@ -118,8 +134,9 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
         if name == "span" and attrs.get("class") != "tg-spoiler":
             raise EntityParseError(f'Tag "span" must have class "tg-spoiler" {_at(source, j)}')
         if name == "tg-emoji" and not attrs.get("emoji-id"):
-            raise EntityParseError(f'Tag "tg-emoji" must have attribute "emoji-id" '
-                                   f"{_at(source, j)}")
+            raise EntityParseError(
+                f'Tag "tg-emoji" must have attribute "emoji-id" {_at(source, j)}'
+            )
         stack.append((name, pos, attrs))
         i = k + 1
     if stack:
@@ -127,11 +144,16 @@ def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[dict[str,
     return "".join(parts), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
-def _html_entity(tag: str, start: int, end: int, attrs: dict[str, str],
-                 parents: list[tuple[str, int, dict[str, str]]]) -> dict[str, Any] | None:
+def _html_entity(
+    tag: str,
+    start: int,
+    end: int,
+    attrs: dict[str, str],
+    parents: list[tuple[str, int, dict[str, str]]],
+) -> dict[str, Any] | None:
     klass = attrs.get("class", "")
     if tag == "code" and klass.startswith("language-") and parents and parents[-1][0] == "pre":
-        parents[-1][2]["language"] = klass[len("language-"):]  # <pre><code class=..> is one entity
+        parents[-1][2]["language"] = klass[len("language-") :]  # <pre><code class=..> is one entity
         return None
     if end == start or (tag == "a" and not attrs.get("href")):
         return None
@@ -149,10 +171,24 @@ def _html_entity(tag: str, start: int, end: int, attrs: dict[str, str],
 
 # ---------------------------------------------------------------- Markdown, as tdlib parses it
 _MD2_SPECIAL = re.compile(r"[\\_*\[\]()~`>#+\-=|{}.!]")
-_MD2_TYPES = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough",
-              "||": "spoiler", "[": "text_link", "![": "custom_emoji"}
-_MD2_NAMES = {"*": "Bold", "_": "Italic", "__": "Underline", "~": "Strikethrough",
-              "||": "Spoiler", "[": "TextUrl", "![": "CustomEmoji"}
+_MD2_TYPES = {
+    "*": "bold",
+    "_": "italic",
+    "__": "underline",
+    "~": "strikethrough",
+    "||": "spoiler",
+    "[": "text_link",
+    "![": "custom_emoji",
+}
+_MD2_NAMES = {
+    "*": "Bold",
+    "_": "Italic",
+    "__": "Underline",
+    "~": "Strikethrough",
+    "||": "Spoiler",
+    "[": "TextUrl",
+    "![": "CustomEmoji",
+}
 
 
 def _scan_escaped(source: str, k: int, end: str) -> tuple[str, int]:
@@ -201,16 +237,20 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             fence = "```" if source.startswith("```", j) else "`"
             body, end = _scan_escaped(source, j + len(fence), fence)
             if end < 0:
-                raise EntityParseError(f"Can't find end of {'Pre' if fence == '```' else 'Code'} "
-                                       f"entity {_at(source, j)}")
+                raise EntityParseError(
+                    f"Can't find end of {'Pre' if fence == '```' else 'Code'} "
+                    f"entity {_at(source, j)}"
+                )
             first, newline, rest = body.partition("\n")
             language = first if fence == "```" and newline and first and " " not in first else ""
             start = pos
             add(rest if language else body)
             if pos > start:
                 kind = "pre" if fence == "```" else "code"
-                entities.append({"type": kind, "offset": start, "length": pos - start}
-                                | ({"language": language} if language else {}))
+                entities.append(
+                    {"type": kind, "offset": start, "length": pos - start}
+                    | ({"language": language} if language else {})
+                )
             i = end
             continue
         if line_start and (char == ">" or source.startswith("**>", j)):
@@ -226,30 +266,38 @@ def parse_markdown_v2(source: str) -> tuple[str, list[dict[str, Any]]]:
             if pos > start and url:
                 key = "url" if marker == "[" else "custom_emoji_id"
                 value = url if marker == "[" else url.rpartition("id=")[2]
-                entities.append({"type": _MD2_TYPES[marker], "offset": start,
-                                 "length": pos - start, key: value})
+                entities.append(
+                    {"type": _MD2_TYPES[marker], "offset": start, "length": pos - start, key: value}
+                )
             i = k
             continue
-        if char == "|" and source.startswith("||", j) and not any(m == "||" for m, *_ in stack) \
-                and (j + 2 == n or source[j + 2] == "\n"):
+        if (
+            char == "|"
+            and source.startswith("||", j)
+            and not any(m == "||" for m, *_ in stack)
+            and (j + 2 == n or source[j + 2] == "\n")
+        ):
             i = j + 2  # end of an expandable blockquote
             continue
         marker = next((m for m in ("__", "||", "![") if source.startswith(m, j)), char)
         if marker not in _MD2_TYPES:
-            raise EntityParseError(f"Character '{char}' is reserved and must be escaped with the "
-                                   "preceding '\\'")
+            raise EntityParseError(
+                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+            )
         if stack and stack[-1][0] == marker and marker not in ("[", "!["):
             _, start, _ = stack.pop()
             if pos > start:
-                entities.append({"type": _MD2_TYPES[marker], "offset": start,
-                                 "length": pos - start})
+                entities.append(
+                    {"type": _MD2_TYPES[marker], "offset": start, "length": pos - start}
+                )
         else:
             stack.append((marker, pos, j))
         i = j + len(marker)
     if stack:
         marker, _, index = stack[-1]
-        raise EntityParseError(f"Can't find end of {_MD2_NAMES[marker]} entity "
-                               f"{_at(source, index)}")
+        raise EntityParseError(
+            f"Can't find end of {_MD2_NAMES[marker]} entity {_at(source, index)}"
+        )
     return "".join(parts), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
@@ -282,11 +330,13 @@ def parse_markdown(source: str) -> tuple[str, list[dict[str, Any]]]:
                 close = source.find(")", i)
                 if close < 0:
                     raise EntityParseError(f"Can't find end of a URL {_at(source, i)}")
-                url, i = source[i + 1:close], close + 1
+                url, i = source[i + 1 : close], close + 1
             offset, length = pos + utf16_len(chunk), utf16_len(body)
             if length and (fence != "]" or url):
-                entities.append({"type": _MD_TYPES[fence], "offset": offset, "length": length}
-                                | ({"url": url} if url else {}))
+                entities.append(
+                    {"type": _MD_TYPES[fence], "offset": offset, "length": length}
+                    | ({"url": url} if url else {})
+                )
             chunk += body
         parts.append(chunk)
         pos += utf16_len(chunk)

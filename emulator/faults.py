@@ -37,8 +37,11 @@ class Faults(State):
             error = _too_many(retry_after or 1)
             error.description = description or error.description
             return error
-        return ApiError(status, description or DEFAULT_ERRORS.get(status, "Injected error"),
-                        html_body=status in (502, 504))
+        return ApiError(
+            status,
+            description or DEFAULT_ERRORS.get(status, "Injected error"),
+            html_body=status in (502, 504),
+        )
 
     def _deliver(self, chat: _Chat, *, flood: bool = True, paid: bool = False) -> None:
         """Last checks before something reaches the person: blocked, then flood control."""
@@ -73,8 +76,9 @@ class Faults(State):
         if not paid and len(overall) >= self.overall_per_second:
             raise _too_many(overall[0] + 1.0 - now)
         group = chat.obj["type"] != "private"
-        limit, window = ((self.per_group_per_minute, 60.0) if group
-                         else (self.per_chat_per_second, 1.0))
+        limit, window = (
+            (self.per_group_per_minute, 60.0) if group else (self.per_chat_per_second, 1.0)
+        )
         stamps = self._per_chat.get(chat.obj["id"])
         if stamps is None:
             if len(self._per_chat) >= 10_000:  # bounded: forget chats quiet for a minute
@@ -97,28 +101,44 @@ class Faults(State):
     def unblock(self, user_id: int) -> None:
         self._blocked.discard(user_id)
 
-    def fail_next(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None,
-                  description: str | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        description: str | None = None,
+    ) -> None:
         """The next `times` calls of `method` answer `status` without taking effect; 502 and
         504 answer nginx's HTML page, as Telegram's front end does."""
         queue = self._fail_next.setdefault(method.lower(), deque())
         queue.extend([(status, retry_after, description)] * times)
 
-    def fail_ratio(self, method: str, status: int, ratio: float, *, retry_after: int = 1,
-                   seed: int = 0) -> None:
+    def fail_ratio(
+        self, method: str, status: int, ratio: float, *, retry_after: int = 1, seed: int = 0
+    ) -> None:
         """A seeded random share of `method` calls fail; ratio 0 turns it off."""
         if ratio <= 0:
             self._fail_ratio.pop(method.lower(), None)
         else:
             self._fail_ratio[method.lower()] = (status, ratio, retry_after, random.Random(seed))
 
-    def chaos(self, ratio: float, *, slow: float = 0.0, slow_seconds: float = 0.3,
-              retry_after: int = 1, seed: int = 0) -> None:
+    def chaos(
+        self,
+        ratio: float,
+        *,
+        slow: float = 0.0,
+        slow_seconds: float = 0.3,
+        retry_after: int = 1,
+        seed: int = 0,
+    ) -> None:
         """Telegram on a bad day, for every method: a seeded `ratio` of calls answer 500 or 429
         (half each) without taking effect, and `slow` of the rest take effect but answer after
         `slow_seconds`. fail_next, fail_ratio and hang_next still come first. 0, 0 ends it."""
-        self._chaos = (ratio, slow, slow_seconds, retry_after, random.Random(seed)) \
-            if ratio or slow else None
+        self._chaos = (
+            (ratio, slow, slow_seconds, retry_after, random.Random(seed)) if ratio or slow else None
+        )
 
     def hang_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next calls take effect but answer only after `seconds` (or at stop()), so the

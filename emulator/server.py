@@ -79,7 +79,7 @@ class Server(Faults):
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         if path.startswith("/file/bot"):
-            token, _, file_path = path[len("/file/bot"):].partition("/")
+            token, _, file_path = path[len("/file/bot") :].partition("/")
             if token != self.token:
                 return self._answer(ApiError(401, "Unauthorized"))
             stored = self._files_by_path.get(file_path)
@@ -88,7 +88,7 @@ class Server(Faults):
             return web.Response(body=stored.data, content_type="application/octet-stream")
         if not path.startswith("/bot"):
             return self._answer(ApiError(404, "Not Found"))
-        token, _, method = path[len("/bot"):].partition("/")
+        token, _, method = path[len("/bot") :].partition("/")
         if token != self.token:
             return self._answer(ApiError(401, "Unauthorized"))
         spec = _KNOWN.get(method.lower())
@@ -150,8 +150,10 @@ class Server(Faults):
         methods = self.stats["methods"]
         methods[name] = methods.get(name, 0) + 1
         if self.record_calls:
-            shown = {k: {"file_name": f.name, "mime_type": f.mime, "size": len(f.data)}
-                     for k, f in files.items()}
+            shown = {
+                k: {"file_name": f.name, "mime_type": f.mime, "size": len(f.data)}
+                for k, f in files.items()
+            }
             self.calls.append((name, {**params, **shown}))
         log.debug("emulator.call method=%s", name)
         self._pulse()
@@ -159,20 +161,27 @@ class Server(Faults):
     def _answer(self, result: Any) -> web.Response:
         if not isinstance(result, ApiError):
             body = result if isinstance(result, _Raw) else json.dumps(result, ensure_ascii=False)
-            return web.Response(text=f'{{"ok":true,"result":{body}}}',
-                                content_type="application/json")
+            return web.Response(
+                text=f'{{"ok":true,"result":{body}}}', content_type="application/json"
+            )
         if result.status == 429:
             self.stats["too_many_requests"] += 1
         log.debug("emulator.error status=%s", result.status)
         if result.html_body:
             page = f"<html><head><title>{result.status} {result.description}</title></head></html>"
             return web.Response(text=page, status=result.status, content_type="text/html")
-        payload: dict[str, Any] = {"ok": False, "error_code": result.status,
-                                   "description": result.description}
+        payload: dict[str, Any] = {
+            "ok": False,
+            "error_code": result.status,
+            "description": result.description,
+        }
         if result.parameters:
             payload["parameters"] = result.parameters
-        return web.Response(text=json.dumps(payload, ensure_ascii=False), status=result.status,
-                            content_type="application/json")
+        return web.Response(
+            text=json.dumps(payload, ensure_ascii=False),
+            status=result.status,
+            content_type="application/json",
+        )
 
     # ---- shared checks
     def _chat(self, params: dict[str, Any]) -> _Chat:
@@ -184,14 +193,17 @@ class Server(Faults):
             raise ApiError(400, "Bad Request: chat not found")
         return chat
 
-    def _format(self, value: Any, parse_mode: Any, entities: Any, *,
-                caption: bool) -> tuple[str, list[dict[str, Any]]]:
+    def _format(
+        self, value: Any, parse_mode: Any, entities: Any, *, caption: bool
+    ) -> tuple[str, list[dict[str, Any]]]:
         """Plain text and entities as Telegram stores them: parsed, trimmed, length-checked."""
         source = "" if value is None else str(value)
         mode = str(parse_mode or "").lower()
         parsers: dict[str, Callable[[str], tuple[str, list[dict[str, Any]]]]] = {
             "html": lambda s: parse_html(s, strict=self.strict_html),
-            "markdownv2": parse_markdown_v2, "markdown": parse_markdown}
+            "markdownv2": parse_markdown_v2,
+            "markdown": parse_markdown,
+        }
         if mode and mode not in parsers:
             raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r}")
         try:
@@ -211,8 +223,12 @@ class Server(Faults):
         if not caption and not plain:
             raise ApiError(400, "Bad Request: message text is empty")
         if total > (MAX_CAPTION if caption else MAX_TEXT):
-            raise ApiError(400, "Bad Request: message caption is too long" if caption
-                           else "Bad Request: message is too long")
+            raise ApiError(
+                400,
+                "Bad Request: message caption is too long"
+                if caption
+                else "Bad Request: message is too long",
+            )
         return plain, trimmed
 
     def _reply_to(self, chat: _Chat, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -223,15 +239,21 @@ class Server(Faults):
         target = chat.messages.get(message_id)
         if target is None:
             if reply.get("allow_sending_without_reply") or params.get(
-                    "allow_sending_without_reply"):
+                "allow_sending_without_reply"
+            ):
                 return None
             raise ApiError(400, "Bad Request: message to be replied not found")
         shown = _public(target)
         shown.pop("reply_to_message", None)
         return shown
 
-    def _send(self, chat: _Chat, params: dict[str, Any], content: dict[str, Any],
-              extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _send(
+        self,
+        chat: _Chat,
+        params: dict[str, Any],
+        content: dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Common tail of sendMessage/sendPhoto/sendDocument, after the content checks."""
         markup = _check_markup(params.get("reply_markup"))
         reply = self._reply_to(chat, params)
@@ -246,12 +268,13 @@ class Server(Faults):
         self.stats["sent"] += 1
         return _public(message)
 
-    def _input_file(self, params: dict[str, Any], files: dict[str, _Upload],
-                    key: str) -> tuple[_File, _Upload | None]:
+    def _input_file(
+        self, params: dict[str, Any], files: dict[str, _Upload], key: str
+    ) -> tuple[_File, _Upload | None]:
         value = params.get(key)
         upload = files.get(key)
         if isinstance(value, str) and value.startswith("attach://"):
-            upload = files.get(value[len("attach://"):])
+            upload = files.get(value[len("attach://") :])
         if upload is not None:
             if not upload.data:
                 raise ApiError(400, "Bad Request: file must be non-empty")
@@ -274,8 +297,9 @@ class Server(Faults):
             raise ApiError(400, "Bad Request: message can't be edited")
         return message
 
-    def _edited(self, chat: _Chat, message: dict[str, Any],
-                changes: dict[str, Any]) -> dict[str, Any]:
+    def _edited(
+        self, chat: _Chat, message: dict[str, Any], changes: dict[str, Any]
+    ) -> dict[str, Any]:
         """Apply an edit in place; a missing reply_markup removes the inline keyboard, as in
         Telegram, while a reply keyboard belongs to the chat and stays."""
         current = message.get("reply_markup")
@@ -296,26 +320,37 @@ class Server(Faults):
 
     # ---- Bot API methods: each takes decoded params and uploads, returns the result
     async def _api_getMe(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False,
-                "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def _api_getUpdates(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         if self._webhook.get("url"):
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = p.get("offset") or 0
         self.polled_offset = max(self.polled_offset, int(offset))
-        while self._updates and (self._updates[0][0] < offset
-                                 or (offset < 0 and len(self._updates) > -offset)):
+        while self._updates and (
+            self._updates[0][0] < offset or (offset < 0 and len(self._updates) > -offset)
+        ):
             self._updates.popleft()  # confirmed: Telegram forgets them for good
         if "allowed_updates" in p:
             self._allowed = frozenset(p["allowed_updates"] or ()) or None
         self._poll_generation += 1
         generation = self._poll_generation
         self._pulse()  # an older parked poll now ends with 409, as on Telegram
-        await self._wait(lambda: self._closing or generation != self._poll_generation
-                         or self._pending(), max(p.get("timeout") or 0, 0))
+        await self._wait(
+            lambda: self._closing or generation != self._poll_generation or self._pending(),
+            max(p.get("timeout") or 0, 0),
+        )
         if generation != self._poll_generation:
             raise ApiError(409, DEFAULT_ERRORS[409])
         self._pending()
@@ -325,6 +360,7 @@ class Server(Faults):
     def _pending(self) -> bool:
         """Drop updates of types the bot did not ask for, then say whether any are left."""
         allowed = self._allowed
+
         def wanted(kind: str) -> bool:
             return kind in allowed if allowed else kind not in NOT_BY_DEFAULT
 
@@ -347,8 +383,11 @@ class Server(Faults):
         return True
 
     async def _api_getWebhookInfo(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
-        return {"url": self._webhook.get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self._webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _api_logOut(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         return True
@@ -395,37 +434,56 @@ class Server(Faults):
 
     async def _api_sendMessage(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         chat = self._chat(p)
-        text, entities = self._format(p.get("text"), p.get("parse_mode"), p.get("entities"),
-                                      caption=False)
+        text, entities = self._format(
+            p.get("text"), p.get("parse_mode"), p.get("entities"), caption=False
+        )
         return self._send(chat, p, {"text": text} | ({"entities": entities} if entities else {}))
 
     def _caption(self, p: dict[str, Any]) -> dict[str, Any]:
-        caption, entities = self._format(p.get("caption"), p.get("parse_mode"),
-                                         p.get("caption_entities"), caption=True)
+        caption, entities = self._format(
+            p.get("caption"), p.get("parse_mode"), p.get("caption_entities"), caption=True
+        )
         return ({"caption": caption} if caption else {}) | (
-            {"caption_entities": entities} if entities else {})
+            {"caption_entities": entities} if entities else {}
+        )
 
     async def _api_sendPhoto(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         chat = self._chat(p)
         content = self._caption(p)
         stored, upload = self._input_file(p, f, "photo")
         width, height = _png_size(stored.data)
-        if width and height and (width + height > 10_000
-                                 or max(width, height) > 20 * min(width, height)):
+        if (
+            width
+            and height
+            and (width + height > 10_000 or max(width, height) > 20 * min(width, height))
+        ):
             raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
-        size = {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-                "file_size": len(stored.data), "width": width, "height": height}
-        return self._send(chat, p, {"photo": [size], **content},
-                          {"_content": stored.data, "_file_name": upload.name if upload else None})
+        size = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": len(stored.data),
+            "width": width,
+            "height": height,
+        }
+        return self._send(
+            chat,
+            p,
+            {"photo": [size], **content},
+            {"_content": stored.data, "_file_name": upload.name if upload else None},
+        )
 
     async def _api_sendDocument(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         chat = self._chat(p)
         content = self._caption(p)
         stored, upload = self._input_file(p, f, "document")
         name = upload.name if upload else stored.path.rsplit("/", 1)[-1]
-        document = {"file_name": name, "mime_type": (upload.mime if upload else None)
-                    or "application/octet-stream", "file_id": stored.file_id,
-                    "file_unique_id": stored.unique_id, "file_size": len(stored.data)}
+        document = {
+            "file_name": name,
+            "mime_type": (upload.mime if upload else None) or "application/octet-stream",
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": len(stored.data),
+        }
         return self._send(chat, p, {"document": document, **content}, {"_content": stored.data})
 
     async def _api_editMessageText(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
@@ -435,11 +493,13 @@ class Server(Faults):
         message = self._editable(chat, p)
         if "text" not in message:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        text, entities = self._format(p.get("text"), p.get("parse_mode"), p.get("entities"),
-                                      caption=False)
+        text, entities = self._format(
+            p.get("text"), p.get("parse_mode"), p.get("entities"), caption=False
+        )
         markup = _check_markup(p.get("reply_markup"), inline_only=True)
-        return self._edited(chat, message, {"text": text, "entities": entities or None,
-                                            "reply_markup": markup})
+        return self._edited(
+            chat, message, {"text": text, "entities": entities or None, "reply_markup": markup}
+        )
 
     async def _api_editMessageCaption(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         if p.get("inline_message_id"):
@@ -450,9 +510,15 @@ class Server(Faults):
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
         content = self._caption(p)
         markup = _check_markup(p.get("reply_markup"), inline_only=True)
-        return self._edited(chat, message, {"caption": content.get("caption"),
-                                            "caption_entities": content.get("caption_entities"),
-                                            "reply_markup": markup})
+        return self._edited(
+            chat,
+            message,
+            {
+                "caption": content.get("caption"),
+                "caption_entities": content.get("caption_entities"),
+                "reply_markup": markup,
+            },
+        )
 
     async def _api_editMessageMedia(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         """Replaces a message's photo (and caption) in place; a text message may become a
@@ -470,17 +536,28 @@ class Server(Faults):
             raise ApiError(400, "Bad Request: the emulator edits photos only")
         stored, _ = self._input_file({"photo": media["media"]}, f, "photo")
         width, height = _png_size(stored.data)
-        size = {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-                "file_size": len(stored.data), "width": width, "height": height}
+        size = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": len(stored.data),
+            "width": width,
+            "height": height,
+        }
         content = self._caption(media)
         markup = _check_markup(p.get("reply_markup"), inline_only=True)
         message.pop("text", None)
         message.pop("entities", None)
         message["_content"] = stored.data
-        return self._edited(chat, message, {"photo": [size],
-                                            "caption": content.get("caption"),
-                                            "caption_entities": content.get("caption_entities"),
-                                            "reply_markup": markup})
+        return self._edited(
+            chat,
+            message,
+            {
+                "photo": [size],
+                "caption": content.get("caption"),
+                "caption_entities": content.get("caption_entities"),
+                "reply_markup": markup,
+            },
+        )
 
     async def _api_editMessageReplyMarkup(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         if p.get("inline_message_id"):
@@ -501,8 +578,10 @@ class Server(Faults):
     async def _api_answerCallbackQuery(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
         query_id = str(p.get("callback_query_id", ""))
         if query_id not in self.callback_answers or self.callback_answers[query_id] is not None:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
-                                "query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         self.callback_answers[query_id] = {k: v for k, v in p.items() if k != "callback_query_id"}
         return True
 
@@ -519,11 +598,27 @@ class Server(Faults):
             raise ApiError(400, "Bad Request: invalid file_id")
         if len(stored.data) > MAX_DOWNLOAD:
             raise ApiError(400, "Bad Request: file is too big")
-        return {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-                "file_size": len(stored.data), "file_path": stored.path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": len(stored.data),
+            "file_path": stored.path,
+        }
 
     async def _api_getChat(self, p: dict[str, Any], f: dict[str, _Upload]) -> Any:
-        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts",
-                               "premium_subscription", "gifts_from_channels"), True)
-        return {**self._chat(p).obj, "accent_color_id": 0, "max_reaction_count": 11,
-                "accepted_gift_types": gifts}
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            True,
+        )
+        return {
+            **self._chat(p).obj,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+        }

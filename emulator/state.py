@@ -76,8 +76,13 @@ class _Chat:
 
     def add(self, sender: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         """A new message; ids are per chat and shared by the person and the bot, as in Telegram."""
-        message = {"message_id": self.next_id, "from": sender, "chat": self.obj,
-                   "date": int(time.time()), **content}
+        message = {
+            "message_id": self.next_id,
+            "from": sender,
+            "chat": self.obj,
+            "date": int(time.time()),
+            **content,
+        }
         self.remember(message)
         return message
 
@@ -116,16 +121,29 @@ def _png_size(data: bytes) -> tuple[int, int]:
 class State:
     """The emulator's state and its wait primitive; the other modules add behaviour to it."""
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", *, bot_username: str = "psoas_coach_bot",
-                 bot_name: str = "Psoas Coach", rate_limits: bool = False,
-                 overall_per_second: int = 30, per_chat_per_second: int = 1,
-                 paid_per_second: int = 1000,
-                 per_group_per_minute: int = 20, record_calls: bool = True,
-                 history_limit: int | None = None, strict_html: bool = True,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        *,
+        bot_username: str = "psoas_coach_bot",
+        bot_name: str = "Psoas Coach",
+        rate_limits: bool = False,
+        overall_per_second: int = 30,
+        per_chat_per_second: int = 1,
+        paid_per_second: int = 1000,
+        per_group_per_minute: int = 20,
+        record_calls: bool = True,
+        history_limit: int | None = None,
+        strict_html: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.token = token
-        self.bot_user: dict[str, Any] = {"id": int(token.split(":")[0]), "is_bot": True,
-                                         "first_name": bot_name, "username": bot_username}
+        self.bot_user: dict[str, Any] = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+        }
         self.base_url = self.base_file_url = ""
         self.rate_limits, self.overall_per_second = rate_limits, overall_per_second
         self.per_chat_per_second, self.paid_per_second = per_chat_per_second, paid_per_second
@@ -139,9 +157,16 @@ class State:
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.callback_answers: dict[str, dict[str, Any] | None] = {}  # None until answered
         self.polled_offset = 0  # the highest getUpdates offset: updates below it were fetched
-        self.stats: dict[str, Any] = {"calls": 0, "sent": 0, "edited": 0, "too_many_requests": 0,
-                                      "paid_sent": 0, "errors_injected": 0, "blocked": 0,
-                                      "methods": {}}
+        self.stats: dict[str, Any] = {
+            "calls": 0,
+            "sent": 0,
+            "edited": 0,
+            "too_many_requests": 0,
+            "paid_sent": 0,
+            "errors_injected": 0,
+            "blocked": 0,
+            "methods": {},
+        }
         self._history_limit, self._clock = history_limit, clock
         self._users: dict[int, dict[str, Any]] = {}
         self._chats: dict[int, _Chat] = {}
@@ -185,8 +210,12 @@ class State:
 
     def _store_file(self, folder: str, name: str, data: bytes) -> _File:
         seq = next(self._seq)
-        suffix = name[name.rfind("."):] if "." in name else ""
-        stored = _File(f"EMU{folder[:3].upper()}{seq:08d}", f"AgAD{seq:06d}",
-                       f"{folder}/file_{seq}{suffix}", data)
+        suffix = name[name.rfind(".") :] if "." in name else ""
+        stored = _File(
+            f"EMU{folder[:3].upper()}{seq:08d}",
+            f"AgAD{seq:06d}",
+            f"{folder}/file_{seq}{suffix}",
+            data,
+        )
         self._files[stored.file_id] = self._files_by_path[stored.path] = stored
         return stored

@@ -17,6 +17,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# fmt: off
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes of UTF-8, not characters
@@ -79,13 +80,20 @@ _BOOL_PARAMS = _words("disable_notification protect_content disable_web_page_pre
                       "allow_paid_broadcast")
 _JSON_PARAMS = _words("reply_markup allowed_updates commands entities caption_entities scope "
                       "menu_button link_preview_options reply_parameters media")
+# fmt: on
 
 
 class ApiError(Exception):
     """A Bot API error answer: the HTTP status PTB maps to an exception, and the JSON body."""
 
-    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None,
-                 *, html_body: bool = False) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        html_body: bool = False,
+    ) -> None:
         super().__init__(description)
         self.status, self.description, self.parameters = status, description, parameters
         self.html_body = html_body  # nginx answers 502/504 in HTML, which PTB fails to parse
@@ -130,36 +138,52 @@ def _check_markup(markup: Any, *, inline_only: bool = False) -> dict[str, Any] |
     if "inline_keyboard" in markup:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(400, 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup '
-                                "should be an Array of Arrays")
+            raise ApiError(
+                400,
+                'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup '
+                "should be an Array of Arrays",
+            )
         for button in itertools.chain.from_iterable(rows):
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                    "InlineKeyboardButton must be an Object")
+                raise ApiError(
+                    400,
+                    "Bad Request: can't parse inline keyboard button: "
+                    "InlineKeyboardButton must be an Object",
+                )
             if sum(kind in button for kind in BUTTON_KINDS) != 1:
-                raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                    "Text buttons are unallowed in the inline keyboard")
+                raise ApiError(
+                    400,
+                    "Bad Request: can't parse inline keyboard button: "
+                    "Text buttons are unallowed in the inline keyboard",
+                )
             data = button.get("callback_data")
-            if data is not None and not (isinstance(data, str)
-                                         and 1 <= len(data.encode()) <= MAX_CALLBACK_DATA):
+            if data is not None and not (
+                isinstance(data, str) and 1 <= len(data.encode()) <= MAX_CALLBACK_DATA
+            ):
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             url = button.get("url")
             if url is not None and (not isinstance(url, str) or not url or " " in url):
-                raise ApiError(400, f"Bad Request: inline keyboard button URL '{url}' is invalid: "
-                                    "Wrong HTTP URL")
+                raise ApiError(
+                    400,
+                    f"Bad Request: inline keyboard button URL '{url}' is invalid: Wrong HTTP URL",
+                )
         return markup
     if inline_only:
         raise ApiError(400, "Bad Request: inline keyboard expected")
     if "keyboard" in markup:
         rows = markup["keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise ApiError(400, 'Bad Request: field "keyboard" of the ReplyKeyboardMarkup should '
-                                "be an Array of Arrays")
+            raise ApiError(
+                400,
+                'Bad Request: field "keyboard" of the ReplyKeyboardMarkup should '
+                "be an Array of Arrays",
+            )
         for button in itertools.chain.from_iterable(rows):
             text = button if isinstance(button, str) else (button or {}).get("text")
             if not isinstance(text, str) or not text:
-                raise ApiError(400, "Bad Request: can't parse keyboard button: "
-                                    "KeyboardButton text is empty")
+                raise ApiError(
+                    400, "Bad Request: can't parse keyboard button: KeyboardButton text is empty"
+                )
         return markup
     if markup.get("remove_keyboard") or markup.get("force_reply"):
         return markup
