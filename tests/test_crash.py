@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.store import Status, Store, from_db
 from emulator import Emulator
-from tests.conftest import CONTENT, USER_ID, buttons
+from tests.harness import CONTENT, USER_ID, buttons
 
 PEOPLE = range(7000, 7060)
 

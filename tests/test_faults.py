@@ -12,8 +12,7 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot import texts
 from bot.models import BodyArea, Completion
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 TODAY = date(2026, 11, 23)  # the clock fixture's Monday
 

@@ -24,8 +24,7 @@ from bot.flows import admin as admin_flow
 from bot.flows.admin import compose_broadcast
 from bot.sender import Skip
 from bot.store import Status
-from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import ADMIN_ID, CONTENT, USER_ID, Harness, buttons, subscribe
 
 BREATHING = "practices/breathing.md"
 OLD_STEP = "Breathe in slowly and let your belly swell under your hand."

@@ -10,8 +10,7 @@ from bot.app import BotContext, build_application, polling
 from bot.flows.checkin import begin_checkin
 from bot.models import BodyArea, Completion
 from bot.store import to_db
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 OTHER_ID = 5151

@@ -10,8 +10,7 @@ from bot.__main__ import main
 from bot.app import BotContext, build_application, polling
 from bot.flows import practice
 from bot.program import plan_for_day
-from tests.conftest import CONTENT, USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import CONTENT, USER_ID, Harness, buttons, subscribe
 
 OTHER_USER = 5151
 

@@ -9,8 +9,7 @@ import pytest
 
 from bot.app import build_application, polling
 from bot.store import Status
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 REMINDER = "Time for today's practice"
 

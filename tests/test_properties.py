@@ -32,8 +32,7 @@ from bot.store import from_db, to_db
 from bot.timeparse import format_time, parse_local_time
 from bot.zones import parse_utc_offset, resolve_zone_text
 from emulator import Emulator, parse_html, utf16_len
-from tests.conftest import CONTENT, USER_ID, Harness
-from tests.helpers import subscribe
+from tests.harness import CONTENT, USER_ID, Harness, subscribe
 
 # What people type: any Unicode but lone surrogates (which no client can send), weighted
 # toward the characters that break parsers: digits of every script, signs, HTML and Markdown

@@ -26,7 +26,7 @@ import pytest
 from bot.runner import litestream_binary
 from bot.store import Status, Store
 from emulator import Emulator
-from tests.conftest import CONTENT, REPO
+from tests.harness import CONTENT, REPO
 
 PEOPLE = range(7100, 7160)
 # A recovery point of up to this many seconds passes: Litestream's sync interval is 1 s, and

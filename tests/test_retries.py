@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.ratelimit import RETRY_BUDGET, PacedRateLimiter
 from bot.request import AiohttpRequest
 from emulator import Emulator
-from tests.conftest import CONTENT, USER_ID, Harness
+from tests.harness import CONTENT, USER_ID, Harness
 
 OTHER = 5151
 

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.sender import Engine
 from bot.store import Status
 from emulator import Emulator
-from tests.conftest import Harness
+from tests.harness import Harness
 
 REMINDER = "Time for today's practice"
 DUE = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 23:00 in London, midnight in Berlin

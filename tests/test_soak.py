@@ -37,7 +37,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.models import BodyArea
 from emulator import Emulator
-from tests.conftest import CONTENT, Harness
+from tests.harness import CONTENT, Harness
 
 pytestmark = pytest.mark.soak
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.__main__ import main
 from emulator import Emulator
-from tests.conftest import CONTENT, REPO, USER_ID
+from tests.harness import CONTENT, REPO, USER_ID
 
 SECRET = "WRONG-SECRET-TOKEN-xyz"
 
