@@ -4,10 +4,13 @@ what tests import by name."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from telegram.ext import Application
 
+from bot import i18n, texts
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from bot.store import Store
@@ -17,6 +20,19 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 ADMIN_ID = 900_001
 USER_ID = 4242
+
+
+def opening(key: str) -> str:
+    """The first line of message `key` in English, up to its first placeholder, as a person
+    reads it (tags gone, entities decoded). Tests look for a message by its key, so a copy
+    edit in bot/texts changes what they look for instead of breaking them."""
+    with i18n.use_language("en"):
+        template = texts.template(key)
+    head = template.split("{", 1)[0].split("\n", 1)[0]
+    words = html.unescape(re.sub(r"<[^>]*>", "", head)).strip()
+    if not words:  # "" is in every message: a test looking for it could never fail
+        raise ValueError(f"message {key!r} opens with a placeholder; look for other words")
+    return words
 
 
 class Harness:
@@ -65,7 +81,7 @@ class Harness:
         before = []
         while True:
             message = await self.emu.next_message(user_id)
-            if "What I can do" in (message.get("text") or ""):
+            if opening("help") in (message.get("text") or ""):
                 return before
             before.append(message)
 
@@ -82,11 +98,11 @@ async def subscribe(
     """Goes through /start, the zone question and a time button; returns what followed
     "All set" (e.g. the safety screen), once the bot has finished answering."""
     await bot.emu.send_text(user_id, "/start")
-    await bot.expect("time zone", user_id)
+    await bot.expect("time zone", user_id)  # the zone question, or a welcome back naming it
     await bot.emu.send_text(user_id, city)
-    ask_time = await bot.expect("What time", user_id)
+    ask_time = await bot.expect(opening("ask_time"), user_id)
     await bot.emu.press_button(user_id, ask_time, time_label)
-    await bot.expect("All set", user_id)
+    await bot.expect(opening("subscribed"), user_id)
     after = await bot.settle(user_id)
     bot.emu.drain_edits(user_id)  # the answered time picker losing its buttons
     return after

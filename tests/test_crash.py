@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.store import Status, Store, from_db
 from emulator import Emulator
-from tests.harness import CONTENT, USER_ID, buttons
+from tests.harness import CONTENT, USER_ID, buttons, opening
 
 PEOPLE = range(7000, 7060)
 
@@ -53,7 +53,7 @@ async def start_bot(
 
 def reminder_counts(emulator: Emulator) -> dict[int, int]:
     return {
-        person: sum("Time for today's practice" in m["text"] for m in emulator.messages(person))
+        person: sum(opening("reminder") in m["text"] for m in emulator.messages(person))
         for person in PEOPLE
     }
 

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from tests.harness import opening
 from tests.soak.scenario import DAYS, FIRST_DAY, PEOPLE
 from tests.soak.simulation import Soak
 
@@ -134,9 +135,7 @@ def compare(soak: Soak, db: sqlite3.Connection) -> Figures:
             f"reminder {person.chat_id} {day}: after blocking" for day in set(days) - expected
         ]
         arrived = [
-            m
-            for m in emu.messages(person.chat_id)
-            if "Time for today's practice" in (m.get("text") or "")
+            m for m in emu.messages(person.chat_id) if opening("reminder") in (m.get("text") or "")
         ]
         sent = {m for status, _, m in days.values() if status == "sent"}
         if len(arrived) != len(sent) or {m["message_id"] for m in arrived} != sent:
