@@ -93,7 +93,7 @@ class Faults(State):
         self._all_sends.append(now)
         stamps.append(now)
 
-    # ---- faults and people's state
+    # ---- blocked people and injected failures
     def block(self, user_id: int) -> None:
         """The person blocked the bot: sends to their chat answer 403."""
         self._blocked.add(user_id)

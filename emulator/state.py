@@ -20,7 +20,6 @@ from aiohttp import web
 from emulator.entities import utf16_len
 
 
-# ---------------------------------------------------------------- state
 @dataclass(slots=True)
 class _Upload:
     name: str
