@@ -38,6 +38,8 @@ COPY --chown=bot content /app/library/content
 COPY docker/entrypoint.sh /app/entrypoint.sh
 # The code last: editing it rebuilds only this layer. Run from /app, not pip-installed.
 COPY bot /app/bot
+# The local Bot API emulator: `python -m bot demo` plays Telegram with it, no token needed.
+COPY emulator /app/emulator
 USER bot
 # The database, and the content as admins edit it.
 VOLUME ["/app/data", "/app/library"]

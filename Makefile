@@ -26,7 +26,7 @@ check-content: $(STAMP)
 	$(PY) -m bot check-content content
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot tests bench
+	$(VENV)/bin/ruff check bot tests bench emulator
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)

@@ -298,7 +298,7 @@ def bench_settings(emulator: EmulatorProcess, db_path: Path, **overrides: Any) -
 
 # ---------------------------------------------------------------------------- emulator process
 class EmulatorProcess:
-    """`bot.emulator.Emulator` in a process of its own, steered over a pipe.
+    """`emulator.Emulator` in a process of its own, steered over a pipe.
 
     The bot under test then owns its process: its CPU time and memory are its own, and the
     emulator's work (HTTP parsing, HTML checks, flood control) runs on the other core.
@@ -374,7 +374,7 @@ def _emulator_main(conn: Any, kwargs: dict[str, Any]) -> None:
 
 
 async def _emulator_serve(conn: Any, kwargs: dict[str, Any]) -> None:
-    from bot.emulator import Emulator
+    from emulator import Emulator
 
     logging.basicConfig(level=logging.WARNING)
     emulator = Emulator(**kwargs)

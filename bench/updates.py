@@ -86,7 +86,7 @@ def _notifying_feeds(emulator: Any, users: list[int]) -> dict[int, Any]:
     """Each person's feed of bot messages wakes only that person: the emulator's own
     next_message wakes every waiter on every call, which with 100 people would make the
     simulated people, not the bot, the bottleneck."""
-    from bot.emulator import _Feed
+    from emulator.state import _Feed
 
     class NotifyingFeed(_Feed):
         __slots__ = ("event",)

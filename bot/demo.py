@@ -30,9 +30,9 @@ from bot import i18n
 from bot.app import build_application, polling
 from bot.clock import Clock
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.runtime import Runtime
 from bot.store import Delivery
+from emulator import Emulator
 
 DEMO_USER = 1000
 REPOSITORY_CONTENT = Path(__file__).resolve().parent.parent / "content"  # tracked by git

@@ -15,14 +15,9 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.places import Places, build, index_file
-from bot.store import Store
-
-REPO = Path(__file__).resolve().parent.parent
-CONTENT = REPO / "content"
-ADMIN_ID = 900_001
-USER_ID = 4242
+from emulator import Emulator
+from tests.harness import ADMIN_ID, CONTENT, Harness
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -80,65 +75,8 @@ def settings(emulator: Emulator, tmp_path: Path, places_dir: Path) -> Settings:
     )
 
 
-class Harness:
-    """A running bot plus handles on what tests poke at."""
-
-    def __init__(self, application, emulator: Emulator, clock: ManualClock) -> None:
-        self.application = application
-        self.emu = emulator
-        self.clock = clock
-
-    @property
-    def runtime(self):
-        return self.application.bot_data["runtime"]
-
-    @property
-    def store(self) -> Store:
-        return self.runtime.store
-
-    async def tick(self) -> None:
-        """One scheduler tick, then wait until every queued send is done."""
-        await self.runtime.engine.tick()
-        await self.runtime.engine.idle()
-
-    async def say(self, text: str, user_id: int = USER_ID) -> dict:
-        """Sends text as the person and returns the bot's next new message."""
-        await self.emu.send_text(user_id, text)
-        return await self.emu.next_message(user_id)
-
-    async def tap(self, message: dict, label: str | int, user_id: int = USER_ID) -> None:
-        await self.emu.press_button(user_id, message, label)
-
-    async def reply(self, user_id: int = USER_ID) -> dict:
-        return await self.emu.next_message(user_id)
-
-    async def expect(self, fragment: str, user_id: int = USER_ID) -> dict:
-        """The next bot message containing `fragment`, skipping any others before it."""
-        while True:
-            message = await self.emu.next_message(user_id)
-            if fragment in (message.get("text") or message.get("caption") or ""):
-                return message
-
-    async def settle(self, user_id: int = USER_ID) -> list[dict]:
-        """A barrier: one person's updates are handled in order, so once a /help sent now is
-        answered, everything sent before it is done. Returns the messages that came first."""
-        await self.emu.send_text(user_id, "/help")
-        before = []
-        while True:
-            message = await self.emu.next_message(user_id)
-            if "What I can do" in (message.get("text") or ""):
-                return before
-            before.append(message)
-
-
 @pytest.fixture
 async def bot(settings: Settings, emulator: Emulator, clock: ManualClock) -> AsyncIterator[Harness]:
     application = build_application(settings, clock=clock)
     async with polling(application, poll_timeout=1):
         yield Harness(application, emulator, clock)
-
-
-def buttons(message: dict) -> list[str]:
-    """The visible labels of a message's inline keyboard, in order."""
-    markup = message.get("reply_markup") or {}
-    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]

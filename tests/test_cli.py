@@ -15,7 +15,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.store import Store
-from tests.conftest import CONTENT, REPO, USER_ID
+from tests.harness import CONTENT, REPO, USER_ID
 
 
 def test_check_content_accepts_the_shipped_content(capsys):

@@ -11,7 +11,7 @@ from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
 from bot.concurrency import PerChatUpdateProcessor
-from bot.emulator import Emulator
+from emulator import Emulator
 
 
 def update(update_id: int, chat_id: int | None, text: str = "x") -> Update:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.content import ContentInvalid, build_library, diff_summary, load_folder, parse_duration
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 
 REST = """\
 ---

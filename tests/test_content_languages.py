@@ -22,7 +22,7 @@ from bot.content import (
     read_folder,
     translated_from,
 )
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RU_BREATHING = (FIXTURES / "ru" / "practices" / "breathing.md").read_text()

@@ -23,7 +23,7 @@ from bot.content import (
     read_folder,
 )
 from bot.markdown_html import to_telegram_html
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 from tests.test_content import GOOD, REST
 
 KNEE = """\

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content import MAX_STEP_CHARS, load_folder
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 
 LIBRARY = load_folder(CONTENT)
 PRACTICES = LIBRARY.practices

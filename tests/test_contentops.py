@@ -15,7 +15,7 @@ import pytest
 from bot import contentops
 from bot.content import load_folder, read_folder
 from bot.contentops import UploadRejected
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 
 
 def make_zip(entries: dict[str, bytes | str], *, compress: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -16,9 +16,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.emulator import Emulator
 from bot.store import Status, Store, from_db
-from tests.conftest import CONTENT, USER_ID, buttons
+from emulator import Emulator
+from tests.harness import CONTENT, USER_ID, buttons, opening
 from tests.store_rows import set_columns
 
 PEOPLE = range(7000, 7060)
@@ -54,7 +54,7 @@ async def start_bot(
 
 def reminder_counts(emulator: Emulator) -> dict[int, int]:
     return {
-        person: sum("Time for today's practice" in m["text"] for m in emulator.messages(person))
+        person: sum(opening("reminder") in m["text"] for m in emulator.messages(person))
         for person in PEOPLE
     }
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.demo import save_offset
-from tests.conftest import CONTENT, REPO
+from tests.harness import CONTENT, REPO
 
 SCRIPT = [
     "/start",

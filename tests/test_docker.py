@@ -10,7 +10,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 
 REPO = CONTENT.parent
 ENTRYPOINT = REPO / "docker" / "entrypoint.sh"

@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.app import build_application
 from bot.texts.menus import ADMIN_COMMANDS
-from tests.conftest import REPO
+from tests.harness import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -40,7 +40,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import Emulator, parse_html, parse_markdown_v2, utf16_len
+from emulator import Emulator, parse_html, parse_markdown_v2, utf16_len
 
 USER = 42
 KEYBOARD = InlineKeyboardMarkup(

@@ -12,9 +12,8 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot import texts
 from bot.models import BodyArea, Completion
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
-from tests.store_rows import fetch_one
+from tests.factories import sessions_of
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 TODAY = date(2026, 11, 23)  # the clock fixture's Monday
 
@@ -107,10 +106,8 @@ async def test_a_practice_a_checkin_and_every_command_survive_a_bad_day(bot: Har
     assert saved.areas == (BodyArea.LOWER_BACK,)
     assert saved.completion is Completion.FULL
     assert saved.note == "Warm hips afterwards"
-    session = fetch_one(
-        bot.store, "SELECT status, tension_before FROM sessions WHERE chat_id = ?", (USER_ID,)
-    )
-    assert (session["status"], session["tension_before"]) == ("done", 4)
+    session = sessions_of(bot.store, USER_ID)[0]
+    assert (session.status, session.tension_before) == ("done", 4)
 
     sorry = texts.t("internal_error")
     assert not [m for m in bot.emu.messages(USER_ID) if m.get("text") == sorry]

@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,8 @@ from bot.flows import admin as admin_flow
 from bot.flows.admin import compose_broadcast
 from bot.sender import Skip
 from bot.store import Status
-from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests import factories
+from tests.harness import ADMIN_ID, CONTENT, USER_ID, Harness, buttons, subscribe
 from tests.store_rows import set_columns
 
 BREATHING = "practices/breathing.md"
@@ -85,8 +85,7 @@ def add_people(bot: Harness, statuses: dict[int, Status]) -> None:
     now = bot.clock.now()
     for chat_id, status in statuses.items():
         bot.emu.add_user(chat_id, f"Person {chat_id}")
-        bot.store.ensure_subscriber(chat_id, now)
-        set_columns(bot.store, chat_id, now, status=status, zone="Europe/Berlin", remind_at="07:30")
+        factories.add_person(bot.store, chat_id, now, status=status)
 
 
 def audit(bot: Harness) -> list[tuple[str, str]]:
@@ -686,9 +685,8 @@ async def test_rollback_to_a_version_that_cannot_be_restored_explains(
 
 
 async def test_rollback_to_a_version_that_no_longer_validates_lists_its_problems(bot, content_dir):
-    bot.store.db.execute(
-        "INSERT INTO content_versions (created_utc, admin_id, checksum, summary, files) "
-        "VALUES ('2026-01-01T00:00:00Z', NULL, 'x', 'old', '{\"notes.md\": \"\"}')"
+    factories.add_unvalidated_content_version(
+        bot.store, {"notes.md": ""}, datetime(2026, 1, 1, tzinfo=UTC)
     )
     reply = text_of(await bot.say("/rollback 2", ADMIN_ID))
     assert "no longer passes the content checks" in reply
@@ -701,12 +699,7 @@ async def test_rollback_to_a_version_that_no_longer_validates_lists_its_problems
 
 def add_checkin(bot: Harness, chat_id: int, tension: int, pain: int, days_ago: int = 0) -> None:
     at = bot.clock.now() - timedelta(days=days_ago, minutes=5)
-    stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    bot.store.db.execute(
-        "INSERT INTO checkins (chat_id, local_date, status, tension, pain, created_utc, "
-        "updated_utc) VALUES (?, ?, 'done', ?, ?, ?, ?)",
-        (chat_id, at.date().isoformat(), tension, pain, stamp, stamp),
-    )
+    factories.add_checkin(bot.store, chat_id, at.date(), at, tension=tension, pain=pain)
 
 
 def add_reminder(bot: Harness, chat_id: int, late: timedelta | None, days_ago: int = 0) -> None:

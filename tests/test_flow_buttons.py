@@ -3,8 +3,7 @@ keyboard, and a button on a superseded message changes nothing and says so."""
 
 from __future__ import annotations
 
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 from tests.test_flow_practice import first_step, start, stop
 
 

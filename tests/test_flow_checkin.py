@@ -9,9 +9,8 @@ import pytest
 from bot.app import BotContext, build_application, polling
 from bot.flows.checkin import begin_checkin
 from bot.models import BodyArea, Completion
-from bot.store import to_db
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests import factories
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 OTHER_ID = 5151
@@ -48,20 +47,10 @@ def context(bot: Harness) -> BotContext:
 def add_session(
     bot: Harness, *, tension_before: int | None, day: date = TODAY, status: str = "done"
 ) -> int:
-    cursor = bot.store.db.execute(
-        "INSERT INTO sessions (chat_id, local_date, kind, title, plan, status, tension_before, "
-        "started_utc, finished_utc) VALUES (?, ?, 'daily', 'Constructive rest', '[]', ?, "
-        "?, ?, ?)",
-        (
-            USER_ID,
-            day.isoformat(),
-            status,
-            tension_before,
-            to_db(bot.clock.now()),
-            to_db(bot.clock.now()),
-        ),
-    )
-    return cursor.lastrowid
+    now = bot.clock.now()
+    return factories.add_session(
+        bot.store, USER_ID, day, now, tension_before=tension_before, status=status
+    ).id
 
 
 # --- the whole check-in ------------------------------------------------------------------------

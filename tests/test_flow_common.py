@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from tests.conftest import USER_ID
+from tests.harness import USER_ID
 
 
 async def test_start_greets_with_purpose_and_safety_note(bot):

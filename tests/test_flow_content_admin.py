@@ -17,7 +17,7 @@ import pytest
 from bot import contentops
 from bot.__main__ import main
 from bot.content import load_folder, read_folder
-from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness
+from tests.harness import ADMIN_ID, CONTENT, USER_ID, Harness
 from tests.test_flow_admin import edit, make_zip, run_preview_to_the_end, running, text_of, upload
 
 KNEE = """\

@@ -17,8 +17,7 @@ import pytest
 
 from bot import i18n
 from bot.flows.reminders import reminder_text
-from tests.conftest import ADMIN_ID, CONTENT, USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import ADMIN_ID, CONTENT, USER_ID, Harness, buttons, subscribe
 from tests.test_flow_admin import make_zip, text_of, upload
 
 RU_ID = 7_700_001

@@ -16,8 +16,7 @@ import pytest
 from bot import texts
 from bot.flows.history import chart_start, visible_length
 from bot.models import Completion
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 from tests.test_exports import page_count, pdf_text
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 23 Nov 2026, 07:00 in Berlin

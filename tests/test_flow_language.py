@@ -16,8 +16,7 @@ from bot.sender import Engine, Outgoing
 from bot.store import Status
 from bot.texts import menus
 from bot.texts import safety as safety_texts
-from tests.conftest import ADMIN_ID, USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import ADMIN_ID, USER_ID, Harness, buttons, subscribe
 from tests.store_rows import set_columns
 
 OTHER_ID = 5151

@@ -11,8 +11,7 @@ import pytest
 from bot.app import build_application, polling
 from bot.places import index_file
 from bot.store import Status
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 
 async def start_and_reach_zone_question(bot: Harness) -> dict:

@@ -10,9 +10,9 @@ from bot.__main__ import main
 from bot.app import BotContext, build_application, polling
 from bot.flows import practice
 from bot.program import plan_for_day
-from tests.conftest import CONTENT, USER_ID, Harness, buttons
-from tests.helpers import subscribe
-from tests.store_rows import fetch_one, set_columns
+from tests.factories import sessions_of
+from tests.harness import CONTENT, USER_ID, Harness, buttons, subscribe
+from tests.store_rows import set_columns
 
 OTHER_USER = 5151
 
@@ -99,9 +99,7 @@ def active(bot: Harness, user_id: int = USER_ID):
 
 
 def session_count(bot: Harness, user_id: int = USER_ID) -> int:
-    return fetch_one(bot.store, "SELECT COUNT(*) AS n FROM sessions WHERE chat_id = ?", (user_id,))[
-        "n"
-    ]
+    return bot.store.personal_data(user_id).sessions
 
 
 async def subscribed(bot: Harness) -> None:
@@ -141,12 +139,12 @@ async def test_a_full_daily_session_ends_in_the_checkins_first_question(bot):
     assert "Day 1 is done" in text_of(await bot.expect("Well done"))
     question = await bot.expect("tension")
     assert "How are you feeling" in text_of(question)
-    session = fetch_one(bot.store, "SELECT * FROM sessions WHERE chat_id = ?", (USER_ID,))
-    assert session["status"] == "done"
-    assert session["finished_utc"] is not None
-    assert session["kind"] == "daily"
-    assert session["day_number"] == 1
-    assert session["content_version"] == bot.runtime.content_version
+    session = sessions_of(bot.store, USER_ID)[0]
+    assert session.status == "done"
+    assert session.finished_utc is not None
+    assert session.kind == "daily"
+    assert session.day_number == 1
+    assert session.content_version == bot.runtime.content_version
     assert bot.store.practised_on(USER_ID, bot.clock.now().date())
 
 
@@ -272,8 +270,8 @@ async def test_stop_is_kind_offers_the_checkin_and_counts_no_practice(bot):
     stopped = await bot.expect("Stopped")
     assert "doctor or physiotherapist" in text_of(stopped)  # what to do if it hurt
     assert buttons(stopped) == ["▶️ Carry on from step 1", "📝 Check in now"]
-    session = fetch_one(bot.store, "SELECT status FROM sessions WHERE chat_id = ?", (USER_ID,))
-    assert session["status"] == "stopped"
+    session = sessions_of(bot.store, USER_ID)[0]
+    assert session.status == "stopped"
     assert not bot.store.practised_on(USER_ID, bot.clock.now().date())
     await bot.tap(stopped, "Check in now")
     await bot.expect("tension")
@@ -539,14 +537,7 @@ async def test_a_double_tap_on_start_keeps_one_session(bot):
     await bot.tap(start_now, "Start today's practice now")
     await bot.settle()
     assert session_count(bot) == 1
-    assert (
-        fetch_one(
-            bot.store,
-            "SELECT COUNT(*) AS n FROM sessions WHERE chat_id = ? AND status = 'active'",
-            (USER_ID,),
-        )["n"]
-        == 1
-    )
+    assert [s.status for s in sessions_of(bot.store, USER_ID)].count("active") == 1
 
 
 async def test_a_button_from_an_earlier_step_changes_nothing(bot):

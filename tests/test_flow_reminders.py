@@ -9,10 +9,9 @@ import pytest
 
 from bot.app import build_application, polling
 from bot.store import Status
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, opening, subscribe
 
-REMINDER = "Time for today's practice"
+REMINDER = opening("reminder")
 
 
 def reminders(bot: Harness, user_id: int = USER_ID) -> list[dict]:

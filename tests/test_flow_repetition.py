@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.program import note_of_the_day
-from tests.conftest import USER_ID, Harness
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, subscribe
 from tests.store_rows import set_columns
 from tests.test_flow_practice import first_step, start, text_of, walk_to_the_end
 

@@ -11,8 +11,7 @@ from bot.app import BotContext
 from bot.flows.safety import explain_hold
 from bot.safety import GENTLE_DAYS
 from bot.texts.safety import signs
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 
 async def edit_of(bot: Harness, message: dict) -> dict:

@@ -14,8 +14,7 @@ import pytest
 
 from bot.models import Completion
 from bot.store import Status
-from tests.conftest import USER_ID, Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, buttons, subscribe
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 

@@ -16,8 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.store import Store
-from tests.conftest import Harness, buttons
-from tests.helpers import subscribe
+from tests.harness import Harness, buttons, subscribe
 from tests.store_rows import fetch_one
 
 VICTIM, ATTACKER, GONE = 7101, 7102, 7103

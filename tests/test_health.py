@@ -13,7 +13,7 @@ import aiohttp
 from bot.__main__ import main
 from bot.app import build_application, polling
 from bot.health import MAX_AGE
-from tests.conftest import Harness
+from tests.harness import Harness
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.catalogs import sync
-from bot.emulator import parse_html
+from emulator import parse_html
 
 
 def test_catalogs_are_in_step_with_the_english_texts():

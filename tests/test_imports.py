@@ -2,7 +2,8 @@
 
 The pure domain imports neither Telegram nor SQLite, directly or through another bot module,
 so its rules are tested with plain values (DESIGN decision 5). Handlers never import the app
-that wires them (decision 8): no import cycle between the app and the handlers."""
+that wires them (decision 8): no import cycle between the app and the handlers. The emulator
+knows nothing of the bot, and only the demo uses it; conftest.py holds fixtures only."""
 
 from __future__ import annotations
 
@@ -195,3 +196,41 @@ def test_the_registration_reader_sees_a_hook_and_a_decorator(tmp_path):
 )
 def test_nothing_registers_itself_by_being_imported(path):
     assert registrations_at_import(path) == []
+
+
+EMULATOR = sorted((ROOT / "emulator").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", EMULATOR, ids=[path.stem for path in EMULATOR])
+def test_the_emulator_knows_nothing_of_the_bot(path):
+    """The emulator plays Telegram: it answers any bot the same way, so it imports none."""
+    assert sorted(i for i in imports_of(path) if i.split(".")[0] == "bot") == []
+
+
+def test_only_the_demo_uses_the_emulator_at_run_time():
+    """The running bot never depends on the test server; the demo ships it (pyproject)."""
+    users = {
+        module_name(path)
+        for path in BOT.rglob("*.py")
+        if any(i.split(".")[0] == "emulator" for i in imports_of(path))
+    }
+    assert users == {"bot.demo"}
+
+
+def test_conftest_holds_fixtures_only():
+    """What tests import by name lives in tests/harness.py, not in conftest.py."""
+    tree = ast.parse((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    defined = [
+        node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    others = [
+        ast.unparse(node).splitlines()[0]
+        for node in tree.body
+        if isinstance(node, ast.ClassDef | ast.Assign | ast.AnnAssign)
+    ]
+    not_fixtures = [
+        node.name
+        for node in defined
+        if not any("pytest.fixture" in ast.unparse(d) for d in node.decorator_list)
+    ]
+    assert defined and not_fixtures == [] and others == []

@@ -16,8 +16,7 @@ from telegram import CallbackQuery, Chat, InaccessibleMessage, User
 
 from bot import texts
 from bot.flows.replies import chat_id_of, reply, shown_message
-from tests.conftest import USER_ID, Harness
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, subscribe
 
 REMINDER = "Time for today's practice"
 

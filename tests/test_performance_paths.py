@@ -34,7 +34,7 @@ from bot.request import (
 )
 from bot.sender import SCHEDULE_BATCH, Engine, first_tick_delay
 from bot.store import Status, from_db, to_db
-from tests.conftest import Harness
+from tests.harness import Harness
 from tests.store_rows import set_columns
 
 # ---------------------------------------------------------------------------- settings

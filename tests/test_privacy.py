@@ -16,7 +16,7 @@ import pytest
 
 from bot.__main__ import configure_logging
 from bot.app import build_application, polling
-from tests.conftest import Harness, buttons
+from tests.harness import Harness, buttons
 
 PERSON = 6161
 FIRST_NAME = "Quillonetta"

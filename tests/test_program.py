@@ -24,7 +24,7 @@ from bot.program import (
     single_plan,
     steps_of,
 )
-from tests.conftest import CONTENT
+from tests.harness import CONTENT
 
 TODAY = date(2026, 11, 23)
 LIBRARY = load_folder(CONTENT)

@@ -25,15 +25,14 @@ from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, Problem, build_library, read_folder
-from bot.emulator import Emulator, parse_html, utf16_len
 from bot.errors import RatingError, TimeInputError, ZoneInputError
 from bot.flows.checkin import NOTE_ECHO_LIMIT
 from bot.ratings import parse_completion, parse_rating
 from bot.store import from_db, to_db
 from bot.timeparse import format_time, parse_local_time
 from bot.zones import parse_utc_offset, resolve_zone_text
-from tests.conftest import CONTENT, USER_ID, Harness
-from tests.helpers import subscribe
+from emulator import Emulator, parse_html, utf16_len
+from tests.harness import CONTENT, USER_ID, Harness, subscribe
 
 # What people type: any Unicode but lone surrogates (which no client can send), weighted
 # toward the characters that break parsers: digits of every script, signs, HTML and Markdown

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.store import Status
-from tests.conftest import USER_ID, Harness
-from tests.helpers import subscribe
+from tests.harness import USER_ID, Harness, subscribe
 
 NASTY_TEXTS = {
     "emoji": "🧘‍♀️🔥💥" * 20,

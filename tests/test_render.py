@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from bot.insights import summarize
 from bot.models import CheckIn
 from bot.render import Renderer
-from tests.conftest import REPO
+from tests.harness import REPO
 
 TODAY = date(2026, 11, 16)
 CHECKINS = [

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator
 from bot.runner import litestream_binary
 from bot.store import Status, Store
-from tests.conftest import CONTENT, REPO
+from emulator import Emulator
+from tests.harness import CONTENT, REPO
 from tests.store_rows import set_columns
 
 PEOPLE = range(7100, 7160)

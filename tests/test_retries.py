@@ -13,10 +13,10 @@ from telegram.ext import ExtBot
 
 from bot.app import build_application, polling
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.ratelimit import RETRY_BUDGET, PacedRateLimiter
 from bot.request import AiohttpRequest
-from tests.conftest import CONTENT, USER_ID, Harness
+from emulator import Emulator
+from tests.harness import CONTENT, USER_ID, Harness
 
 OTHER = 5151
 

@@ -15,10 +15,10 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.sender import Engine
 from bot.store import Status
-from tests.conftest import Harness
+from emulator import Emulator
+from tests.harness import Harness
 from tests.store_rows import set_columns
 
 REMINDER = "Time for today's practice"

@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from bot.__main__ import main
-from bot.emulator import Emulator
-from tests.conftest import CONTENT, REPO, USER_ID
+from emulator import Emulator
+from tests.harness import CONTENT, REPO, USER_ID
 
 SECRET = "WRONG-SECRET-TOKEN-xyz"
 

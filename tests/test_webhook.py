@@ -11,7 +11,7 @@ import sys
 import aiohttp
 
 from bot.__main__ import main
-from tests.conftest import CONTENT, USER_ID
+from tests.harness import CONTENT, USER_ID
 
 
 def free_port() -> int:

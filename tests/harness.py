@@ -1,0 +1,108 @@
+"""The test harness: a running bot with handles on what tests poke at, and the steps a person
+takes (subscribing), shared by the flow tests. Fixtures live in conftest.py; this module holds
+what tests import by name."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot import i18n, texts
+from bot.clock import ManualClock
+from bot.runtime import Runtime
+from bot.store import Store
+from emulator import Emulator
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+ADMIN_ID = 900_001
+USER_ID = 4242
+
+
+def opening(key: str) -> str:
+    """The first line of message `key` in English, up to its first placeholder, as a person
+    reads it (tags gone, entities decoded). Tests look for a message by its key, so a copy
+    edit in bot/texts changes what they look for instead of breaking them."""
+    with i18n.use_language("en"):
+        template = texts.template(key)
+    head = template.split("{", 1)[0].split("\n", 1)[0]
+    words = html.unescape(re.sub(r"<[^>]*>", "", head)).strip()
+    if not words:  # "" is in every message: a test looking for it could never fail
+        raise ValueError(f"message {key!r} opens with a placeholder; look for other words")
+    return words
+
+
+class Harness:
+    """A running bot plus handles on what tests poke at."""
+
+    def __init__(self, application: Application, emulator: Emulator, clock: ManualClock) -> None:
+        self.application = application
+        self.emu = emulator
+        self.clock = clock
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.application.bot_data["runtime"]
+
+    @property
+    def store(self) -> Store:
+        return self.runtime.store
+
+    async def tick(self) -> None:
+        """One scheduler tick, then wait until every queued send is done."""
+        await self.runtime.engine.tick()
+        await self.runtime.engine.idle()
+
+    async def say(self, text: str, user_id: int = USER_ID) -> dict:
+        """Sends text as the person and returns the bot's next new message."""
+        await self.emu.send_text(user_id, text)
+        return await self.emu.next_message(user_id)
+
+    async def tap(self, message: dict, label: str | int, user_id: int = USER_ID) -> None:
+        await self.emu.press_button(user_id, message, label)
+
+    async def reply(self, user_id: int = USER_ID) -> dict:
+        return await self.emu.next_message(user_id)
+
+    async def expect(self, fragment: str, user_id: int = USER_ID) -> dict:
+        """The next bot message containing `fragment`, skipping any others before it."""
+        while True:
+            message = await self.emu.next_message(user_id)
+            if fragment in (message.get("text") or message.get("caption") or ""):
+                return message
+
+    async def settle(self, user_id: int = USER_ID) -> list[dict]:
+        """A barrier: one person's updates are handled in order, so once a /help sent now is
+        answered, everything sent before it is done. Returns the messages that came first."""
+        await self.emu.send_text(user_id, "/help")
+        before = []
+        while True:
+            message = await self.emu.next_message(user_id)
+            if opening("help") in (message.get("text") or ""):
+                return before
+            before.append(message)
+
+
+def buttons(message: dict) -> list[str]:
+    """The visible labels of a message's inline keyboard, in order."""
+    markup = message.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def subscribe(
+    bot: Harness, user_id: int = USER_ID, city: str = "Berlin", time_label: str = "07:30"
+) -> list[dict]:
+    """Goes through /start, the zone question and a time button; returns what followed
+    "All set" (e.g. the safety screen), once the bot has finished answering."""
+    await bot.emu.send_text(user_id, "/start")
+    await bot.expect("time zone", user_id)  # the zone question, or a welcome back naming it
+    await bot.emu.send_text(user_id, city)
+    ask_time = await bot.expect(opening("ask_time"), user_id)
+    await bot.emu.press_button(user_id, ask_time, time_label)
+    await bot.expect(opening("subscribed"), user_id)
+    after = await bot.settle(user_id)
+    bot.emu.drain_edits(user_id)  # the answered time picker losing its buttons
+    return after
