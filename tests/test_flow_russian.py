@@ -8,17 +8,29 @@ import csv
 import html
 import io
 import re
+import shutil
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from bot import i18n, texts
 from bot.store import Status
-from tests.conftest import Harness, buttons
+from tests.conftest import CONTENT, Harness, buttons
 from tests.test_exports import pdf_text
 
 RU_ID = 7_700_001
 SLOW = 60.0  # seconds: a chart or a PDF on a busy 2-core machine
+
+
+@pytest.fixture
+def settings(settings, tmp_path: Path):
+    """The real content, less the Russian pendulum swing: that one falls back to English."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    (folder / "ru" / "practices" / "pendulum-swing.md").unlink()
+    return replace(settings, content_dir=folder)
 
 
 @pytest.fixture
@@ -260,3 +272,35 @@ async def test_a_russian_speaker_never_sees_english(bot):
     await pause_and_delete(bot)
     assert len(shown_to(bot)) > 100  # the scan below saw the whole run
     assert english_in(bot) == [], "\n\n".join(f"{w}: {t}" for t, w in english_in(bot))
+
+
+async def test_switching_to_english_and_back_mid_way(bot):
+    await onboard(bot)
+    await say(bot, "/language")
+    ask = await expect(bot, ru("lang_ask"))
+    await tap(bot, ask, "English")
+    assert text_of(await bot.emu.next_message(RU_ID)) == texts.t("lang_set")
+    await say(bot, "/settings")
+    shown = await expect(bot, "Your settings")
+    assert "Europe/Moscow (UTC+03:00 now)" in text_of(shown)  # English shows the zone's name
+    assert "⏰ Change time" in buttons(shown)
+    await say(bot, "/language")
+    await tap(bot, await expect(bot, texts.t("lang_ask")), "Русский")
+    assert text_of(await bot.emu.next_message(RU_ID)) == ru("lang_set")
+    assert await settle(bot) == []  # /help answered in Russian again
+    assert bot.store.subscriber(RU_ID).language == "ru"
+    assert bot.store.subscriber(RU_ID).zone == "Europe/Moscow"  # nothing else changed
+
+
+async def test_a_practice_without_a_russian_file_falls_back_to_english(bot):
+    """Only the practice's own words come in English; everything around them stays Russian."""
+    await say(bot, "/practice pendulum swing")
+    ask = await expect(bot, "напряжени")
+    await tap(bot, ask, "4")
+    step = await bot.emu.next_edit(RU_ID)
+    assert "Pendulum leg swing" in text_of(step)
+    assert "Шаг 1 из" in text_of(step) and ru("pr_btn_next") in buttons(step)
+    await tap(bot, step, ru("pr_btn_stop"))
+    await settle(bot)
+    await say(bot, "/practice конструктивный отдых")  # the others are still Russian
+    assert "Конструктивный отдых" in text_of(await expect(bot, "Конструктивный отдых"))
