@@ -17,7 +17,7 @@ import pytest
 
 from bot import i18n, texts
 from bot.store import Status
-from tests.conftest import CONTENT, Harness, buttons
+from tests.conftest import ADMIN_ID, CONTENT, Harness, buttons
 from tests.test_exports import pdf_text
 
 RU_ID = 7_700_001
@@ -26,10 +26,9 @@ SLOW = 60.0  # seconds: a chart or a PDF on a busy 2-core machine
 
 @pytest.fixture
 def settings(settings, tmp_path: Path):
-    """The real content, less the Russian pendulum swing: that one falls back to English."""
+    """A copy of the real content, which a test may take a translation out of."""
     folder = tmp_path / "content"
     shutil.copytree(CONTENT, folder)
-    (folder / "ru" / "practices" / "pendulum-swing.md").unlink()
     return replace(settings, content_dir=folder)
 
 
@@ -250,6 +249,15 @@ async def every_setting(bot: Harness) -> None:
     assert bot.store.subscriber(RU_ID).status is Status.ACTIVE
 
 
+async def read_the_rest(bot: Harness) -> None:
+    """/safety, /privacy and /practices (the reminder's words: tests/test_demo.py)."""
+    await say(bot, "/safety")
+    assert "112" in text_of(await expect(bot, "Безопасность"))
+    await say(bot, "/privacy")
+    await say(bot, "/practices")
+    await settle(bot)
+
+
 async def pause_and_delete(bot: Harness) -> None:
     await say(bot, "/pause неделю")
     paused = await bot.emu.next_message(RU_ID)
@@ -269,6 +277,7 @@ async def test_a_russian_speaker_never_sees_english(bot):
     await check_in_by_typing(bot)
     await look_back(bot)
     await every_setting(bot)
+    await read_the_rest(bot)
     await pause_and_delete(bot)
     assert len(shown_to(bot)) > 100  # the scan below saw the whole run
     assert english_in(bot) == [], "\n\n".join(f"{w}: {t}" for t, w in english_in(bot))
@@ -294,6 +303,9 @@ async def test_switching_to_english_and_back_mid_way(bot):
 
 async def test_a_practice_without_a_russian_file_falls_back_to_english(bot):
     """Only the practice's own words come in English; everything around them stays Russian."""
+    (bot.runtime.settings.content_dir / "ru" / "practices" / "pendulum-swing.md").unlink()
+    await bot.emu.send_text(ADMIN_ID, "/reload")
+    assert "ru/practices/pendulum-swing.md" in text_of(await bot.expect("translated", ADMIN_ID))
     await say(bot, "/practice pendulum swing")
     ask = await expect(bot, "напряжени")
     await tap(bot, ask, "4")
