@@ -352,3 +352,19 @@ def test_sizes_and_shares_in_english():
     assert human_size(50 * 2**20) == "50.0 MB"
     assert human_size(1) == "1 byte" and human_size(5) == "5 bytes"
     assert formats.percent(9, 20) == "45%"
+
+
+@pytest.mark.parametrize(
+    ("n", "days"),
+    [(1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день")],
+)
+def test_pause_buttons_and_the_locked_practice_line_take_the_plural(russian, n, days):
+    """Once «дн.» for every count; now the catalog's three Russian forms."""
+    assert texts.t("pause_days_button", n=n) == days
+    assert f"слабой {days} подряд" in texts.t("pr_locked", n=n)
+
+
+def test_timer_lengths_in_russian(russian):
+    from bot.flows.practice import length_text
+
+    assert [length_text(s) for s in (30, 900, 90)] == ["30 с", "15 мин", "1 мин 30 с"]
