@@ -399,7 +399,9 @@ class Screen:
 
         def busy() -> bool:
             return (
-                self.emulator.polled_offset <= target  # not even fetched yet
+                # not even fetched yet (with nothing sent yet, as after a first "!lang ru",
+                # there is nothing to fetch: offset 0 would otherwise wait the full 120 s)
+                (target > 0 and self.emulator.polled_offset <= target)
                 or application.update_queue.qsize() > 0
                 or application.update_processor.current_concurrent_updates > 0
             )

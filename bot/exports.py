@@ -21,7 +21,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from bot import texts
+from bot import i18n, texts
 from bot.insights import (
     HISTORY_PAGE_DAYS,
     Summary,
@@ -166,7 +166,8 @@ def _stand_in(ch: str) -> str:
     ("[folded hands]") says what the person meant; anything else is "?"."""
     name = unicodedata.name(ch, "")
     if name and unicodedata.category(ch) == "So":
-        return f"[{name.lower()}]"
+        english = i18n.current_language() == i18n.DEFAULT_LANGUAGE
+        return f"[{name.lower()}]" if english else texts.t("rp_emoji")
     return _MISSING_GLYPH
 
 

@@ -93,6 +93,7 @@ _PART_HOUR_ZONES = {
 }
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?")
 _LOOKS_LIKE_OFFSET = re.compile(r"(?:utc|gmt)(?![a-z])|[+-]\s*\d")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _DASHES = str.maketrans({"−": "-", "–": "-", "‐": "-"})
 
 
@@ -107,6 +108,7 @@ class ZoneLookup:
     zone: str | None = None
     choices: tuple[CityMatch, ...] = ()
     city: CityMatch | None = None
+    typed: str | None = None  # the name `city` or every choice was found by, not a country
 
 
 def zone_from_location(latitude: float, longitude: float) -> str:
@@ -191,16 +193,20 @@ def resolve_zone_text(text: str | None, places: Places | None) -> ZoneLookup:
         raise ZoneInputError(texts.t("zone_not_found"), "no place matched")
     if len({city.zone for city in cities}) == 1:
         biggest = cities[0]  # the city confirmed by name: "München, Germany"
-        return ZoneLookup(zone=biggest.zone, city=None if from_area else biggest)
+        return ZoneLookup(zone=biggest.zone, city=None if from_area else biggest, typed=text)
     # A country ("USA") offers its biggest city per zone; a city's name, each such city.
-    choices: dict[str, CityMatch] = {}
+    choices: dict[object, CityMatch] = {}
     for city in cities:  # most populous first
-        choices.setdefault(city.zone if from_area else city_label(city), city)
-    return ZoneLookup(choices=tuple(choices.values())[:_MAX_CHOICES])
+        key = city.zone if from_area else (city.name, city.region, city.country_code)
+        choices.setdefault(key, city)
+    return ZoneLookup(
+        choices=tuple(choices.values())[:_MAX_CHOICES], typed=None if from_area else text
+    )
 
 
-def zone_label(name: str, now_utc: datetime) -> str:
-    """A zone as a person can check it: "Europe/Berlin (UTC+02:00 now)".
+def zone_label(name: str, now_utc: datetime, place: str | None = None) -> str:
+    """A zone as a person can check it: "Europe/Berlin (UTC+02:00 now)"; with the `place` it
+    was found from, "Paris, France — Europe/Paris (UTC+01:00 now)".
 
     Fixed zones show only the offset: "Etc/GMT-2" reads as the opposite of what it
     is, so it shows as "UTC+02:00".
@@ -209,10 +215,17 @@ def zone_label(name: str, now_utc: datetime) -> str:
     offset_text = _offset_text(offset)
     if "/" not in name or name.startswith("Etc/"):
         return offset_text
+    # The IANA name in English, which people check it against; in another language the
+    # zone's city in that language ("Europe/Moscow" -> «Москва»), as the pick-list names it.
+    # Beside a place, that place says it: «Берлин, Германия (сейчас UTC+01:00)».
+    language = i18n.current_language()
+    english = language == i18n.DEFAULT_LANGUAGE
+    shown = name.replace("_", " ") if english else place or _place_name(name, language)
     # "UTC+00:00", not "UTC": "(UTC now)" reads oddly beside "(UTC+01:00 now)".
-    return texts.template("pl_zone_now").format(
-        zone=name.replace("_", " "), offset=_offset_text(offset, signed=True)
+    label = texts.template("pl_zone_now").format(
+        zone=shown, offset=_offset_text(offset, signed=True)
     )
+    return f"{place} — {label}" if place and english else label
 
 
 def warm_up() -> None:
@@ -245,10 +258,24 @@ def _iana_names() -> dict[str, str]:
     return {name.casefold(): name for name in available_timezones() if "/" in name}
 
 
-def city_label(city: CityMatch) -> str:
+def city_label(city: CityMatch, typed: str | None = None) -> str:
     """What a pick-list shows: "Paris, France" or "Paris, Texas, United States"; the country
-    in the person's language (city names stay as indexed, Cyrillic ones included)."""
+    in the person's language (city names stay as indexed, Cyrillic ones included).
+
+    The index names cities in English. When a person speaking another language typed the
+    name in their own script (`typed`, «Москва»), that name matched every city offered, so
+    it is shown instead; a US state's English name gives way to the zone's city in their
+    language, which is what tells two such places apart: «Москва, США · пояс: Бойсе»."""
     country = city.country_name
-    if (language := i18n.current_language()) != i18n.DEFAULT_LANGUAGE:
-        country = str(Locale.parse(language).territories.get(city.country_code.upper(), country))
-    return ", ".join(part for part in (city.name, city.region, country) if part)
+    language = i18n.current_language()
+    if language == i18n.DEFAULT_LANGUAGE:
+        return ", ".join(part for part in (city.name, city.region, country) if part)
+    country = str(Locale.parse(language).territories.get(city.country_code.upper(), country))
+    if typed is None or not _CYRILLIC.search(typed):
+        return ", ".join(part for part in (city.name, city.region, country) if part)
+    name = " ".join(typed.split())
+    label = f"{name[:1].upper()}{name[1:]}, {country}"
+    if city.region:
+        zone_city = _place_name(city.zone, language)
+        label = texts.template("pl_city_zone").format(city=label, zone=zone_city)
+    return label

@@ -170,3 +170,46 @@ async def test_lang_switches_the_demo_person_to_russian_and_back(tmp_path):
     assert "(language: Русский)" in output and "(language: English)" in output
     in_russian = output.index(asked_in_russian)
     assert in_russian < output.index(texts.t("lang_ask"), in_russian)
+
+
+RUSSIAN_SCRIPT = [
+    "!lang ru",
+    "/start",
+    "Москва",
+    "#1",  # Москва, Россия
+    "7 утра",
+    "#3",  # the safety screen: «Нет, ничего из этого»
+    "!remind",
+    "#1",  # «▶️ Начать»
+    "#1",  # tension 0
+    "!sticker",
+    "!quit",
+]
+
+
+def bot_words(output: str) -> str:
+    """What the bot said in a demo transcript, without the demo's own chrome: the "bot [N]>"
+    prompts, button numbers and the reply keyboard's hint are the demo's, in English."""
+    said, inside = [], False
+    for line in output.splitlines():
+        if line.startswith("bot ["):
+            inside, line = True, line.split("> ", 1)[1]
+        elif not line.startswith("     "):
+            inside = False
+        if inside:
+            line = re.sub(r"\[#[\d.]+ ", "[", line)
+            said.append(line.split("(use !location")[0].replace("keyboard:", ""))
+    return "\n".join(said)
+
+
+async def test_the_demo_speaks_russian_after_lang_ru(tmp_path):
+    output = await run_demo(tmp_path, RUSSIAN_SCRIPT)
+    assert "(language: Русский)" in output
+    said = bot_words(output)
+    assert "Здравствуйте" in said and "Москва (сейчас UTC+03:00)" in said
+    assert "Готово! 🌿 Я буду напоминать вам каждый день в 07:00" in said
+    assert "Время для сегодняшней практики" in said
+    assert "Напряжение сейчас: 0/10" in said and "Шаг 1 из 4 · Дыхание животом" in said
+    assert "no such button" not in output
+    latin = set(re.findall(r"(?<![/\w])[A-Za-z]+", re.sub(r"/[a-z_]+", " ", said)))
+    assert latin <= {"UTC", "You"}, latin  # "You": the demo person's Telegram name

@@ -54,3 +54,38 @@ def test_menu_descriptions_fit_telegrams_limits():
     for name, about in (*texts.COMMANDS, *ADMIN_COMMANDS):
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
         assert 1 <= len(about) <= 256
+
+
+def languages_section() -> str:
+    return README.split("## Languages", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_third_language_recipe_names_real_commands_and_options(capsys):
+    """Each `python -m bot ...` in README's recipe is a subcommand with those options."""
+    from bot.__main__ import main
+
+    used = re.findall(r"`python -m bot ([a-z-]+)((?: --[a-z-]+)*)", languages_section())
+    assert {command for command, _ in used} >= {"messages", "check-content", "demo"}
+    for command, options in used:
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        shown = capsys.readouterr().out
+        for option in options.split():
+            assert option in shown, (command, option)
+
+
+def test_the_third_language_recipe_names_what_it_edits():
+    """The names the recipe says to edit are where it says, and content/ru/ shows the layout."""
+    from bot import i18n
+
+    section = languages_section()
+    for name in ("LANGUAGES", "LANGUAGE_NAMES", "_FIRST_LANGUAGE"):
+        assert f"`{name}`" in section and hasattr(i18n, name), name
+    assert (REPO / "bot" / "locale" / "ru" / "LC_MESSAGES" / "common.po").exists()
+    content = REPO / "content"
+    english = {p.name for p in content.glob("practices/*.md")}
+    russian = {p.name for p in (content / "ru").glob("practices/*.md")}
+    assert russian and russian <= english  # mirrored, each named as its English file
+    assert "tests/test_flow_russian.py" in section
+    assert (REPO / "tests" / "test_flow_russian.py").exists()

@@ -274,7 +274,10 @@ def test_zone_pick_list_and_label_in_russian(russian):
     assert labels["Europe/Berlin"] == "Берлин, Париж"
     assert labels["Asia/Kolkata"] == "Индия"
     now = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
-    assert zone_label("Europe/Moscow", now) == "Europe/Moscow (сейчас UTC+03:00)"
+    # The zone by its city in Russian, not its IANA name (issue 18: no English for her).
+    assert zone_label("Europe/Moscow", now) == "Москва (сейчас UTC+03:00)"
+    assert zone_label("Europe/Moscow", now, "Москва, Россия") == "Москва, Россия (сейчас UTC+03:00)"
+    assert zone_label("Etc/GMT-3", now) == "UTC+03:00"
 
 
 def test_zone_pick_list_in_english_is_unchanged():
@@ -286,6 +289,21 @@ def test_zone_pick_list_in_english_is_unchanged():
 def test_city_label_names_the_country_in_russian(russian):
     paris = CityMatch("Paris", "FR", "France", None, "Europe/Paris", 2_000_000)
     assert zones.city_label(paris) == "Paris, Франция"
+    assert zones.city_label(paris, "Paris") == "Paris, Франция"  # typed in Latin: as indexed
+
+
+def test_a_city_typed_in_cyrillic_is_named_as_typed(russian):
+    """The index names cities in English; the name she typed matched them, so it is shown. A
+    US state's English name gives way to the zone's city in Russian."""
+    moscow = CityMatch("Moscow", "RU", "Russia", None, "Europe/Moscow", 12_000_000)
+    idaho = CityMatch("Moscow", "US", "United States", "Idaho", "America/Los_Angeles", 25_000)
+    assert zones.city_label(moscow, "москва ") == "Москва, Россия"
+    assert zones.city_label(idaho, "Москва") == "Москва, Соединенные Штаты · пояс: Лос-Анджелес"
+
+
+def test_a_city_typed_in_cyrillic_keeps_the_english_label_in_english():
+    idaho = CityMatch("Moscow", "US", "United States", "Idaho", "America/Los_Angeles", 25_000)
+    assert zones.city_label(idaho, "Москва") == "Moscow, Idaho, United States"
 
 
 def test_program_day_titles_in_russian(russian):
@@ -336,3 +354,19 @@ def test_sizes_and_shares_in_english():
     assert human_size(50 * 2**20) == "50.0 MB"
     assert human_size(1) == "1 byte" and human_size(5) == "5 bytes"
     assert formats.percent(9, 20) == "45%"
+
+
+@pytest.mark.parametrize(
+    ("n", "days"),
+    [(1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день")],
+)
+def test_pause_buttons_and_the_locked_practice_line_take_the_plural(russian, n, days):
+    """Once «дн.» for every count; now the catalog's three Russian forms."""
+    assert texts.t("pause_days_button", n=n) == days
+    assert f"слабой {days} подряд" in texts.t("pr_locked", n=n)
+
+
+def test_timer_lengths_in_russian(russian):
+    from bot.flows.practice import length_text
+
+    assert [length_text(s) for s in (30, 900, 90)] == ["30 с", "15 мин", "1 мин 30 с"]

@@ -130,10 +130,10 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
                 await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
             lookup = zones.resolve_zone_text(message.text, await context.runtime.places())
             if lookup.zone is None:
-                await offer_choices(message, lookup.choices)
+                await offer_choices(message, lookup.choices, lookup.typed)
                 return
             zone = lookup.zone
-            place = zones.city_label(lookup.city) if lookup.city is not None else None
+            place = zones.city_label(lookup.city, lookup.typed) if lookup.city else None
         else:
             await message.reply_text(texts.t("zone_not_text"))
             return
@@ -143,9 +143,13 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
     await set_zone(context, subscriber, zone, place=place)
 
 
-async def offer_choices(message: Message, choices: Sequence[CityMatch]) -> None:
+async def offer_choices(message: Message, choices: Sequence[CityMatch], typed: str | None) -> None:
     buttons = [
-        [InlineKeyboardButton(zones.city_label(city), callback_data=ZoneButton(city.zone).pack())]
+        [
+            InlineKeyboardButton(
+                zones.city_label(city, typed), callback_data=ZoneButton(city.zone).pack()
+            )
+        ]
         for city in choices
     ]
     buttons.append(
@@ -167,9 +171,7 @@ async def set_zone(
         chat_id,
         texts.t(
             "zone_set",
-            zone=f"{place} — {zones.zone_label(zone_name, now)}"
-            if place
-            else zones.zone_label(zone_name, now),
+            zone=zones.zone_label(zone_name, now, place),
             local_time=local_time,
         ),
         reply_markup=ReplyKeyboardRemove(),
@@ -462,7 +464,7 @@ async def pause_command(update: Update, context: BotContext) -> None:
 
 async def ask_pause(context: BotContext, chat_id: int, *, lead: str = "") -> None:
     choices = [(texts.t("pause_day_button"), PauseButton(1).pack())] + [
-        (texts.t("pause_days_button", days=n), PauseButton(n).pack()) for n in (3, 7, 14)
+        (texts.t("pause_days_button", n=n), PauseButton(n).pack()) for n in (3, 7, 14)
     ]
     keyboard = InlineKeyboardMarkup(
         [

@@ -879,7 +879,7 @@ def render_intro(
     safety_lines = [texts.t("pr_safety_line", safety=rich(p.safety)) for p in practices]
     if locked_days:
         safety_lines.append(
-            texts.t("pr_safety_line", safety=texts.t("pr_locked", days=locked_days))
+            texts.t("pr_safety_line", safety=texts.t("pr_locked", n=locked_days))
         )
     parts.append("\n".join([texts.t("pr_safety_heading"), *safety_lines]))
     parts += [
@@ -1062,8 +1062,10 @@ def length_text(seconds: int) -> str:
     """90 -> '1 min 30 s', 900 -> '15 min', 30 -> '30 s'."""
     minutes, rest = divmod(seconds, 60)
     if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+        return texts.t("pr_length_s", seconds=rest)
+    if rest:
+        return texts.t("pr_length_min_s", minutes=minutes, seconds=rest)
+    return texts.t("pr_length_min", minutes=minutes)
 
 
 # --- helpers -----------------------------------------------------------------------------------

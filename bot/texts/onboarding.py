@@ -3,7 +3,9 @@
 # The zone question's reply-keyboard buttons are in bot/texts/menus.py (btn_share_location,
 # btn_pick_from_list): translated when the keyboard is shown.
 
-MESSAGES = {
+from bot.texts import Plural
+
+MESSAGES: dict[str, str | Plural] = {
     # --- time zone ---------------------------------------------------------------------------
     "ask_zone": (
         "Which time zone are you in? Then your reminder comes at <i>your</i> local time.\n\n"
@@ -74,7 +76,7 @@ MESSAGES = {
     "followup_off": "Follow-up off: one reminder a day, nothing more.",
     # --- pause, resume, stop -----------------------------------------------------------------
     "ask_pause": "Take a break for how long? Pausing never counts as a missed day.",
-    "pause_days_button": "{days} days",
+    "pause_days_button": Plural("{n} day", "{n} days"),
     "pause_day_button": "1 day",
     "pause_until_resume": "Until I resume",
     "pause_bad_days": "Please send /pause with a number of days from 1 to 90, like /pause 3.",

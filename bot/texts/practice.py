@@ -1,6 +1,8 @@
 """Messages for guided practice sessions, timers and the practice library."""
 
-MESSAGES: dict[str, str] = {
+from bot.texts import Plural
+
+MESSAGES: dict[str, str | Plural] = {
     # --- starting --------------------------------------------------------------------------
     "pr_not_subscribed": (
         "Today's practice comes with a daily reminder, and you don't have one set up. "
@@ -39,9 +41,11 @@ MESSAGES: dict[str, str] = {
     "pr_safety_heading": "<b>Take care</b>",
     "pr_safety_line": "• {safety}",
     "pr_sources_differ": "<i>Sources differ.</i> {text}",
-    "pr_locked": (
+    "pr_locked": Plural(
         "This one is usually added to your program once your pain has stayed low for "
-        "{days} days. Go very gently, and skip it on a painful day."
+        "{n} day. Go very gently, and skip it on a painful day.",
+        "This one is usually added to your program once your pain has stayed low for "
+        "{n} days. Go very gently, and skip it on a painful day.",
     ),
     "pr_note": "💡 {note}",
     "pr_nothing_to_do": "There's nothing to practise in that plan.",
@@ -66,6 +70,9 @@ MESSAGES: dict[str, str] = {
     # --- steps -------------------------------------------------------------------------------
     "pr_step": "<b>Step {number} of {of} · {practice}</b>\n\n{text}",
     "pr_timer_length": "⏱ {length}",
+    "pr_length_min": "{minutes} min",
+    "pr_length_min_s": "{minutes} min {seconds} s",
+    "pr_length_s": "{seconds} s",
     "pr_timer_running": "⏳ Timer running until <b>{until}</b>. Rest; I'll write when it's time.",
     "pr_clock_local": "{time} (your time)",
     "pr_clock_utc": "{time} UTC",

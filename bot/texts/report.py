@@ -4,6 +4,9 @@ chart and the PDF print these as they are."""
 from bot.texts import Plural
 
 MESSAGES: dict[str, str | Plural] = {
+    # An emoji in a note that no font here draws. English prints its Unicode name
+    # ("[folded hands]"); other languages print this, the names being English only.
+    "rp_emoji": "[emoji]",
     # --- the chart ------------------------------------------------------------------------------
     "rp_chart_title": "Tension and pain",
     "rp_chart_tension": "Tension",
