@@ -17,7 +17,7 @@ import pytest
 
 from bot import i18n, texts
 from bot.store import Status
-from tests.conftest import ADMIN_ID, CONTENT, Harness, buttons
+from tests.harness import ADMIN_ID, CONTENT, Harness, buttons
 from tests.test_exports import pdf_text
 
 RU_ID = 7_700_001

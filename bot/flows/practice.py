@@ -878,9 +878,7 @@ def render_intro(
         parts.append("\n".join([texts.t("pr_why_heading"), *why]))
     safety_lines = [texts.t("pr_safety_line", safety=rich(p.safety)) for p in practices]
     if locked_days:
-        safety_lines.append(
-            texts.t("pr_safety_line", safety=texts.t("pr_locked", n=locked_days))
-        )
+        safety_lines.append(texts.t("pr_safety_line", safety=texts.t("pr_locked", n=locked_days)))
     parts.append("\n".join([texts.t("pr_safety_heading"), *safety_lines]))
     parts += [
         texts.t("pr_sources_differ", text=rich(p.sources_differ)) for p in new if p.sources_differ
