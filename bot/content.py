@@ -215,7 +215,7 @@ class Translations:
 def read_folder(folder: Path) -> dict[str, bytes]:
     """Every file under a content folder, by POSIX-style relative path."""
     if not folder.is_dir():
-        raise ContentInvalid([Problem(str(folder), 0, "content folder not found")])
+        raise ContentInvalid([Problem(str(folder), 0, _say("cc_folder_not_found"))])
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))

@@ -127,3 +127,8 @@ def test_what_an_upload_changed_is_listed_in_russian(folder):
     with i18n.use_language("ru"):
         assert diff_summary(before, load_folder(folder)) == ["изменено: breathing"]
         assert "изменено: программа" in diff_summary(None, before)
+
+
+def test_a_missing_folder_is_reported_in_russian(tmp_path):
+    problem = only(problems_in(tmp_path / "nowhere", "ru"))
+    assert problem.endswith("nowhere:0: папка с материалами не найдена"), problem

@@ -71,6 +71,7 @@ MESSAGES: dict[str, str | Plural] = {
     "cc_duplicate_title": (
         "the title '{title}' is already used in {other}: give each practice its own title"
     ),
+    "cc_folder_not_found": "content folder not found",
     "cc_file_missing": "the file is missing: it must be in the folder",
     "cc_no_practices": "no practices found",
     # A translation beside its English files.
