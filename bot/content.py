@@ -34,7 +34,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from bot import i18n
+from bot import i18n, texts
 
 MAX_STEP_CHARS = 600  # a step is read on a phone in a few seconds; Telegram's own cap is 4096
 MAX_STEPS = 30  # a practice is a few minutes on a phone; also bounds the validator's work
@@ -73,6 +73,12 @@ class Problem:
         return f"{self.file}:{self.line}: {self.reason}"
 
 
+def _say(key: str, /, **values: object) -> str:
+    """A problem in the current language: plain text, escaped where it is shown. Looked up
+    when the problem is found, so the admin reads it in their own language."""
+    return texts.template(key).format(**values)
+
+
 class ContentInvalid(Exception):
     """A content set has problems; `problems` lists every one of them."""
 
@@ -84,16 +90,16 @@ class ContentInvalid(Exception):
 def parse_duration(value: Any) -> int:
     """'15 min', '1 minute', '30 s', '90 sec' -> seconds."""
     if isinstance(value, bool) or value is None:
-        raise ValueError("must be a length such as '15 min' or '30 s'")
+        raise ValueError(_say("cc_duration"))
     match = re.fullmatch(
         r"\s*(\d+)\s*(min|mins|minute|minutes|m|s|sec|secs|second|seconds)\s*", str(value)
     )
     if not match:
-        raise ValueError(f"must be a length such as '15 min' or '30 s', not {value!r}")
+        raise ValueError(_say("cc_duration_not", value=repr(value)))
     number, unit = int(match.group(1)), match.group(2)
     seconds = number if unit.startswith("s") else number * 60
     if not 5 <= seconds <= 60 * 60:
-        raise ValueError("must be between 5 seconds and 60 minutes")
+        raise ValueError(_say("cc_duration_range"))
     return seconds
 
 
@@ -209,7 +215,7 @@ class Translations:
 def read_folder(folder: Path) -> dict[str, bytes]:
     """Every file under a content folder, by POSIX-style relative path."""
     if not folder.is_dir():
-        raise ContentInvalid([Problem(str(folder), 0, "content folder not found")])
+        raise ContentInvalid([Problem(str(folder), 0, _say("cc_folder_not_found"))])
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
@@ -352,8 +358,7 @@ def _build_translation(
                 Problem(
                     prefix + name,
                     1,
-                    f"there is no English {name}: a translation has the same file name as "
-                    "the English file it translates",
+                    _say("cc_orphan", name=name),
                 )
             )
             continue
@@ -385,7 +390,7 @@ def _build_translation(
         for problem in own_problems or err.problems:
             reason = problem.reason
             if not own_problems:
-                reason += f" (in the {language} set: its files, with English where it has none)"
+                reason = _say("cc_in_language_set", reason=reason, language=language)
             problems.append(Problem(prefix + problem.file, problem.line, reason))
         return None, problems, report
     if library is not None:
@@ -406,10 +411,7 @@ def _structure_problems(
                 Problem(
                     prefix + "program.md",
                     1,
-                    f"{where} differs from the English program.md: a translation may change "
-                    "only the words (titles, introductions), not which practices come on which "
-                    "day or for how long. Change the translation the same way, or leave it out: "
-                    "its readers get the English file meanwhile",
+                    _say("cc_program_differs", where=where),
                 )
             )
     for practice_id, theirs in sorted(english.practices.items()):
@@ -420,11 +422,11 @@ def _structure_problems(
         differences = [
             what
             for what, mine, original in (
-                ("'category'", ours.category, theirs.category),
-                ("'minutes'", ours.minutes, theirs.minutes),
-                ("the number of steps", len(ours.steps), len(theirs.steps)),
+                (_say("cc_category_field"), ours.category, theirs.category),
+                (_say("cc_minutes_field"), ours.minutes, theirs.minutes),
+                (_say("cc_step_count"), len(ours.steps), len(theirs.steps)),
                 (
-                    "the timers",
+                    _say("cc_timers"),
                     tuple(step.timer for step in ours.steps),
                     tuple(step.timer for step in theirs.steps),
                 ),
@@ -436,32 +438,38 @@ def _structure_problems(
                 Problem(
                     prefix + name,
                     1,
-                    f"{' and '.join(differences)} must be as in the English {name}: a "
-                    "translation changes only the words. Change the translation the same way, "
-                    "or leave it out: its readers get the English file meanwhile",
+                    _say("cc_practice_differs", differences=_joined(differences), name=name),
                 )
             )
     return problems
 
 
+def _joined(parts: list[str]) -> str:
+    """'a and b and c', with the current language's 'and'."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = _say("cc_and", first=joined, second=part)
+    return joined
+
+
 def _program_difference(ours: Program, theirs: Program) -> str | None:
     """Where a translated program first departs from the English structure, in words."""
     if ours.short != theirs.short:
-        return "'short'"
+        return _say("cc_short_field")
     if ours.gentle != theirs.gentle:
-        return "'gentle'"
+        return _say("cc_gentle_field")
     if ours.unlocks != theirs.unlocks:
-        return "'unlocks'"
+        return _say("cc_unlocks_field")
     if len(ours.phases) != len(theirs.phases):
-        return "the number of phases"
+        return _say("cc_phase_count")
     for number, (mine, original) in enumerate(zip(ours.phases, theirs.phases, strict=True), 1):
         if (mine.id, mine.repeat) != (original.id, original.repeat):
-            return f"phase {number}"
+            return _say("cc_phase", number=number)
         if len(mine.days) != len(original.days):
-            return f"the number of days in phase {number}"
+            return _say("cc_day_count", number=number)
         for day, (a, b) in enumerate(zip(mine.days, original.days, strict=True), 1):
             if a != b:
-                return f"phase {number}, day {day}"
+                return _say("cc_phase_day", phase=number, day=day)
     return None
 
 
@@ -478,16 +486,14 @@ def _build_set(files: Mapping[str, bytes | str]) -> Library:
     broken: set[str] = set()  # practices whose own file has problems: no second error for them
 
     if sum(1 for name in files if name.startswith("practices/")) > MAX_FILES:
-        raise ContentInvalid(
-            [Problem("practices/", 0, f"more than {MAX_FILES} files: keep at most {MAX_FILES}")]
-        )
+        raise ContentInvalid([Problem("practices/", 0, _say("cc_too_many_files", limit=MAX_FILES))])
     for name in sorted(files):
         if not _is_content_file(name):
             misnamed = _misnamed(name)
             if misnamed:
                 problems.append(Problem(name, 0, misnamed))
             elif name.endswith(".md"):
-                problems.append(Problem(name, 0, "not a content file: put practices in practices/"))
+                problems.append(Problem(name, 0, _say("cc_not_content")))
             continue
         text = _decode(name, files[name], problems)
         if text is None:
@@ -501,8 +507,7 @@ def _build_set(files: Mapping[str, bytes | str]) -> Library:
                 Problem(
                     name,
                     1,
-                    f"the file is {len(text):,} characters long; the most is "
-                    f"{MAX_FILE_CHARS:,}. Split it into shorter practices",
+                    _say("cc_file_too_long", length=f"{len(text):,}", limit=f"{MAX_FILE_CHARS:,}"),
                 )
             )
             broken.add(PurePosixPath(name).stem)
@@ -538,7 +543,7 @@ def _build_set(files: Mapping[str, bytes | str]) -> Library:
                     Problem(
                         name,
                         doc.line_of(("id",)),
-                        f"id '{practice.id}' must match the file name '{stem}'",
+                        _say("cc_id_not_file", id=practice.id, stem=stem),
                     )
                 )
             if practice.id in seen_at:
@@ -546,7 +551,7 @@ def _build_set(files: Mapping[str, bytes | str]) -> Library:
                     Problem(
                         name,
                         doc.line_of(("id",)),
-                        f"duplicate id '{practice.id}' (also in {seen_at[practice.id]})",
+                        _say("cc_duplicate_id", id=practice.id, other=seen_at[practice.id]),
                     )
                 )
                 broken.add(stem)
@@ -558,8 +563,7 @@ def _build_set(files: Mapping[str, bytes | str]) -> Library:
                     Problem(
                         name,
                         doc.line_of(("title",)),
-                        f"the title '{practice.title}' is already used in {titled[title_key]}: "
-                        "give each practice its own title",
+                        _say("cc_duplicate_title", title=practice.title, other=titled[title_key]),
                     )
                 )
                 broken.add(stem)
@@ -571,9 +575,9 @@ def _build_set(files: Mapping[str, bytes | str]) -> Library:
 
     for required in ("program.md", "notes.md"):
         if required not in files:
-            problems.append(Problem(required, 1, "the file is missing: it must be in the folder"))
+            problems.append(Problem(required, 1, _say("cc_file_missing")))
     if not practices and not any(p.file.startswith("practices/") for p in problems):
-        problems.append(Problem("practices/", 0, "no practices found"))
+        problems.append(Problem("practices/", 0, _say("cc_no_practices")))
     if program is not None and program_doc is not None:
         problems.extend(_check_references(program, practices, program_doc, broken))
     if problems or program is None or notes is None:
@@ -597,17 +601,17 @@ def checksum(texts: Mapping[str, str]) -> str:
 def diff_summary(old: Library | None, new: Library) -> list[str]:
     """What changed between two content sets, in words an admin reads at a glance."""
     before = dict(old.practices) if old else {}
-    lines = [f"added: {pid}" for pid in sorted(new.practices.keys() - before.keys())]
-    lines += [f"removed: {pid}" for pid in sorted(before.keys() - new.practices.keys())]
+    lines = [_say("cc_added", item=pid) for pid in sorted(new.practices.keys() - before.keys())]
+    lines += [_say("cc_removed", item=pid) for pid in sorted(before.keys() - new.practices.keys())]
     lines += [
-        f"edited: {pid}"
+        _say("cc_edited", item=pid)
         for pid in sorted(new.practices.keys() & before.keys())
         if new.practices[pid] != before[pid]
     ]
     if old is None or old.program != new.program:
-        lines.append("edited: program")
+        lines.append(_say("cc_edited", item=_say("cc_program_item")))
     if old is None or old.notes != new.notes:
-        lines.append("edited: notes")
+        lines.append(_say("cc_edited", item=_say("cc_notes_item")))
     # Translations by file, as "edited: ru/breathing", "added: ru/program".
     before_files = old.files if old else {}
     for name in sorted(before_files.keys() | new.files.keys()):
@@ -616,14 +620,14 @@ def diff_summary(old: Library | None, new: Library) -> list[str]:
         if language is None or english in ("README.md", TEMPLATE):
             continue
         if before_files.get(name) != new.files.get(name):
-            verb = (
-                "added"
+            key = (
+                "cc_added"
                 if name not in before_files
-                else "removed"
+                else "cc_removed"
                 if name not in new.files
-                else "edited"
+                else "cc_edited"
             )
-            lines.append(f"{verb}: {language}/{PurePosixPath(english).stem}")
+            lines.append(_say(key, item=f"{language}/{PurePosixPath(english).stem}"))
     return lines
 
 
@@ -670,19 +674,15 @@ def parse_markdown_practice(
     """
     lines = text.lstrip("\ufeff").splitlines()
     if not text.strip():
-        problems.append(Problem(name, 1, "the file is empty"))
+        problems.append(Problem(name, 1, _say("cc_file_empty")))
         return None
     if not lines or lines[0].strip() != "---":
-        problems.append(
-            Problem(
-                name, 1, "must start with a '---' line, then title, summary, category and minutes"
-            )
-        )
+        problems.append(Problem(name, 1, _say("cc_md_no_start")))
         return None
     try:
         close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        problems.append(Problem(name, 1, "the top part is not closed with a '---' line"))
+        problems.append(Problem(name, 1, _say("cc_md_not_closed")))
         return None
     before = len(problems)
     data: dict[str, Any] = {}
@@ -694,11 +694,7 @@ def parse_markdown_practice(
         match = _FRONT_LINE.match(raw.strip())
         line = number + 1
         if match is None:
-            problems.append(
-                Problem(
-                    name, line, "each line at the top must be 'name: value', such as 'minutes: 10'"
-                )
-            )
+            problems.append(Problem(name, line, _say("cc_md_front_line")))
             continue
         key, value = match.group(1).strip().lower(), _unquote(match.group(2).strip())
         if key not in FRONT_FIELDS:
@@ -706,12 +702,12 @@ def parse_markdown_practice(
                 Problem(
                     name,
                     line,
-                    f"unknown field '{key}': the fields are {', '.join(FRONT_FIELDS[1:])}",
+                    _say("cc_md_unknown_field", key=key, fields=", ".join(FRONT_FIELDS[1:])),
                 )
             )
             continue
         if key in data:
-            problems.append(Problem(name, line, f"'{key}' is written twice: keep one of them"))
+            problems.append(Problem(name, line, _say("cc_twice", key=key)))
             continue
         if key == "minutes":
             value = re.sub(r"\s*(min|mins|minutes)\s*$", "", value, flags=re.IGNORECASE)
@@ -732,8 +728,7 @@ def parse_markdown_practice(
                     Problem(
                         name,
                         line,
-                        f"unknown heading '{heading.group(1).strip()}': the headings are "
-                        "Why, Take care, Sources differ and Steps",
+                        _say("cc_md_unknown_heading", heading=heading.group(1).strip()),
                     )
                 )
                 section = "unknown"
@@ -744,7 +739,7 @@ def parse_markdown_practice(
                     Problem(
                         name,
                         line,
-                        f"the heading '{heading.group(1).strip()}' is written twice: keep one",
+                        _say("cc_md_heading_twice", heading=heading.group(1).strip()),
                     )
                 )
             where[(section,)] = line
@@ -763,19 +758,14 @@ def parse_markdown_practice(
                     Problem(
                         name,
                         line,
-                        f"this step is numbered {item.group(1)}, but it is step {expected}: "
-                        "number the steps 1, 2, 3 …",
+                        _say("cc_md_step_number", written=item.group(1), expected=expected),
                     )
                 )
             steps.append((line, [item.group(2)]))
         elif steps:
             steps[-1][1].append(raw.strip())
         elif raw.strip():
-            problems.append(
-                Problem(
-                    name, line, "write each step as a numbered line, such as '1. Lie on your back.'"
-                )
-            )
+            problems.append(Problem(name, line, _say("cc_md_step_line")))
     for field in ("intro", "why", "safety", "sources_differ"):
         if field in chunks:
             data[field] = "\n".join(chunks[field]).strip()
@@ -784,7 +774,7 @@ def parse_markdown_practice(
                     Problem(
                         name,
                         where[(field,)],
-                        f"{_SECTION_NAMES[field]} is empty: write something under it",
+                        _say("cc_md_section_empty", section=_say(_SECTION_NAMES[field])),
                     )
                 )
                 del data[field]
@@ -805,7 +795,7 @@ def parse_markdown_practice(
                 Problem(
                     name,
                     where[("steps",)],
-                    "the 'Steps' list is empty: add numbered steps, such as '1. Lie on your back.'",
+                    _say("cc_md_steps_empty"),
                 )
             )
     if len(problems) > before:
@@ -884,12 +874,9 @@ def _misnamed(name: str) -> str | None:
     lower = path.name.lower()
     if lower.endswith(".md.txt"):
         fixed = path.name[: -len(".md.txt")] + ".md"
-        return (
-            f"the name ends in .md.txt, so it is skipped: rename it to {fixed} "
-            "(Windows may hide the .txt ending; turn on 'File name extensions' to see it)"
-        )
+        return _say("cc_md_txt", fixed=fixed)
     if lower.endswith(".md") and not path.name.endswith(".md"):
-        return f"the name must end in a small-letter .md: rename it to {path.stem}.md"
+        return _say("cc_md_case", fixed=f"{path.stem}.md")
     return None
 
 
@@ -910,7 +897,7 @@ def _decode(name: str, raw: bytes | str, problems: list[Problem]) -> str | None:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(name, line, "not UTF-8 text: save the file as UTF-8"))
+        problems.append(Problem(name, line, _say("cc_not_utf8")))
         return None
 
 
@@ -947,7 +934,7 @@ class _Doc:
                 Problem(
                     self.name,
                     self.first_line,
-                    "the front matter must be a set of 'key: value' lines",
+                    _say("cc_yaml_not_mapping"),
                 )
             )
             return None
@@ -972,15 +959,15 @@ class _Doc:
 
 def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
     if not text.strip():
-        problems.append(Problem(name, 1, "the file is empty"))
+        problems.append(Problem(name, 1, _say("cc_file_empty")))
         return None
     if not text.lstrip("\ufeff").startswith("---"):
-        problems.append(Problem(name, 1, "must start with '---' and YAML front matter"))
+        problems.append(Problem(name, 1, _say("cc_yaml_no_start")))
         return None
     try:
         front, body = YAMLHandler().split(text)
     except ValueError:
-        problems.append(Problem(name, 1, "front matter is not closed with a '---' line"))
+        problems.append(Problem(name, 1, _say("cc_yaml_not_closed")))
         return None
     first_line = text[: text.find(front)].count("\n") + 1 if front else 2
     try:
@@ -1013,31 +1000,24 @@ def _split(name: str, text: str, problems: list[Problem]) -> _Doc | None:
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FIX_QUOTES = "put the whole text in double quotes, or convert the file to the Markdown format"
 
 
 def _yaml_words(problem: str, context: str, opened: int | None) -> str:
     """PyYAML's complaint in words a teacher knows, with what to do about it."""
     if opened is not None and ("quoted" in context or "flow" in context):
-        what = "quote" if "quoted" in context else "bracket"
-        return f"a {what} opened on line {opened} is never closed: close it, or remove it"
+        key = "cc_yaml_quote_open" if "quoted" in context else "cc_yaml_bracket_open"
+        return _say(key, line=opened)
     if "mapping values are not allowed" in problem:
-        return f"a ': ' (colon and space) inside a text confuses this format: {_FIX_QUOTES}"
+        return _say("cc_yaml_colon")
     if "'\\t'" in problem or "\t" in problem:
-        return "a tab is used to indent this line: indent with spaces only"
+        return _say("cc_yaml_tab")
     if "expected alphabetic or numeric character" in problem or "cannot start any token" in problem:
-        return f"a text can't begin with this sign (such as * & ! % @ `) here: {_FIX_QUOTES}"
+        return _say("cc_yaml_sign")
     if "end of stream" in problem and "quoted" in context:
-        return "a quote is opened but never closed: close it, or remove it"
+        return _say("cc_yaml_quote_unclosed")
     if "expected <block end>" in problem or "did not find expected" in problem:
-        return (
-            "this line is not lined up with the lines around it: indent it with spaces exactly "
-            "as the other lines of its kind"
-        )
-    return (
-        "this line is not written the way this format expects: compare it with the lines "
-        f"around it, or {_FIX_QUOTES[0].lower()}{_FIX_QUOTES[1:]}"
-    )
+        return _say("cc_yaml_indent")
+    return _say("cc_yaml_other")
 
 
 def _check_yaml_keys(
@@ -1052,7 +1032,7 @@ def _check_yaml_keys(
                     Problem(
                         name,
                         first_line + key_node.start_mark.line,
-                        f"'{key_node.value}' is written twice: keep one of them",
+                        _say("cc_twice", key=key_node.value),
                     )
                 )
             seen.add(key_node.value)
@@ -1075,9 +1055,7 @@ def _check_yaml_comments(
                 Problem(
                     name,
                     first_line + line,
-                    "a ' #' here starts a YAML comment, so everything after it is dropped: "
-                    "put the whole text in double quotes, or write it without ' #' (or "
-                    "convert the file to the Markdown format, where # is fine)",
+                    _say("cc_yaml_comment"),
                 )
             )
 
@@ -1108,39 +1086,43 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"int", "str", "none"})
 
 
-_SECTION_NAMES = {  # Markdown format: what a teacher calls each field
-    "why": "the 'Why' section",
-    "safety": "the 'Take care' section",
-    "sources_differ": "the 'Sources differ' section",
-    "steps": "the 'Steps' list",
-    "intro": "the introduction",
+_SECTION_NAMES = {  # Markdown format: the message key of what a teacher calls each field
+    "why": "cc_section_why",
+    "safety": "cc_section_safety",
+    "sources_differ": "cc_section_sources_differ",
+    "steps": "cc_section_steps",
+    "intro": "cc_section_intro",
 }
 
 
 def _what(loc: tuple[Any, ...], *, markdown: bool) -> str:
     """A field's place in words: "step 2", "the timer of step 3", "phase 1, day 4"."""
     if not loc:
-        return "the front matter"
+        return _say("cc_front_matter")
     if loc[0] == "steps" and len(loc) >= 2 and isinstance(loc[1], int):
-        step = f"step {loc[1] + 1}"
+        step = _say("cc_step", number=loc[1] + 1)
         if len(loc) == 2:
             return step
-        return f"the {loc[2]} of {step}" if loc[2] in ("text", "timer") else f"'{loc[2]}' in {step}"
+        if loc[2] in ("text", "timer"):
+            return _say(f"cc_step_{loc[2]}", step=step)
+        return _say("cc_step_field", field=loc[2], step=step)
     if loc[0] == "phases" and len(loc) >= 2 and isinstance(loc[1], int):
-        where = f"phase {loc[1] + 1}"
+        phase = loc[1] + 1
         if len(loc) >= 4 and loc[2] == "days" and isinstance(loc[3], int):
-            where += f", day {loc[3] + 1}"
             if len(loc) >= 5 and isinstance(loc[4], int):
-                where += f", practice {loc[4] + 1}"
-            return where
-        return f"'{loc[2]}' of {where}" if len(loc) >= 3 else where
+                return _say(
+                    "cc_phase_day_practice", phase=phase, day=loc[3] + 1, practice=loc[4] + 1
+                )
+            return _say("cc_phase_day", phase=phase, day=loc[3] + 1)
+        where = _say("cc_phase", number=phase)
+        return _say("cc_phase_field", field=loc[2], where=where) if len(loc) >= 3 else where
     if loc[0] == "notes" and len(loc) >= 2 and isinstance(loc[1], int):
-        return f"note {loc[1] + 1}"
+        return _say("cc_note", number=loc[1] + 1)
     if loc[0] in ("gentle", "unlocks") and len(loc) >= 2 and isinstance(loc[1], int):
-        return f"entry {loc[1] + 1} of '{loc[0]}'"
+        return _say("cc_entry", number=loc[1] + 1, field=loc[0])
     if markdown and loc[0] in _SECTION_NAMES:
-        return _SECTION_NAMES[loc[0]]
-    return f"'{'.'.join(str(part) for part in loc)}'"
+        return _say(_SECTION_NAMES[loc[0]])
+    return _say("cc_field", field=".".join(str(part) for part in loc))
 
 
 def _reason(loc: tuple[Any, ...], error: Mapping[str, Any], *, markdown: bool = False) -> str:
@@ -1151,41 +1133,39 @@ def _reason(loc: tuple[Any, ...], error: Mapping[str, Any], *, markdown: bool = 
     value = error.get("input")
     if kind == "missing":
         if markdown and loc and loc[0] in _SECTION_NAMES:
-            return f"{what} is missing: add it (see TEMPLATE.md)"
-        return f"{what} is missing"
+            return _say("cc_missing_section", what=what)
+        return _say("cc_missing", what=what)
     if kind == "extra_forbidden":
-        return f"unknown field {what}: check its spelling, or remove it"
+        return _say("cc_unknown_field", what=what)
     if kind == "model_type":
-        return f"{what} must be 'key: value' lines, such as 'text: ...'"
+        return _say("cc_not_mapping", what=what)
     if kind == "literal_error" and loc and loc[-1] == "category":
-        return f"'category' must be one of: {', '.join(CATEGORIES)}"
+        return _say("cc_category", categories=", ".join(CATEGORIES))
     if kind == "string_too_long":
-        length = len(value) if isinstance(value, str) else "too many"
-        return (
-            f"{what} is {length} characters long; the most is {ctx.get('max_length')}: "
-            "shorten it, or split it in two"
-        )
+        length = len(value) if isinstance(value, str) else _say("cc_too_many_characters")
+        return _say("cc_too_long_text", what=what, length=length, limit=ctx.get("max_length"))
     if kind == "too_long":
-        return f"{what} has {ctx.get('actual_length')} entries; the most is {ctx.get('max_length')}"
+        count, limit = ctx.get("actual_length"), ctx.get("max_length")
+        return _say("cc_too_many_entries", what=what, count=count, limit=limit)
     if kind in ("too_short", "string_too_short"):
-        return f"{what} is empty: write something there"
+        return _say("cc_empty", what=what)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{what} must be a whole number, such as 10, not {value!r}"
+        return _say("cc_whole_number", what=what, value=repr(value))
     if kind == "less_than_equal":
-        return f"{what} must be at most {ctx.get('le')}, not {value!r}"
+        return _say("cc_at_most", what=what, limit=ctx.get("le"), value=repr(value))
     if kind == "greater_than_equal":
-        return f"{what} must be at least {ctx.get('ge')}, not {value!r}"
+        return _say("cc_at_least", what=what, limit=ctx.get("ge"), value=repr(value))
     if kind == "string_pattern_mismatch":
-        return (
-            f"{what} '{value}' can't be an id: use small letters, digits and single dashes, "
-            "like 'hip-circles'"
-        )
+        return _say("cc_bad_id", what=what, value=value)
     if kind in ("bool_parsing", "bool_type"):
-        return f"{what} must be true or false"
+        return _say("cc_true_false", what=what)
     if kind in ("string_type", "tuple_type", "list_type"):
-        return f"{what} is not written the expected way: compare it with TEMPLATE.md"
+        return _say("cc_unexpected_form", what=what)
+    # Our own validators' ValueError (such as a timer's length) arrive already in words.
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{what} {message[0].lower()}{message[1:]}" if message else f"{what} is invalid"
+    if not message:
+        return _say("cc_invalid", what=what)
+    return _say("cc_rule", what=what, rule=message[0].lower() + message[1:])
 
 
 def _check_references(
@@ -1199,20 +1179,18 @@ def _check_references(
             return
         if practice is None:
             close = difflib.get_close_matches(practice_id, list(practices), n=1, cutoff=0.75)
-            hint = (
-                f": did you mean '{close[0]}'?"
+            reason = (
+                _say("cc_no_practice_similar", id=practice_id, similar=close[0])
                 if close
-                else f": add practices/{practice_id}.md (with this file, in one zip)"
+                else _say("cc_no_practice_add", id=practice_id)
             )
-            problems.append(
-                Problem(doc.name, doc.line_of(loc), f"no practice with id '{practice_id}'{hint}")
-            )
+            problems.append(Problem(doc.name, doc.line_of(loc), reason))
         elif minutes is not None and practice.first_timer is None:
             problems.append(
                 Problem(
                     doc.name,
                     doc.line_of(loc),
-                    f"'{practice_id}' has no timed step to set minutes for",
+                    _say("cc_no_timed_step", id=practice_id),
                 )
             )
 
@@ -1225,16 +1203,14 @@ def _check_references(
                 check(ref.practice, ("phases", p, "days", d, r), ref.minutes)
         if phase.repeat and p != len(program.phases) - 1:
             problems.append(
-                Problem(
-                    doc.name, doc.line_of(("phases", p, "repeat")), "only the last phase can repeat"
-                )
+                Problem(doc.name, doc.line_of(("phases", p, "repeat")), _say("cc_repeat_not_last"))
             )
     if not program.phases[-1].repeat:
         problems.append(
             Problem(
                 doc.name,
                 doc.line_of(("phases", len(program.phases) - 1)),
-                "the last phase must have 'repeat: true' so the program never runs out",
+                _say("cc_last_must_repeat"),
             )
         )
     for u, unlock in enumerate(program.unlocks):

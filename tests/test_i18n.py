@@ -79,7 +79,7 @@ def test_russian_counts_take_the_form_their_number_needs(n, russian):
     assert texts.t("hi_delete_pauses", n=n) == (f"{n} pause" if n == 1 else f"{n} pauses")
 
 
-@pytest.mark.parametrize("domain", ["checkin", "history", "admin"])
+@pytest.mark.parametrize("domain", ["checkin", "history", "admin", "content_check"])
 def test_every_message_of_these_domains_has_a_confirmed_russian_translation(domain):
     with i18n.catalog_path("ru", domain).open("rb") as po:
         catalog = read_po(po, locale="ru")

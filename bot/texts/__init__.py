@@ -66,6 +66,7 @@ from bot.texts import (  # noqa: E402
     checkin,
     common,
     content_admin,
+    content_check,
     content_langs,
     formats,
     history,
@@ -99,6 +100,7 @@ DOMAINS = (
     program,
     content_admin,
     content_langs,
+    content_check,
 )
 """Each module is a gettext domain: bot/locale/<lang>/LC_MESSAGES/<module>.po."""
 
