@@ -217,9 +217,8 @@ def test_pdf_report_in_russian(russian):
 def test_alt_text_in_russian(russian):
     checkins, practised = _two_weeks()
     text = alt_text(summarize(checkins, practised, set(), TUESDAY, 7))
-    assert text.startswith(
-        "График вашего напряжения и боли (от 0 до 10) с ср, 2 дек. по вт, 8 дек."
-    )
+    # A dash between the dates: «с ср, 2 дек. по …» read oddly with the weekday after «с».
+    assert text.startswith("График вашего напряжения и боли (от 0 до 10), ср, 2 дек. — вт, 8 дек.")
     assert "Вы занимались в 7 из последних 7 дней." in text
 
 
