@@ -210,6 +210,14 @@ class CheckinButton(Button):
         return f"ci:{self.checkin_id}:{self.code}:{self.value}"
 
     @classmethod
+    def pattern(cls, *actions: str) -> re.Pattern[str]:
+        """As Button.pattern, but the action (the question code) comes after the id."""
+        if not actions:  # (no super(): slots=True makes a new class, which it cannot see)
+            return re.compile(rf"^(?:{cls.GRAMMAR.pattern})$")
+        only = "|".join(re.escape(action) for action in actions)
+        return re.compile(rf"^ci:(?P<id>\d{{1,18}}):(?P<action>{only}):(?P<value>[^:]*)$")
+
+    @classmethod
     def parse(cls, data: str | None) -> Self | None:
         match = cls.match(data)
         return cls(int(match["id"]), match["action"], match["value"]) if match else None

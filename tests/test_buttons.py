@@ -164,6 +164,18 @@ def test_an_action_pattern_matches_that_action_only():
     assert not SafetyButton.pattern().match("sf:no:dailyx")  # anchored at both ends
 
 
+def test_a_checkin_action_pattern_reads_the_question_code_after_the_id():
+    """The check-in's action (the question code) follows the check-in id, not the prefix."""
+    ratings = CheckinButton.pattern("t", "p")
+    match = ratings.match(CheckinButton(12, "p", "7").pack())
+    assert match is not None
+    assert (match["id"], match["action"], match["value"]) == ("12", "p", "7")
+    assert not ratings.match(CheckinButton(12, "a", "hip").pack())
+    assert not ratings.match("ci:12:pp:7")  # a longer code is not that code
+    assert not ratings.match("ci:12:p:7:8")
+    assert CheckinButton.pattern().match("ci:12:zz:whatever")  # the whole family, loose
+
+
 def test_the_keyboard_guard_reads_each_family_by_its_kind():
     """bot/keyboards.py tracks keyboards by `button_kind`; a typed answer closes those kinds."""
     assert button_kind(ZoneButton("Europe/Berlin").pack()) == "ob:z"

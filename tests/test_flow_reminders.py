@@ -219,7 +219,7 @@ async def test_skip_today_stops_snoozes_and_follow_ups(bot):
 
 
 async def test_skip_today_is_answered_even_when_its_buttons_cannot_be_taken_off(bot):
-    """Taking the buttons off is best effort (bot/flows/replies.py strip_keyboard): a message
+    """Taking the buttons off is best effort (bot/views/telegram_io.py strip_keyboard): a message
     Telegram will not edit (deleted, too old) must not swallow the answer that follows."""
     await subscribe(bot)
     message = await reminder_now(bot)

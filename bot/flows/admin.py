@@ -45,12 +45,13 @@ from bot.contentops import UploadRejected
 from bot.delivery_policy import why_not_send
 from bot.flows import common
 from bot.flows import practice as practice_flow
-from bot.flows.replies import reply, strip_buttons
+from bot.flows.replies import reply
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
 from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts import formats
 from bot.texts.menus import ADMIN_COMMANDS
+from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 

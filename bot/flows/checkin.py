@@ -26,12 +26,13 @@ from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
 from bot.flows import onboarding
 from bot.flows import safety as safety_flow
-from bot.flows.replies import edit_keyboard, edit_text, send_text, strip_buttons
+from bot.flows.replies import edit_keyboard, edit_text, send_text
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import AREA_LABELS, area_name, parse_completion, parse_rating
 from bot.runtime import BotContext, runtime_of
 from bot.store import CheckInRow, Store, Subscriber
+from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -26,7 +25,6 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import schedule, sender, texts
@@ -34,7 +32,7 @@ from bot.buttons import HistoryButton
 from bot.delivery_policy import why_not_send
 from bot.flows.common import more_keyboard
 from bot.flows.onboarding import require_subscriber
-from bot.flows.replies import chat_id_of, reply, shown_message, strip_buttons
+from bot.flows.replies import chat_id_of, reply, shown_message
 from bot.flows.today import local_today
 from bot.insights import (
     HISTORY_PAGE_DAYS,
@@ -52,8 +50,8 @@ from bot.models import CheckIn, Completion
 from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, PersonalData, Store, Subscriber
 from bot.subscription import SETTING_UP
-from bot.telegram_errors import is_not_modified
 from bot.texts import formats
+from bot.views.telegram_io import edit_or_send, strip_buttons
 
 log = logging.getLogger(__name__)
 
@@ -281,13 +279,8 @@ async def _history_page(update: Update, context: BotContext, page: int) -> None:
         return
     await query.answer()
     text, markup = history_view(h, page)
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as err:
-        if is_not_modified(err):
-            return  # a double tap: the page already shows
-        # Not a text message (a forged tap on a chart): show the page as a new message.
-        await reply(query, text, reply_markup=markup)
+    # A double tap changes nothing; a forged tap on a chart gets the page as a new message.
+    await edit_or_send(query, text, markup)
 
 
 # --- /progress ---------------------------------------------------------------------------------
@@ -491,11 +484,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     await query.answer(texts.t("hi_summary_saved"))
     store.set_summary_weekday(chat_id, now, None if value == "off" else int(value))
     text, keyboard = summary_view(store.subscriber(chat_id))
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as err:
-        if not is_not_modified(err):
-            await reply(query, text, reply_markup=keyboard)
+    await edit_or_send(query, text, keyboard)
     log.info("summary.day chat=%s day=%s", chat_id, value)
 
 
@@ -582,29 +571,21 @@ async def _delete_answer(update: Update, context: BotContext, stamp: int | None)
     await query.answer()
     chat_id = query.message.chat.id
     if stamp is None:
-        await _edit_or_reply(query, texts.t("hi_delete_kept"))
+        await edit_or_send(query, texts.t("hi_delete_kept"))
         return
     age = context.clock.now().timestamp() - stamp  # seconds; a forged stamp is just old
     if not -60 <= age <= DELETE_CONFIRM_FOR.total_seconds():
-        await _edit_or_reply(query, texts.t("hi_delete_expired"))
+        await edit_or_send(query, texts.t("hi_delete_expired"))
         return
     if context.store.personal_data(chat_id).is_empty:
-        await _edit_or_reply(query, texts.t("hi_delete_nothing"))
+        await edit_or_send(query, texts.t("hi_delete_nothing"))
         return
     removed = context.store.delete_person(chat_id)
     log.info("data.deleted rows=%s", removed)  # no chat id: the log must not link them either
-    await _edit_or_reply(query, texts.t("hi_delete_done"))
+    await edit_or_send(query, texts.t("hi_delete_done"))
     await context.bot.send_message(
         chat_id, texts.t("hi_delete_goodbye"), reply_markup=ReplyKeyboardRemove()
     )
-
-
-async def _edit_or_reply(query: CallbackQuery, text: str) -> None:
-    try:
-        await query.edit_message_text(text)
-    except BadRequest as err:
-        if not is_not_modified(err):
-            await query.message.reply_text(text)
 
 
 async def privacy_command(update: Update, context: BotContext) -> None:

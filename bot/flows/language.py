@@ -8,7 +8,6 @@ not override a stored choice.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from telegram import (
@@ -18,13 +17,14 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot import i18n, texts
 from bot.buttons import LanguageButton
 from bot.flows.replies import chat_id_of, reply
 from bot.runtime import BotContext, runtime_of
+from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,7 @@ async def language_button(update: Update, context: BotContext) -> None:
     store.set_language(chat_id, language, now)
     i18n.set_language(language)
     log.info("language.set chat=%s language=%s", chat_id, language)
-    with contextlib.suppress(BadRequest):  # already without buttons, or out of reach
-        await query.edit_message_reply_markup(None)
+    await strip_buttons(query)  # already without buttons, or out of reach: left as it is
     await context.bot.send_message(chat_id, texts.t("lang_same" if same else "lang_set"))
     if not same:
         await set_chat_menu(context.application, chat_id)

@@ -38,12 +38,13 @@ from bot.buttons import (
 from bot.errors import BotError
 from bot.flows import language
 from bot.flows.common import more_keyboard
-from bot.flows.replies import reply, strip_buttons
+from bot.flows.replies import reply
 from bot.flows.today import local_today
 from bot.places import CityMatch
 from bot.runtime import BotContext
 from bot.store import Status, Subscriber
 from bot.texts import formats
+from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,6 @@ from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
 from bot.flows import checkin, onboarding, safety
-from bot.flows.replies import strip_keyboard
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.markdown_html import to_telegram_html
 from bot.program import DayPlan, PlannedStep, short_plan, single_plan, steps_of
@@ -38,6 +37,7 @@ from bot.safety import HIGH_PAIN
 from bot.store import Session, Store, Subscriber
 from bot.telegram_errors import is_not_modified
 from bot.texts import formats
+from bot.views.telegram_io import strip_keyboard
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,13 @@ from telegram.ext import Application
 from bot import schedule, sender, texts
 from bot.buttons import PracticeButton, ReminderButton
 from bot.delivery_policy import why_not_send
-from bot.flows.replies import reply, strip_buttons
+from bot.flows.replies import reply
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, Store, Subscriber
 from bot.texts import formats
+from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,10 @@ on our side), which these callers never read.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Message
 from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram.error import BadRequest
 
 
 def shown_message(query: CallbackQuery) -> Message | None:
@@ -44,27 +42,6 @@ async def reply(target: Message | CallbackQuery, text: str, **kwargs: Any) -> Me
     if message is not None:
         return await message.reply_text(text, **kwargs)
     return await target.get_bot().send_message(chat_id_of(target), text, **kwargs)
-
-
-async def strip_keyboard(
-    bot: Bot, chat_id: int, message_id: int | None, *, text: str | None = None
-) -> None:
-    """Takes the buttons off a message (rewriting its text, if given). Best effort: a message
-    deleted, too old to edit, or already without buttons (a double tap: "not modified") is
-    left as it is, and what the handler says next still goes out."""
-    if message_id is None:
-        return
-    with contextlib.suppress(BadRequest):
-        if text is None:
-            await edit_keyboard(bot, chat_id, message_id, None)
-        else:
-            await edit_text(bot, chat_id, message_id, text)
-
-
-async def strip_buttons(query: CallbackQuery) -> None:
-    """Takes the buttons off the message of a pressed button (see strip_keyboard)."""
-    message_id = query.message.message_id if query.message is not None else None
-    await strip_keyboard(query.get_bot(), chat_id_of(query), message_id)
 
 
 # The bot's Defaults (parse_mode HTML, no link previews) are filled in by ExtBot where a value

@@ -8,19 +8,17 @@ a button has expired.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot import safety, texts
 from bot.buttons import SafetyButton
-from bot.flows.replies import strip_buttons
 from bot.flows.today import local_today
 from bot.runtime import BotContext
 from bot.texts.safety import safety_message
+from bot.views.telegram_io import strip_buttons, strip_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +175,8 @@ async def safety_button(update: Update, context: BotContext) -> None:
         log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
         await context.bot.send_message(chat_id, safety_message("sf_urgent", subscriber.zone))
         await strip_buttons(query)
-        if session is not None and session.message_id is not None:
-            with contextlib.suppress(BadRequest):  # already without buttons
-                await context.bot.edit_message_reply_markup(chat_id, session.message_id)
+        if session is not None:
+            await strip_keyboard(context.bot, chat_id, session.message_id)
         await context.bot.send_message(
             chat_id, texts.t("sf_hold_set"), reply_markup=continue_keyboard()
         )
