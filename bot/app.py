@@ -29,11 +29,15 @@ from telegram.ext import (
 
 from bot import health
 from bot.buttons import (
+    AdminButton,
+    CheckinButton,
+    HistoryButton,
     LanguageButton,
     MoreButton,
     PauseButton,
     ReminderButton,
     SafetyButton,
+    SettingsButton,
     StopButton,
     TimeButton,
     ZoneButton,
@@ -55,6 +59,7 @@ from bot.flows import (
     reminders,
     safety,
 )
+from bot.flows import settings as settings_flow  # `settings` is the Settings, here
 from bot.flows.common import PRIVATE, PRIVATE_MESSAGES
 from bot.flows.steps import StepRouter
 from bot.keyboards import KeyboardTracker
@@ -215,28 +220,78 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("stats", admin.stats_command, filters=only_admins),
             CommandHandler("broadcast", admin.broadcast_command, filters=only_admins),
             MessageHandler(only_admins & filters.Document.ALL, admin.document_received),
-            CallbackQueryHandler(admin.admin_button, pattern=prefix_pattern("ad")),
-            # Onboarding and settings.
+            # Its confirmations, each behind admin.admin_tap; other ad: data is an old button.
+            CallbackQueryHandler(admin.upload_pressed, pattern=AdminButton.pattern("up")),
+            CallbackQueryHandler(admin.rollback_pressed, pattern=AdminButton.pattern("rb")),
+            CallbackQueryHandler(admin.broadcast_pressed, pattern=AdminButton.pattern("bc")),
+            CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ad")),
+            # Onboarding: /start, then the zone and time questions' buttons.
             CommandHandler("start", onboarding.start, filters=PRIVATE_MESSAGES),
-            CommandHandler("settings", onboarding.settings_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("pause", onboarding.pause_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("resume", onboarding.resume_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("stop", onboarding.stop_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(onboarding.onboarding_button, pattern=ZoneButton.pattern()),
-            CallbackQueryHandler(onboarding.onboarding_button, pattern=TimeButton.pattern()),
-            CallbackQueryHandler(onboarding.settings_button, pattern=prefix_pattern("st")),
-            CallbackQueryHandler(onboarding.pause_button, pattern=PauseButton.pattern()),
-            CallbackQueryHandler(onboarding.stop_button, pattern=StopButton.pattern()),
+            CallbackQueryHandler(onboarding.zone_pressed, pattern=ZoneButton.pattern("z")),
+            CallbackQueryHandler(onboarding.time_pressed, pattern=TimeButton.pattern("t")),
+            # Settings: a handler per /settings button (each behind settings_flow.subscriber_tap),
+            # then st: data no longer offered, forged or garbage, answered by the same guard.
+            CommandHandler("settings", settings_flow.settings_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(
+                settings_flow.change_time_pressed, pattern=SettingsButton.pattern("time")
+            ),
+            CallbackQueryHandler(
+                settings_flow.change_zone_pressed, pattern=SettingsButton.pattern("zone")
+            ),
+            CallbackQueryHandler(
+                settings_flow.followup_pressed, pattern=SettingsButton.pattern("followup")
+            ),
+            CallbackQueryHandler(
+                settings_flow.pause_setting_pressed, pattern=SettingsButton.pattern("pause")
+            ),
+            CallbackQueryHandler(
+                settings_flow.resume_setting_pressed, pattern=SettingsButton.pattern("resume")
+            ),
+            CallbackQueryHandler(
+                settings_flow.stop_setting_pressed, pattern=SettingsButton.pattern("stop")
+            ),
+            CallbackQueryHandler(
+                settings_flow.language_setting_pressed, pattern=SettingsButton.pattern("language")
+            ),
+            CallbackQueryHandler(settings_flow.settings_other, pattern=prefix_pattern("st")),
+            # /pause (one action: the days), /resume, /stop and the stop question's answers.
+            CommandHandler("pause", settings_flow.pause_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(settings_flow.pause_pressed, pattern=PauseButton.pattern()),
+            CommandHandler("resume", settings_flow.resume_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("stop", settings_flow.stop_command, filters=PRIVATE_MESSAGES),
+            CallbackQueryHandler(settings_flow.stop_confirmed, pattern=StopButton.pattern("yes")),
+            CallbackQueryHandler(settings_flow.stop_declined, pattern=StopButton.pattern("no")),
             CommandHandler("language", language.language_command, filters=PRIVATE_MESSAGES),
             CallbackQueryHandler(language.language_button, pattern=LanguageButton.pattern()),
             # The reminder's buttons.
-            CallbackQueryHandler(reminders.reminder_button, pattern=ReminderButton.pattern()),
+            # (each behind reminders.reminder_tap: the person's own reminder, still today's).
+            CallbackQueryHandler(reminders.later_pressed, pattern=ReminderButton.pattern("later")),
+            CallbackQueryHandler(reminders.back_pressed, pattern=ReminderButton.pattern("back")),
+            CallbackQueryHandler(
+                reminders.snooze_pressed, pattern=ReminderButton.pattern("snooze")
+            ),
+            CallbackQueryHandler(reminders.skip_pressed, pattern=ReminderButton.pattern("skip")),
             # The check-in.
             CommandHandler("checkin", checkin.checkin_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(checkin.checkin_button, pattern=prefix_pattern("ci")),
+            # A handler per question code, each behind checkin.checkin_tap (the person's own
+            # check-in, today's) and, for the answers, checkin.question_tap (still open, this
+            # question the one asked). Then any other code, and malformed ci: data.
+            CallbackQueryHandler(checkin.edit_pressed, pattern=CheckinButton.pattern("e")),
+            CallbackQueryHandler(checkin.after_pain_pressed, pattern=CheckinButton.pattern("x")),
+            CallbackQueryHandler(checkin.rating_pressed, pattern=CheckinButton.pattern("t", "p")),
+            CallbackQueryHandler(checkin.areas_pressed, pattern=CheckinButton.pattern("a")),
+            CallbackQueryHandler(checkin.completion_pressed, pattern=CheckinButton.pattern("c")),
+            CallbackQueryHandler(checkin.note_pressed, pattern=CheckinButton.pattern("n")),
+            CallbackQueryHandler(checkin.checkin_other, pattern=CheckinButton.pattern()),
+            CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ci")),
             # Safety: the red-flag screen.
             CommandHandler("safety", safety.safety_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(safety.safety_button, pattern=SafetyButton.pattern()),
+            # (each behind safety.screen_tap).
+            CallbackQueryHandler(safety.red_flag_pressed, pattern=SafetyButton.pattern("yes")),
+            CallbackQueryHandler(
+                safety.no_red_flag_pressed, pattern=SafetyButton.pattern("no", "soon")
+            ),
+            CallbackQueryHandler(safety.continue_pressed, pattern=SafetyButton.pattern("go")),
             # History, progress and the person's data.
             CommandHandler("history", history.history_command, filters=PRIVATE_MESSAGES),
             CommandHandler("progress", history.progress_command, filters=PRIVATE_MESSAGES),
@@ -244,7 +299,14 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("export", history.export_command, filters=PRIVATE_MESSAGES),
             CommandHandler("delete", history.delete_command, filters=PRIVATE_MESSAGES),
             CommandHandler("privacy", history.privacy_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(history.history_button, pattern=prefix_pattern("hi")),
+            # Their buttons, each behind history.history_tap; then other hi: data, answered kindly.
+            CallbackQueryHandler(history.page_pressed, pattern=HistoryButton.pattern("h")),
+            CallbackQueryHandler(history.notes_pressed, pattern=HistoryButton.pattern("n")),
+            CallbackQueryHandler(history.period_pressed, pattern=HistoryButton.pattern("p")),
+            CallbackQueryHandler(history.summary_day_pressed, pattern=HistoryButton.pattern("wd")),
+            CallbackQueryHandler(history.delete_pressed, pattern=HistoryButton.pattern("del")),
+            CallbackQueryHandler(history.keep_pressed, pattern=HistoryButton.pattern("keep")),
+            CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("hi")),
             # The practice.
             CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),

@@ -729,22 +729,34 @@ def _restore_awaiting(context: BotContext, subscriber: Subscriber) -> None:
 # --- buttons, helpers and wiring ------------------------------------------------------------
 
 
-async def admin_button(update: Update, context: BotContext) -> None:
-    """ad:up|rb|bc:ok|no:<id>; from anyone but an admin it is an expired button."""
+async def admin_tap(update: Update, context: BotContext) -> tuple[str, int] | None:
+    """The guard of the admin's confirmations: from anyone but an admin it is an expired
+    button. The tap answered, and its answer ("ok" or "no") and item id."""
     query = update.callback_query
-    button = AdminButton.parse(query.data)
-    if button is None or not context.is_admin(query.from_user.id) or query.message is None:
+    if not context.is_admin(query.from_user.id) or query.message is None:
         await common.stale_button(update, context)
-        return
+        return None
     await query.answer()
-    area, number = button.action, button.item_id
-    action = "ok" if button.confirmed else "no"
-    if area == "up":
-        await _upload_button(update, context, action, number)
-    elif area == "rb":
-        await _rollback_button(update, context, action, number)
-    else:
-        await _broadcast_button(update, context, action, number)
+    match = context.matches[0]
+    return match["answer"], int(match["id"])
+
+
+async def upload_pressed(update: Update, context: BotContext) -> None:
+    """ad:up:ok|no:<upload id>: applies or discards an uploaded content set."""
+    if (tap := await admin_tap(update, context)) is not None:
+        await _upload_button(update, context, *tap)
+
+
+async def rollback_pressed(update: Update, context: BotContext) -> None:
+    """ad:rb:ok|no:<version>: rolls the content back to that version, or not."""
+    if (tap := await admin_tap(update, context)) is not None:
+        await _rollback_button(update, context, *tap)
+
+
+async def broadcast_pressed(update: Update, context: BotContext) -> None:
+    """ad:bc:ok|no:<broadcast id>: sends the drafted broadcast, or drops it."""
+    if (tap := await admin_tap(update, context)) is not None:
+        await _broadcast_button(update, context, *tap)
 
 
 async def _activate(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -473,19 +474,30 @@ STEPS = {STEP_PREFIX + question: typed_answer for question in QUESTIONS}
 # --- buttons -------------------------------------------------------------------------------------
 
 
-async def checkin_button(update: Update, context: BotContext) -> None:
-    """ci:<id>:<question code>:<value>; stale, forged or foreign buttons change nothing."""
+@dataclass(frozen=True, slots=True)
+class CheckinTap:
+    """A tap on today's check-in of the person who pressed it."""
+
+    query: CallbackQuery
+    row: CheckInRow
+    subscriber: Subscriber
+    today: date
+    value: str  # what the button says: a rating, an area, "skip", "back", ...
+
+
+async def checkin_tap(update: Update, context: BotContext) -> CheckinTap | None:
+    """The guard of every ci: button: a check-in that is gone or another chat's is an expired
+    button; yesterday's loses its buttons and says so. Closes an abandoned check-in on the way.
+    The tap is left unanswered for the action."""
     query = update.callback_query
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    button = CheckinButton.parse(query.data)
-    row = store.checkin(button.checkin_id) if button else None
+    match = context.matches[0]
+    row = store.checkin(int(match["id"]))
     subscriber = store.subscriber(chat_id)
     if row is None or row.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
-        return
-    assert button is not None  # a row was found by its id
-    code, value = button.code, button.value
+        return None
     today = local_today(subscriber, now)
     if close_abandoned(context, subscriber, today):
         subscriber = store.subscriber(chat_id)  # its awaited answer may have been cleared
@@ -493,56 +505,119 @@ async def checkin_button(update: Update, context: BotContext) -> None:
         await query.answer()
         await strip_buttons(query)
         await context.bot.send_message(chat_id, texts.t("ci_old_day"))
-        return
-    if code == "e":
-        await query.answer()
-        await strip_buttons(query)
-        if value == "edit":
-            row = store.open_checkin(chat_id, today, now, step=TENSION)
-            log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)
-            await ask(context, chat_id, row, TENSION)
-        else:
-            await context.bot.send_message(chat_id, texts.t("ci_left_as_is"))
-        return
-    if code == "x" and value in ("go", "stop"):
-        await after_pain_reply(query, context, row, value)
-        return
+        return None
+    return CheckinTap(query, row, subscriber, today, match["value"])
+
+
+async def question_tap(update: Update, context: BotContext) -> CheckinTap | None:
+    """checkin_tap, and for an answer button: the check-in still open and this question the one
+    being asked. "Back" is answered here: it asks the previous question again."""
+    tap = await checkin_tap(update, context)
+    if tap is not None and await _is_current_question(context, tap):
+        return tap
+    return None
+
+
+async def _is_current_question(context: BotContext, tap: CheckinTap) -> bool:
+    row, query = tap.row, tap.query
     if row.status != "open":
         await query.answer(texts.t("ci_closed"))
-        return
-    question = QUESTION_OF.get(code)
+        return False
+    question = QUESTION_OF.get(context.matches[0]["action"])
     if question is None or question != row.step:
         await query.answer(texts.t("ci_already_answered"))
-        return
-    if value == "back":
+        return False
+    if tap.value == "back":
         await query.answer()
         previous = previous_question(row, question)
         if previous is not None:
-            await ask(context, chat_id, row, previous, subscriber=subscriber)
+            await ask(context, row.chat_id, row, previous, subscriber=tap.subscriber)
+        return False
+    return True
+
+
+async def edit_pressed(update: Update, context: BotContext) -> None:
+    """ci:<id>:e:edit|keep: answer today's check-in again, or leave it as it is."""
+    if (tap := await checkin_tap(update, context)) is None:
         return
-    if question in (TENSION, PAIN):
-        if not value.isdigit() or not 0 <= int(value) <= 10:
-            await query.answer(texts.t("button_expired"))
-            return
-        await query.answer()
-        await save_and_continue(
-            context, chat_id, row, question, subscriber=subscriber, **{question: int(value)}
-        )
-    elif question == AREAS:
-        await area_button(query, context, row, value)
-    elif question == COMPLETION:
-        if value not in {c.value for c in Completion}:
-            await query.answer(texts.t("button_expired"))
-            return
-        await query.answer()
-        await save_and_continue(
-            context, chat_id, row, COMPLETION, subscriber=subscriber, completion=Completion(value)
-        )
-    elif value == "skip":
-        await query.answer()
-        await save_and_continue(context, chat_id, row, NOTE, subscriber=subscriber)
+    store, now, chat_id = context.store, context.clock.now(), tap.row.chat_id
+    await tap.query.answer()
+    await strip_buttons(tap.query)
+    if tap.value == "edit":
+        row = store.open_checkin(chat_id, tap.today, now, step=TENSION)
+        log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)
+        await ask(context, chat_id, row, TENSION)
     else:
-        await query.answer(texts.t("button_expired"))
+        await context.bot.send_message(chat_id, texts.t("ci_left_as_is"))
+
+
+async def after_pain_pressed(update: Update, context: BotContext) -> None:
+    """ci:<id>:x:go|stop, under a high-pain reply; any other value is no current question."""
+    if (tap := await checkin_tap(update, context)) is None:
+        return
+    if tap.value in ("go", "stop"):
+        await after_pain_reply(tap.query, context, tap.row, tap.value)
+    else:
+        await _is_current_question(context, tap)
+
+
+async def rating_pressed(update: Update, context: BotContext) -> None:
+    """ci:<id>:t|p:<0-10>: the tension or pain rating."""
+    if (tap := await question_tap(update, context)) is None:
+        return
+    question = tap.row.step
+    if not tap.value.isdigit() or not 0 <= int(tap.value) <= 10:
+        await tap.query.answer(texts.t("button_expired"))
+        return
+    await tap.query.answer()
+    await save_and_continue(
+        context,
+        tap.row.chat_id,
+        tap.row,
+        question,
+        subscriber=tap.subscriber,
+        **{question: int(tap.value)},
+    )
+
+
+async def areas_pressed(update: Update, context: BotContext) -> None:
+    """ci:<id>:a:<area|none|done>: where it hurts."""
+    if (tap := await question_tap(update, context)) is not None:
+        await area_button(tap.query, context, tap.row, tap.value)
+
+
+async def completion_pressed(update: Update, context: BotContext) -> None:
+    """ci:<id>:c:<full|partial|...>: how the practice went."""
+    if (tap := await question_tap(update, context)) is None:
+        return
+    if tap.value not in {c.value for c in Completion}:
+        await tap.query.answer(texts.t("button_expired"))
+        return
+    await tap.query.answer()
+    await save_and_continue(
+        context,
+        tap.row.chat_id,
+        tap.row,
+        COMPLETION,
+        subscriber=tap.subscriber,
+        completion=Completion(tap.value),
+    )
+
+
+async def note_pressed(update: Update, context: BotContext) -> None:
+    """ci:<id>:n:skip: no note today."""
+    if (tap := await question_tap(update, context)) is None:
+        return
+    if tap.value != "skip":
+        await tap.query.answer(texts.t("button_expired"))
+        return
+    await tap.query.answer()
+    await save_and_continue(context, tap.row.chat_id, tap.row, NOTE, subscriber=tap.subscriber)
+
+
+async def checkin_other(update: Update, context: BotContext) -> None:
+    """A well-formed ci: button with a question code no longer used: the guard's answer."""
+    await question_tap(update, context)
 
 
 async def area_button(

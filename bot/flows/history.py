@@ -598,22 +598,47 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 # --- buttons -----------------------------------------------------------------------------------
 
 
-async def history_button(update: Update, context: BotContext) -> None:
-    """Every hi: button; anything else under hi: (old, forged, garbage) is answered kindly."""
+async def history_tap(update: Update, context: BotContext) -> bool:
+    """The guard of the hi: buttons: one on a message Telegram no longer shows the bot (deleted,
+    too old) is answered as expired, since each of them edits or answers under its message."""
     query = update.callback_query
-    button = HistoryButton.parse(query.data)
-    if button is None or query.message is None:
+    if query.message is None:
         await query.answer(texts.t("button_expired"))
-        return
-    if button.action == "h":
-        await _history_page(update, context, int(button.value))
-    elif button.action == "n":
-        await _notes_of_page(update, context, int(button.value))
-    elif button.action == "p":
-        await _progress_period(update, context, button.value)
-    elif button.action == "wd":
-        await _summary_day(update, context, button.value)
-    elif button.action == "del":
-        await _delete_answer(update, context, int(button.value))
-    else:
+        return False
+    return True
+
+
+async def page_pressed(update: Update, context: BotContext) -> None:
+    """hi:h:<page>: another fortnight of /history."""
+    if await history_tap(update, context):
+        await _history_page(update, context, int(context.matches[0]["page"]))
+
+
+async def notes_pressed(update: Update, context: BotContext) -> None:
+    """hi:n:<page>: that fortnight's notes in full."""
+    if await history_tap(update, context):
+        await _notes_of_page(update, context, int(context.matches[0]["page"]))
+
+
+async def period_pressed(update: Update, context: BotContext) -> None:
+    """hi:p:<7|30|90|all>: /progress over another period."""
+    if await history_tap(update, context):
+        await _progress_period(update, context, context.matches[0]["period"])
+
+
+async def summary_day_pressed(update: Update, context: BotContext) -> None:
+    """hi:wd:<weekday|off>: the weekly summary's day, or none."""
+    if await history_tap(update, context):
+        await _summary_day(update, context, context.matches[0]["day"])
+
+
+async def delete_pressed(update: Update, context: BotContext) -> None:
+    """hi:del:<stamp>: yes, delete everything (if asked recently enough)."""
+    if await history_tap(update, context):
+        await _delete_answer(update, context, int(context.matches[0]["stamp"]))
+
+
+async def keep_pressed(update: Update, context: BotContext) -> None:
+    """hi:keep: no, keep my data."""
+    if await history_tap(update, context):
         await _delete_answer(update, context, None)

@@ -1,4 +1,5 @@
-"""Subscribing and settings: /start, time zone, reminder time, /settings, /pause, /resume, /stop.
+"""Subscribing: /start, the time zone and the reminder time (/settings, /pause, /resume and
+/stop are in bot/flows/settings.py).
 
 Every answer is written to the store at once and the next question is stored as the person's
 `awaiting` step, so a restart in the middle of setting up resumes at the same question.
@@ -11,14 +12,10 @@ import functools
 import logging
 import zoneinfo
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import time
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
     Message,
-    ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
@@ -27,16 +24,7 @@ from telegram.ext import Application
 
 from bot import i18n, keyboards, schedule, texts, timeparse, zones
 from bot import subscription as status_rules
-from bot.buttons import (
-    PauseButton,
-    PracticeButton,
-    SettingsButton,
-    StopButton,
-    TimeButton,
-    ZoneButton,
-)
 from bot.errors import BotError
-from bot.flows import language
 from bot.flows.common import more_keyboard
 from bot.flows.replies import reply
 from bot.flows.today import local_today
@@ -44,12 +32,12 @@ from bot.places import CityMatch
 from bot.runtime import BotContext
 from bot.store import Status, Subscriber
 from bot.texts import formats
-from bot.views.telegram_io import strip_buttons
+from bot.views import settings as views
+from bot.views.settings import next_text
 
 log = logging.getLogger(__name__)
 
 COMMON_TIMES = ("07:00", "07:30", "08:00", "12:30", "17:30", "18:00", "19:00", "20:00", "21:00")
-MAX_PAUSE_DAYS = 90
 SETTING_UP = status_rules.SETTING_UP
 SETUP_STEPS = frozenset({"zone", "time"})
 
@@ -98,15 +86,9 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def ask_zone(context: BotContext, chat_id: int) -> None:
     context.store.set_awaiting(chat_id, context.clock.now(), "zone")
-    keyboard = ReplyKeyboardMarkup(
-        [
-            [KeyboardButton(texts.t("btn_share_location"), request_location=True)],
-            [texts.t("btn_pick_from_list")],
-        ],
-        resize_keyboard=True,
-        one_time_keyboard=True,
+    await context.bot.send_message(
+        chat_id, texts.t("ask_zone"), reply_markup=views.location_keyboard()
     )
-    await context.bot.send_message(chat_id, texts.t("ask_zone"), reply_markup=keyboard)
 
 
 async def zone_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
@@ -117,13 +99,8 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
         if message.location:
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
         elif message.text in texts.in_every_language("btn_pick_from_list"):
-            picks = [
-                InlineKeyboardButton(label, callback_data=ZoneButton(name).pack())
-                for label, name in zones.common_zones()
-            ]
-            buttons = [picks[i : i + 2] for i in range(0, len(picks), 2)]  # two a row: shorter
             await message.reply_text(
-                texts.t("pick_zone"), reply_markup=InlineKeyboardMarkup(buttons)
+                texts.t("pick_zone"), reply_markup=views.common_zones_keyboard()
             )
             return
         elif message.text:
@@ -145,18 +122,8 @@ async def zone_answer(update: Update, context: BotContext, subscriber: Subscribe
 
 
 async def offer_choices(message: Message, choices: Sequence[CityMatch], typed: str | None) -> None:
-    buttons = [
-        [
-            InlineKeyboardButton(
-                zones.city_label(city, typed), callback_data=ZoneButton(city.zone).pack()
-            )
-        ]
-        for city in choices
-    ]
-    buttons.append(
-        [InlineKeyboardButton(texts.t("zone_none_of_these"), callback_data=ZoneButton("").pack())]
-    )
-    await message.reply_text(texts.t("zone_choices"), reply_markup=InlineKeyboardMarkup(buttons))
+    keyboard = views.city_choices_keyboard(choices, typed)
+    await message.reply_text(texts.t("zone_choices"), reply_markup=keyboard)
 
 
 async def set_zone(
@@ -188,17 +155,7 @@ async def ask_time(context: BotContext, chat_id: int) -> None:
     """The time question; someone who had a time already can keep it with one tap (a mistaken
     "Change time" is then no dead end)."""
     context.store.set_awaiting(chat_id, context.clock.now(), "time")
-    current = context.store.subscriber(chat_id).remind_at
-    times = [at for at in COMMON_TIMES if at != current]
-    rows = [times[i : i + 3] for i in range(0, len(times), 3)]
-    buttons = [
-        [InlineKeyboardButton(at, callback_data=TimeButton(at).pack()) for at in row]
-        for row in rows
-    ]
-    if current:
-        keep = texts.t("btn_keep_time", time=current)
-        buttons.insert(0, [InlineKeyboardButton(keep, callback_data=TimeButton(current).pack())])
-    keyboard = InlineKeyboardMarkup(buttons)
+    keyboard = views.time_keyboard(COMMON_TIMES, context.store.subscriber(chat_id).remind_at)
     await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
 
 
@@ -227,44 +184,54 @@ async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> Non
     subscriber = await reschedule(context, chat_id, announce=not setting_up)
     if setting_up:
         log.info("subscribed chat=%s", chat_id)
-        button = InlineKeyboardButton(
-            texts.t("start_now_button"), callback_data=PracticeButton("today").pack()
-        )
         await context.bot.send_message(
             chat_id,
             texts.t("subscribed", time=subscriber.remind_at, next=next_text(subscriber, now)),
-            reply_markup=InlineKeyboardMarkup([[button]]),
+            reply_markup=views.start_now_keyboard(),
         )
         for hook in context.runtime.after_subscribe:
             await hook(context, chat_id)
 
 
-async def onboarding_button(update: Update, context: BotContext) -> None:
-    """Zone and time buttons: ob:z:<zone> and ob:t:<HH:MM>."""
+async def setup_tap(update: Update, context: BotContext) -> Subscriber:
+    """The guard of the zone and time buttons: answered, and a row to save the choice on (a
+    button from before /start still works)."""
     query = update.callback_query
     await query.answer()
-    zone_button = ZoneButton.parse(query.data)
-    time_button = TimeButton.parse(query.data)
-    assert zone_button or time_button, "wired with the families' patterns (bot/app.py)"
-    kind = "z" if zone_button else "t"
-    value = zone_button.zone if zone_button else time_button.at if time_button else ""
-    store, now = context.store, context.clock.now()
-    subscriber, _ = store.ensure_subscriber(query.message.chat.id, now)
-    if kind == "z":
-        if not value:
-            await reply(query, texts.t("zone_retry"))
-            return
-        if value not in _zone_names():
-            return  # forged data: nothing to change
-        await set_zone(context, subscriber, value)
-    else:
-        try:
-            at = time.fromisoformat(value)
-        except ValueError:
-            return
-        await set_time(context, subscriber, at)
-    # Answered: the question's buttons go, so no later tap can answer it again.
-    await keyboards.close(context.bot, store, query.message.chat.id, query.message.message_id, now)
+    subscriber, _ = context.store.ensure_subscriber(query.message.chat.id, context.clock.now())
+    return subscriber
+
+
+async def zone_pressed(update: Update, context: BotContext) -> None:
+    """ob:z:<zone>: saves the zone; an empty one is "none of these", asked again."""
+    subscriber = await setup_tap(update, context)
+    zone = context.matches[0]["zone"]
+    if not zone:
+        await reply(update.callback_query, texts.t("zone_retry"))
+        return
+    if zone not in _zone_names():
+        return  # forged data: nothing to change
+    await set_zone(context, subscriber, zone)
+    await _close_question(update, context)
+
+
+async def time_pressed(update: Update, context: BotContext) -> None:
+    """ob:t:<HH:MM>: saves the reminder time."""
+    subscriber = await setup_tap(update, context)
+    try:
+        at = time.fromisoformat(context.matches[0]["at"])
+    except ValueError:  # 25:99 fits the grammar
+        return
+    await set_time(context, subscriber, at)
+    await _close_question(update, context)
+
+
+async def _close_question(update: Update, context: BotContext) -> None:
+    """Answered: the question's buttons go, so no later tap can answer it again."""
+    message = update.callback_query.message
+    await keyboards.close(
+        context.bot, context.store, message.chat.id, message.message_id, context.clock.now()
+    )
 
 
 @functools.cache
@@ -273,12 +240,6 @@ def _zone_names() -> frozenset[str]:
 
 
 # --- next reminder ---------------------------------------------------------------------------
-
-
-def next_text(subscriber: Subscriber, now: datetime) -> str:
-    if subscriber.next_due_utc is None or not subscriber.zone:
-        return texts.t("next_none")
-    return schedule.describe_next(subscriber.next_due_utc, schedule.zone(subscriber.zone), now)
 
 
 async def reschedule(context: BotContext, chat_id: int, *, announce: bool = False) -> Subscriber:
@@ -299,122 +260,6 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
             chat_id, texts.t("settings_saved", next=next_text(subscriber, now))
         )
     return subscriber
-
-
-# --- /settings -------------------------------------------------------------------------------
-
-
-async def settings_command(update: Update, context: BotContext) -> None:
-    """Shows time, zone, status and the next reminder, with buttons to change them."""
-    subscriber = await require_subscriber(update, context)
-    if subscriber is None:
-        return
-    await update.effective_message.reply_text(
-        settings_text(subscriber, context.clock.now()), reply_markup=settings_keyboard(subscriber)
-    )
-
-
-def settings_text(subscriber: Subscriber, now: datetime) -> str:
-    if subscriber.status is Status.PAUSED and subscriber.paused_until:
-        back = subscriber.paused_until + timedelta(days=1)
-        status = texts.t("status_paused_until", day=_day_label(back))
-    else:
-        status = texts.t(f"status_{subscriber.status.value}")
-    return texts.t(
-        "settings",
-        time=subscriber.remind_at,
-        zone=zones.zone_label(subscriber.zone, now),
-        status=status,
-        next=next_text(subscriber, now),
-        followup=texts.t("on" if subscriber.followup else "off"),
-        followup_at=texts.Safe(_followup_at(subscriber)),
-    )
-
-
-def _followup_at(subscriber: Subscriber) -> str:
-    if not subscriber.remind_at:
-        return ""
-    at = schedule.followup_time(time.fromisoformat(subscriber.remind_at))
-    return texts.t("followup_at", time=formats.time_label(at)) if at else ""
-
-
-def followup_text(subscriber: Subscriber) -> str:
-    """Says exactly when the nudge comes, so the promise holds for every reminder time."""
-    if not subscriber.followup:
-        return texts.t("followup_off")
-    at = schedule.followup_time(time.fromisoformat(subscriber.remind_at or "00:00"))
-    if at is None:
-        return texts.t("followup_on_none")
-    return texts.t("followup_on", time=formats.time_label(at))
-
-
-def settings_keyboard(subscriber: Subscriber) -> InlineKeyboardMarkup:
-    paused = subscriber.status is Status.PAUSED
-    followup = "btn_followup_off" if subscriber.followup else "btn_followup_on"
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_change_time"), callback_data=SettingsButton("time").pack()
-                ),
-                InlineKeyboardButton(
-                    texts.t("btn_change_zone"), callback_data=SettingsButton("zone").pack()
-                ),
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t(followup), callback_data=SettingsButton("followup").pack()
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_resume" if paused else "btn_pause"),
-                    callback_data=SettingsButton("resume" if paused else "pause").pack(),
-                ),
-                InlineKeyboardButton(
-                    texts.t("btn_stop"), callback_data=SettingsButton("stop").pack()
-                ),
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_language"), callback_data=SettingsButton("language").pack()
-                )
-            ],
-        ]
-    )
-
-
-async def settings_button(update: Update, context: BotContext) -> None:
-    """st:time | st:zone | st:followup | st:pause | st:resume | st:stop | st:language"""
-    query = update.callback_query
-    await query.answer()
-    store, now = context.store, context.clock.now()
-    chat_id = query.message.chat.id
-    subscriber = store.subscriber(chat_id)
-    if subscriber is None or subscriber.status in SETTING_UP:
-        await reply(query, texts.t("not_subscribed"))
-        return
-    button = SettingsButton.parse(query.data)
-    action = button.action if button else ""
-    if action == "time":
-        await ask_time(context, chat_id)
-    elif action == "zone":
-        await ask_zone(context, chat_id)
-    elif action == "followup":
-        store.set_followup(chat_id, now, not subscriber.followup)
-        subscriber = store.subscriber(chat_id)
-        await query.edit_message_text(
-            settings_text(subscriber, now), reply_markup=settings_keyboard(subscriber)
-        )
-        await reply(query, followup_text(subscriber))
-    elif action == "pause":
-        await ask_pause(context, chat_id)
-    elif action == "resume":
-        await resume(context, chat_id)
-    elif action == "stop":
-        await ask_stop(context, chat_id)
-    elif action == "language":
-        await language.ask_language(context, chat_id)
 
 
 async def require_subscriber(update: Update, context: BotContext) -> Subscriber | None:
@@ -440,145 +285,6 @@ async def subscription(
             await context.bot.send_message(chat_id, texts.t(key))
         return None
     return subscriber
-
-
-# --- /pause, /resume, /stop ------------------------------------------------------------------
-
-
-async def pause_command(update: Update, context: BotContext) -> None:
-    """/pause shows choices; /pause N (or "/pause 2 weeks", «/pause неделю») pauses for N days."""
-    subscriber = await require_subscriber(update, context)
-    if subscriber is None:
-        return
-    if not context.args:
-        await ask_pause(context, subscriber.chat_id)
-        return
-    # "/pause 2 недели" as a whole; else its first word, as "/pause 3 please" always was read.
-    said = " ".join(context.args)
-    days = timeparse.parse_pause_days(said) or timeparse.parse_pause_days(context.args[0]) or 0
-    if not 1 <= days <= MAX_PAUSE_DAYS:
-        # The explanation and the choices in one message: a tap is easier than retyping.
-        await ask_pause(context, subscriber.chat_id, lead=texts.t("pause_bad_days"))
-        return
-    await pause(context, subscriber.chat_id, days)
-
-
-async def ask_pause(context: BotContext, chat_id: int, *, lead: str = "") -> None:
-    choices = [(texts.t("pause_day_button"), PauseButton(1).pack())] + [
-        (texts.t("pause_days_button", n=n), PauseButton(n).pack()) for n in (3, 7, 14)
-    ]
-    keyboard = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in choices],
-            [
-                InlineKeyboardButton(
-                    texts.t("pause_until_resume"), callback_data=PauseButton(0).pack()
-                )
-            ],
-        ]
-    )
-    text = f"{lead}\n\n{texts.t('ask_pause')}" if lead else texts.t("ask_pause")
-    await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-
-
-async def pause_button(update: Update, context: BotContext) -> None:
-    """pz:<days>, 0 meaning until /resume."""
-    query = update.callback_query
-    await query.answer()
-    subscriber = context.store.subscriber(query.message.chat.id)
-    if subscriber is None or subscriber.status in SETTING_UP:
-        await reply(query, texts.t("not_subscribed"))
-        return
-    button = PauseButton.parse(query.data)
-    days = button.days if button else 0
-    await strip_buttons(query)
-    await pause(context, subscriber.chat_id, days if 0 < days <= MAX_PAUSE_DAYS else None)
-
-
-async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
-    """Pauses for `days` days starting today (None: until resumed); paused days never count
-    as missed. A timed pause keeps `next_due_utc` at the first reminder after it, so the
-    engine resumes by itself."""
-    store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
-    today = local_today(subscriber, now)
-    change = status_rules.pause(subscriber, today, days, schedule.zone(subscriber.zone or "UTC"))
-    with store.atomic():
-        store.apply(chat_id, change, now)
-    log.info("paused chat=%s days=%s", chat_id, days)
-    last = change.paused_until
-    if days is None or not isinstance(last, date):
-        await context.bot.send_message(chat_id, texts.t("paused_open"))
-    else:
-        await context.bot.send_message(
-            chat_id, texts.t("paused_days", day=_day_label(last + timedelta(days=1)))
-        )
-
-
-async def resume_command(update: Update, context: BotContext) -> None:
-    """Ends a pause now."""
-    subscriber = await require_subscriber(update, context)
-    if subscriber is not None:
-        await resume(context, subscriber.chat_id)
-
-
-async def resume(context: BotContext, chat_id: int) -> None:
-    store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
-    if not status_rules.allows(status_rules.Transition.RESUME, subscriber.status):
-        await context.bot.send_message(
-            chat_id, texts.t("not_paused", next=next_text(subscriber, now))
-        )
-        return
-    with store.atomic():
-        store.apply(chat_id, status_rules.resume(local_today(subscriber, now)), now)
-    subscriber = await reschedule(context, chat_id)
-    log.info("resumed chat=%s", chat_id)
-    await context.bot.send_message(chat_id, texts.t("resumed", next=next_text(subscriber, now)))
-
-
-async def stop_command(update: Update, context: BotContext) -> None:
-    """Asks before stopping reminders (history stays)."""
-    subscriber = await require_subscriber(update, context)
-    if subscriber is not None:
-        await ask_stop(context, subscriber.chat_id)
-
-
-async def ask_stop(context: BotContext, chat_id: int) -> None:
-    """Asks before stopping reminders. Someone in the middle of a practice who sends /stop
-    may mean the practice (it hurts): they are told where that Stop is."""
-    keyboard = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.t("stop_yes"), callback_data=StopButton(True).pack())],
-            [InlineKeyboardButton(texts.t("stop_no"), callback_data=StopButton(False).pack())],
-        ]
-    )
-    text = texts.t("ask_stop")
-    if context.store.active_session(chat_id) is not None:
-        text = f"{texts.t('stop_practice_hint')}\n\n{text}"
-    await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-
-
-async def stop_button(update: Update, context: BotContext) -> None:
-    """sp:yes stops reminders; sp:no keeps them."""
-    query = update.callback_query
-    await query.answer()
-    store, now = context.store, context.clock.now()
-    chat_id = query.message.chat.id
-    await strip_buttons(query)
-    subscriber = store.subscriber(chat_id)
-    button = StopButton.parse(query.data)
-    if (button and not button.confirmed) or subscriber is None or subscriber.status in SETTING_UP:
-        await reply(query, texts.t("stop_cancelled"))
-        return
-    with store.atomic():
-        store.apply(chat_id, status_rules.stop(local_today(subscriber, now)), now)
-    log.info("stopped chat=%s", chat_id)
-    await reply(query, texts.t("stopped"))
-
-
-def _day_label(day: date) -> str:
-    return formats.day_label(day)
 
 
 async def warm_up_zones(application: Application) -> None:

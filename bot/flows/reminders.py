@@ -7,9 +7,10 @@ optional follow-up say, and whether they should still go out at all.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application
 
 from bot import schedule, sender, texts
@@ -175,50 +176,94 @@ def plan_followup(
         )
 
 
-async def reminder_button(update: Update, context: BotContext) -> None:
-    """rm:later|back|skip:<delivery id> and rm:snooze:<delivery id>:<minutes>."""
+@dataclass(frozen=True, slots=True)
+class ReminderTap:
+    """A tap on a reminder that is still today's and the person's own."""
+
+    query: CallbackQuery
+    delivery: Delivery
+    subscriber: Subscriber
+    today: date
+    choices: tuple[int, ...]  # the snooze lengths still possible today
+
+
+async def reminder_tap(update: Update, context: BotContext) -> ReminderTap | None:
+    """The guard of the reminder's buttons: a delivery that is gone or another chat's is an
+    expired button; yesterday's reminder loses its buttons and says so. The tap is left
+    unanswered for the action, which may answer it with an alert."""
     query = update.callback_query
-    button = ReminderButton.parse(query.data)
-    assert button is not None, "wired with the family's pattern (bot/app.py)"
     store, now = context.store, context.clock.now()
     chat_id = query.message.chat.id
-    delivery = store.delivery(button.delivery_id)
+    delivery = store.delivery(int(context.matches[0]["id"]))
     subscriber = store.subscriber(chat_id)
     if delivery is None or delivery.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
-        return
+        return None
     today = local_today(subscriber, now)
     if delivery.local_date != today:
         await query.answer()
         await strip_buttons(query)
         await reply(query, texts.t("old_reminder"))
-        return
-    action = button.action
+        return None
     local_now = schedule.local_now(schedule.zone(subscriber.zone), now)
-    choices = snooze_choices(local_now)
-    if action == "later" and not choices:
-        await query.answer(texts.t("snooze_too_late"), show_alert=True)
+    return ReminderTap(query, delivery, subscriber, today, snooze_choices(local_now))
+
+
+async def later_pressed(update: Update, context: BotContext) -> None:
+    """rm:later: offers the snooze lengths still possible today."""
+    tap = await reminder_tap(update, context)
+    if tap is None:
         return
+    if not tap.choices:
+        await tap.query.answer(texts.t("snooze_too_late"), show_alert=True)
+        return
+    await tap.query.answer()
+    await tap.query.edit_message_reply_markup(snooze_keyboard(tap.delivery.id, tap.choices))
+
+
+async def back_pressed(update: Update, context: BotContext) -> None:
+    """rm:back: the reminder's own buttons again."""
+    tap = await reminder_tap(update, context)
+    if tap is None:
+        return
+    await tap.query.answer()
+    await tap.query.edit_message_reply_markup(reminder_keyboard(tap.delivery.id))
+
+
+async def snooze_pressed(update: Update, context: BotContext) -> None:
+    """rm:snooze:<id>:<minutes>: the reminder again that much later."""
+    tap = await reminder_tap(update, context)
+    if tap is None:
+        return
+    query, chat_id, now = tap.query, tap.subscriber.chat_id, context.clock.now()
     await query.answer()
-    if action == "later":
-        await query.edit_message_reply_markup(snooze_keyboard(delivery.id, choices))
-    elif action == "back":
-        await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
-    elif action == "snooze":
-        minutes = button.minutes or 0
-        if minutes not in choices:  # forged, or it got too late meanwhile
-            await query.edit_message_reply_markup(reminder_keyboard(delivery.id))
-            return
-        at = now + timedelta(minutes=minutes)
-        store.add_delivery(chat_id, today, "snooze", at, replace=True)
-        await strip_buttons(query)
-        local = formats.time_label(schedule.local_now(schedule.zone(subscriber.zone), at).time())
-        await reply(query, texts.t("snoozed", time=local))
-        log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
-    elif action == "skip":
-        store.add_delivery(
-            chat_id, today, "skip", now, status="skipped", reason="the person chose to skip today"
-        )
-        await strip_buttons(query)
-        await reply(query, texts.t("skipped_today"))
-        log.info("reminder.skipped chat=%s", chat_id)
+    minutes = int(context.matches[0]["minutes"] or 0)
+    if minutes not in tap.choices:  # forged, or it got too late meanwhile
+        await query.edit_message_reply_markup(reminder_keyboard(tap.delivery.id))
+        return
+    at = now + timedelta(minutes=minutes)
+    context.store.add_delivery(chat_id, tap.today, "snooze", at, replace=True)
+    await strip_buttons(query)
+    local = formats.time_label(schedule.local_now(schedule.zone(tap.subscriber.zone), at).time())
+    await reply(query, texts.t("snoozed", time=local))
+    log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
+
+
+async def skip_pressed(update: Update, context: BotContext) -> None:
+    """rm:skip: today is skipped, recorded as the person's choice."""
+    tap = await reminder_tap(update, context)
+    if tap is None:
+        return
+    query, chat_id = tap.query, tap.subscriber.chat_id
+    await query.answer()
+    context.store.add_delivery(
+        chat_id,
+        tap.today,
+        "skip",
+        context.clock.now(),
+        status="skipped",
+        reason="the person chose to skip today",
+    )
+    await strip_buttons(query)
+    await reply(query, texts.t("skipped_today"))
+    log.info("reminder.skipped chat=%s", chat_id)

@@ -17,6 +17,7 @@ from bot import safety, texts
 from bot.buttons import SafetyButton
 from bot.flows.today import local_today
 from bot.runtime import BotContext
+from bot.store import Subscriber
 from bot.texts.safety import safety_message
 from bot.views.telegram_io import strip_buttons, strip_keyboard
 
@@ -149,61 +150,77 @@ def _zone(context: BotContext, chat_id: int) -> str | None:
     return subscriber.zone if subscriber else None
 
 
-async def safety_button(update: Update, context: BotContext) -> None:
-    """sf:yes | sf:soon | sf:no (the red-flag screen, optionally `:daily`/`:short`, the practice
-    waiting on it) and sf:go (continue after a hold)."""
+async def screen_tap(update: Update, context: BotContext) -> Subscriber | None:
+    """The guard of the red-flag screen's buttons: the tap answered, and the person's row, or
+    None after saying the button has expired. However old the screen, an answer reaches its
+    action (bot/keyboards.ALWAYS_CURRENT): "Yes" must get the urgent advice."""
     query = update.callback_query
     await query.answer()
-    store, now = context.store, context.clock.now()
-    chat_id = query.message.chat.id
-    button = SafetyButton.parse(query.data)
-    assert button is not None, "wired with the family's pattern (bot/app.py)"
-    action, then = button.action, button.then or ""
-    subscriber = store.subscriber(chat_id)
+    subscriber = context.store.subscriber(query.message.chat.id)
     if subscriber is None:
-        await context.bot.send_message(chat_id, texts.t("button_expired"))
-        return
-    if action == "yes":
-        # Recorded first, so the hold holds even if a send fails; then the urgent message is
-        # the first thing the person sees, before the buttons are tidied or anything else.
-        # A practice under way ends with it: no "time's up, next step" after "don't practise".
-        with store.atomic():
-            store.record_screen(chat_id, now, "yes")
-            store.hold(chat_id, now)
-            session = store.active_session(chat_id)
-            store.abandon_sessions(chat_id)
-        log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
-        await context.bot.send_message(chat_id, safety_message("sf_urgent", subscriber.zone))
-        await strip_buttons(query)
-        if session is not None:
-            await strip_keyboard(context.bot, chat_id, session.message_id)
-        await context.bot.send_message(
-            chat_id, texts.t("sf_hold_set"), reply_markup=continue_keyboard()
-        )
-    elif action in ("no", "soon"):
-        store.record_screen(chat_id, now, action)
-        log.info("safety.screen_answered chat=%s", chat_id)
-        await strip_buttons(query)
-        thanks = "sf_no_thanks" if action == "no" else "sf_see_doctor"
-        await context.bot.send_message(chat_id, texts.t(thanks))
-        if subscriber.on_hold:  # a "No" today does not undo an earlier "Yes": they choose
-            await explain_hold(context, chat_id)
-        elif then in PRACTICE_KINDS:
-            # Imported here: the practice flow imports this module to ask the screen.
-            from bot.flows.practice import begin_program
+        await context.bot.send_message(query.message.chat.id, texts.t("button_expired"))
+    return subscriber
 
-            await begin_program(context, chat_id, kind=then, screened=True)
-    else:
-        await strip_buttons(query)
-        if not subscriber.on_hold:
-            await context.bot.send_message(chat_id, texts.t("sf_not_on_hold"))
-            return
-        today = local_today(subscriber, now)
-        # Back after a red flag: the first days are gentle release, as after high pain.
-        until = safety.extend_gentle(subscriber.gentle_until, today, safety.PainSignal.HIGH)
-        store.end_hold(chat_id, now, gentle_until=until)
-        log.info("safety.continued chat=%s", chat_id)
-        await context.bot.send_message(chat_id, texts.t("sf_continued"))
+
+async def red_flag_pressed(update: Update, context: BotContext) -> None:
+    """sf:yes: the urgent advice first, then practice is held until they choose to continue."""
+    if (subscriber := await screen_tap(update, context)) is None:
+        return
+    store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
+    # Recorded first, so the hold holds even if a send fails; then the urgent message is
+    # the first thing the person sees, before the buttons are tidied or anything else.
+    # A practice under way ends with it: no "time's up, next step" after "don't practise".
+    with store.atomic():
+        store.record_screen(chat_id, now, "yes")
+        store.hold(chat_id, now)
+        session = store.active_session(chat_id)
+        store.abandon_sessions(chat_id)
+    log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
+    await context.bot.send_message(chat_id, safety_message("sf_urgent", subscriber.zone))
+    await strip_buttons(update.callback_query)
+    if session is not None:
+        await strip_keyboard(context.bot, chat_id, session.message_id)
+    await context.bot.send_message(
+        chat_id, texts.t("sf_hold_set"), reply_markup=continue_keyboard()
+    )
+
+
+async def no_red_flag_pressed(update: Update, context: BotContext) -> None:
+    """sf:no and sf:soon (optionally `:daily`/`:short`, the practice waiting on the answer):
+    thanks, and the practice goes ahead unless an earlier "Yes" still holds it."""
+    if (subscriber := await screen_tap(update, context)) is None:
+        return
+    store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
+    action, then = context.matches[0]["action"], context.matches[0]["then"] or ""
+    store.record_screen(chat_id, now, action)
+    log.info("safety.screen_answered chat=%s", chat_id)
+    await strip_buttons(update.callback_query)
+    thanks = "sf_no_thanks" if action == "no" else "sf_see_doctor"
+    await context.bot.send_message(chat_id, texts.t(thanks))
+    if subscriber.on_hold:  # a "No" today does not undo an earlier "Yes": they choose
+        await explain_hold(context, chat_id)
+    elif then in PRACTICE_KINDS:
+        # Imported here: the practice flow imports this module to ask the screen.
+        from bot.flows.practice import begin_program
+
+        await begin_program(context, chat_id, kind=then, screened=True)
+
+
+async def continue_pressed(update: Update, context: BotContext) -> None:
+    """sf:go: practice again after a hold, starting gently."""
+    if (subscriber := await screen_tap(update, context)) is None:
+        return
+    store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
+    await strip_buttons(update.callback_query)
+    if not subscriber.on_hold:
+        await context.bot.send_message(chat_id, texts.t("sf_not_on_hold"))
+        return
+    today = local_today(subscriber, now)
+    # Back after a red flag: the first days are gentle release, as after high pain.
+    until = safety.extend_gentle(subscriber.gentle_until, today, safety.PainSignal.HIGH)
+    store.end_hold(chat_id, now, gentle_until=until)
+    log.info("safety.continued chat=%s", chat_id)
+    await context.bot.send_message(chat_id, texts.t("sf_continued"))
 
 
 async def safety_command(update: Update, context: BotContext) -> None:
