@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.flows.history import chart_start, visible_length
+from bot.flows.history import chart_start
 from bot.models import Completion
+from bot.views.history import visible_length
 from tests.harness import USER_ID, Harness, buttons, subscribe
 from tests.test_exports import page_count, pdf_text
 

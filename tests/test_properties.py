@@ -26,10 +26,10 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content import ContentInvalid, Library, Problem, build_library, read_folder
 from bot.errors import RatingError, TimeInputError, ZoneInputError
-from bot.flows.checkin import NOTE_ECHO_LIMIT
 from bot.ratings import parse_completion, parse_rating
 from bot.store import from_db, to_db
 from bot.timeparse import format_time, parse_local_time
+from bot.views.checkin import NOTE_ECHO_LIMIT
 from bot.zones import parse_utc_offset, resolve_zone_text
 from emulator import Emulator, parse_html, utf16_len
 from tests.harness import CONTENT, USER_ID, Harness, subscribe

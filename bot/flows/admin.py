@@ -51,6 +51,15 @@ from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Status, Store, Subscriber
 from bot.texts import formats
 from bot.texts.menus import ADMIN_COMMANDS
+from bot.views.admin import (
+    broadcast_body,
+    change_lines,
+    confirm_keyboard,
+    problem_chunks,
+    share,
+    unreloaded_warning,
+    upload_mode,
+)
 from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
@@ -63,9 +72,6 @@ STATS_MIN_PEOPLE = 5  # an average would be one person's answers in disguise
 BROADCAST_MAX_CHARS = 4096  # Telegram's limit for one message, in UTF-16 units
 BROADCAST_BATCH = 1000  # delivery rows written per transaction
 BROADCAST_PACE = 25.0  # messages a second a broadcast is planned at; reminders use the rest
-MESSAGE_BUDGET = 3800  # our cap per message for long problem lists (Telegram allows 4096)
-MAX_PROBLEM_MESSAGES = 4
-CHANGES_SHOWN = 40  # lines of "added: …" in one answer; an id is at most 56 characters
 AWAITING_BROADCAST = "ad_broadcast"
 FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts after it
 
@@ -93,7 +99,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "reload", f"applied version {version}", "; ".join(summary))
     await message.reply_text(
-        texts.t("ad_reload_ok", version=version, changes=_change_lines(summary))
+        texts.t("ad_reload_ok", version=version, changes=change_lines(summary))
         + _translations(library)
     )
 
@@ -218,7 +224,7 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
     runtime, now = context.runtime, context.clock.now()
     folder = context.settings.content_dir
     current = await asyncio.to_thread(contentops.current_files, folder)
-    mode = _upload_mode(upload, current)
+    mode = upload_mode(upload, current)
     try:
         library = await checked(upload.combine(current))
     except ContentInvalid as err:
@@ -250,7 +256,7 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         summary,
         now,
     )
-    keyboard = _confirm_keyboard(
+    keyboard = confirm_keyboard(
         texts.t("ad_btn_apply"),
         AdminButton("up", True, upload_id).pack(),
         AdminButton("up", False, upload_id).pack(),
@@ -260,12 +266,12 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
         "ad_upload_ready",
         name=upload.name,
         mode=mode,
-        changes=_change_lines(summary),
+        changes=change_lines(summary),
         id=upload_id,
     )
     lost = contentops.unreloaded_edits(current, context.content, library.files)
     await message.reply_text(
-        ready + _unreloaded_warning(lost) + _translations(library), reply_markup=keyboard
+        ready + unreloaded_warning(lost) + _translations(library), reply_markup=keyboard
     )
 
 
@@ -312,16 +318,6 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
     version = await _activate(context, library, summary, update.effective_user.id)
     _audit(update, context, "upload_apply", f"applied version {version}", pending.file_name)
     await _close(query, texts.t("ad_upload_applied", version=version))
-
-
-def _upload_mode(upload: contentops.Upload, current: dict[str, bytes]) -> texts.Safe:
-    if upload.replaces_all:
-        return texts.Safe(texts.t("ad_upload_mode_all", count=len(upload.files)))
-    if len(upload.files) == 1:
-        (path,) = upload.files
-        key = "ad_upload_mode_file" if path in current else "ad_upload_mode_new"
-        return texts.Safe(texts.t(key, path=path))
-    return texts.Safe(texts.t("ad_upload_mode_overlay", count=len(upload.files)))
 
 
 def _folder_matches(current: dict[str, bytes], library: Library) -> bool:
@@ -384,7 +380,7 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     summary = diff_summary(context.content, library)
     current = await asyncio.to_thread(contentops.current_files, context.settings.content_dir)
     lost = contentops.unreloaded_edits(current, context.content, library.files)
-    keyboard = _confirm_keyboard(
+    keyboard = confirm_keyboard(
         texts.t("ad_btn_restore", version=version_id),
         AdminButton("rb", True, version_id).pack(),
         AdminButton("rb", False, version_id).pack(),
@@ -395,9 +391,9 @@ async def rollback_command(update: Update, context: BotContext) -> None:
             "ad_rollback_confirm",
             version=version_id,
             time=info.created_utc.strftime("%Y-%m-%d %H:%M"),
-            changes=_change_lines(summary),
+            changes=change_lines(summary),
         )
-        + _unreloaded_warning(lost),
+        + unreloaded_warning(lost),
         reply_markup=keyboard,
     )
 
@@ -406,13 +402,6 @@ def _translations(library: Library) -> str:
     """Per language: what is translated, missing or out of date (warnings: English serves)."""
     report = contentops.translation_report(library)
     return "\n\n" + report if report else ""
-
-
-def _unreloaded_warning(lost: Sequence[str]) -> str:
-    """Never lose a teacher's edits silently: say which files the change would replace."""
-    if not lost:
-        return ""
-    return "\n\n" + texts.t("ad_unreloaded", files=", ".join(lost))
 
 
 async def _rollback_button(
@@ -536,18 +525,14 @@ async def stats_command(update: Update, context: BotContext) -> None:
             new=counts.get(Status.NEW, 0),
             sent=stats.reminders_sent,
             due=stats.reminders_due,
-            on_time=_share(stats.reminders_on_time, stats.reminders_sent),
+            on_time=share(stats.reminders_on_time, stats.reminders_sent),
             checkins=stats.checkins,
-            rate=_share(stats.reminders_checked_in, stats.reminders_sent),
+            rate=share(stats.reminders_checked_in, stats.reminders_sent),
             tension=average(stats.avg_tension),
             pain=average(stats.avg_pain),
             broadcast=texts.Safe(broadcast),
         )
     )
-
-
-def _share(part: int, whole: int) -> str:
-    return formats.percent(part, whole) if whole else "—"
 
 
 # --- /broadcast ------------------------------------------------------------------------------
@@ -614,7 +599,7 @@ async def _draft_broadcast(
         return
     broadcast_id = store.create_broadcast(update.effective_user.id, text, now)
     await message.reply_text(broadcast_body(text))  # exactly what subscribers will get
-    keyboard = _confirm_keyboard(
+    keyboard = confirm_keyboard(
         texts.t("ad_btn_send", count=count),
         AdminButton("bc", True, broadcast_id).pack(),
         AdminButton("bc", False, broadcast_id).pack(),
@@ -623,11 +608,6 @@ async def _draft_broadcast(
     await message.reply_text(
         texts.t("ad_broadcast_preview_note", count=count), reply_markup=keyboard
     )
-
-
-def broadcast_body(text: str) -> str:
-    """Admin-authored text goes out as plain text: escaped for the HTML parse mode."""
-    return texts.escape(text)
 
 
 async def _broadcast_button(
@@ -821,47 +801,12 @@ def _audit(update: Update, context: BotContext, action: str, result: str, detail
     log.info("admin.%s admin=%s", action, admin_id)
 
 
-def _change_lines(summary: Sequence[str]) -> texts.Safe:
-    """One line per change; a long list is cut so the answer fits one Telegram message."""
-    if not summary:
-        return texts.Safe(texts.t("ad_changes_none"))
-    lines = [f"• {texts.escape(line)}" for line in summary[:CHANGES_SHOWN]]
-    if len(summary) > CHANGES_SHOWN:
-        lines.append(texts.t("ad_changes_more", count=len(summary) - CHANGES_SHOWN))
-    return texts.Safe("\n".join(lines))
-
-
 async def _send_problems(
     message: Message | CallbackQuery, header: str, problems: Sequence[Problem]
 ) -> None:
     """Every problem as `file:line: reason`, escaped, over a few messages if it is long."""
-    for chunk in _problem_chunks(header, problems):
+    for chunk in problem_chunks(header, problems):
         await reply(message, chunk)
-
-
-def _problem_chunks(header: str, problems: Sequence[Problem]) -> list[str]:
-    chunks: list[str] = []
-    current = header + "\n"
-    for index, problem in enumerate(problems):
-        line = "\n• " + texts.escape(str(problem))
-        if len(current) + len(line) > MESSAGE_BUDGET:
-            if len(chunks) + 1 >= MAX_PROBLEM_MESSAGES:
-                current += "\n\n" + texts.t("ad_problems_more", count=len(problems) - index)
-                break
-            chunks.append(current)
-            current = ""
-        current += line
-    chunks.append(current)
-    return [chunk.strip() for chunk in chunks]
-
-
-def _confirm_keyboard(label: str, yes: str, no: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=yes)],
-            [InlineKeyboardButton(texts.t("ad_btn_cancel"), callback_data=no)],
-        ]
-    )
 
 
 async def _close(query: CallbackQuery, result: str) -> None:
@@ -918,7 +863,7 @@ async def _tell_admins_of_fallback(
     header = texts.t("ad_startup_fallback", version=runtime.content_version)
     for admin_id in sorted(runtime.settings.admin_ids):
         try:
-            for chunk in _problem_chunks(header, problems):
+            for chunk in problem_chunks(header, problems):
                 await application.bot.send_message(admin_id, chunk)
         except TelegramError:  # never talked to the bot: the log has the problems
             log.info("admin.fallback_not_told admin=%s", admin_id)

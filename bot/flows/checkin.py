@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import checkin_rules, safety, schedule, texts, typed
-from bot.buttons import CheckinButton
 from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
 from bot.flows import onboarding
@@ -30,29 +29,26 @@ from bot.flows import safety as safety_flow
 from bot.flows.replies import edit_keyboard, edit_text, send_text
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
-from bot.ratings import AREA_LABELS, area_name, parse_completion, parse_rating
+from bot.ratings import parse_completion, parse_rating
 from bot.runtime import BotContext, runtime_of
 from bot.store import CheckInRow, Store, Subscriber
+from bot.views.checkin import (
+    QUESTION_OF,
+    after_pain_keyboard,
+    answer_given,
+    answered_question_text,
+    area_order,
+    areas_keyboard,
+    closing,
+    edit_offer_keyboard,
+    question_of,
+    summary,
+)
 from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 
-# One letter per question in callback data, to stay well inside Telegram's 64 bytes.
-CODE = {TENSION: "t", PAIN: "p", AREAS: "a", COMPLETION: "c", NOTE: "n"}
-QUESTION_OF = {code: question for question, code in CODE.items()}
-STEP_PREFIX = "checkin_"
-
-# Left/right pairs side by side, the single areas first, as the body is read top-down.
-AREA_ROWS: tuple[tuple[BodyArea, ...], ...] = (
-    (BodyArea.DEEP_BELLY, BodyArea.LOWER_BACK),
-    (BodyArea.BUTTOCK_SACRUM,),
-    (BodyArea.GROIN_LEFT, BodyArea.GROIN_RIGHT),
-    (BodyArea.HIP_FRONT_LEFT, BodyArea.HIP_FRONT_RIGHT),
-    (BodyArea.THIGH_LEFT, BodyArea.THIGH_RIGHT),
-    (BodyArea.KNEE_LEG_LEFT, BodyArea.KNEE_LEG_RIGHT),
-)
-NOTE_ECHO_LIMIT = 300  # the summary quotes a long note in part; the whole note is stored
-
+STEP_PREFIX = "checkin_"  # the person's awaited step while a check-in question waits
 
 # --- starting ------------------------------------------------------------------------------------
 
@@ -99,17 +95,11 @@ async def checkin_command(update: Update, context: BotContext) -> None:
 
 async def offer_edit(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     """Today's check-in is saved already: asks before opening it again, wherever from."""
-    keyboard = InlineKeyboardMarkup(
-        [
-            [_button("ci_btn_edit_today", row, "e", "edit")],
-            [_button("ci_btn_leave", row, "e", "keep")],
-        ]
-    )
     await send_text(
         context.bot,
         chat_id,
         texts.t("ci_done_today", summary=texts.Safe(summary(row))),
-        reply_markup=keyboard,
+        reply_markup=edit_offer_keyboard(row),
     )
 
 
@@ -155,72 +145,6 @@ async def ask(
     store.set_awaiting(chat_id, now, awaiting, {"id": row.id, "msg": sent})
 
 
-# The questions' keyboards are the plain JSON Telegram reads, not PTB objects: one goes out on
-# nearly every check-in update, and PTB's objects cost ~10 us a button to build and as much
-# again to turn back into this (bot/request.plain_keyboard); the 0-10 keypad has 12 buttons.
-Keyboard = dict[str, list[list[dict[str, str]]]]
-
-
-def question_of(row: CheckInRow, question: str) -> tuple[str, Keyboard]:
-    """The text and buttons of one question; earlier answers show when it is asked again."""
-    back = [_key(texts.t("ci_btn_back"), row, CODE[question], "back")]
-    if question in (TENSION, PAIN):
-        earlier = row.tension if question == TENSION else row.pain
-        was = texts.t("ci_was", value=f"{earlier}/10") if earlier is not None else ""
-        keys = [_key(str(n), row, CODE[question], str(n)) for n in range(11)]
-        rows = [keys[:6], keys[6:]]
-        if question == PAIN:
-            rows.append(back)
-        return texts.t(f"ci_ask_{question}", was=texts.Safe(was)), {"inline_keyboard": rows}
-    if question == AREAS:
-        return texts.t("ci_ask_areas", was=""), areas_keyboard(row)
-    if question == COMPLETION:
-        was = ""
-        if row.completion is not None:
-            was = texts.t("ci_was", value=texts.t(f"ci_completion_{row.completion.value}"))
-        rows = [
-            [_key(texts.t(f"ci_btn_{c.value}"), row, "c", c.value)]
-            for c in (Completion.FULL, Completion.PARTIAL, Completion.SKIPPED)
-        ]
-        return texts.t("ci_ask_completion", was=texts.Safe(was)), {"inline_keyboard": [*rows, back]}
-    if row.note:
-        was = texts.t("ci_was_note", note=_shortened(row.note))
-    else:
-        was = texts.t("ci_note_skip_hint")
-    skip = _key(texts.t("ci_btn_keep_note" if row.note else "ci_btn_skip_note"), row, "n", "skip")
-    return texts.t("ci_ask_note", was=texts.Safe(was)), {"inline_keyboard": [[skip], back]}
-
-
-def areas_keyboard(row: CheckInRow) -> Keyboard:
-    chosen = set(row.areas or ())
-    rows = [
-        [
-            _key(("✓ " if area in chosen else "") + area_name(area), row, "a", area.value)
-            for area in pair
-        ]
-        for pair in AREA_ROWS
-    ]
-    # Nowhere only while nothing is ticked: beside ticked places it would throw them away.
-    last = [_key(texts.t("ci_btn_done"), row, "a", "done")]
-    if not chosen:
-        last.insert(0, _key(texts.t("ci_btn_nowhere"), row, "a", "none"))
-    rows.append(last)
-    rows.append([_key(texts.t("ci_btn_back"), row, "a", "back")])
-    return {"inline_keyboard": rows}
-
-
-def _data(row: CheckInRow, code: str, value: str) -> str:
-    return CheckinButton(row.id, code, value).pack()
-
-
-def _key(label: str, row: CheckInRow, code: str, value: str) -> dict[str, str]:
-    return {"text": label, "callback_data": _data(row, code, value)}
-
-
-def _button(key: str, row: CheckInRow, code: str, value: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(texts.t(key), callback_data=_data(row, code, value))
-
-
 async def _tidy_previous(
     context: BotContext, subscriber: Subscriber | None, row: CheckInRow | None = None
 ) -> None:
@@ -232,28 +156,14 @@ async def _tidy_previous(
     if not isinstance(message_id, int):
         return
     question = subscriber.awaiting.removeprefix(STEP_PREFIX)
-    answer = _answer_given(row, question) if row is not None else None
+    answer = answer_given(row, question) if row is not None else None
     with contextlib.suppress(BadRequest):  # already gone or already without buttons
         if answer is None:
             await edit_keyboard(context.bot, subscriber.chat_id, message_id, None)
         else:
             # One edit: the new text, and (no keyboard given) the buttons gone with it.
-            said = texts.Safe(texts.t("ci_answered", value=answer))
-            text = texts.t(f"ci_ask_{question}", was=said)
+            text = answered_question_text(question, answer)
             await edit_text(context.bot, subscriber.chat_id, message_id, text)
-
-
-def _answer_given(row: CheckInRow, question: str) -> str | None:
-    """The answer to a rating or how-it-went question, as the person sees it; None if none."""
-    if question in (TENSION, PAIN):
-        value = row.tension if question == TENSION else row.pain
-        return None if value is None else f"{value}/10"
-    if question == COMPLETION and row.completion is not None:
-        return texts.t(f"ci_completion_{row.completion.value}")
-    if question == AREAS and row.areas is not None:  # Done with none ticked says so
-        chosen = sorted(row.areas, key=_area_order)
-        return ", ".join(area_name(a) for a in chosen) or texts.t("ci_areas_nowhere")
-    return None
 
 
 def previous_question(row: CheckInRow, question: str) -> str | None:
@@ -285,14 +195,8 @@ async def save_and_continue(
     if question == PAIN and nxt is not None:
         # High or rising pain: the reply points to the urgent signs and offers to stop here;
         # the next question waits for "Go on" rather than asking three more at once.
-        markup = InlineKeyboardMarkup(
-            [
-                [_button("ci_btn_go_on", row, "x", "go")],
-                [_button("ci_btn_stop_here", row, "x", "stop")],
-            ]
-        )
         signal = await safety_flow.reply_to_pain(
-            context, chat_id, row.pain, row.local_date, reply_markup=markup
+            context, chat_id, row.pain, row.local_date, reply_markup=after_pain_keyboard(row)
         )
         if signal is not safety.PainSignal.NONE:
             await _tidy_previous(context, store.subscriber(chat_id), row)  # shows the answer
@@ -352,55 +256,6 @@ async def after_pain_reply(
     )
 
 
-def summary(row: CheckInRow) -> str:
-    """The answers as HTML lines, every typed value escaped."""
-    lines = []
-    if row.tension is not None:
-        if row.tension_before is not None:
-            lines.append(
-                texts.t("ci_line_tension_change", before=row.tension_before, after=row.tension)
-            )
-        else:
-            lines.append(texts.t("ci_line_tension", value=row.tension))
-    if row.pain is not None:
-        lines.append(texts.t("ci_line_pain", value=row.pain))
-    if row.areas:
-        labels = "; ".join(area_name(a) for a in sorted(row.areas, key=_area_order))
-        lines.append(texts.t("ci_line_areas", areas=labels))
-    elif row.areas is not None:
-        lines.append(texts.t("ci_line_nowhere"))
-    if row.completion is not None:
-        lines.append(
-            texts.t("ci_line_completion", value=texts.t(f"ci_completion_{row.completion.value}"))
-        )
-    if row.note:
-        lines.append(texts.t("ci_line_note", note=_shortened(row.note)))
-    return "\n".join(lines)
-
-
-def _shortened(note: str) -> str:
-    """A long note quoted in part (the whole note is stored): messages stop at 4096 characters."""
-    if len(note) <= NOTE_ECHO_LIMIT:
-        return note
-    return note[:NOTE_ECHO_LIMIT].rstrip() + "…"
-
-
-def closing(row: CheckInRow, *, gentle: bool) -> str:
-    key = checkin_rules.closing_key(
-        gentle=gentle,
-        completion=row.completion,
-        tension_before=row.tension_before,
-        tension=row.tension,
-    )
-    if key == "ci_closing_better":
-        return texts.t(key, before=row.tension_before, after=row.tension)
-    return texts.t(key)
-
-
-def _area_order(area: BodyArea) -> int:
-    return list(AREA_LABELS).index(area)
-
-
 # --- typed answers -------------------------------------------------------------------------------
 
 
@@ -442,7 +297,7 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
     if question in (AREAS, NOTE) and text and typed.means_skip(text):
         # "skip", «пропустить»: what tapping Done or Skip does, not words to keep as a note.
         if question == AREAS:
-            chosen = [a.value for a in sorted(row.areas or (), key=_area_order)]
+            chosen = [a.value for a in sorted(row.areas or (), key=area_order)]
             await save_and_continue(context, chat_id, row, AREAS, subscriber=fresh, areas=chosen)
         else:
             await save_and_continue(context, chat_id, row, NOTE, subscriber=fresh)
@@ -632,7 +487,7 @@ async def area_button(
         return
     if value == "done":
         await query.answer()
-        chosen = sorted(row.areas or (), key=_area_order)
+        chosen = sorted(row.areas or (), key=area_order)
         await save_and_continue(context, chat_id, row, AREAS, areas=[a.value for a in chosen])
         return
     if value not in {a.value for a in BodyArea}:
@@ -643,7 +498,7 @@ async def area_button(
     chosen = set(row.areas or ())
     chosen ^= {area}
     store.save_answer(
-        row.id, now, step=None, areas=[a.value for a in sorted(chosen, key=_area_order)]
+        row.id, now, step=None, areas=[a.value for a in sorted(chosen, key=area_order)]
     )
     with contextlib.suppress(BadRequest):  # "not modified" after a very fast double tap
         keyboard = areas_keyboard(store.checkin(row.id))

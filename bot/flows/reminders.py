@@ -10,11 +10,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Update
 from telegram.ext import Application
 
 from bot import schedule, sender, texts
-from bot.buttons import PracticeButton, ReminderButton
 from bot.delivery_policy import why_not_send
 from bot.flows.replies import reply
 from bot.flows.today import local_today, todays_plan
@@ -22,38 +21,12 @@ from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
 from bot.store import Delivery, Store, Subscriber
 from bot.texts import formats
+from bot.views.reminders import reminder_keyboard, snooze_keyboard
 from bot.views.telegram_io import strip_buttons
 
 log = logging.getLogger(__name__)
 
 SNOOZE_MINUTES = (15, 30, 60)
-
-
-def reminder_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_start"), callback_data=PracticeButton("today").pack()
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_later"),
-                    callback_data=ReminderButton("later", delivery_id).pack(),
-                ),
-                InlineKeyboardButton(
-                    texts.t("btn_skip"),
-                    callback_data=ReminderButton("skip", delivery_id).pack(),
-                ),
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_short"), callback_data=PracticeButton("short").pack()
-                )
-            ],
-        ]
-    )
 
 
 def snooze_choices(local_now: datetime) -> tuple[int, ...]:
@@ -62,29 +35,6 @@ def snooze_choices(local_now: datetime) -> tuple[int, ...]:
         minutes
         for minutes in SNOOZE_MINUTES
         if (local_now + timedelta(minutes=minutes)).date() == local_now.date()
-    )
-
-
-def snooze_keyboard(delivery_id: int, choices: tuple[int, ...]) -> InlineKeyboardMarkup:
-    def label(minutes: int) -> str:
-        if minutes == 60:
-            return texts.t("snooze_hour")
-        return texts.t("snooze_minutes", minutes=minutes)
-
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    label(m), callback_data=ReminderButton("snooze", delivery_id, m).pack()
-                )
-                for m in choices
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t("btn_back"), callback_data=ReminderButton("back", delivery_id).pack()
-                )
-            ],
-        ]
     )
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot import safety, texts
-from bot.buttons import SafetyButton
 from bot.flows.today import local_today
 from bot.runtime import BotContext
 from bot.store import Subscriber
 from bot.texts.safety import safety_message
+from bot.views.safety import continue_keyboard, screen_keyboard
 from bot.views.telegram_io import strip_buttons, strip_keyboard
 
 log = logging.getLogger(__name__)
@@ -69,37 +69,6 @@ async def reply_to_pain(
 
 
 # --- the red-flag screen -----------------------------------------------------------------------
-
-
-def screen_keyboard(then: str | None = None) -> InlineKeyboardMarkup:
-    held = then if then == "daily" or then == "short" else None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.t("sf_btn_yes"), callback_data=SafetyButton("yes").pack())],
-            [
-                InlineKeyboardButton(
-                    texts.t("sf_btn_soon"), callback_data=SafetyButton("soon", held).pack()
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    texts.t("sf_btn_no"), callback_data=SafetyButton("no", held).pack()
-                )
-            ],
-        ]
-    )
-
-
-def continue_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.t("sf_btn_continue"), callback_data=SafetyButton("go").pack()
-                )
-            ]
-        ]
-    )
 
 
 async def ask_screen(context: BotContext, chat_id: int, *, then: str | None = None) -> None:
