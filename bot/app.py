@@ -49,7 +49,6 @@ from bot.config import Settings
 from bot.content import ContentInvalid, diff_summary, load_folder
 from bot.contentops import recover_interrupted_swap
 from bot.flows import (
-    admin,
     checkin,
     common,
     history,
@@ -60,6 +59,10 @@ from bot.flows import (
     safety,
 )
 from bot.flows import settings as settings_flow  # `settings` is the Settings, here
+from bot.flows.admin import broadcast as admin_broadcast
+from bot.flows.admin import content as admin_content
+from bot.flows.admin import menu as admin_menu
+from bot.flows.admin import stats as admin_stats
 from bot.flows.common import PRIVATE, PRIVATE_MESSAGES
 from bot.flows.steps import StepRouter
 from bot.keyboards import KeyboardTracker
@@ -136,7 +139,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     # Start-up, in this order, once the store is open and the content loaded: broadcasts a
     # restart cut off are queued again and admins get their menu; the zone polygons start
     # loading in the background; every stored practice timer gets its job back.
-    for hook in (admin.resume_at_startup, onboarding.warm_up_zones, practice.rebuild_timers):
+    for hook in (admin_menu.resume_at_startup, onboarding.warm_up_zones, practice.rebuild_timers):
         add_startup_hook(application, hook)
     # After a person subscribes, the first red-flag screen follows the welcome.
     runtime.after_subscribe = (safety.screen_after_subscribe,)
@@ -152,7 +155,7 @@ def _conversation_steps() -> StepRouter:
             "time": onboarding.time_answer,  # and the reminder time
             **checkin.STEPS,  # one per check-in question, all answered by typed_answer
             practice.AWAITING: practice.typed_during_session,
-            admin.AWAITING_BROADCAST: admin.broadcast_text,
+            admin_broadcast.AWAITING_BROADCAST: admin_broadcast.broadcast_text,
         }
     )
 
@@ -166,7 +169,7 @@ def _engine_wiring() -> EngineWiring:
             "snooze": reminders.compose_reminder,
             "followup": reminders.compose_followup,
             "weekly": history.compose_weekly,
-            "broadcast": admin.compose_broadcast,
+            "broadcast": admin_broadcast.compose_broadcast,
         },
         # When a day's reminder is recorded, in the same transaction: the weekly summary that
         # rides just before it, then the follow-up that comes after.
@@ -189,7 +192,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:
 
     # Group -2 sees every update and stops none: an admin whose menu could not be set at
     # start-up gets it the first time they write.
-    application.add_handler(TypeHandler(Update, admin.admin_menu_on_first_write), group=-2)
+    application.add_handler(TypeHandler(Update, admin_menu.admin_menu_on_first_write), group=-2)
 
     # Group -1, before every flow: a button on a superseded message stops here (the one
     # guard, bot/keyboards.py); an admin's /help is answered here and stops there
@@ -197,7 +200,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:
     application.add_handlers(
         [
             CallbackQueryHandler(common.guard_buttons),
-            CommandHandler("help", admin.admin_help, filters=only_admins),
+            CommandHandler("help", admin_menu.admin_help, filters=only_admins),
         ],
         group=-1,
     )
@@ -212,18 +215,21 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CallbackQueryHandler(common.more_pressed, pattern=MoreButton.pattern()),
             # Admin, before the other flows: an admin's document is an upload, whatever step
             # they are in.
-            CommandHandler("reload", admin.reload_command, filters=only_admins),
-            CommandHandler("content", admin.content_command, filters=only_admins),
-            CommandHandler("preview", admin.preview_command, filters=only_admins),
-            CommandHandler("versions", admin.versions_command, filters=only_admins),
-            CommandHandler("rollback", admin.rollback_command, filters=only_admins),
-            CommandHandler("stats", admin.stats_command, filters=only_admins),
-            CommandHandler("broadcast", admin.broadcast_command, filters=only_admins),
-            MessageHandler(only_admins & filters.Document.ALL, admin.document_received),
-            # Its confirmations, each behind admin.admin_tap; other ad: data is an old button.
-            CallbackQueryHandler(admin.upload_pressed, pattern=AdminButton.pattern("up")),
-            CallbackQueryHandler(admin.rollback_pressed, pattern=AdminButton.pattern("rb")),
-            CallbackQueryHandler(admin.broadcast_pressed, pattern=AdminButton.pattern("bc")),
+            CommandHandler("reload", admin_content.reload_command, filters=only_admins),
+            CommandHandler("content", admin_content.content_command, filters=only_admins),
+            CommandHandler("preview", admin_content.preview_command, filters=only_admins),
+            CommandHandler("versions", admin_content.versions_command, filters=only_admins),
+            CommandHandler("rollback", admin_content.rollback_command, filters=only_admins),
+            CommandHandler("stats", admin_stats.stats_command, filters=only_admins),
+            CommandHandler("broadcast", admin_broadcast.broadcast_command, filters=only_admins),
+            MessageHandler(only_admins & filters.Document.ALL, admin_content.document_received),
+            # Its confirmations, each behind admin_tap (bot/flows/admin/shared.py); then other
+            # ad: data, an old or forged button.
+            CallbackQueryHandler(admin_content.upload_pressed, pattern=AdminButton.pattern("up")),
+            CallbackQueryHandler(admin_content.rollback_pressed, pattern=AdminButton.pattern("rb")),
+            CallbackQueryHandler(
+                admin_broadcast.broadcast_pressed, pattern=AdminButton.pattern("bc")
+            ),
             CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ad")),
             # Onboarding: /start, then the zone and time questions' buttons.
             CommandHandler("start", onboarding.start, filters=PRIVATE_MESSAGES),

@@ -23,7 +23,8 @@ def registered(settings) -> dict[str, set[str]]:
     for handlers in application.handlers.values():
         for handler in handlers:
             if isinstance(handler, CommandHandler):
-                side = "admin" if handler.callback.__module__ == "bot.flows.admin" else "user"
+                admin = handler.callback.__module__.startswith("bot.flows.admin")
+                side = "admin" if admin else "user"
                 found[side] |= set(handler.commands)
     return found
 

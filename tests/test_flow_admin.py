@@ -20,8 +20,8 @@ import pytest
 from bot import texts
 from bot.app import build_application, polling
 from bot.content import load_folder, read_folder
-from bot.flows import admin as admin_flow
-from bot.flows.admin import compose_broadcast
+from bot.flows.admin import broadcast as admin_flow
+from bot.flows.admin.broadcast import compose_broadcast
 from bot.sender import Skip
 from bot.store import Status
 from tests import factories

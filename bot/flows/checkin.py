@@ -26,7 +26,7 @@ from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
 from bot.flows import onboarding
 from bot.flows import safety as safety_flow
-from bot.flows.replies import edit_keyboard, edit_text, send_text
+from bot.flows.replies import edit_keyboard, send_text
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import parse_completion, parse_rating
@@ -44,7 +44,7 @@ from bot.views.checkin import (
     question_of,
     summary,
 )
-from bot.views.telegram_io import strip_buttons
+from bot.views.telegram_io import strip_buttons, strip_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -157,13 +157,9 @@ async def _tidy_previous(
         return
     question = subscriber.awaiting.removeprefix(STEP_PREFIX)
     answer = answer_given(row, question) if row is not None else None
-    with contextlib.suppress(BadRequest):  # already gone or already without buttons
-        if answer is None:
-            await edit_keyboard(context.bot, subscriber.chat_id, message_id, None)
-        else:
-            # One edit: the new text, and (no keyboard given) the buttons gone with it.
-            text = answered_question_text(question, answer)
-            await edit_text(context.bot, subscriber.chat_id, message_id, text)
+    # With an answer, one edit: the new text, and (no keyboard given) the buttons gone with it.
+    text = None if answer is None else answered_question_text(question, answer)
+    await strip_keyboard(context.bot, subscriber.chat_id, message_id, text=text)
 
 
 def previous_question(row: CheckInRow, question: str) -> str | None:

@@ -1,6 +1,6 @@
 """What the admin commands show: what an upload would do, the changes and problems of a
 content set (cut to fit Telegram's messages), the statistics' shares, the broadcast as sent,
-and the confirm/cancel keyboard. Pure; the handlers are bot/flows/admin.py."""
+and the confirm/cancel keyboard. Pure; the handlers are in bot/flows/admin/."""
 
 from __future__ import annotations
 
