@@ -205,9 +205,11 @@ def _add_handlers(application: Application, settings: Settings) -> None:
         group=-1,
     )
 
-    # Buttons: each family's pattern comes from its grammar (bot/buttons.py). Families whose
-    # handler answers malformed data itself (ad, st, ci, hi, pr) take everything under their
-    # prefix; the others only well-formed data, the rest reaching stale_button at the end.
+    # Buttons: one handler per action, its pattern from the family's grammar (bot/buttons.py)
+    # and its values read from context.matches[0]; each handler first calls its family's guard
+    # (owner, still current), named in the comments below. After a family's actions, a
+    # catch-all for the rest of its prefix (ad, st, ci, hi, pr) keeps the answer old, forged
+    # and garbage data always got; other malformed data reaches stale_button at the end.
     application.add_handlers(
         [
             # Common: /help and the "more" button of a long message.
@@ -231,11 +233,12 @@ def _add_handlers(application: Application, settings: Settings) -> None:
                 admin_broadcast.broadcast_pressed, pattern=AdminButton.pattern("bc")
             ),
             CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ad")),
-            # Onboarding: /start, then the zone and time questions' buttons.
+            # Onboarding: /start, then the zone and time questions' buttons, behind
+            # onboarding.setup_tap.
             CommandHandler("start", onboarding.start, filters=PRIVATE_MESSAGES),
             CallbackQueryHandler(onboarding.zone_pressed, pattern=ZoneButton.pattern("z")),
             CallbackQueryHandler(onboarding.time_pressed, pattern=TimeButton.pattern("t")),
-            # Settings: a handler per /settings button (each behind settings_flow.subscriber_tap),
+            # Settings: a handler per /settings button, each behind settings_flow.subscriber_tap;
             # then st: data no longer offered, forged or garbage, answered by the same guard.
             CommandHandler("settings", settings_flow.settings_command, filters=PRIVATE_MESSAGES),
             CallbackQueryHandler(
@@ -260,7 +263,8 @@ def _add_handlers(application: Application, settings: Settings) -> None:
                 settings_flow.language_setting_pressed, pattern=SettingsButton.pattern("language")
             ),
             CallbackQueryHandler(settings_flow.settings_other, pattern=prefix_pattern("st")),
-            # /pause (one action: the days), /resume, /stop and the stop question's answers.
+            # /pause (its button has one action, the days: one handler, behind subscriber_tap),
+            # /resume, /stop and the stop question's two answers (behind settings_flow.stop_tap).
             CommandHandler("pause", settings_flow.pause_command, filters=PRIVATE_MESSAGES),
             CallbackQueryHandler(settings_flow.pause_pressed, pattern=PauseButton.pattern()),
             CommandHandler("resume", settings_flow.resume_command, filters=PRIVATE_MESSAGES),
@@ -269,8 +273,8 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CallbackQueryHandler(settings_flow.stop_declined, pattern=StopButton.pattern("no")),
             CommandHandler("language", language.language_command, filters=PRIVATE_MESSAGES),
             CallbackQueryHandler(language.language_button, pattern=LanguageButton.pattern()),
-            # The reminder's buttons.
-            # (each behind reminders.reminder_tap: the person's own reminder, still today's).
+            # The reminder's buttons, each behind reminders.reminder_tap (the person's own
+            # reminder, still today's).
             CallbackQueryHandler(reminders.later_pressed, pattern=ReminderButton.pattern("later")),
             CallbackQueryHandler(reminders.back_pressed, pattern=ReminderButton.pattern("back")),
             CallbackQueryHandler(
@@ -290,9 +294,9 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CallbackQueryHandler(checkin.note_pressed, pattern=CheckinButton.pattern("n")),
             CallbackQueryHandler(checkin.checkin_other, pattern=CheckinButton.pattern()),
             CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ci")),
-            # Safety: the red-flag screen.
+            # Safety: the red-flag screen; its answers, each behind safety.screen_tap, reach
+            # their handler however old the screen (bot/keyboards.ALWAYS_CURRENT).
             CommandHandler("safety", safety.safety_command, filters=PRIVATE_MESSAGES),
-            # (each behind safety.screen_tap).
             CallbackQueryHandler(safety.red_flag_pressed, pattern=SafetyButton.pattern("yes")),
             CallbackQueryHandler(
                 safety.no_red_flag_pressed, pattern=SafetyButton.pattern("no", "soon")
