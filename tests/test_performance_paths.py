@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus as urllib_quote_plus
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram import Bot, CallbackGame, InlineKeyboardButton, InlineKeyboardMarkup
@@ -392,6 +393,17 @@ def test_the_tick_lands_just_after_whole_seconds(now, interval, delay):
 def test_timestamps_read_back_as_written(moment):
     assert from_db(to_db(moment)) == moment
     assert from_db(to_db(moment)).tzinfo is UTC
+
+
+def test_a_remembered_timestamp_is_the_same_text_in_any_zone_and_naive_ones_still_fail():
+    """to_db remembers its last results: an equal instant is the same UTC text, and a naive
+    datetime showing the same clock is refused, not answered from memory."""
+    moment = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    berlin = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    assert to_db(moment) == to_db(berlin) == to_db(berlin) == "2026-11-23T06:00:00Z"
+    for naive in (moment.replace(tzinfo=None), berlin.replace(tzinfo=None)):
+        with pytest.raises(ValueError, match="naive"):
+            to_db(naive)
 
 
 @pytest.mark.parametrize("text", ["2026-02-30T07:30:00Z", "2026-11-22T7:30:00ZZ", "yesterday"])
