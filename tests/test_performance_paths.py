@@ -107,7 +107,9 @@ async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, requ
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="ci:1:t:3")]])
     async with Bot(emulator.token, base_url=emulator.base_url, request=request_class(),
                    get_updates_request=request_class()) as bot:  # fmt: skip
-        sent = await bot.send_message(79, "How tense?", reply_markup=keyboard)
+        sent = await bot.send_message(
+            79, "How <b>tense</b>?", parse_mode="HTML", reply_markup=keyboard
+        )
         assert (sent.text, sent.message_id, sent.reply_markup) == ("How tense?", 1, None)
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("4", callback_data="ci:1:t:4")]])
         edited = await bot.edit_message_reply_markup(79, sent.message_id, reply_markup=keyboard)
@@ -122,6 +124,12 @@ async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, requ
             "How tense?",
         )
         assert query.message.reply_markup is None
+        # Nor the formatting of our own text under it; the person's own messages keep theirs.
+        assert emulator.messages(79)[-1]["entities"]
+        assert (query.message.entities, query.message.link_preview_options) == ((), None)
+        await emulator.send_text(79, "/checkin")
+        [update] = await bot.get_updates(offset=update.update_id + 1)
+        assert update.message.entities[0].type == "bot_command"
 
 
 def test_plain_keyboards_are_what_ptb_would_send():
