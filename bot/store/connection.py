@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from enum import Enum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +27,13 @@ class StoreError(Exception):
 def to_db(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return _utc_text(moment)
-
-
-@lru_cache(maxsize=64)
-def _utc_text(moment: datetime) -> str:
-    # An update writes the same `now` five to ten times (answer, step, keyboards): strftime
-    # was ~4 us a call. Equal aware datetimes are the same instant, so the same text.
     if moment.tzinfo is None:
         raise ValueError("naive datetimes never reach the database")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # isoformat is C and always four digits of year; strftime took ~40% longer, and an update
+    # writes five to ten timestamps.
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def from_db(text: str | None) -> datetime | None:
