@@ -18,8 +18,20 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram import Bot, CallbackGame, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    CallbackGame,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.concurrency import PerChatUpdateProcessor
@@ -29,6 +41,8 @@ from bot.request import (
     AiohttpRequest,
     ObservedAiohttpRequest,
     ObservedHTTPXRequest,
+    _form_of,
+    direct_post,
     form_encode,
     plain_keyboard,
     quote_plus,
@@ -141,6 +155,54 @@ def test_plain_keyboards_are_what_ptb_would_send():
         plain_keyboard(data)
         assert type(data["reply_markup"]) is dict
         assert data["reply_markup"] == markup.to_dict()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"chat_id": 42, "text": "Rest & breathe", "parse_mode": ParseMode.HTML},
+        {"chat_id": "42", "message_id": 7, "reply_markup": {"inline_keyboard": [[{"text": "3",
+            "callback_data": "ci:1:t:3"}]]}, "link_preview_options": LinkPreviewOptions(True)},
+        {"callback_query_id": "9", "text": None, "show_alert": False, "cache_time": 0.5},
+        {"chat_id": 1, "commands": [{"command": "help", "description": "Help"}]},
+    ],
+    ids=["text", "keyboard-and-link-preview", "answer", "list"],
+)  # fmt: skip
+def test_a_plain_request_has_the_form_ptb_would_send(data):
+    ptb = RequestData([RequestParameter.from_input(k, v) for k, v in data.items()])
+    assert _form_of(data) == ptb.json_parameters
+    assert form_encode(_form_of(data)) == form_encode(ptb.json_parameters)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 23, 6, 0, tzinfo=UTC),
+        InputFile(b"day,pain\n", filename="history.csv"),
+        [InputMediaPhoto(b"png")],
+        {"nested": InputFile(b"x", filename="x.txt")},
+        ReplyParameters(message_id=3),
+    ],
+    ids=["datetime", "file", "media", "file-in-a-dict", "ptb-object"],
+)
+def test_values_needing_ptbs_encoding_are_left_to_ptb(value):
+    assert _form_of({"chat_id": 1, "value": value}) is None
+
+
+async def test_the_direct_post_is_only_for_a_bot_and_still_reaches_the_emulator(emulator):
+    async def not_a_bot(*args, **kwargs):
+        return None
+
+    assert direct_post(not_a_bot) is not_a_bot
+    emulator.add_user(83)
+    async with Bot(emulator.token, base_url=emulator.base_url) as bot:
+        post = direct_post(bot._do_post)
+        sent = await post("sendMessage", {"chat_id": 83, "text": "<b>Hi</b>", "parse_mode": "HTML"})
+        assert sent["text"] == "Hi" and sent["entities"][0]["type"] == "bold"
+        when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # not plain: PTB's own way, same result
+        assert await post("sendMessage", {"chat_id": 83, "text": "x", "v": when}) is not None
+        with pytest.raises(BadRequest):  # errors come back as PTB's, from its wrapper
+            await post("sendMessage", {"chat_id": 83, "text": ""})
 
 
 def test_unusual_keyboards_are_left_to_ptb():
