@@ -36,6 +36,7 @@ from telegram.request._requestparameter import RequestParameter
 from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
+from bot.keyboards import button_kind, signature
 from bot.ratelimit import PENDING_EXPIRY, PREPACED, WINDOW_MARGIN, PacedRateLimiter
 from bot.request import (
     AiohttpRequest,
@@ -584,3 +585,21 @@ async def test_a_tapped_checkin_answer_costs_three_calls(bot):
     [edit] = [params for name, params in calls if name == "editMessageText"]
     assert int(edit["message_id"]) == question["message_id"]
     assert "4/10" in edit["text"] and "reply_markup" not in edit
+
+
+def test_a_keyboards_signature_is_the_kinds_of_its_buttons_however_they_are_spelt():
+    """signature() reads a keypad's kind once per shared stem; it must give what reading each
+    button's kind would give, for any data (numbers, empty parts, one word)."""
+    rng = random.Random(20)
+    words = ["ci", "t", "p", "ob", "sf", "no", "-", "", "12", "-3", "0", "7x"]
+    for _ in range(3000):
+        data = [
+            ":".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+            for _ in range(rng.randint(1, 14))
+        ]
+        keyboard = {"inline_keyboard": [[{"text": "x", "callback_data": d} for d in data]]}
+        expected = ",".join(sorted({button_kind(d) for d in data})) or None
+        assert signature(keyboard) == expected, data
+    keypad = [[InlineKeyboardButton(str(n), callback_data=f"ci:9:t:{n}") for n in range(11)]]
+    back = [InlineKeyboardButton("Back", callback_data="ci:9:p:back")]
+    assert signature(InlineKeyboardMarkup([*keypad, back])) == "ci:p,ci:t"
