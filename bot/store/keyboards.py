@@ -9,7 +9,7 @@ from bot.store.connection import Tables, to_db
 # How long a closed keyboard is remembered: a button older than that is let through as unknown.
 KEYBOARD_MEMORY = timedelta(days=60)
 PRUNE_EVERY = timedelta(hours=6)  # how often one chat's expired rows are swept
-SWEPT_REMEMBERED = 100_000  # chats whose last sweep is remembered (~10 MB at most)
+SWEPT_REMEMBERED = 10_000  # chats whose last sweep is remembered (~1 MB)
 
 
 class KeyboardQueries(Tables):
