@@ -60,7 +60,18 @@ def signature(markup: Any) -> str | None:
         data = [button.get("callback_data") for row in markup["inline_keyboard"] for button in row]
     else:
         return None
-    kinds = {button_kind(item) for item in data if isinstance(item, str)}
+    # A keypad's buttons differ only in their last part ('ci:12:t:0' .. 'ci:12:t:10'): once the
+    # rest holds a kind's two words, it is the kind of every button under it (one split, not 12).
+    kinds = set()
+    by_stem: dict[str, str] = {}
+    for item in data:
+        if not isinstance(item, str):
+            continue
+        stem = item.rpartition(":")[0]
+        kind = by_stem.get(stem)
+        if kind is None:
+            kind = by_stem[stem] = button_kind(stem)
+        kinds.add(kind if ":" in kind else button_kind(item))
     return ",".join(sorted(kinds)) or None
 
 

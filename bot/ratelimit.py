@@ -37,7 +37,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.edits import KeyboardLedger
-from bot.request import plain_keyboard
+from bot.request import direct_post, plain_keyboard
 from bot.telegram_errors import is_not_modified, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ class PacedRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         plain_keyboard(data)  # request building: every call but getUpdates passes here
+        callback = direct_post(callback)
         if endpoint == "answerCallbackQuery":
             return await _answer_quietly(
                 self._send, callback, args, kwargs, endpoint, data, budget=ANSWER_BUDGET

@@ -15,19 +15,35 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus as urllib_quote_plus
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
-from telegram import Bot, CallbackGame, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    CallbackGame,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.app import add_startup_hook, build_application, freeze_long_lived, polling
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import ConfigError, Settings
+from bot.keyboards import button_kind, signature
 from bot.ratelimit import PENDING_EXPIRY, PREPACED, WINDOW_MARGIN, PacedRateLimiter
 from bot.request import (
     AiohttpRequest,
     ObservedAiohttpRequest,
     ObservedHTTPXRequest,
+    _form_of,
+    direct_post,
     form_encode,
     plain_keyboard,
     quote_plus,
@@ -106,7 +122,9 @@ async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, requ
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("3", callback_data="ci:1:t:3")]])
     async with Bot(emulator.token, base_url=emulator.base_url, request=request_class(),
                    get_updates_request=request_class()) as bot:  # fmt: skip
-        sent = await bot.send_message(79, "How tense?", reply_markup=keyboard)
+        sent = await bot.send_message(
+            79, "How <b>tense</b>?", parse_mode="HTML", reply_markup=keyboard
+        )
         assert (sent.text, sent.message_id, sent.reply_markup) == ("How tense?", 1, None)
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("4", callback_data="ci:1:t:4")]])
         edited = await bot.edit_message_reply_markup(79, sent.message_id, reply_markup=keyboard)
@@ -121,6 +139,12 @@ async def test_our_own_keyboards_are_not_parsed_back_from_answers(emulator, requ
             "How tense?",
         )
         assert query.message.reply_markup is None
+        # Nor the formatting of our own text under it; the person's own messages keep theirs.
+        assert emulator.messages(79)[-1]["entities"]
+        assert (query.message.entities, query.message.link_preview_options) == ((), None)
+        await emulator.send_text(79, "/checkin")
+        [update] = await bot.get_updates(offset=update.update_id + 1)
+        assert update.message.entities[0].type == "bot_command"
 
 
 def test_plain_keyboards_are_what_ptb_would_send():
@@ -132,6 +156,54 @@ def test_plain_keyboards_are_what_ptb_would_send():
         plain_keyboard(data)
         assert type(data["reply_markup"]) is dict
         assert data["reply_markup"] == markup.to_dict()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"chat_id": 42, "text": "Rest & breathe", "parse_mode": ParseMode.HTML},
+        {"chat_id": "42", "message_id": 7, "reply_markup": {"inline_keyboard": [[{"text": "3",
+            "callback_data": "ci:1:t:3"}]]}, "link_preview_options": LinkPreviewOptions(True)},
+        {"callback_query_id": "9", "text": None, "show_alert": False, "cache_time": 0.5},
+        {"chat_id": 1, "commands": [{"command": "help", "description": "Help"}]},
+    ],
+    ids=["text", "keyboard-and-link-preview", "answer", "list"],
+)  # fmt: skip
+def test_a_plain_request_has_the_form_ptb_would_send(data):
+    ptb = RequestData([RequestParameter.from_input(k, v) for k, v in data.items()])
+    assert _form_of(data) == ptb.json_parameters
+    assert form_encode(_form_of(data)) == form_encode(ptb.json_parameters)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 23, 6, 0, tzinfo=UTC),
+        InputFile(b"day,pain\n", filename="history.csv"),
+        [InputMediaPhoto(b"png")],
+        {"nested": InputFile(b"x", filename="x.txt")},
+        ReplyParameters(message_id=3),
+    ],
+    ids=["datetime", "file", "media", "file-in-a-dict", "ptb-object"],
+)
+def test_values_needing_ptbs_encoding_are_left_to_ptb(value):
+    assert _form_of({"chat_id": 1, "value": value}) is None
+
+
+async def test_the_direct_post_is_only_for_a_bot_and_still_reaches_the_emulator(emulator):
+    async def not_a_bot(*args, **kwargs):
+        return None
+
+    assert direct_post(not_a_bot) is not_a_bot
+    emulator.add_user(83)
+    async with Bot(emulator.token, base_url=emulator.base_url) as bot:
+        post = direct_post(bot._do_post)
+        sent = await post("sendMessage", {"chat_id": 83, "text": "<b>Hi</b>", "parse_mode": "HTML"})
+        assert sent["text"] == "Hi" and sent["entities"][0]["type"] == "bold"
+        when = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # not plain: PTB's own way, same result
+        assert await post("sendMessage", {"chat_id": 83, "text": "x", "v": when}) is not None
+        with pytest.raises(BadRequest):  # errors come back as PTB's, from its wrapper
+            await post("sendMessage", {"chat_id": 83, "text": ""})
 
 
 def test_unusual_keyboards_are_left_to_ptb():
@@ -394,6 +466,16 @@ def test_timestamps_read_back_as_written(moment):
     assert from_db(to_db(moment)).tzinfo is UTC
 
 
+def test_a_timestamp_is_the_same_text_in_any_zone_and_naive_ones_fail():
+    moment = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    berlin = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    assert to_db(moment) == to_db(berlin) == "2026-11-23T06:00:00Z"
+    assert to_db(moment.replace(microsecond=999_999)) == "2026-11-23T06:00:00Z"  # cut, not rounded
+    for naive in (moment.replace(tzinfo=None), berlin.replace(tzinfo=None)):
+        with pytest.raises(ValueError, match="naive"):
+            to_db(naive)
+
+
 @pytest.mark.parametrize("text", ["2026-02-30T07:30:00Z", "2026-11-22T7:30:00ZZ", "yesterday"])
 def test_a_malformed_timestamp_still_raises_value_error(text):
     with pytest.raises(ValueError):
@@ -503,3 +585,21 @@ async def test_a_tapped_checkin_answer_costs_three_calls(bot):
     [edit] = [params for name, params in calls if name == "editMessageText"]
     assert int(edit["message_id"]) == question["message_id"]
     assert "4/10" in edit["text"] and "reply_markup" not in edit
+
+
+def test_a_keyboards_signature_is_the_kinds_of_its_buttons_however_they_are_spelt():
+    """signature() reads a keypad's kind once per shared stem; it must give what reading each
+    button's kind would give, for any data (numbers, empty parts, one word)."""
+    rng = random.Random(20)
+    words = ["ci", "t", "p", "ob", "sf", "no", "-", "", "12", "-3", "0", "7x"]
+    for _ in range(3000):
+        data = [
+            ":".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+            for _ in range(rng.randint(1, 14))
+        ]
+        keyboard = {"inline_keyboard": [[{"text": "x", "callback_data": d} for d in data]]}
+        expected = ",".join(sorted({button_kind(d) for d in data})) or None
+        assert signature(keyboard) == expected, data
+    keypad = [[InlineKeyboardButton(str(n), callback_data=f"ci:9:t:{n}") for n in range(11)]]
+    back = [InlineKeyboardButton("Back", callback_data="ci:9:p:back")]
+    assert signature(InlineKeyboardMarkup([*keypad, back])) == "ci:p,ci:t"

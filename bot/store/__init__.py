@@ -103,6 +103,7 @@ class Store(
         self.db = open_database(self.path)
         migrations.apply(self.db)
         self._languages: dict[int, str] = {}  # see SubscriberQueries.language_of
+        self._keyboards_swept = {}  # see KeyboardQueries._prune_due
 
     def close(self) -> None:
         self.db.close()
