@@ -13,7 +13,6 @@ it has run against the real Telegram for a while.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -33,8 +32,6 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
-
-from bot.http11 import KeepAlivePool, PoolTimeout
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +85,6 @@ class AiohttpRequest(LeanResponses, BaseRequest):
 
     __slots__ = (
         "_connect_timeout",
-        "_lean",
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
@@ -115,7 +111,6 @@ class AiohttpRequest(LeanResponses, BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
-        self._lean: KeepAlivePool | None = None
         self._proxies: dict[str, str] = {}
         self._proxy_for_host: dict[tuple[str, str | None], str | None] = {}
 
@@ -144,8 +139,6 @@ class AiohttpRequest(LeanResponses, BaseRequest):
                 trust_env=False,
                 raise_for_status=False,
             )
-            # Plain form posts (all but uploads) without a proxy: bot/http11.py, ~4x cheaper.
-            self._lean = KeepAlivePool(self._pool_size, self.USER_AGENT, context)
 
     def _proxy(self, url: str) -> str | None:
         """The proxy for `url` from the environment (HTTPS_PROXY, ALL_PROXY, NO_PROXY)."""
@@ -161,9 +154,6 @@ class AiohttpRequest(LeanResponses, BaseRequest):
         return self._proxy_for_host[key]
 
     async def shutdown(self) -> None:
-        if self._lean is not None:
-            await self._lean.close()
-            self._lean = None
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
@@ -197,24 +187,6 @@ class AiohttpRequest(LeanResponses, BaseRequest):
             sock_read=_add(read, write),
         )
         proxy = self._proxy(url)
-        if not files and proxy is None and self._lean is not None:
-            body = b"" if request_data is None else form_encode(request_data.json_parameters)
-            try:
-                return await self._lean.post(
-                    url,
-                    method,
-                    body,
-                    FORM,
-                    pool_timeout=pool,
-                    connect_timeout=connect,
-                    read_timeout=_add(read, write),
-                )
-            except TimeoutError as err:  # the pool's, the connect's or the answer's
-                raise TimedOut(
-                    "Pool timeout: no free connection" if isinstance(err, PoolTimeout) else None
-                ) from err
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as err:
-                raise NetworkError(f"http11.{type(err).__name__}: {err}") from err
         data: Any = None
         headers = None
         if request_data is not None:
