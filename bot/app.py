@@ -32,6 +32,7 @@ from bot.buttons import (
     LanguageButton,
     MoreButton,
     PauseButton,
+    PracticeButton,
     ReminderButton,
     SafetyButton,
     StopButton,
@@ -54,6 +55,7 @@ from bot.flows import (
     practice,
     reminders,
     safety,
+    timers,
 )
 from bot.flows.common import PRIVATE, PRIVATE_MESSAGES
 from bot.flows.steps import StepRouter
@@ -131,7 +133,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     # Start-up, in this order, once the store is open and the content loaded: broadcasts a
     # restart cut off are queued again and admins get their menu; the zone polygons start
     # loading in the background; every stored practice timer gets its job back.
-    for hook in (admin.resume_at_startup, onboarding.warm_up_zones, practice.rebuild_timers):
+    for hook in (admin.resume_at_startup, onboarding.warm_up_zones, timers.rebuild_timers):
         add_startup_hook(application, hook)
     # After a person subscribes, the first red-flag screen follows the welcome.
     runtime.after_subscribe = (safety.screen_after_subscribe,)
@@ -168,7 +170,7 @@ def _engine_wiring() -> EngineWiring:
         on_due=(history.plan_weekly, reminders.plan_followup),
         # At the start of every tick: close check-ins abandoned on an earlier day, then end
         # the practice timers that are due.
-        on_tick=(checkin.close_abandoned_on_tick, practice.end_timers_on_tick),
+        on_tick=(checkin.close_abandoned_on_tick, timers.end_timers_on_tick),
     )
 
 
@@ -249,7 +251,38 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(practice.practice_button, pattern=prefix_pattern("pr")),
+            # One handler per button action (bot/buttons.py PracticeButton). The actions'
+            # patterns never overlap, so their order is free; the catch-all comes after them
+            # and answers forged or garbage `pr:` data kindly.
+            CallbackQueryHandler(
+                practice.today_pressed, pattern=PracticeButton.pattern("today", "short", "again")
+            ),
+            CallbackQueryHandler(practice.list_pressed, pattern=PracticeButton.pattern("list")),
+            CallbackQueryHandler(practice.about_pressed, pattern=PracticeButton.pattern("about")),
+            CallbackQueryHandler(practice.open_pressed, pattern=PracticeButton.pattern("open")),
+            CallbackQueryHandler(practice.swap_pressed, pattern=PracticeButton.pattern("swap")),
+            CallbackQueryHandler(
+                practice.checkin_pressed, pattern=PracticeButton.pattern("checkin")
+            ),
+            CallbackQueryHandler(practice.resume_pressed, pattern=PracticeButton.pattern("resume")),
+            CallbackQueryHandler(practice.keep_pressed, pattern=PracticeButton.pattern("keep")),
+            CallbackQueryHandler(practice.stop_pressed, pattern=PracticeButton.pattern("stop")),
+            CallbackQueryHandler(
+                practice.stopyes_pressed, pattern=PracticeButton.pattern("stopyes")
+            ),
+            CallbackQueryHandler(practice.stay_pressed, pattern=PracticeButton.pattern("stay")),
+            CallbackQueryHandler(
+                practice.tension_pressed, pattern=PracticeButton.pattern("tension")
+            ),
+            CallbackQueryHandler(practice.pain_pressed, pattern=PracticeButton.pattern("pain")),
+            CallbackQueryHandler(practice.rest_pressed, pattern=PracticeButton.pattern("rest")),
+            CallbackQueryHandler(practice.go_pressed, pattern=PracticeButton.pattern("go")),
+            CallbackQueryHandler(practice.next_pressed, pattern=PracticeButton.pattern("next")),
+            CallbackQueryHandler(practice.back_pressed, pattern=PracticeButton.pattern("back")),
+            CallbackQueryHandler(practice.timer_pressed, pattern=PracticeButton.pattern("timer")),
+            CallbackQueryHandler(practice.add_pressed, pattern=PracticeButton.pattern("add")),
+            CallbackQueryHandler(practice.end_pressed, pattern=PracticeButton.pattern("end")),
+            CallbackQueryHandler(practice.unknown_button, pattern=prefix_pattern("pr")),
             # The catch-alls, last: groups and channels, edits, unknown commands, free text
             # (the conversation step the person is in) and buttons no flow recognised.
             MessageHandler(~PRIVATE, common.not_private),
