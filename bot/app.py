@@ -53,6 +53,7 @@ from bot.flows import (
     language,
     onboarding,
     practice,
+    practice_session,
     reminders,
     safety,
     timers,
@@ -251,9 +252,10 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
-            # One handler per button action (bot/buttons.py PracticeButton). The actions'
-            # patterns never overlap, so their order is free; the catch-all comes after them
-            # and answers forged or garbage `pr:` data kindly.
+            # One handler per button action (bot/buttons.py PracticeButton): first those that
+            # start something, then a session's own (each passes the session guard). The
+            # actions' patterns never overlap, so their order is free; the `pr:` catch-all
+            # comes after them and answers forged or garbage data kindly.
             CallbackQueryHandler(
                 practice.today_pressed, pattern=PracticeButton.pattern("today", "short", "again")
             ),
@@ -262,26 +264,48 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CallbackQueryHandler(practice.open_pressed, pattern=PracticeButton.pattern("open")),
             CallbackQueryHandler(practice.swap_pressed, pattern=PracticeButton.pattern("swap")),
             CallbackQueryHandler(
-                practice.checkin_pressed, pattern=PracticeButton.pattern("checkin")
+                practice_session.checkin_pressed, pattern=PracticeButton.pattern("checkin")
             ),
-            CallbackQueryHandler(practice.resume_pressed, pattern=PracticeButton.pattern("resume")),
-            CallbackQueryHandler(practice.keep_pressed, pattern=PracticeButton.pattern("keep")),
-            CallbackQueryHandler(practice.stop_pressed, pattern=PracticeButton.pattern("stop")),
             CallbackQueryHandler(
-                practice.stopyes_pressed, pattern=PracticeButton.pattern("stopyes")
+                practice_session.resume_pressed, pattern=PracticeButton.pattern("resume")
             ),
-            CallbackQueryHandler(practice.stay_pressed, pattern=PracticeButton.pattern("stay")),
             CallbackQueryHandler(
-                practice.tension_pressed, pattern=PracticeButton.pattern("tension")
+                practice_session.keep_pressed, pattern=PracticeButton.pattern("keep")
             ),
-            CallbackQueryHandler(practice.pain_pressed, pattern=PracticeButton.pattern("pain")),
-            CallbackQueryHandler(practice.rest_pressed, pattern=PracticeButton.pattern("rest")),
-            CallbackQueryHandler(practice.go_pressed, pattern=PracticeButton.pattern("go")),
-            CallbackQueryHandler(practice.next_pressed, pattern=PracticeButton.pattern("next")),
-            CallbackQueryHandler(practice.back_pressed, pattern=PracticeButton.pattern("back")),
-            CallbackQueryHandler(practice.timer_pressed, pattern=PracticeButton.pattern("timer")),
-            CallbackQueryHandler(practice.add_pressed, pattern=PracticeButton.pattern("add")),
-            CallbackQueryHandler(practice.end_pressed, pattern=PracticeButton.pattern("end")),
+            CallbackQueryHandler(
+                practice_session.stop_pressed, pattern=PracticeButton.pattern("stop")
+            ),
+            CallbackQueryHandler(
+                practice_session.stopyes_pressed, pattern=PracticeButton.pattern("stopyes")
+            ),
+            CallbackQueryHandler(
+                practice_session.stay_pressed, pattern=PracticeButton.pattern("stay")
+            ),
+            CallbackQueryHandler(
+                practice_session.tension_pressed, pattern=PracticeButton.pattern("tension")
+            ),
+            CallbackQueryHandler(
+                practice_session.pain_pressed, pattern=PracticeButton.pattern("pain")
+            ),
+            CallbackQueryHandler(
+                practice_session.rest_pressed, pattern=PracticeButton.pattern("rest")
+            ),
+            CallbackQueryHandler(practice_session.go_pressed, pattern=PracticeButton.pattern("go")),
+            CallbackQueryHandler(
+                practice_session.next_pressed, pattern=PracticeButton.pattern("next")
+            ),
+            CallbackQueryHandler(
+                practice_session.back_pressed, pattern=PracticeButton.pattern("back")
+            ),
+            CallbackQueryHandler(
+                practice_session.timer_pressed, pattern=PracticeButton.pattern("timer")
+            ),
+            CallbackQueryHandler(
+                practice_session.add_pressed, pattern=PracticeButton.pattern("add")
+            ),
+            CallbackQueryHandler(
+                practice_session.end_pressed, pattern=PracticeButton.pattern("end")
+            ),
             CallbackQueryHandler(practice.unknown_button, pattern=prefix_pattern("pr")),
             # The catch-alls, last: groups and channels, edits, unknown commands, free text
             # (the conversation step the person is in) and buttons no flow recognised.

@@ -9,7 +9,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.app import BotContext, build_application, polling
-from bot.flows import practice
+from bot.flows import practice, practice_session
 from bot.program import plan_for_day
 from bot.views import practice as practice_views
 from tests.factories import sessions_of
@@ -656,7 +656,8 @@ def test_every_practice_action_has_one_handler_before_the_catch_all(settings):
     handlers = [
         h
         for h in build_application(settings).handlers[0]
-        if isinstance(h, CallbackQueryHandler) and h.callback.__module__ == practice.__name__
+        if isinstance(h, CallbackQueryHandler)
+        and h.callback.__module__ in {practice.__name__, practice_session.__name__}
     ]
     samples = [PracticeButton(a).pack() for a in get_args(PracticeStart)]
     samples += [PracticeButton(a, value="breathing").pack() for a in ("open", "swap")]

@@ -1,24 +1,20 @@
-"""Guided practice: today's session, the 5-minute version, the library, and a session's buttons.
+"""Guided practice: today's session, the 5-minute version, the library; starting, resuming and
+showing a session.
 
 A session's steps are snapshotted into its `sessions` row when it starts, and every move (the
 tension tap, Next, Back, a timer) is written before a message changes, so a restart or a content
-edit never alters a session half-way. Button data is `pr:<action>:<session id>[:<step>]`: the
-step index lets a button from an earlier step, or from another session, be recognised and
-change nothing. One person has at most one active session (the store enforces it too).
-
-One handler per button action, each registered in build_application (bot/app.py) with its
-pattern from bot/buttons.py; a session's handlers first pass `_current`, the one guard for
-"is this button still current". The rules are in bot/session_rules.py, the messages and
-keyboards in bot/views/practice.py, the step timers in bot/flows/timers.py.
+edit never alters a session half-way. One person has at most one active session (the store
+enforces it too). A session's own buttons are in bot/flows/practice_session.py, its timers in
+bot/flows/timers.py, its rules in bot/session_rules.py, its messages in bot/views/practice.py.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import program, session_rules, texts
@@ -26,15 +22,15 @@ from bot.buttons import PracticeButton
 from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
-from bot.flows import checkin, onboarding, safety
+from bot.flows import onboarding, safety
 from bot.flows.replies import strip_keyboard
-from bot.flows.timers import cancel_timer_job, schedule_timer_job
+from bot.flows.timers import cancel_timer_job
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.models import SessionKind
 from bot.program import DayPlan, short_plan, single_plan, steps_of
 from bot.ratings import parse_rating
 from bot.runtime import BotContext
-from bot.session_rules import ADD_MINUTES, PROGRAM_KINDS
+from bot.session_rules import PROGRAM_KINDS
 from bot.store import Session, Store, Subscriber
 from bot.telegram_errors import is_not_modified
 from bot.views import practice as views
@@ -196,9 +192,9 @@ async def start_session(
         [step.to_json() for step in planned],
         now,
         day_number=plan.day_number if kind != "library" else None,
-        content_version=content_version
-        if content_version is not None
-        else context.runtime.content_version,
+        content_version=context.runtime.content_version
+        if content_version is None
+        else content_version,
     )
     if plan.gentle and kind == "daily":
         store.mark_gentle(session.id)
@@ -212,17 +208,16 @@ async def start_session(
         kind,
         len(planned),
     )
+    in_program = kind in PROGRAM_KINDS
     intro = views.render_intro(
         replace(plan, phase_intro="") if said_today else plan,
         kind=kind,
-        note=program.note_of_the_day(library, today)
-        if kind in PROGRAM_KINDS and not said_today
-        else "",
+        note=program.note_of_the_day(library, today) if in_program and not said_today else "",
         locked_days=_locked_days(store, library, chat_id, plan, today)
         if kind == "library"
         else None,
         again=again,
-        known=store.practices_done(chat_id) if kind in PROGRAM_KINDS else frozenset(),
+        known=store.practices_done(chat_id) if in_program else frozenset(),
     )
     _hold_awaiting(store, chat_id, session.id, now)
     try:
@@ -233,7 +228,7 @@ async def start_session(
         # rather than resuming at the tension question with the safety text never seen.
         store.abandon_sessions(chat_id)
         raise
-    await _ask_tension(context, session)
+    await ask_tension(context, session)
 
 
 async def resume(context: BotContext, session: Session, *, lead: str = "") -> None:
@@ -242,7 +237,7 @@ async def resume(context: BotContext, session: Session, *, lead: str = "") -> No
     _hold_awaiting(store, session.chat_id, session.id, now)
     await strip_keyboard(context.bot, session.chat_id, session.message_id)
     if session.steps_began_utc is None:
-        await _ask_tension(context, session, lead=lead)
+        await ask_tension(context, session, lead=lead)
     else:
         text, markup = _step_view(context, session, lead=lead)
         message = await context.bot.send_message(session.chat_id, text, reply_markup=markup)
@@ -288,7 +283,7 @@ async def about_pressed(update: Update, context: BotContext) -> None:
     chat_id = query.message.chat.id
     await query.answer()
     text, markup = views.library_view(context.library, full=True)
-    await _edit_or_send(context, chat_id, query.message.message_id, text, markup)
+    await edit_or_send(context, chat_id, query.message.message_id, text, markup)
 
 
 async def open_pressed(update: Update, context: BotContext) -> None:
@@ -323,348 +318,6 @@ async def unknown_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(texts.t("button_expired"))
 
 
-# --- the one guard for a session's buttons ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Pressed:
-    """A session's button that passed the guard: the query, its chat and the session."""
-
-    query: CallbackQuery
-    chat_id: int
-    session: Session
-    value: str | None  # the step, a rating or "skip"
-
-    @property
-    def message_id(self) -> int:
-        return self.query.message.message_id
-
-
-async def _current(
-    update: Update, context: BotContext, *, active: bool = True, step: bool = False
-) -> Pressed | None:
-    """Is this session button still current? The session must exist in this chat, be active
-    (unless `active=False`), and be at the button's step (`step=True`); if not, the press is
-    answered and None returned, so the handler stops there."""
-    query = update.callback_query
-    button = PracticeButton.from_match(context.matches[0])
-    session = context.store.session(button.session_id) if button and button.session_id else None
-    if query.message is None or session is None or session.chat_id != query.message.chat.id:
-        await query.answer(texts.t("button_expired"))  # forged, garbage, or another chat's
-        return None
-    if active and not session.active:
-        await query.answer(texts.t("pr_session_over"))
-        await strip_keyboard(context.bot, session.chat_id, query.message.message_id)
-        return None
-    if step and not session_rules.step_button_is_current(session, button.value):
-        await query.answer(texts.t("pr_old_button"))
-        return None
-    return Pressed(query, session.chat_id, session, button.value)
-
-
-# --- the session's buttons ----------------------------------------------------------------------
-
-
-async def tension_pressed(update: Update, context: BotContext) -> None:
-    """Saves the tension before the practice (or its skip), then shows the first step."""
-    if (pressed := await _current(update, context)) is None:
-        return
-    query, session = pressed.query, pressed.session
-    valid, value = session_rules.tension_tapped(pressed.value)
-    if not valid:
-        await query.answer(texts.t("button_expired"))
-        return
-    if not context.store.begin_steps(session.id, context.clock.now(), value):
-        await query.answer(texts.t("pr_old_button"))
-        return
-    await query.answer()
-    log.info(
-        "practice.tension chat=%s session=%s skipped=%s", session.chat_id, session.id, value is None
-    )
-    lead = texts.t("pr_tension_noted", value=value) if value is not None else ""
-    await _show(context, context.store.session(session.id), pressed.message_id, lead=lead)
-
-
-async def pain_pressed(update: Update, context: BotContext) -> None:
-    """The "my pain is high" row under the tension question: asks which number (7-10), then
-    offers rest before anything starts; "not that high" goes back to the tension question.
-
-    Only high pain is asked for here, by one optional button, rather than a second 0-10
-    question before every practice: the check-in after it asks pain in full.
-    """
-    if (pressed := await _current(update, context)) is None:
-        return
-    query, session, value = pressed.query, pressed.session, pressed.value
-    store, chat_id = context.store, pressed.chat_id
-    if (
-        not session_rules.is_high_pain_value(value)
-        or session.steps_began_utc is not None
-        or pressed.message_id != session.message_id
-    ):
-        await query.answer(texts.t("pr_old_button"))
-        return
-    await query.answer()
-    if value is None:
-        markup = views.pain_keyboard(session.id)
-        await _edit_or_send(context, chat_id, session.message_id, texts.t("pr_ask_pain"), markup)
-        return
-    if value == session_rules.SKIP:
-        text, markup = _tension_question(context, session)
-        await _edit_or_send(context, chat_id, session.message_id, text, markup)
-        return
-    pain = int(value)
-    store.set_pain_before(session.id, pain)
-    log.info("practice.pain_before chat=%s session=%s", chat_id, session.id)  # never the rating
-    # The question becomes a plain record; the steering message below holds the way on.
-    await strip_keyboard(
-        context.bot, chat_id, session.message_id, text=texts.t("pr_pain_noted", value=pain)
-    )
-    store.set_session_message(session.id, None)
-    today = local_today(store.subscriber(chat_id), context.clock.now())
-    await safety.reply_to_pain(
-        context,
-        chat_id,
-        pain,
-        today,
-        reply_markup=views.high_pain_keyboard(session.id),
-        before_practice=True,
-    )
-
-
-async def go_pressed(update: Update, context: BotContext) -> None:
-    """ "Go on, gently" after high pain: the tension question again, then the steps."""
-    if (pressed := await _current(update, context)) is None:
-        return
-    if pressed.session.steps_began_utc is not None or pressed.session.message_id is not None:
-        await pressed.query.answer(texts.t("pr_old_button"))
-        return
-    await pressed.query.answer()
-    await strip_keyboard(context.bot, pressed.chat_id, pressed.message_id)
-    await _ask_tension(context, pressed.session)
-
-
-async def rest_pressed(update: Update, context: BotContext) -> None:
-    """ "5-minute rest instead" after high pain: this practice ends, the short rest begins."""
-    if (pressed := await _current(update, context)) is None:
-        return
-    store, now, chat_id = context.store, context.clock.now(), pressed.chat_id
-    session = pressed.session
-    if session.message_id is not None or not store.end_session(session.id, "stopped", now):
-        await pressed.query.answer(texts.t("pr_old_button"))
-        return
-    await pressed.query.answer()
-    _release_awaiting(store, chat_id, now)
-    await strip_keyboard(context.bot, chat_id, pressed.message_id)
-    log.info("practice.rest_instead chat=%s session=%s", chat_id, session.id)
-    await begin_program(context, chat_id, kind="short", again=True, screened=True)
-
-
-async def next_pressed(update: Update, context: BotContext) -> None:
-    """Shows the next step; on the last one, finishes the session and begins the check-in."""
-    if (pressed := await _current(update, context, step=True)) is None:
-        return
-    session = pressed.session
-    if session_rules.is_last_step(session):
-        await _finish(pressed, context)
-        return
-    await _move(pressed, context, session.step + 1)
-
-
-async def back_pressed(update: Update, context: BotContext) -> None:
-    """Shows the step before (the first step has none)."""
-    if (pressed := await _current(update, context, step=True)) is None:
-        return
-    to_step = session_rules.step_before(pressed.session)
-    if to_step is None:
-        await pressed.query.answer(texts.t("pr_first_step"))
-        return
-    await _move(pressed, context, to_step)
-
-
-async def timer_pressed(update: Update, context: BotContext) -> None:
-    """Starts the step's timer; "time's up" comes from bot/flows/timers.py."""
-    if (pressed := await _current(update, context, step=True)) is None:
-        return
-    query, session = pressed.query, pressed.session
-    seconds = session_rules.timer_to_start(session)
-    if seconds is None:
-        await query.answer(texts.t("pr_old_button"))
-        return
-    due = session_rules.timer_due(context.clock.now(), seconds)
-    context.store.set_timer(session.id, session.step, due)
-    await query.answer(texts.t("pr_timer_started"))
-    schedule_timer_job(context.application, session.id, due)
-    log.info(
-        "practice.timer_started chat=%s session=%s seconds=%s", session.chat_id, session.id, seconds
-    )
-    await _show(context, context.store.session(session.id), pressed.message_id)
-
-
-async def add_pressed(update: Update, context: BotContext) -> None:
-    """Adds five minutes to the running timer."""
-    if (pressed := await _current(update, context, step=True)) is None:
-        return
-    query, session = pressed.query, pressed.session
-    if session.timer_due_utc is None:
-        await query.answer(texts.t("pr_timer_not_running"))
-        return
-    due = session_rules.timer_due_after_adding(session.timer_due_utc, context.clock.now())
-    context.store.set_timer(session.id, session.step, due)
-    await query.answer(texts.t("pr_timer_added", minutes=ADD_MINUTES))
-    schedule_timer_job(context.application, session.id, due)
-    await _show(context, context.store.session(session.id), pressed.message_id)
-
-
-async def end_pressed(update: Update, context: BotContext) -> None:
-    """Ends the running timer now; the step stays, with Next."""
-    if (pressed := await _current(update, context, step=True)) is None:
-        return
-    query, session = pressed.query, pressed.session
-    if session.timer_due_utc is None or not context.store.claim_timer(
-        session.id, session.timer_due_utc
-    ):
-        await query.answer(texts.t("pr_timer_not_running"))
-        return
-    await query.answer()
-    cancel_timer_job(context.application, session.id)
-    await _show(
-        context,
-        context.store.session(session.id),
-        pressed.message_id,
-        lead=texts.t("pr_timer_ended"),
-    )
-
-
-async def stop_pressed(update: Update, context: BotContext) -> None:
-    """Asks once: a stray tap must not throw away a nearly finished practice."""
-    if (pressed := await _current(update, context)) is None:
-        return
-    await pressed.query.answer()
-    session = pressed.session
-    await context.bot.edit_message_reply_markup(
-        pressed.chat_id,
-        pressed.message_id,
-        reply_markup=views.stop_keyboard(session.id, session.step),
-    )
-
-
-async def stay_pressed(update: Update, context: BotContext) -> None:
-    """ "Carry on" to Stop's question: the step's own buttons come back."""
-    if (pressed := await _current(update, context)) is None:
-        return
-    await pressed.query.answer()
-    await _show(context, pressed.session, pressed.message_id)
-
-
-async def stopyes_pressed(update: Update, context: BotContext) -> None:
-    """Ends the session early, kindly, with what to do if it hurt and the check-in on offer.
-    Works from any step of the active session."""
-    if (pressed := await _current(update, context)) is None or not await _end(
-        pressed, context, "stopped"
-    ):
-        return
-    session, chat_id = pressed.session, pressed.chat_id
-    log.info("practice.stopped chat=%s session=%s step=%s", chat_id, session.id, session.step)
-    if session.message_id != pressed.message_id:
-        await strip_keyboard(context.bot, chat_id, session.message_id)
-    if session.kind == "preview":
-        await context.bot.send_message(chat_id, texts.t("pr_stopped_preview"))
-        return
-    began = session.steps_began_utc is not None
-    resume_at = session.steps[session.step].number if began else None
-    markup = views.stopped_keyboard(session.id, resume_at)
-    await context.bot.send_message(chat_id, texts.t("pr_stopped"), reply_markup=markup)
-
-
-async def keep_pressed(update: Update, context: BotContext) -> None:
-    """ "Carry on" to "switch practice?": the practice under way again."""
-    if (pressed := await _current(update, context)) is None:
-        return
-    await pressed.query.answer()
-    await strip_keyboard(context.bot, pressed.chat_id, pressed.message_id)
-    session = context.store.session(pressed.session.id)
-    await resume(context, session, lead=texts.t("pr_resume"))
-
-
-async def resume_pressed(update: Update, context: BotContext) -> None:
-    """Carries on a practice stopped earlier today, at the step where it stopped."""
-    if (pressed := await _current(update, context, active=False)) is None:
-        return
-    store, session = context.store, pressed.session
-    subscriber = store.subscriber(session.chat_id)
-    zoned = subscriber is not None and subscriber.zone
-    today = local_today(subscriber, context.clock.now()) if zoned else None
-    on_hold = subscriber is not None and subscriber.on_hold
-    if not session_rules.may_resume_stopped(
-        session, today=today, on_hold=on_hold
-    ) or not store.reopen_session(session.id):
-        await pressed.query.answer(texts.t("pr_resume_gone"), show_alert=True)
-        return
-    await pressed.query.answer()
-    await strip_keyboard(context.bot, session.chat_id, pressed.message_id)
-    log.info("practice.reopened chat=%s session=%s", session.chat_id, session.id)
-    await resume(context, store.session(session.id))
-
-
-async def checkin_pressed(update: Update, context: BotContext) -> None:
-    """The check-in offered after Stop."""
-    if (pressed := await _current(update, context, active=False)) is None:
-        return
-    session = pressed.session
-    if session.status != "stopped":
-        await pressed.query.answer(texts.t("button_expired"))
-        return
-    await pressed.query.answer()
-    await strip_keyboard(context.bot, session.chat_id, pressed.message_id)
-    store = context.store
-    subscriber = store.subscriber(session.chat_id)
-    if subscriber is not None and subscriber.zone:
-        saved = store.checkin_for_day(session.chat_id, local_today(subscriber, context.clock.now()))
-        if saved is not None and saved.status != "open":
-            # Checked in since the stop: ask first, as /checkin does, rather than edit at once.
-            await checkin.offer_edit(context, session.chat_id, saved)
-            return
-    # With the stopped session's id the check-in keeps its tension-before and still asks how
-    # much of the practice was done (only a finished session counts as fully done).
-    await checkin.begin_checkin(context, session.chat_id, session_id=session.id)
-
-
-async def _move(pressed: Pressed, context: BotContext, to_step: int) -> None:
-    """Next or Back: moves from the button's step only, so a double tap can't skip one."""
-    session = pressed.session
-    if not context.store.move_session(session.id, from_step=session.step, to_step=to_step):
-        await pressed.query.answer(texts.t("pr_old_button"))
-        return
-    await pressed.query.answer()
-    cancel_timer_job(context.application, session.id)
-    await _show(context, context.store.session(session.id), pressed.message_id)
-
-
-async def _finish(pressed: Pressed, context: BotContext) -> None:
-    """The last Next: the session is done, and the check-in begins (not after a preview)."""
-    if not await _end(pressed, context, "done"):
-        return
-    session, chat_id = pressed.session, pressed.chat_id
-    log.info("practice.done chat=%s session=%s kind=%s", chat_id, session.id, session.kind)
-    done = views.finished_text(session.kind, day_number=session.day_number, title=session.title)
-    await context.bot.send_message(chat_id, done)
-    if session.kind != "preview":
-        await checkin.begin_checkin(context, chat_id, session_id=session.id)
-
-
-async def _end(pressed: Pressed, context: BotContext, status: str) -> bool:
-    """Ends the session as `status` (done or stopped), once: a second tap is told it is over."""
-    store, now, session = context.store, context.clock.now(), pressed.session
-    if not store.end_session(session.id, status, now):
-        await pressed.query.answer(texts.t("pr_session_over"))
-        return False
-    await pressed.query.answer()
-    cancel_timer_job(context.application, session.id)
-    _release_awaiting(store, pressed.chat_id, now)
-    await strip_keyboard(context.bot, pressed.chat_id, pressed.message_id)
-    return True
-
-
 # --- typing during a session -----------------------------------------------------------------
 
 
@@ -686,7 +339,7 @@ async def typed_during_session(update: Update, context: BotContext, subscriber: 
         if store.begin_steps(session.id, now, value):
             noted = texts.t("pr_tension_noted", value=value)
             await strip_keyboard(context.bot, chat_id, session.message_id, text=noted)
-            await _show(context, store.session(session.id), None)
+            await show_step(context, store.session(session.id), None)
         return
     due = session.timer_due_utc
     nudge = views.typing_nudge(
@@ -725,6 +378,9 @@ def _locked_days(
     return session_rules.locked_days(library, plan, pains, today)
 
 
+# --- showing a session (bot/flows/practice_session.py too) ------------------------------------
+
+
 def _step_view(
     context: BotContext, session: Session, *, lead: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -732,38 +388,41 @@ def _step_view(
     return views.session_step(session, zone_name=subscriber.zone if subscriber else None, lead=lead)
 
 
-async def _show(
+async def show_step(
     context: BotContext, session: Session, message_id: int | None, *, lead: str = ""
 ) -> None:
     """Shows the session's current step, editing `message_id` in place when possible."""
     text, markup = _step_view(context, session, lead=lead)
-    shown = await _edit_or_send(context, session.chat_id, message_id, text, markup)
+    shown = await edit_or_send(context, session.chat_id, message_id, text, markup)
     if shown != session.message_id:
         context.store.set_session_message(session.id, shown)
 
 
-async def _ask_tension(context: BotContext, session: Session, *, lead: str = "") -> None:
-    text, markup = _tension_question(context, session)
+async def ask_tension(context: BotContext, session: Session, *, lead: str = "") -> None:
+    """Asks the tension before the steps, as a new message the session keeps track of."""
+    text, markup = tension_question(context, session)
     message = await context.bot.send_message(
         session.chat_id, f"{lead}\n\n{text}" if lead else text, reply_markup=markup
     )
     context.store.set_session_message(session.id, message.message_id)
 
 
-def _tension_question(context: BotContext, session: Session) -> tuple[str, InlineKeyboardMarkup]:
-    # While a first setup holds typed answers (a "4" would become a 04:00 reminder), only taps.
+def tension_question(context: BotContext, session: Session) -> tuple[str, InlineKeyboardMarkup]:
+    """The tension question for this person now. While a first setup holds typed answers (a "4"
+    would become a 04:00 reminder), only taps."""
     subscriber = context.store.subscriber(session.chat_id)
     typed = subscriber is not None and subscriber.awaiting == AWAITING
     return views.tension_question(session.id, typed=typed)
 
 
-async def _edit_or_send(
+async def edit_or_send(
     context: BotContext,
     chat_id: int,
     message_id: int | None,
     text: str,
     markup: InlineKeyboardMarkup | None,
 ) -> int:
+    """Shows `text` in place of message `message_id`, or as a new message; returns its id."""
     if message_id is not None:
         try:
             await context.bot.edit_message_text(
@@ -792,7 +451,8 @@ def _hold_awaiting(store: Store, chat_id: int, session_id: int, now: datetime) -
     store.set_awaiting(chat_id, now, AWAITING, {"session": session_id})
 
 
-def _release_awaiting(store: Store, chat_id: int, now: datetime) -> None:
+def release_awaiting(store: Store, chat_id: int, now: datetime) -> None:
+    """The session is over: typed messages no longer go to it."""
     subscriber = store.subscriber(chat_id)
     if subscriber is not None and subscriber.awaiting == AWAITING:
         store.set_awaiting(chat_id, now, None)
