@@ -2,8 +2,9 @@
 timer, and what the library still holds back.
 
 Pure (no Telegram, no SQLite), beside bot/checkin_rules.py and bot/subscription.py; the
-handlers in bot/flows/practice.py ask these, then write the store and show the views. A session
-is read through `SessionFacts`, which the store's `Session` record satisfies as it is.
+handlers in bot/flows/practice.py and bot/flows/practice_session.py ask these, then write the
+store and show the views. A session is read through `SessionFacts`, which the store's `Session`
+record satisfies as it is.
 """
 
 from __future__ import annotations

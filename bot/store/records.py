@@ -94,11 +94,6 @@ class Session:
     def active(self) -> bool:
         return self.status is SessionStatus.ACTIVE
 
-    @property
-    def in_progress(self) -> bool:
-        """Past the first step or timing one: switching to another practice would lose it."""
-        return self.step > 0 or self.timer_due_utc is not None
-
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Session:
         return cls(
