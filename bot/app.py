@@ -35,6 +35,7 @@ from bot.buttons import (
     LanguageButton,
     MoreButton,
     PauseButton,
+    PracticeButton,
     ReminderButton,
     SafetyButton,
     SettingsButton,
@@ -55,8 +56,10 @@ from bot.flows import (
     language,
     onboarding,
     practice,
+    practice_session,
     reminders,
     safety,
+    timers,
 )
 from bot.flows import settings as settings_flow  # `settings` is the Settings, here
 from bot.flows.admin import broadcast as admin_broadcast
@@ -139,7 +142,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     # Start-up, in this order, once the store is open and the content loaded: broadcasts a
     # restart cut off are queued again and admins get their menu; the zone polygons start
     # loading in the background; every stored practice timer gets its job back.
-    for hook in (admin_menu.resume_at_startup, onboarding.warm_up_zones, practice.rebuild_timers):
+    for hook in (admin_menu.resume_at_startup, onboarding.warm_up_zones, timers.rebuild_timers):
         add_startup_hook(application, hook)
     # After a person subscribes, the first red-flag screen follows the welcome.
     runtime.after_subscribe = (safety.screen_after_subscribe,)
@@ -176,7 +179,7 @@ def _engine_wiring() -> EngineWiring:
         on_due=(history.plan_weekly, reminders.plan_followup),
         # At the start of every tick: close check-ins abandoned on an earlier day, then end
         # the practice timers that are due.
-        on_tick=(checkin.close_abandoned_on_tick, practice.end_timers_on_tick),
+        on_tick=(checkin.close_abandoned_on_tick, timers.end_timers_on_tick),
     )
 
 
@@ -321,7 +324,61 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
             CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
-            CallbackQueryHandler(practice.practice_button, pattern=prefix_pattern("pr")),
+            # One handler per button action (bot/buttons.py PracticeButton): first those that
+            # start something, then a session's own (each passes the session guard). The
+            # actions' patterns never overlap, so their order is free; the `pr:` catch-all
+            # comes after them and answers forged or garbage data kindly.
+            CallbackQueryHandler(
+                practice.today_pressed, pattern=PracticeButton.pattern("today", "short", "again")
+            ),
+            CallbackQueryHandler(practice.list_pressed, pattern=PracticeButton.pattern("list")),
+            CallbackQueryHandler(practice.about_pressed, pattern=PracticeButton.pattern("about")),
+            CallbackQueryHandler(practice.open_pressed, pattern=PracticeButton.pattern("open")),
+            CallbackQueryHandler(practice.swap_pressed, pattern=PracticeButton.pattern("swap")),
+            CallbackQueryHandler(
+                practice_session.checkin_pressed, pattern=PracticeButton.pattern("checkin")
+            ),
+            CallbackQueryHandler(
+                practice_session.resume_pressed, pattern=PracticeButton.pattern("resume")
+            ),
+            CallbackQueryHandler(
+                practice_session.keep_pressed, pattern=PracticeButton.pattern("keep")
+            ),
+            CallbackQueryHandler(
+                practice_session.stop_pressed, pattern=PracticeButton.pattern("stop")
+            ),
+            CallbackQueryHandler(
+                practice_session.stopyes_pressed, pattern=PracticeButton.pattern("stopyes")
+            ),
+            CallbackQueryHandler(
+                practice_session.stay_pressed, pattern=PracticeButton.pattern("stay")
+            ),
+            CallbackQueryHandler(
+                practice_session.tension_pressed, pattern=PracticeButton.pattern("tension")
+            ),
+            CallbackQueryHandler(
+                practice_session.pain_pressed, pattern=PracticeButton.pattern("pain")
+            ),
+            CallbackQueryHandler(
+                practice_session.rest_pressed, pattern=PracticeButton.pattern("rest")
+            ),
+            CallbackQueryHandler(practice_session.go_pressed, pattern=PracticeButton.pattern("go")),
+            CallbackQueryHandler(
+                practice_session.next_pressed, pattern=PracticeButton.pattern("next")
+            ),
+            CallbackQueryHandler(
+                practice_session.back_pressed, pattern=PracticeButton.pattern("back")
+            ),
+            CallbackQueryHandler(
+                practice_session.timer_pressed, pattern=PracticeButton.pattern("timer")
+            ),
+            CallbackQueryHandler(
+                practice_session.add_pressed, pattern=PracticeButton.pattern("add")
+            ),
+            CallbackQueryHandler(
+                practice_session.end_pressed, pattern=PracticeButton.pattern("end")
+            ),
+            CallbackQueryHandler(practice.unknown_button, pattern=prefix_pattern("pr")),
             # The catch-alls, last: groups and channels, edits, unknown commands, free text
             # (the conversation step the person is in) and buttons no flow recognised.
             MessageHandler(~PRIVATE, common.not_private),

@@ -257,8 +257,14 @@ class PracticeButton(Button):
 
     @classmethod
     def parse(cls, data: str | None) -> Self | None:
-        match = cls.match(data)
-        if match is None:
+        return cls.from_match(cls.match(data))
+
+    @classmethod
+    def from_match(cls, match: re.Match[str] | None) -> Self | None:
+        """The button a match of GRAMMAR or of `pattern()` names (a handler's
+        `context.matches[0]`); None for no match, or one that stops short of the data's end
+        (`$` in a handler's pattern also matches before a final newline)."""
+        if match is None or match.end() != len(match.string):
             return None
         if match["start"] is not None:
             return cls(match["start"])

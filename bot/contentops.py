@@ -426,10 +426,10 @@ def composed_messages(library: Library) -> dict[str, tuple[str, str]]:
     """Every message a subscriber can get from this content: label -> (file, text). Each
     program day's first message (as a newcomer gets it, the longest), the gentle days, the
     5-minute version, each practice alone, and every step of each."""
-    # The composers live with the practice flow; imported here, not at the top, so this
+    # The composers are the practice's views; imported here, not at the top, so this
     # module stays free of Telegram for everything else.
-    from bot.flows.practice import render_intro, render_step
     from bot.program import plan_for_day, short_plan, single_plan, steps_of
+    from bot.views.practice import render_intro, render_step
 
     today = date(2026, 1, 1)  # unlock rules only look at ratings, and there are none
     plans = {}

@@ -273,7 +273,7 @@ async def test_kill_during_a_timed_step_still_ends_the_timer_exactly_once(emulat
 async def test_a_times_up_that_telegram_refuses_with_a_5xx_is_still_said_once(bot):
     """Not a kill, the same promise: a 502 means Telegram did not take the message. Since
     issue 16 the request is retried at once (bot/ratelimit.py), so the same tick says it; if
-    the retries run out, the timer is set again for the next tick (practice.py)."""
+    the retries run out, the timer is set again for the next tick (bot/flows/timers.py)."""
     await bot.say("/practice shoe check")  # any practice: a timer is set on its first step
     ask = await bot.reply()
     await bot.tap(ask, "4")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from bot.__main__ import main
 from bot.app import BotContext, build_application, polling
-from bot.flows import practice
+from bot.flows import practice, practice_session
 from bot.program import plan_for_day
+from bot.views import practice as practice_views
 from tests.factories import sessions_of
 from tests.harness import CONTENT, USER_ID, Harness, buttons, subscribe
 from tests.store_rows import set_columns
@@ -154,8 +156,8 @@ async def test_the_session_snapshots_its_steps_and_stores_progress_per_step(bot)
     step = await first_step(bot, ask)
     session = active(bot)
     assert len(session.steps) == 4 + 7  # breathing, then constructive rest
-    assert session.steps[6]["practice_id"] == "constructive-rest"
-    assert [s["timer"] for s in session.steps if s["timer"]] == [120, 600]  # rest: 10 min today
+    assert session.steps[6].practice_id == "constructive-rest"
+    assert [s.timer for s in session.steps if s.timer] == [120, 600]  # rest: 10 min today
     step = await tap_next(bot, step)
     assert active(bot).step == 1
     assert "Step 2 of 4" in text_of(step)
@@ -621,6 +623,53 @@ async def test_garbage_practice_buttons_are_answered_without_harm(bot, data):
     assert await bot.settle() == []
 
 
+@pytest.mark.parametrize("data", ["pr:today\n", "pr:open:breathing\n"], ids=["start", "open"])
+async def test_a_start_button_with_a_trailing_newline_is_not_that_button(bot, data):
+    """The action's pattern ends in `$`, which also matches before a final newline: the
+    handler reads the button from the whole data, so this is garbage, not a practice."""
+    await subscribe(bot)
+    help_reply = await bot.say("/help")
+    assert "expired" in await press_raw(bot, help_reply, data)
+    assert await bot.settle() == []
+    assert session_count(bot) == 0
+
+
+async def test_a_step_button_with_a_trailing_newline_changes_nothing(bot):
+    await subscribe(bot)
+    _, ask = await start(bot)
+    step = await first_step(bot, ask)
+    session = active(bot)
+    data = f"pr:next:{session.id}:{session.step}\n"
+    assert "expired" in await press_raw(bot, step, data)
+    assert active(bot).step == session.step
+
+
+def test_every_practice_action_has_one_handler_before_the_catch_all(settings):
+    """build_application registers one handler per action; each button reaches exactly one,
+    and the `pr:` catch-all after them (the rest of the data goes there)."""
+    from typing import get_args
+
+    from telegram.ext import CallbackQueryHandler
+
+    from bot.buttons import PracticeAction, PracticeButton, PracticeStart
+
+    handlers = [
+        h
+        for h in build_application(settings).handlers[0]
+        if isinstance(h, CallbackQueryHandler)
+        and h.callback.__module__ in {practice.__name__, practice_session.__name__}
+    ]
+    samples = [PracticeButton(a).pack() for a in get_args(PracticeStart)]
+    samples += [PracticeButton(a, value="breathing").pack() for a in ("open", "swap")]
+    samples += [PracticeButton(a, 7, "1").pack() for a in get_args(PracticeAction)]
+    for data in samples:
+        # What CallbackQueryHandler.check_update does with a pattern: re.match on the data.
+        taking = [h.callback.__name__ for h in handlers if re.match(h.pattern, data)]
+        assert len(taking) == 2 and taking[-1] == "unknown_button", (data, taking)
+        assert taking[0] != "unknown_button", data
+    assert handlers[-1].callback is practice.unknown_button
+
+
 async def test_a_practice_removed_from_the_library_says_so(bot):
     help_reply = await bot.say("/help")
     assert "isn't in the library" in await press_raw(bot, help_reply, "pr:open:no-such-practice")
@@ -918,7 +967,7 @@ def test_every_step_fits_one_short_phone_message():
     for p in library.practices.values():
         steps = steps_of(single_plan(p))
         for index in range(len(steps)):
-            text, _ = practice.render_step(steps, index, session_id=1)
+            text, _ = practice_views.render_step(steps, index, session_id=1)
             assert len(text) < 700, (p.id, index)
 
 
@@ -935,7 +984,7 @@ def test_every_session_introduction_stays_short_enough_to_read_on_a_phone():
     days = len([day for phase in library.program.phases for day in phase.days]) + 7
     for number in range(1, days + 1):
         plan = plan_for_day(library, number, today=date(2026, 11, 23))
-        assert len(practice.render_intro(plan, kind="daily", note=note)) < 2000, number
+        assert len(practice_views.render_intro(plan, kind="daily", note=note)) < 2000, number
     for p in library.practices.values():
-        text = practice.render_intro(single_plan(p), kind="library", locked_days=7)
+        text = practice_views.render_intro(single_plan(p), kind="library", locked_days=7)
         assert len(text) < 1500, p.id

@@ -34,6 +34,7 @@ PURE = [
     "bot.safety",
     "bot.schedule",
     "bot.sendwindow",
+    "bot.session_rules",
     "bot.subscription",
     "bot.texts",
     "bot.timeparse",

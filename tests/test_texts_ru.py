@@ -366,6 +366,6 @@ def test_pause_buttons_and_the_locked_practice_line_take_the_plural(russian, n, 
 
 
 def test_timer_lengths_in_russian(russian):
-    from bot.flows.practice import length_text
+    from bot.views.practice import length_text
 
     assert [length_text(s) for s in (30, 900, 90)] == ["30 с", "15 мин", "1 мин 30 с"]

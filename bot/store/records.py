@@ -23,6 +23,7 @@ from bot.models import (
     SessionStatus,
     Status,
 )
+from bot.program import PlannedStep
 from bot.store.connection import date_from_db, from_db, from_db_required
 
 __all__ = [
@@ -78,7 +79,7 @@ class Session:
     kind: SessionKind
     title: str
     content_version: int | None
-    steps: tuple[dict[str, Any], ...]  # PlannedStep.to_json() each, as started
+    steps: tuple[PlannedStep, ...]  # as snapshotted at the start (the `plan` column's JSON)
     day_number: int | None
     step: int  # 0-based index of the step shown now
     status: SessionStatus
@@ -93,11 +94,6 @@ class Session:
     def active(self) -> bool:
         return self.status is SessionStatus.ACTIVE
 
-    @property
-    def in_progress(self) -> bool:
-        """Past the first step or timing one: switching to another practice would lose it."""
-        return self.step > 0 or self.timer_due_utc is not None
-
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Session:
         return cls(
@@ -107,7 +103,7 @@ class Session:
             kind=SessionKind(row["kind"]),
             title=row["title"],
             content_version=row["content_version"],
-            steps=tuple(json.loads(row["plan"])),
+            steps=tuple(PlannedStep.from_json(step) for step in json.loads(row["plan"])),
             day_number=row["day_number"],
             step=row["step"],
             status=SessionStatus(row["status"]),
