@@ -42,11 +42,12 @@ class Button:
     @classmethod
     def pattern(cls, *actions: str) -> re.Pattern[str]:
         """The whole data in the family's grammar, optionally narrowed to some actions: the
-        pattern of a CallbackQueryHandler (which matches from the start only, hence the $)."""
+        pattern of a CallbackQueryHandler (which matches from the start only, hence the end
+        anchor: \\Z, since $ also matches before a final newline)."""
         if not actions:
-            return re.compile(rf"^(?:{cls.GRAMMAR.pattern})$")
+            return re.compile(rf"^(?:{cls.GRAMMAR.pattern})\Z")
         only = "|".join(re.escape(action) for action in actions)
-        return re.compile(rf"^(?=(?:{cls.PREFIX}):(?:{only})(?::|$))(?:{cls.GRAMMAR.pattern})$")
+        return re.compile(rf"^(?=(?:{cls.PREFIX}):(?:{only})(?::|\Z))(?:{cls.GRAMMAR.pattern})\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +204,7 @@ class CheckinButton(Button):
     PREFIX: ClassVar[str] = "ci"
     # Loose on purpose: the check-in handler answers an unknown code or value itself.
     GRAMMAR: ClassVar[re.Pattern[str]] = re.compile(
-        r"ci:(?P<id>\d{1,18}):(?P<action>[^:]*):(?P<value>[^:]*)"
+        r"ci:(?P<id>\d{1,18}):(?P<action>[^:]*):(?P<value>[^:\s]*)"
     )
 
     def pack(self) -> str:
@@ -213,9 +214,9 @@ class CheckinButton(Button):
     def pattern(cls, *actions: str) -> re.Pattern[str]:
         """As Button.pattern, but the action (the question code) comes after the id."""
         if not actions:  # (no super(): slots=True makes a new class, which it cannot see)
-            return re.compile(rf"^(?:{cls.GRAMMAR.pattern})$")
+            return re.compile(rf"^(?:{cls.GRAMMAR.pattern})\Z")
         only = "|".join(re.escape(action) for action in actions)
-        return re.compile(rf"^ci:(?P<id>\d{{1,18}}):(?P<action>{only}):(?P<value>[^:]*)$")
+        return re.compile(rf"^ci:(?P<id>\d{{1,18}}):(?P<action>{only}):(?P<value>[^:\s]*)\Z")
 
     @classmethod
     def parse(cls, data: str | None) -> Self | None:

@@ -190,3 +190,15 @@ def test_prefix_pattern_refuses_an_unknown_prefix():
     with pytest.raises(KeyError):
         buttons.prefix_pattern("zz")
     assert re.compile(buttons.prefix_pattern("pr").pattern).match("pr:")
+
+
+@pytest.mark.parametrize(("data", "button"), CASES, ids=[data[:30] for data, _ in CASES])
+def test_an_action_handler_refuses_its_value_with_a_trailing_newline(data, button):
+    # PTB matches with re.match, and `$` would also match before a final "\n": forged data
+    # must not reach an action's handler (a loose family's catch-all may still answer it).
+    family = type(button)
+    action = family.match(data).groupdict().get("action")
+    pattern = family.pattern(action) if action else family.pattern()
+    assert re.match(pattern, data)
+    assert not re.match(pattern, data + "\n")
+    assert family.parse(data + "\n") != button
