@@ -17,8 +17,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Bot, CallbackQuery, Message
+from telegram import Bot, CallbackQuery, Message, Update, User
 from telegram._utils.defaultvalue import DEFAULT_NONE
+
+# What a handler's registration promises about its update, as types: PTB's Update makes every
+# part Optional, and a handler only runs for the updates its filter lets through. Each raises
+# (the error handler answers kindly) if wiring ever breaks that promise, rather than failing
+# later on None.
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """The pressed button, for a handler registered as a CallbackQueryHandler."""
+    if update.callback_query is None:
+        raise TypeError("a button handler got an update without a callback query")
+    return update.callback_query
+
+
+def message_of(update: Update) -> Message:
+    """The person's message, for a command or message handler."""
+    if update.effective_message is None:
+        raise TypeError("a message handler got an update without a message")
+    return update.effective_message
+
+
+def user_of(update: Update) -> User:
+    """Who sent the update, for handlers of private messages and buttons."""
+    if update.effective_user is None:
+        raise TypeError("a handler got an update without a user")
+    return update.effective_user
+
+
+def private_chat_of(update: Update) -> int:
+    """The chat of a private message or button: the person's own chat id."""
+    if update.effective_chat is None:
+        raise TypeError("a handler got an update without a chat")
+    return update.effective_chat.id
 
 
 def shown_message(query: CallbackQuery) -> Message | None:
