@@ -404,7 +404,7 @@ def plan_weekly(
     application: Application, subscriber: Subscriber, due: datetime, now: datetime
 ) -> None:
     """With the reminder on the person's summary day, records the weekly summary."""
-    if not 0 <= subscriber.summary_weekday <= 6 or not subscriber.zone:
+    if subscriber.summary_weekday is None or not subscriber.zone:
         return
     day = schedule.local_date(due, schedule.zone(subscriber.zone))
     if day.weekday() == subscriber.summary_weekday:
@@ -422,7 +422,7 @@ async def compose_weekly(
         "weekly",
         subscriber.status,
         on_hold=subscriber.on_hold,
-        summary_on=0 <= subscriber.summary_weekday <= 6,
+        summary_on=subscriber.summary_weekday is not None,
     )
     if reason:
         return sender.Skip(reason)
@@ -451,7 +451,7 @@ async def compose_weekly(
 
 def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
     current = subscriber.summary_weekday
-    if 0 <= current <= 6:
+    if current is not None:
         state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
     else:
         state = texts.t("hi_summary_off")
@@ -460,11 +460,9 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
         _choice(formats.weekday_short(n), HistoryButton("wd", str(n)).pack(), n == current)
         for n in range(7)
     ]
-    off = _choice(
-        texts.t("hi_btn_summary_off"), HistoryButton("wd", "off").pack(), not 0 <= current <= 6
-    )
+    off = _choice(texts.t("hi_btn_summary_off"), HistoryButton("wd", "off").pack(), current is None)
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
-    if not 0 <= current <= 6:
+    if current is None:
         return texts.t("hi_summary_settings_off"), keyboard
     return texts.t("hi_summary_settings", current=state), keyboard
 
