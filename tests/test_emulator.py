@@ -551,7 +551,7 @@ async def test_commands_and_callback_answers(emu: Emulator, bot: Bot):
 async def test_delete_and_wait_until(emu: Emulator, bot: Bot):
     sent = await bot.send_message(USER, "bye")
     assert await bot.delete_message(USER, sent.message_id) is True
-    await emu.wait_until(lambda: emu.messages(USER)[0].get("_deleted") is True, timeout=1)
+    await emu.wait_until(lambda: emu.messages(USER)[0].get("_deleted") is True)
     with pytest.raises(BadRequest, match=r"(?i)Message to delete not found"):
         await bot.delete_message(USER, sent.message_id)
     assert emu.drain(USER) == emu.messages(USER)
