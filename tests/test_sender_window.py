@@ -80,6 +80,17 @@ def _reminders(bot: Harness, person: int) -> list[dict]:
     return [m for m in bot.emu.messages(person) if REMINDER in (m.get("text") or "")]
 
 
+async def _one_worker(bot: Harness) -> Engine:
+    """The engine again with one worker, whose first send takes a while: a second row
+    released with it waits, and a test changes that person meanwhile."""
+    await bot.runtime.engine.stop()
+    engine = Engine(bot.application, bot.runtime.engine.wiring, workers=1)
+    engine.start()
+    bot.runtime.engine = engine
+    bot.emu.hang_next("sendMessage", 0.5)
+    return engine
+
+
 async def _tick_at(bot: Harness, moment: datetime) -> int:
     bot.clock.set(moment)
     report = await bot.runtime.engine.tick()
@@ -142,13 +153,7 @@ async def test_a_time_changed_after_an_early_release_goes_out_at_the_new_time(pa
     bot = paced
     first, changed = 75_000, 75_001
     _subscribe(bot, range(first, first + 2), "Europe/London", "23:00", DUE)
-    await bot.runtime.engine.stop()
-    engine = Engine(
-        bot.application, bot.runtime.engine.wiring, workers=1
-    )  # one worker: the second row waits
-    engine.start()
-    bot.runtime.engine = engine
-    bot.emu.hang_next("sendMessage", 0.5)  # the first send takes a while
+    engine = await _one_worker(bot)
     bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
     report = await engine.tick()
     assert report.early == 2
@@ -172,11 +177,7 @@ async def test_a_pause_after_an_early_release_is_respected(paced):
     bot = paced
     person = 76_000
     _subscribe(bot, range(person, person + 2), "Europe/London", "23:00", DUE)
-    await bot.runtime.engine.stop()
-    engine = Engine(bot.application, bot.runtime.engine.wiring, workers=1)
-    engine.start()
-    bot.runtime.engine = engine
-    bot.emu.hang_next("sendMessage", 0.5)
+    engine = await _one_worker(bot)
     bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
     assert (await engine.tick()).early == 2
     set_columns(bot.store, person + 1, bot.clock.now(), status=Status.PAUSED,
