@@ -12,6 +12,10 @@ from typing import Any
 
 from emulator.state import State, _Chat, _Feed, _png_size, _public, _user_text
 
+# How long a test waits for the bot by default. A passing test never waits this long; a loaded
+# 2-core CI machine has taken over 5 s for one reply, which failed tests that were right.
+WAIT_SECONDS = 30.0
+
 
 class People(State):
     """Acting as the people who talk to the bot, and observing what it sends them."""
@@ -260,11 +264,11 @@ class People(State):
             )
         return feed().take(1)[0]  # type: ignore[union-attr]
 
-    async def next_message(self, chat_id: int, timeout: float = 5.0) -> dict[str, Any]:
+    async def next_message(self, chat_id: int, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
         """The next bot message to the chat that this has not returned yet (live dict)."""
         return await self._next(chat_id, timeout, edits=False)
 
-    async def next_edit(self, chat_id: int, timeout: float = 5.0) -> dict[str, Any]:
+    async def next_edit(self, chat_id: int, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
         """The next edit in the chat, as a snapshot of the message right after that edit."""
         return await self._next(chat_id, timeout, edits=True)
 
@@ -276,12 +280,14 @@ class People(State):
         chat = self._chats.get(chat_id)
         return chat.edits.take(chat.edits.total) if chat else []
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: float = WAIT_SECONDS
+    ) -> None:
         if not await self._wait(predicate, timeout):
             raise AssertionError(self._report(f"condition not met within {timeout} s", None))
 
     async def wait_for_call(
-        self, method: str, timeout: float = 5.0, *, after: int = 0
+        self, method: str, timeout: float = WAIT_SECONDS, *, after: int = 0
     ) -> dict[str, Any]:
         """Params of the first `method` call at index >= after in `calls`."""
         key = method.lower()

@@ -4,13 +4,18 @@ what tests import by name."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 from telegram.ext import Application
 
 from bot import i18n, texts
+from bot.app import polling
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from bot.store import Store
@@ -33,6 +38,35 @@ def opening(key: str) -> str:
     if not words:  # "" is in every message: a test looking for it could never fail
         raise ValueError(f"message {key!r} opens with a placeholder; look for other words")
     return words
+
+
+# Generous: on a loaded 2-core CI machine a start-up has taken over 10 s.
+FIRST_TICK_TIMEOUT = 60.0
+
+
+@asynccontextmanager
+async def running(application: Application) -> AsyncIterator[Application]:
+    """The application polling, once its first engine tick is over.
+
+    The scheduler runs that tick ~0.1 s after start-up, which under load has landed in the
+    middle of a test (after a broadcast was queued: it sent the rows before the test put a
+    person on hold). Tests drive every later tick by hand, so they start after this one."""
+    first_tick_over = asyncio.Event()
+    job_queue = application.job_queue
+    assert job_queue is not None, "installed with python-telegram-bot[job-queue]"
+
+    def on_job_event(event: JobEvent) -> None:
+        if event.job_id in {job.id for job in job_queue.get_jobs_by_name("tick")}:
+            first_tick_over.set()
+
+    scheduler = job_queue.scheduler
+    scheduler.add_listener(on_job_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    try:
+        async with polling(application, poll_timeout=1):
+            await asyncio.wait_for(first_tick_over.wait(), FIRST_TICK_TIMEOUT)
+            yield application
+    finally:
+        scheduler.remove_listener(on_job_event)
 
 
 class Harness:

@@ -176,15 +176,15 @@ async def test_kill_during_a_checkin_keeps_every_answer_and_the_next_one_continu
         await emulator.send_text(PERSON, "/checkin")
         tension = await emulator.next_message(PERSON, timeout=30)
         await emulator.press_button(PERSON, tension, "6")
-        await emulator.next_message(PERSON, timeout=10)  # the pain question
+        await emulator.next_message(PERSON)  # the pain question
         await emulator.send_text(PERSON, "3")
-        areas = await emulator.next_message(PERSON, timeout=10)
+        areas = await emulator.next_message(PERSON)
         await emulator.press_button(PERSON, areas, "Lower back")
-        await emulator.next_edit(PERSON, timeout=10)
+        await emulator.next_edit(PERSON)
         await emulator.press_button(PERSON, areas, "Done")
         # Killed the moment the next question reaches Telegram: the bot has not yet seen
         # the answer to its send, nor written the message id it was about to keep.
-        completion = await emulator.next_message(PERSON, timeout=10)
+        completion = await emulator.next_message(PERSON)
     finally:
         await kill(first)
     assert "How did today's practice go" in completion["text"]
@@ -198,7 +198,7 @@ async def test_kill_during_a_checkin_keeps_every_answer_and_the_next_one_continu
         note = await emulator.next_message(PERSON, timeout=30)
         assert "Anything you'd like to add" in note["text"]
         await emulator.send_text(PERSON, "Easier after the rest")
-        thanks = await emulator.next_message(PERSON, timeout=10)
+        thanks = await emulator.next_message(PERSON)
         assert "Thank you for checking in" in thanks["text"]
     finally:
         await stop(second)
@@ -232,14 +232,14 @@ async def test_kill_during_a_timed_step_still_ends_the_timer_exactly_once(emulat
     try:
         await emulator.send_text(PERSON, "/practice kneeling")
         await emulator.next_message(PERSON, timeout=30)  # the introduction
-        ask = await emulator.next_message(PERSON, timeout=10)
+        ask = await emulator.next_message(PERSON)
         await emulator.press_button(PERSON, ask, "4")
-        step = await emulator.next_edit(PERSON, timeout=10)
+        step = await emulator.next_edit(PERSON)
         while "▶️ Start timer" not in buttons(step):
             await emulator.press_button(PERSON, step, "Next »")
-            step = await emulator.next_edit(PERSON, timeout=10)
+            step = await emulator.next_edit(PERSON)
         await emulator.press_button(PERSON, step, "▶️ Start timer")
-        running = await emulator.next_edit(PERSON, timeout=10)
+        running = await emulator.next_edit(PERSON)
     finally:
         await kill(first)
     assert "Timer running" in running["text"]
@@ -256,9 +256,7 @@ async def test_kill_during_a_timed_step_still_ends_the_timer_exactly_once(emulat
         assert times_up["date"] >= from_db(due).timestamp() - 1, "never before it is due"
         assert "Next »" in buttons(times_up)
         await emulator.press_button(PERSON, times_up, "Next »")  # and the session carries on
-        while (edit := await emulator.next_edit(PERSON, timeout=10))["message_id"] != times_up[
-            "message_id"
-        ]:
+        while (edit := await emulator.next_edit(PERSON))["message_id"] != times_up["message_id"]:
             pass
         assert "Step 4 of" in edit["text"]
     finally:

@@ -449,30 +449,35 @@ async def test_get_updates_offset_drops_confirmed_updates(emu: Emulator, bot: Bo
     assert [u.message.text for u in await bot.get_updates()] == ["three"]
 
 
+# Well under the polls' own 60 s, so a poll that ran out its timeout instead of answering
+# fails; and far above what answering takes, even on a loaded machine (2 s once was not).
+QUICK = 20
+
+
 async def test_long_poll_returns_when_an_update_arrives(emu: Emulator, bot: Bot):
-    poll = asyncio.create_task(bot.get_updates(timeout=10, read_timeout=15))
+    poll = asyncio.create_task(bot.get_updates(timeout=60, read_timeout=70))
     await emu.wait_for_call("getUpdates", after=1)
     await emu.send_text(USER, "wake up")
-    updates = await asyncio.wait_for(poll, 2)
+    updates = await asyncio.wait_for(poll, QUICK)
     assert updates[0].message.text == "wake up"
 
 
 async def test_a_second_instance_ends_the_first_poll_with_conflict(emu: Emulator, bot: Bot):
-    first = asyncio.create_task(bot.get_updates(timeout=10, read_timeout=15))
+    first = asyncio.create_task(bot.get_updates(timeout=60, read_timeout=70))
     await emu.wait_for_call("getUpdates", after=1)
     async with Bot(emu.token, base_url=emu.base_url) as twin:  # PTB polls on one connection
-        second = asyncio.create_task(twin.get_updates(timeout=10, read_timeout=15))
+        second = asyncio.create_task(twin.get_updates(timeout=60, read_timeout=70))
         with pytest.raises(Conflict):
-            await asyncio.wait_for(first, 2)
+            await asyncio.wait_for(first, QUICK)
         await emu.send_text(USER, "hi")
-        assert len(await asyncio.wait_for(second, 2)) == 1
+        assert len(await asyncio.wait_for(second, QUICK)) == 1
 
 
 async def test_stop_releases_a_parked_long_poll(emu: Emulator, bot: Bot):
-    poll = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    poll = asyncio.create_task(bot.get_updates(timeout=60, read_timeout=70))
     await emu.wait_for_call("getUpdates", after=1)
-    await asyncio.wait_for(emu.stop(), 2)
-    assert await asyncio.wait_for(poll, 2) == ()
+    await asyncio.wait_for(emu.stop(), QUICK)
+    assert await asyncio.wait_for(poll, QUICK) == ()
 
 
 async def test_raw_update_and_default_allowed_updates(emu: Emulator, bot: Bot):
@@ -551,7 +556,7 @@ async def test_commands_and_callback_answers(emu: Emulator, bot: Bot):
 async def test_delete_and_wait_until(emu: Emulator, bot: Bot):
     sent = await bot.send_message(USER, "bye")
     assert await bot.delete_message(USER, sent.message_id) is True
-    await emu.wait_until(lambda: emu.messages(USER)[0].get("_deleted") is True, timeout=1)
+    await emu.wait_until(lambda: emu.messages(USER)[0].get("_deleted") is True)
     with pytest.raises(BadRequest, match=r"(?i)Message to delete not found"):
         await bot.delete_message(USER, sent.message_id)
     assert emu.drain(USER) == emu.messages(USER)

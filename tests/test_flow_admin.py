@@ -1,7 +1,7 @@
 """Admin tools: /reload, /preview, uploads, /versions, /rollback, /stats, /broadcast.
 
-Every test works on a copy of content/ in tmp_path (the `settings` override below), so the
-repository's content is never touched.
+Every test works on a copy of content/ in tmp_path (the `editable_content` mark below), so
+the repository's content is never touched.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bot.flows.admin.broadcast import compose_broadcast
 from bot.sender import Skip
 from bot.store import Status
 from tests import factories
-from tests.harness import ADMIN_ID, CONTENT, USER_ID, Harness, buttons, subscribe
+from tests.harness import ADMIN_ID, USER_ID, Harness, buttons, subscribe
 from tests.store_rows import set_columns
 
 BREATHING = "practices/breathing.md"
@@ -33,16 +33,7 @@ OLD_STEP = "Breathe in slowly and let your belly swell under your hand."
 NEW_STEP = "Breathe in slowly and let your belly rise gently under your hand."
 
 
-@pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
-    return folder
-
-
-@pytest.fixture
-def settings(settings, content_dir):
-    return replace(settings, content_dir=content_dir)
+pytestmark = pytest.mark.editable_content  # each test edits its own copy
 
 
 async def answer_text(bot: Harness, query_id: str) -> str:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -42,16 +40,7 @@ Stop if anything hurts **sharply**, or if the pain grows.
 """
 
 
-@pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
-    return folder
-
-
-@pytest.fixture
-def settings(settings, content_dir):
-    return replace(settings, content_dir=content_dir)
+pytestmark = pytest.mark.editable_content  # each test edits its own copy
 
 
 def bold_parts(message: dict) -> list[str]:

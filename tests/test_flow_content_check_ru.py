@@ -4,26 +4,12 @@ Russian, with the file's own values escaped, and change nothing."""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
-from pathlib import Path
-
 import pytest
 
-from tests.harness import ADMIN_ID, CONTENT, Harness
+from tests.harness import ADMIN_ID, Harness
 from tests.test_flow_admin import BREATHING, edit, text_of, upload
 
-
-@pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
-    return folder
-
-
-@pytest.fixture
-def settings(settings, content_dir):
-    return replace(settings, content_dir=content_dir)
+pytestmark = pytest.mark.editable_content  # each test edits its own copy
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot import i18n
 from bot.flows.reminders import reminder_text
-from tests.harness import ADMIN_ID, CONTENT, USER_ID, Harness, buttons, subscribe
+from tests.harness import ADMIN_ID, USER_ID, Harness, buttons, subscribe
 from tests.test_flow_admin import make_zip, text_of, upload
 
 RU_ID = 7_700_001
@@ -28,19 +27,16 @@ RU_STEP_1 = "Сядьте или лягте — как вам сегодня л�
 EN_STEP_1 = "Sit or lie down, whichever feels easiest today."
 
 
-@pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
-    shutil.rmtree(folder / "ru", ignore_errors=True)  # only the fixture's translation
-    (folder / "ru" / "practices").mkdir(parents=True)
-    (folder / "ru" / "practices" / "breathing.md").write_text(RU_BREATHING)
-    return folder
+pytestmark = pytest.mark.editable_content  # each test edits its own copy
 
 
-@pytest.fixture
-def settings(settings, content_dir):
-    return replace(settings, content_dir=content_dir)
+@pytest.fixture(autouse=True)
+def only_one_translation(content_dir: Path) -> None:
+    """Russian has the test's own breathing practice and nothing else, so which file a
+    person gets shows which language answered."""
+    shutil.rmtree(content_dir / "ru", ignore_errors=True)
+    (content_dir / "ru" / "practices").mkdir(parents=True)
+    (content_dir / "ru" / "practices" / "breathing.md").write_text(RU_BREATHING)
 
 
 @pytest.fixture

@@ -8,28 +8,21 @@ import csv
 import html
 import io
 import re
-import shutil
-from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from bot import i18n, texts
 from bot.store import Status
-from tests.harness import ADMIN_ID, CONTENT, Harness, buttons
+from tests.harness import ADMIN_ID, Harness, buttons
 from tests.test_exports import pdf_text
 
 RU_ID = 7_700_001
 SLOW = 60.0  # seconds: a chart or a PDF on a busy 2-core machine
 
 
-@pytest.fixture
-def settings(settings, tmp_path: Path):
-    """A copy of the real content, which a test may take a translation out of."""
-    folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
-    return replace(settings, content_dir=folder)
+# A copy of the real content, which a test may take a translation out of.
+pytestmark = pytest.mark.editable_content
 
 
 @pytest.fixture

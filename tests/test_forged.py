@@ -9,17 +9,16 @@ as they were, and raise nothing (no `update.failed` in the log).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.store import Store
 from tests.harness import Harness, buttons, subscribe
-from tests.store_rows import fetch_one
+from tests.store_rows import rows_by_owner
 
 VICTIM, ATTACKER, GONE = 7101, 7102, 7103
+SCENE_DAY = date(2026, 11, 23)  # the scene's local day in Berlin
 
 
 @dataclass(frozen=True)
@@ -88,15 +87,17 @@ async def checkin_to_the_pain_question(bot: Harness, person: int) -> int:
 
 
 def checkin_id(bot: Harness, person: int) -> int:
-    return fetch_one(bot.store, "SELECT id FROM checkins WHERE chat_id = ?", (person,))["id"]
+    checkin = bot.store.checkin_for_day(person, SCENE_DAY)
+    assert checkin is not None, "checked in just now"
+    return checkin.id
 
 
 def ids_of(bot: Harness, person: int, step: int) -> Ids:
+    active = bot.store.active_session(person)
+    assert active is not None, "its timer is running"
     return Ids(
-        delivery=fetch_one(bot.store, "SELECT id FROM deliveries WHERE chat_id = ?", (person,))[
-            "id"
-        ],
-        session=fetch_one(bot.store, "SELECT id FROM sessions WHERE chat_id = ?", (person,))["id"],
+        delivery=bot.store.deliveries(person)[0].id,  # the reminder, due first
+        session=active.id,
         checkin=checkin_id(bot, person),
         step=step,
     )
@@ -107,7 +108,7 @@ async def set_the_scene(bot: Harness) -> World:
     deletes everything, so their ids point at nothing."""
     for person in (VICTIM, ATTACKER, GONE):
         await screen_no(bot, person)
-    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))  # 07:30 in Berlin
+    bot.clock.set(datetime(2026, 11, 23, 6, 30, tzinfo=UTC))  # 07:30 in Berlin, on SCENE_DAY
     await bot.tick()
     world = {}
     for person in (VICTIM, ATTACKER, GONE):
@@ -128,26 +129,6 @@ async def world(bot: Harness) -> World:
 
 
 # --- looking at the database -------------------------------------------------------------------
-
-
-def rows_by_owner(store: Store) -> dict[str, dict[int | None, list[tuple]]]:
-    """Every row of every table, grouped by the chat it belongs to (None: nobody's)."""
-    db: sqlite3.Connection = store.db.conn
-    tables = [
-        name
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
-    grouped: dict[str, dict[int | None, list[tuple]]] = {}
-    for table in tables:
-        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-        owner = columns.index("chat_id") if "chat_id" in columns else None
-        by_owner: dict[int | None, list[tuple]] = {}
-        for row in db.execute(f"SELECT * FROM {table} ORDER BY rowid"):
-            by_owner.setdefault(row[owner] if owner is not None else None, []).append(row)
-        grouped[table] = by_owner
-    return grouped
 
 
 def others(snapshot: dict, person: int) -> dict:

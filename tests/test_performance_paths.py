@@ -389,7 +389,9 @@ async def test_unpaced_limiter_adds_no_wait():
     start = loop.time()
     for n in range(500):
         await wire.send(n)
-    assert loop.time() - start < 0.5
+    # Paced at 100 a second these would take 5 s; unpaced, milliseconds. The bound is loose
+    # because a loaded CI machine is slow at anything (0.5 s once failed there).
+    assert loop.time() - start < 2.5
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -432,10 +434,8 @@ async def test_scheduling_in_batches_schedules_everyone_once(bot):
     report = await bot.runtime.engine.tick()
     await bot.runtime.engine.idle()
     assert report.scheduled == len(people)
-    rows = bot.store.db.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT chat_id) FROM deliveries WHERE kind = 'reminder'"
-    ).fetchone()
-    assert rows == (len(people), len(people))
+    reminders = [[d for d in bot.store.deliveries(p) if d.kind == "reminder"] for p in people]
+    assert all(len(each) == 1 for each in reminders)
     assert bot.runtime.engine.sent == len(people)
 
 

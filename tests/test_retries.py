@@ -138,6 +138,9 @@ async def test_a_message_the_bot_has_not_seen_is_still_edited(bot: Harness):
 async def test_a_polling_outage_is_logged_once_not_once_per_attempt(bot: Harness, caplog):
     caplog.set_level(logging.INFO)
     bot.emu.fail_next("getUpdates", 502, times=4)  # PTB backs off 1, 1.5, 2.25, 3.4 s
+    # The poll already parked ends first (its 1 s timeout): /help goes once the outage has
+    # begun, or that poll would fetch it and the outage would never be waited through.
+    await bot.emu.wait_until(lambda: ("getUpdates", 502) in {e[:2] for e in bot.emu.errors})
     await bot.emu.send_text(USER_ID, "/help")
     assert "What I can do" in (await bot.emu.next_message(USER_ID, timeout=15))["text"]
     lines = [r.getMessage() for r in caplog.records]

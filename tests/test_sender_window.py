@@ -4,7 +4,6 @@ is respected."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
@@ -12,14 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.app import build_application, polling
+from bot.app import build_application
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.sender import Engine
+from bot.sender import MAX_ATTEMPTS, Engine
 from bot.store import Status
 from emulator import Emulator
-from tests.harness import Harness
-from tests.store_rows import set_columns
+from tests.harness import Harness, running
+from tests.store_rows import sent_at, set_columns
 
 REMINDER = "Time for today's practice"
 DUE = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 23:00 in London, midnight in Berlin
@@ -51,7 +50,7 @@ async def _running(settings: Settings, emu: Emulator, **changes) -> AsyncIterato
         **changes,
     )
     application = build_application(settings, clock=clock)
-    async with polling(application, poll_timeout=1):
+    async with running(application):
         yield Harness(application, emu, clock)
 
 
@@ -81,6 +80,17 @@ def _reminders(bot: Harness, person: int) -> list[dict]:
     return [m for m in bot.emu.messages(person) if REMINDER in (m.get("text") or "")]
 
 
+async def _one_worker(bot: Harness) -> Engine:
+    """The engine again with one worker, whose first send takes a while: a second row
+    released with it waits, and a test changes that person meanwhile."""
+    await bot.runtime.engine.stop()
+    engine = Engine(bot.application, bot.runtime.engine.wiring, workers=1)
+    engine.start()
+    bot.runtime.engine = engine
+    bot.emu.hang_next("sendMessage", 0.5)
+    return engine
+
+
 async def _tick_at(bot: Harness, moment: datetime) -> int:
     bot.clock.set(moment)
     report = await bot.runtime.engine.tick()
@@ -104,18 +114,15 @@ async def test_a_crowded_instant_starts_early_and_sends_each_reminder_once(paced
     for person in [*BERLIN, *LONDON]:
         assert len(_reminders(bot, person)) == 1, person
     assert bot.emu.stats["too_many_requests"] == 0
-    rows = bot.store.db.execute(
-        "SELECT chat_id, local_date, status, sent_utc FROM deliveries WHERE kind = 'reminder'"
-    ).fetchall()
-    assert len(rows) == len(BERLIN) + len(LONDON)
-    for chat_id, local_day, status, sent_utc in rows:
-        sent = datetime.fromisoformat(sent_utc)
-        assert status == "sent"
+    for person in [*BERLIN, *LONDON]:
+        [reminder] = [d for d in bot.store.deliveries(person) if d.kind == "reminder"]
+        sent = sent_at(bot.store, reminder)
+        assert reminder.status == "sent" and sent is not None
         assert sent >= DUE - WINDOW
-        if chat_id in BERLIN:  # never before their previous local day ends
-            assert (local_day, sent >= DUE) == ("2026-11-24", True)
+        if person in BERLIN:  # never before their previous local day ends
+            assert (reminder.local_date, sent >= DUE) == (date(2026, 11, 24), True)
         else:
-            assert (local_day, sent < DUE) == ("2026-11-23", True)
+            assert (reminder.local_date, sent < DUE) == (date(2026, 11, 23), True)
     assert bot.store.subscriber(LONDON[0]).next_due_utc == DUE + timedelta(days=1)
 
 
@@ -134,7 +141,9 @@ async def test_nothing_goes_before_the_configured_window(paced):
                 next_due_utc=DUE,
             )  # fmt: skip
     assert await _tick_at(bot, DUE - window - timedelta(seconds=1)) == 0
-    assert bot.store.db.execute("SELECT COUNT(*) FROM deliveries").fetchone() == (0,)
+    assert not any(
+        bot.store.deliveries(p) for p in [*range(71_000, 71_005), *range(72_000, 74_000)]
+    )
     # Open from the window's edge: only active people are released.
     assert await _tick_at(bot, DUE - window) == 5
     assert all(len(_reminders(bot, p)) == 1 for p in range(71_000, 71_005))
@@ -144,13 +153,7 @@ async def test_a_time_changed_after_an_early_release_goes_out_at_the_new_time(pa
     bot = paced
     first, changed = 75_000, 75_001
     _subscribe(bot, range(first, first + 2), "Europe/London", "23:00", DUE)
-    await bot.runtime.engine.stop()
-    engine = Engine(
-        bot.application, bot.runtime.engine.wiring, workers=1
-    )  # one worker: the second row waits
-    engine.start()
-    bot.runtime.engine = engine
-    bot.emu.hang_next("sendMessage", 0.5)  # the first send takes a while
+    engine = await _one_worker(bot)
     bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
     report = await engine.tick()
     assert report.early == 2
@@ -174,11 +177,7 @@ async def test_a_pause_after_an_early_release_is_respected(paced):
     bot = paced
     person = 76_000
     _subscribe(bot, range(person, person + 2), "Europe/London", "23:00", DUE)
-    await bot.runtime.engine.stop()
-    engine = Engine(bot.application, bot.runtime.engine.wiring, workers=1)
-    engine.start()
-    bot.runtime.engine = engine
-    bot.emu.hang_next("sendMessage", 0.5)
+    engine = await _one_worker(bot)
     bot.clock.set(DUE - timedelta(seconds=0.05))  # two due at 9.7/s: ~0.1 s early
     assert (await engine.tick()).early == 2
     set_columns(bot.store, person + 1, bot.clock.now(), status=Status.PAUSED,
@@ -189,14 +188,19 @@ async def test_a_pause_after_an_early_release_is_respected(paced):
     assert row.status == "skipped"
 
 
-@pytest.mark.parametrize(
-    ("cap", "paid_expected"), [(10_000, None), (100, 100)], ids=["no-cap", "cap"]
-)
+@pytest.mark.parametrize(("cap", "most_paid"), [(10_000, 200), (100, 100)], ids=["no-cap", "cap"])
 async def test_paid_broadcasts_carry_a_crowded_instant_above_the_free_rate(
-    settings, cap, paid_expected
+    settings, cap, most_paid
 ):
     """Opt-in: sends the free rate cannot take go out with allow_paid_broadcast, paced to the
-    paid limit (here 100 a second; Telegram's is 1,000), never more than the day's cap."""
+    paid limit (here 100 a second; Telegram's is 1,000), never more than the day's cap.
+
+    Nothing here reads the wall clock: at ~97 sends a second a loaded machine cannot keep up,
+    so how many went paid, how long it took, and whether the in-process emulator saw a
+    request late (its loop lagging: the requests after it then arrive bunched, and one is
+    refused) depend on the machine. What does not: the paid lane is used while a crowd
+    waits, never past the cap, the engine's count is the emulator's, and every reminder
+    goes exactly once (a refused one is retried, never lost or doubled)."""
     emu = Emulator(rate_limits=True, overall_per_second=10, paid_per_second=100)
     await emu.start()
     try:
@@ -206,20 +210,17 @@ async def test_paid_broadcasts_carry_a_crowded_instant_above_the_free_rate(
             _subscribe(bot, people, "Europe/London", "23:00", DUE)
             engine = bot.runtime.engine
             assert engine.send_rate() == pytest.approx(100 / 1.03)
-            loop = asyncio.get_running_loop()
-            started = loop.time()
             await _tick_at(bot, DUE - timedelta(seconds=1.0))  # 200 at ~97/s: ~1 s early
             await _tick_at(bot, DUE)
-            elapsed = loop.time() - started
+            for _ in range(MAX_ATTEMPTS):  # a refused send is retried once its wait is over
+                if all(d.status != "pending" for p in people for d in bot.store.deliveries(p)):
+                    break
+                await _tick_at(bot, bot.clock.now() + timedelta(seconds=30))
             assert all(len(_reminders(bot, p)) == 1 for p in people)
-            assert emu.stats["too_many_requests"] == 0
+            assert engine.failed == 0
             paid = emu.stats["paid_sent"]
             assert engine.paid_day[1] == paid
-            if paid_expected is None:
-                assert paid > 100  # most of them: the free lane takes ~10 a second
-                assert elapsed < 15  # 200 at the free rate alone would take 20 s
-            else:
-                assert paid == paid_expected
+            assert 0 < paid <= most_paid
     finally:
         await emu.stop()
 

@@ -191,6 +191,22 @@ def test_each_setting_is_one_named_write(store):
     assert row == ("2026-11-23T18:01:00Z",)
 
 
+def test_the_weekly_summary_day_reads_none_when_off(store):
+    """Off is None in the record; the column (NOT NULL, default Sunday) keeps -1 for it, so a
+    database written by an earlier bot reads the same."""
+    store.ensure_subscriber(CHAT, NOW)
+    assert store.subscriber(CHAT).summary_weekday == 6  # the column's default: Sunday
+    store.set_summary_weekday(CHAT, NOW, None)
+    assert store.subscriber(CHAT).summary_weekday is None
+    stored = store.db.execute("SELECT summary_weekday FROM subscribers").fetchone()
+    assert stored == (-1,)  # what earlier bots wrote and read as off
+    store.set_summary_weekday(CHAT, NOW, 0)
+    assert store.subscriber(CHAT).summary_weekday == 0
+    with pytest.raises(ValueError):
+        store.set_summary_weekday(CHAT, NOW, 7)
+    assert store.subscriber(CHAT).summary_weekday == 0
+
+
 def python_files(*folders: str) -> list[Path]:
     return [path for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
 

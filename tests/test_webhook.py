@@ -93,7 +93,7 @@ async def test_webhook_accepts_only_the_right_secret_header(emulator, tmp_path):
             assert await post({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, 2) == 403
             assert emulator.messages(USER_ID) == []
             assert await post({"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}, 3) == 200
-            reply = await emulator.next_message(USER_ID, timeout=10)
+            reply = await emulator.next_message(USER_ID)
             assert "What I can do" in reply["text"]
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), timeout=20)

@@ -255,7 +255,7 @@ def plan_weekly(
     application: Application, subscriber: Subscriber, due: datetime, now: datetime
 ) -> None:
     """With the reminder on the person's summary day, records the weekly summary."""
-    if not 0 <= subscriber.summary_weekday <= 6 or not subscriber.zone:
+    if subscriber.summary_weekday is None or not subscriber.zone:
         return
     day = schedule.local_date(due, schedule.zone(subscriber.zone))
     if day.weekday() == subscriber.summary_weekday:
@@ -273,7 +273,7 @@ async def compose_weekly(
         "weekly",
         subscriber.status,
         on_hold=subscriber.on_hold,
-        summary_on=0 <= subscriber.summary_weekday <= 6,
+        summary_on=subscriber.summary_weekday is not None,
     )
     if reason:
         return sender.Skip(reason)

@@ -36,7 +36,6 @@ from bot.store.keyboards import KEYBOARD_MEMORY, KeyboardQueries
 from bot.store.migrations import migrations
 from bot.store.privacy import PrivacyQueries
 from bot.store.records import (
-    SUMMARY_OFF,
     AdminStats,
     AuditEntry,
     Broadcast,
@@ -56,7 +55,6 @@ from bot.store.subscribers import SubscriberQueries
 
 __all__ = [
     "KEYBOARD_MEMORY",
-    "SUMMARY_OFF",
     "AdminStats",
     "AuditEntry",
     "Broadcast",

@@ -27,7 +27,6 @@ from bot.program import PlannedStep
 from bot.store.connection import date_from_db, from_db, from_db_required
 
 __all__ = [
-    "SUMMARY_OFF",
     "AdminStats",
     "AuditEntry",
     "Broadcast",
@@ -127,7 +126,7 @@ class Subscriber:
     awaiting: str | None
     awaiting_data: dict[str, Any]
     followup: bool
-    summary_weekday: int
+    summary_weekday: int | None  # 0 = Monday ... 6 = Sunday; None: no weekly summary
     gentle_until: date | None
     on_hold: bool
     last_screen_utc: datetime | None  # last answered
@@ -147,7 +146,7 @@ class Subscriber:
             awaiting=row["awaiting"],
             awaiting_data=json.loads(row["awaiting_data"]) if row["awaiting_data"] else {},
             followup=bool(row["followup"]),
-            summary_weekday=row["summary_weekday"],
+            summary_weekday=summary_weekday_from_db(row["summary_weekday"]),
             gentle_until=date_from_db(row["gentle_until"]),
             on_hold=bool(row["on_hold"]),
             last_screen_utc=from_db(row["last_screen_utc"]),
@@ -340,8 +339,18 @@ class AdminStats:
     avg_pain: float | None
 
 
-# subscribers.summary_weekday is NOT NULL (m001); a value outside 0..6 means "no weekly summary".
-SUMMARY_OFF = -1
+# subscribers.summary_weekday is NOT NULL (m001, default 6 = Sunday), so "no weekly summary" is
+# stored as -1 (read back: anything outside 0..6). Only the mapping below knows it; records and
+# callers see None. Kept in the column rather than made NULL: SQLite would rebuild the table.
+SUMMARY_OFF_IN_DB = -1
+
+
+def summary_weekday_from_db(value: int) -> int | None:
+    return value if 0 <= value <= 6 else None
+
+
+def summary_weekday_to_db(weekday: int | None) -> int:
+    return SUMMARY_OFF_IN_DB if weekday is None else weekday
 
 
 @dataclass(frozen=True, slots=True)

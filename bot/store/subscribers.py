@@ -11,10 +11,7 @@ from typing import Any
 
 from bot.models import Status
 from bot.store.connection import Tables, from_db_required, to_column, to_db
-from bot.store.records import (
-    SUMMARY_OFF,
-    Subscriber,
-)
+from bot.store.records import Subscriber, summary_weekday_to_db
 from bot.subscription import KEEP, SubscriberChange
 
 
@@ -172,9 +169,7 @@ class SubscriberQueries(Tables):
         """The weekly summary's day, 0 = Monday ... 6 = Sunday; None turns it off."""
         if weekday is not None and not 0 <= weekday <= 6:
             raise ValueError("weekday must be 0..6 or None")
-        self._update_subscriber(
-            chat_id, now, summary_weekday=SUMMARY_OFF if weekday is None else weekday
-        )
+        self._update_subscriber(chat_id, now, summary_weekday=summary_weekday_to_db(weekday))
 
     # --- the person's language (bot/i18n.py) -------------------------------------------------
 

@@ -181,7 +181,7 @@ def visible_length(message_html: str) -> int:
 
 def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
     current = subscriber.summary_weekday
-    if 0 <= current <= 6:
+    if current is not None:
         state = texts.t("hi_summary_on", day=texts.t(f"hi_day_{current}"))
     else:
         state = texts.t("hi_summary_off")
@@ -190,10 +190,8 @@ def summary_view(subscriber: Subscriber) -> tuple[str, InlineKeyboardMarkup]:
         _choice(formats.weekday_short(n), HistoryButton("wd", str(n)).pack(), n == current)
         for n in range(7)
     ]
-    off = _choice(
-        texts.t("hi_btn_summary_off"), HistoryButton("wd", "off").pack(), not 0 <= current <= 6
-    )
+    off = _choice(texts.t("hi_btn_summary_off"), HistoryButton("wd", "off").pack(), current is None)
     keyboard = InlineKeyboardMarkup([days[:4], days[4:], [off]])
-    if not 0 <= current <= 6:
+    if current is None:
         return texts.t("hi_summary_settings_off"), keyboard
     return texts.t("hi_summary_settings", current=state), keyboard
