@@ -11,6 +11,7 @@ from bot.flows.checkin import begin_checkin
 from bot.models import BodyArea, Completion
 from tests import factories
 from tests.harness import USER_ID, Harness, buttons, subscribe
+from tests.test_inaccessible import data_of
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 07:00 in Berlin
 OTHER_ID = 5151
@@ -108,6 +109,21 @@ async def test_nowhere_is_offered_only_while_no_place_is_ticked(bot):
     await bot.tap(areas, "✓ Deep belly")
     assert "Nowhere" in buttons(await edited(bot, areas))
     assert row(bot).areas == ()
+
+
+async def test_taps_on_a_checkin_telegram_no_longer_shows_are_kept(bot):
+    """A tap on an inaccessible message (its chat and id only): the rating is saved and the
+    ticked place shows on that message's keyboard."""
+    await subscribed(bot)
+    tension = await start_checkin(bot)
+    await bot.emu.press(USER_ID, tension["message_id"], data_of(tension, "6"), inaccessible=True)
+    await bot.say("4")  # pain, typed
+    areas = await bot.expect("Where do you feel it")
+    await bot.emu.press(
+        USER_ID, areas["message_id"], data_of(areas, "Deep belly"), inaccessible=True
+    )
+    assert "✓ Deep belly" in buttons(await edited(bot, areas))
+    assert (row(bot).tension, row(bot).pain, row(bot).areas) == (6, 4, (BodyArea.DEEP_BELLY,))
 
 
 async def test_the_areas_question_never_points_to_a_button_that_is_gone(bot):

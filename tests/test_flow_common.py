@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
-from tests.harness import USER_ID
+from tests.harness import USER_ID, opening
+from tests.test_inaccessible import data_of
 
 
 async def test_start_greets_with_purpose_and_safety_note(bot):
@@ -49,3 +50,14 @@ async def test_typed_html_is_escaped_when_echoed(bot):
     reply = await bot.say("<b>Berlin & co</b>")
     assert reply["text"]  # the emulator would have answered 400 to unescaped markup
     assert not bot.emu.unknown_methods
+
+
+async def test_more_on_a_message_telegram_no_longer_shows_still_sends_the_rest(bot):
+    """A tap on an inaccessible message (its chat and id only): the rest goes to its chat."""
+    privacy = await bot.say("/privacy")
+    label = texts.t("btn_more_privacy")
+    query = await bot.emu.press(
+        USER_ID, privacy["message_id"], data_of(privacy, label), inaccessible=True
+    )
+    await bot.expect(opening("hi_privacy_more"))
+    assert bot.emu.callback_answers[query] is not None

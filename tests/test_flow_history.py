@@ -19,6 +19,7 @@ from bot.models import Completion
 from bot.views.history import visible_length
 from tests.harness import USER_ID, Harness, buttons, subscribe
 from tests.test_exports import page_count, pdf_text
+from tests.test_inaccessible import data_of
 
 TODAY = date(2026, 11, 23)  # the clock fixture: Monday 23 Nov 2026, 07:00 in Berlin
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -290,6 +291,18 @@ async def test_history_pages_older_and_newer_in_place(bot):
     await bot.tap(older, "Newer »")
     back = await edit_of(bot, latest)
     assert back["text"] == latest["text"]
+
+
+async def test_older_on_a_history_telegram_no_longer_shows_pages_that_message(bot):
+    """A tap on an inaccessible message (its chat and id only) still edits that message."""
+    await subscribe(bot)
+    a_year(bot)
+    latest = await bot.say("/history")
+    await bot.emu.press(
+        USER_ID, latest["message_id"], data_of(latest, "« Older"), inaccessible=True
+    )
+    older = await edit_of(bot, latest)
+    assert older["text"].startswith("Your days from Tue 27 Oct to Mon 9 Nov")
 
 
 async def test_history_stops_at_the_first_recorded_day(bot):

@@ -15,6 +15,7 @@ from bot.views import practice as practice_views
 from tests.factories import sessions_of
 from tests.harness import CONTENT, USER_ID, Harness, buttons, subscribe
 from tests.store_rows import set_columns
+from tests.test_inaccessible import data_of
 
 OTHER_USER = 5151
 
@@ -237,6 +238,17 @@ async def test_back_on_the_first_step_stays_with_a_short_note(bot):
     assert active(bot).step == 0
     assert await bot.settle() == []  # no new message, and the step is as it was
     assert "Step 1 of 4" in text_of(step)
+
+
+async def test_next_on_a_step_telegram_no_longer_shows_moves_that_message_on(bot):
+    """A tap on an inaccessible message (its chat and id only) still edits that message."""
+    await subscribe(bot)
+    _, ask = await start(bot)
+    step = await first_step(bot, ask)
+    await bot.emu.press(USER_ID, step["message_id"], data_of(step, "Next »"), inaccessible=True)
+    moved = await edit_of(bot, step)
+    assert "Step 2 of 4" in text_of(moved)
+    assert active(bot).step == 1
 
 
 async def test_next_on_the_last_step_finishes_the_session(bot):

@@ -5,6 +5,9 @@ asked next is kept both in `checkins.step` and in the person's `awaiting` step, 
 an abandoned check-in loses nothing. A check-in still open on a later local date is closed as
 `partial`: lazily when the person next talks to the check-in, and from the engine's tick.
 
+A check-in read again after a write is there: only /delete removes it, and one person's updates
+run one at a time. Were it gone, the handler would stop, with nothing left to ask or show.
+
 Buttons carry `ci:<check-in id>:<question>:<value>`; a button whose question is not the one
 being asked (an old keypad, yesterday's message, another chat's id) changes nothing.
 """
@@ -26,7 +29,7 @@ from bot.checkin_rules import AREAS, COMPLETION, NOTE, PAIN, QUESTIONS, TENSION
 from bot.errors import RatingError
 from bot.flows import onboarding
 from bot.flows import safety as safety_flow
-from bot.flows.replies import edit_keyboard, send_text
+from bot.flows.replies import edit_keyboard, message_of, private_chat_of, query_of, send_text
 from bot.flows.today import local_today
 from bot.models import BodyArea, Completion
 from bot.ratings import parse_completion, parse_rating
@@ -70,13 +73,14 @@ async def begin_checkin(
     log.info(
         "checkin.begin chat=%s checkin=%s from_session=%s", chat_id, row.id, session_id is not None
     )
-    await ask(context, chat_id, store.checkin(row.id), TENSION)
+    if (opened := store.checkin(row.id)) is not None:  # read again: see the module docstring
+        await ask(context, chat_id, opened, TENSION)
 
 
 async def checkin_command(update: Update, context: BotContext) -> None:
     """/checkin: resumes an open check-in, offers to edit today's, or starts one."""
     store, now = context.store, context.clock.now()
-    chat_id = update.effective_chat.id
+    chat_id = private_chat_of(update)
     subscriber = store.subscriber(chat_id)
     if subscriber is None or not subscriber.zone:
         # Not set up yet: onboarding points to /start or re-asks its own question.
@@ -150,12 +154,12 @@ async def _tidy_previous(
 ) -> None:
     """Removes the buttons of the last question asked, if it was a check-in question; once
     answered, the question shows the answer given (typed or tapped) in their place."""
-    if subscriber is None or not (subscriber.awaiting or "").startswith(STEP_PREFIX):
+    if subscriber is None or not (awaiting := subscriber.awaiting or "").startswith(STEP_PREFIX):
         return
     message_id = subscriber.awaiting_data.get("msg")
     if not isinstance(message_id, int):
         return
-    question = subscriber.awaiting.removeprefix(STEP_PREFIX)
+    question = awaiting.removeprefix(STEP_PREFIX)
     answer = answer_given(row, question) if row is not None else None
     # With an answer, one edit: the new text, and (no keyboard given) the buttons gone with it.
     text = None if answer is None else answered_question_text(question, answer)
@@ -187,8 +191,10 @@ async def save_and_continue(
     store, now = context.store, context.clock.now()
     nxt = next_question(row, question)
     store.save_answer(row.id, now, step=nxt or question, **answer)
-    row = store.checkin(row.id)
-    if question == PAIN and nxt is not None:
+    if (saved := store.checkin(row.id)) is None:  # see the module docstring
+        return
+    row = saved
+    if question == PAIN and nxt is not None and row.pain is not None:
         # High or rising pain: the reply points to the urgent signs and offers to stop here;
         # the next question waits for "Go on" rather than asking three more at once.
         signal = await safety_flow.reply_to_pain(
@@ -213,8 +219,10 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     with store.atomic():
         store.close_checkin(row.id, now, "done")
         store.set_awaiting(chat_id, now, None)
-    row = store.checkin(row.id)
-    subscriber = store.subscriber(chat_id)
+    saved, subscriber = store.checkin(row.id), store.subscriber(chat_id)
+    if saved is None or subscriber is None:  # see the module docstring
+        return
+    row = saved
     gentle = subscriber.gentle_until is not None and subscriber.gentle_until > row.local_date
     log.info("checkin.done chat=%s checkin=%s", chat_id, row.id)
     await send_text(
@@ -232,24 +240,25 @@ async def after_pain_reply(
     """The buttons under a high- or rising-pain reply: go on with the check-in, or stop here
     with every answer given so far saved."""
     store, now, chat_id = context.store, context.clock.now(), row.chat_id
-    if row.status != "open" or row.step != next_question(row, PAIN):
+    question = row.step
+    if row.status != "open" or question is None or question != next_question(row, PAIN):
         await query.answer(texts.t("ci_closed" if row.status != "open" else "ci_already_answered"))
         return
     await query.answer()
     await strip_buttons(query)
     if value == "go":
-        await ask(context, chat_id, row, row.step)
+        await ask(context, chat_id, row, question)
         return
     with store.atomic():
         store.close_checkin(row.id, now, "partial")
         subscriber = store.subscriber(chat_id)
-        if (subscriber.awaiting or "").startswith(STEP_PREFIX):
+        if subscriber is not None and (subscriber.awaiting or "").startswith(STEP_PREFIX):
             store.set_awaiting(chat_id, now, None)
     log.info("checkin.stopped_here chat=%s checkin=%s", chat_id, row.id)
-    row = store.checkin(row.id)
-    await context.bot.send_message(
-        chat_id, texts.t("ci_stopped_here", summary=texts.Safe(summary(row)))
-    )
+    if (saved := store.checkin(row.id)) is not None:  # see the module docstring
+        await context.bot.send_message(
+            chat_id, texts.t("ci_stopped_here", summary=texts.Safe(summary(saved)))
+        )
 
 
 # --- typed answers -------------------------------------------------------------------------------
@@ -257,7 +266,7 @@ async def after_pain_reply(
 
 async def typed_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """A message while a check-in question waits: a rating, a word, a note, or a kind correction."""
-    message = update.effective_message
+    message = message_of(update)
     store, now = context.store, context.clock.now()
     chat_id = subscriber.chat_id
     today = local_today(subscriber, now)
@@ -309,7 +318,8 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
             log.info("checkin.note_kept chat=%s checkin=%s", chat_id, row.id)
         else:
             hint = texts.t("ci_not_text_buttons") + " " + hint
-        await ask(context, chat_id, store.checkin(row.id), question, lead=hint)
+        if (saved := store.checkin(row.id)) is not None:  # see the module docstring
+            await ask(context, chat_id, saved, question, lead=hint)
         return
     if not text:
         await ask(context, chat_id, row, NOTE, lead=texts.t("ci_note_not_text"))
@@ -330,9 +340,11 @@ class CheckinTap:
     """A tap on today's check-in of the person who pressed it."""
 
     query: CallbackQuery
+    message_id: int  # of the message the button is on
     row: CheckInRow
     subscriber: Subscriber
     today: date
+    code: str  # the question's code: t, p, a, c, n, or e and x for the offers
     value: str  # what the button says: a rating, an area, "skip", "back", ...
 
 
@@ -340,10 +352,13 @@ async def checkin_tap(update: Update, context: BotContext) -> CheckinTap | None:
     """The guard of every ci: button: a check-in that is gone or another chat's is an expired
     button; yesterday's loses its buttons and says so. Closes an abandoned check-in on the way.
     The tap is left unanswered for the action."""
-    query = update.callback_query
+    query = query_of(update)
+    match, message = context.match, query.message
+    if match is None or message is None:  # a button on an inline message: none of ours
+        await query.answer(texts.t("button_expired"))
+        return None
     store, now = context.store, context.clock.now()
-    chat_id = query.message.chat.id
-    match = context.matches[0]
+    chat_id = message.chat.id
     row = store.checkin(int(match["id"]))
     subscriber = store.subscriber(chat_id)
     if row is None or row.chat_id != chat_id or subscriber is None:
@@ -352,12 +367,17 @@ async def checkin_tap(update: Update, context: BotContext) -> CheckinTap | None:
     today = local_today(subscriber, now)
     if close_abandoned(context, subscriber, today):
         subscriber = store.subscriber(chat_id)  # its awaited answer may have been cleared
+        if subscriber is None:  # gone only with /delete
+            await query.answer(texts.t("button_expired"))
+            return None
     if row.local_date != today:
         await query.answer()
         await strip_buttons(query)
         await context.bot.send_message(chat_id, texts.t("ci_old_day"))
         return None
-    return CheckinTap(query, row, subscriber, today, match["value"])
+    return CheckinTap(
+        query, message.message_id, row, subscriber, today, match["action"], match["value"]
+    )
 
 
 async def question_tap(update: Update, context: BotContext) -> CheckinTap | None:
@@ -374,7 +394,7 @@ async def _is_current_question(context: BotContext, tap: CheckinTap) -> bool:
     if row.status != "open":
         await query.answer(texts.t("ci_closed"))
         return False
-    question = QUESTION_OF.get(context.matches[0]["action"])
+    question = QUESTION_OF.get(tap.code)
     if question is None or question != row.step:
         await query.answer(texts.t("ci_already_answered"))
         return False
@@ -416,8 +436,8 @@ async def rating_pressed(update: Update, context: BotContext) -> None:
     """ci:<id>:t|p:<0-10>: the tension or pain rating."""
     if (tap := await question_tap(update, context)) is None:
         return
-    question = tap.row.step
-    if not tap.value.isdigit() or not 0 <= int(tap.value) <= 10:
+    question = tap.row.step  # tension or pain: question_tap checked it is this button's
+    if question is None or not tap.value.isdigit() or not 0 <= int(tap.value) <= 10:
         await tap.query.answer(texts.t("button_expired"))
         return
     await tap.query.answer()
@@ -434,7 +454,7 @@ async def rating_pressed(update: Update, context: BotContext) -> None:
 async def areas_pressed(update: Update, context: BotContext) -> None:
     """ci:<id>:a:<area|none|done>: where it hurts."""
     if (tap := await question_tap(update, context)) is not None:
-        await area_button(tap.query, context, tap.row, tap.value)
+        await area_button(tap, context)
 
 
 async def completion_pressed(update: Update, context: BotContext) -> None:
@@ -471,10 +491,9 @@ async def checkin_other(update: Update, context: BotContext) -> None:
     await question_tap(update, context)
 
 
-async def area_button(
-    query: CallbackQuery, context: BotContext, row: CheckInRow, value: str
-) -> None:
+async def area_button(tap: CheckinTap, context: BotContext) -> None:
     """Toggles an area (saved at once, the ✓ redrawn by editing the keyboard), Nowhere or Done."""
+    query, row, value = tap.query, tap.row, tap.value
     store, now = context.store, context.clock.now()
     chat_id = row.chat_id
     if value == "none":
@@ -491,14 +510,16 @@ async def area_button(
         return
     await query.answer()
     area = BodyArea(value)
-    chosen = set(row.areas or ())
-    chosen ^= {area}
+    picked = set(row.areas or ())
+    picked ^= {area}
     store.save_answer(
-        row.id, now, step=None, areas=[a.value for a in sorted(chosen, key=area_order)]
+        row.id, now, step=None, areas=[a.value for a in sorted(picked, key=area_order)]
     )
+    if (saved := store.checkin(row.id)) is None:  # see the module docstring
+        return
     with contextlib.suppress(BadRequest):  # "not modified" after a very fast double tap
-        keyboard = areas_keyboard(store.checkin(row.id))
-        await edit_keyboard(context.bot, chat_id, query.message.message_id, keyboard)
+        keyboard = areas_keyboard(saved)
+        await edit_keyboard(context.bot, chat_id, tap.message_id, keyboard)
 
 
 # --- abandoned check-ins -------------------------------------------------------------------------
@@ -525,6 +546,8 @@ def _close_abandoned(store: Store, subscriber: Subscriber, today: date, now: dat
 async def close_abandoned_on_tick(application: Application, now: datetime) -> None:
     """Engine tick hook: a check-in still open once the person's local day is over -> partial."""
     store = runtime_of(application).store
+    if store is None:
+        return
     # No zone is more than a day ahead of UTC, so nothing dated later can be over yet.
     latest = now.date() + timedelta(days=1)
     for chat_id, local_date, zone in store.open_checkins_before(latest):

@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot import keyboards, texts
 from bot.buttons import MoreButton
 from bot.errors import BotError
+from bot.flows.replies import chat_id_of, message_of, query_of
 from bot.runtime import BotContext
 from bot.store import StoreError
 from bot.telegram_errors import expected_condition
@@ -29,23 +30,23 @@ PRIVATE = filters.ChatType.PRIVATE
 async def help_command(update: Update, context: BotContext) -> None:
     """Lists the commands from the same list as the Telegram menu."""
     lines = "\n".join(f"/{name} — {texts.escape(about)}" for name, about in texts.menu())
-    await update.effective_message.reply_text(texts.t("help", commands=texts.Safe(lines)))
+    await message_of(update).reply_text(texts.t("help", commands=texts.Safe(lines)))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     """Points unknown commands (and admin commands from non-admins) to /help."""
-    await update.effective_message.reply_text(texts.t("unknown_command"))
+    await message_of(update).reply_text(texts.t("unknown_command"))
 
 
 async def edited_message(update: Update, context: BotContext) -> None:
     """Edits are not re-read: answers saved already stay as first sent."""
-    await update.edited_message.reply_text(texts.t("edited_message"))
+    await message_of(update).reply_text(texts.t("edited_message"))
 
 
 async def guard_buttons(update: Update, context: BotContext) -> None:
     """The one guard in front of every button: a button on a message whose question was
     answered or asked again changes nothing, and the person is told so."""
-    query = update.callback_query
+    query = query_of(update)
     message = query.message
     if message is None:
         return
@@ -73,23 +74,24 @@ def more_keyboard(name: str) -> InlineKeyboardMarkup:
 
 async def more_pressed(update: Update, context: BotContext) -> None:
     """Sends the rest of a long message; its button goes, it has done its work."""
-    query = update.callback_query
+    query = query_of(update)
     button = MoreButton.parse(query.data)
     rest = MORE.get(button.name) if button else None
     if rest is None:
         await query.answer(texts.t("button_expired"))
         return
     await query.answer()
-    message = query.message
-    await keyboards.close(
-        context.bot, context.store, message.chat.id, message.message_id, context.clock.now()
-    )
-    await context.bot.send_message(message.chat.id, texts.t(rest[1]))
+    chat_id = chat_id_of(query)
+    if query.message is not None:  # a button on an inline message has no keyboard of ours
+        await keyboards.close(
+            context.bot, context.store, chat_id, query.message.message_id, context.clock.now()
+        )
+    await context.bot.send_message(chat_id, texts.t(rest[1]))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
     """Answers a button press that no flow recognised (old, forged or garbage data)."""
-    await update.callback_query.answer(texts.t("button_expired"), show_alert=False)
+    await query_of(update).answer(texts.t("button_expired"), show_alert=False)
 
 
 async def not_private(update: Update, context: BotContext) -> None:

@@ -11,6 +11,7 @@ everyone else's updates if drawn here.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -30,7 +31,14 @@ from bot.buttons import HistoryButton
 from bot.delivery_policy import why_not_send
 from bot.flows.common import more_keyboard
 from bot.flows.onboarding import require_subscriber
-from bot.flows.replies import chat_id_of, reply, shown_message
+from bot.flows.replies import (
+    chat_id_of,
+    message_of,
+    private_chat_of,
+    query_of,
+    reply,
+    shown_message,
+)
 from bot.flows.today import local_today
 from bot.insights import (
     short_date,
@@ -110,8 +118,8 @@ async def _reply(context: BotContext, chat_id: int, key: str, **values: object) 
 
 async def _notes_of_page(update: Update, context: BotContext, page: int) -> None:
     """hi:n:<page>: the notes of that fortnight, in full, newest first."""
-    query = update.callback_query
-    subscriber = context.store.subscriber(query.message.chat.id)
+    query = query_of(update)
+    subscriber = context.store.subscriber(chat_id_of(query))
     if subscriber is None:
         await query.answer(texts.t("button_expired"))
         return
@@ -124,7 +132,7 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
     # its own characters before escaping, so no tag or entity is ever cut.
     chunks = [texts.t("hi_notes_title")]
     for c in notes:
-        note = c.note.strip()
+        note = (c.note or "").strip()  # page_notes: only check-ins with a note
         for start in range(0, len(note), NOTE_PART):
             line = texts.t(
                 "hi_note_line", day=short_date(c.local_date), note=note[start : start + NOTE_PART]
@@ -139,7 +147,7 @@ async def _notes_of_page(update: Update, context: BotContext, page: int) -> None
 
 async def history_command(update: Update, context: BotContext) -> None:
     """Shows the last 14 days, one line a day, with a button to page back."""
-    chat_id = update.effective_chat.id
+    chat_id = private_chat_of(update)
     subscriber = context.store.subscriber(chat_id)
     if subscriber is None:
         await _reply(context, chat_id, "hi_not_started")
@@ -149,13 +157,13 @@ async def history_command(update: Update, context: BotContext) -> None:
         await _reply(context, chat_id, "hi_history_empty")
         return
     text, markup = history_view(h, 0)
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    await message_of(update).reply_text(text, reply_markup=markup)
 
 
 async def _history_page(update: Update, context: BotContext, page: int) -> None:
     """hi:h:<page>: edits the /history message in place to show another fortnight."""
-    query = update.callback_query
-    subscriber = context.store.subscriber(query.message.chat.id)
+    query = query_of(update)
+    subscriber = context.store.subscriber(chat_id_of(query))
     if subscriber is None:
         await query.answer(texts.t("button_expired"))
         return
@@ -233,14 +241,14 @@ def chart_start(period_start: date, h: PersonHistory) -> date:
 
 async def progress_command(update: Update, context: BotContext) -> None:
     """Sends the last 30 days as a chart, its facts in words, and period buttons."""
-    await send_progress(context, update.effective_chat.id, DEFAULT_PERIOD)
+    await send_progress(context, private_chat_of(update), DEFAULT_PERIOD)
 
 
 async def _progress_period(update: Update, context: BotContext, period: str) -> None:
     """hi:p:<7|30|90|all>: the chart changes in place to that period. When its facts are too
     long for a caption (a new chart and a message), the old one keeps its picture but loses
     its buttons, so only the newest chart has them."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     shown = shown_message(query)
     done = await send_progress(context, chat_id_of(query), period, replacing=shown)
@@ -258,10 +266,9 @@ def plan_weekly(
     if subscriber.summary_weekday is None or not subscriber.zone:
         return
     day = schedule.local_date(due, schedule.zone(subscriber.zone))
-    if day.weekday() == subscriber.summary_weekday:
-        runtime_of(application).store.add_delivery(
-            subscriber.chat_id, day, "weekly", due + WEEKLY_AFTER_REMINDER
-        )
+    store = runtime_of(application).store
+    if store is not None and day.weekday() == subscriber.summary_weekday:
+        store.add_delivery(subscriber.chat_id, day, "weekly", due + WEEKLY_AFTER_REMINDER)
 
 
 async def compose_weekly(
@@ -278,6 +285,8 @@ async def compose_weekly(
     if reason:
         return sender.Skip(reason)
     store = runtime_of(application).store
+    if store is None:  # composed by the engine, which runs only with the store open
+        raise RuntimeError("the weekly summary needs the store")
     chat_id = subscriber.chat_id
     week_start = delivery.local_date - timedelta(days=7)
     week_end = delivery.local_date - timedelta(days=1)
@@ -306,14 +315,14 @@ async def summary_command(update: Update, context: BotContext) -> None:
     if subscriber is None:
         return
     text, keyboard = summary_view(subscriber)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 async def _summary_day(update: Update, context: BotContext, value: str) -> None:
     """hi:wd:<0-6|off>: saves the day and updates the message in place."""
-    query = update.callback_query
+    query = query_of(update)
     store, now = context.store, context.clock.now()
-    chat_id = query.message.chat.id
+    chat_id = chat_id_of(query)
     subscriber = store.subscriber(chat_id)
     if subscriber is None or subscriber.status in SETTING_UP:
         await query.answer()
@@ -321,7 +330,9 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
         return
     await query.answer(texts.t("hi_summary_saved"))
     store.set_summary_weekday(chat_id, now, None if value == "off" else int(value))
-    text, keyboard = summary_view(store.subscriber(chat_id))
+    if (saved := store.subscriber(chat_id)) is None:  # gone only with /delete
+        return
+    text, keyboard = summary_view(saved)
     await edit_or_send(query, text, keyboard)
     log.info("summary.day chat=%s day=%s", chat_id, value)
 
@@ -331,7 +342,7 @@ async def _summary_day(update: Update, context: BotContext, value: str) -> None:
 
 async def export_command(update: Update, context: BotContext) -> None:
     """Sends the person's check-ins as a CSV file and a PDF report."""
-    chat_id = update.effective_chat.id
+    chat_id = private_chat_of(update)
     subscriber = context.store.subscriber(chat_id)
     h = None if subscriber is None else load_history(context.store, subscriber, context.clock.now())
     if h is None or h.is_empty:
@@ -375,7 +386,7 @@ def delete_items(data: PersonalData) -> list[str]:
 
 async def delete_command(update: Update, context: BotContext) -> None:
     """Says exactly what would be deleted and asks Yes or No."""
-    chat_id = update.effective_chat.id
+    chat_id = private_chat_of(update)
     data = context.store.personal_data(chat_id)
     if data.is_empty:
         await _reply(context, chat_id, "hi_delete_nothing")
@@ -397,7 +408,7 @@ async def delete_command(update: Update, context: BotContext) -> None:
         ]
     )
     items = "\n".join(f"• {texts.escape(item)}" for item in delete_items(data))
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.t("hi_delete_confirm", items=texts.Safe(items)), reply_markup=keyboard
     )
 
@@ -405,9 +416,9 @@ async def delete_command(update: Update, context: BotContext) -> None:
 async def _delete_answer(update: Update, context: BotContext, stamp: int | None) -> None:
     """hi:del:<time shown> deletes everything; hi:keep keeps it. A Yes older than a quarter
     of an hour asks again, since newer data was not in the list the person saw."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    chat_id = query.message.chat.id
+    chat_id = chat_id_of(query)
     if stamp is None:
         await edit_or_send(query, texts.t("hi_delete_kept"))
         return
@@ -428,7 +439,7 @@ async def _delete_answer(update: Update, context: BotContext, stamp: int | None)
 
 async def privacy_command(update: Update, context: BotContext) -> None:
     """What is stored, why, who sees it, and how to take it or delete it."""
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.t("hi_privacy"), reply_markup=more_keyboard("privacy")
     )
 
@@ -436,47 +447,48 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 # --- buttons -----------------------------------------------------------------------------------
 
 
-async def history_tap(update: Update, context: BotContext) -> bool:
-    """The guard of the hi: buttons: one on a message Telegram no longer shows the bot (deleted,
-    too old) is answered as expired, since each of them edits or answers under its message."""
-    query = update.callback_query
-    if query.message is None:
+async def history_tap(update: Update, context: BotContext) -> re.Match[str] | None:
+    """The guard of the hi: buttons, returning the data's match of the handler's pattern: one
+    on a message Telegram no longer shows the bot (deleted, too old) is answered as expired,
+    since each of them edits or answers under its message."""
+    query = query_of(update)
+    if query.message is None or context.match is None:
         await query.answer(texts.t("button_expired"))
-        return False
-    return True
+        return None
+    return context.match
 
 
 async def page_pressed(update: Update, context: BotContext) -> None:
     """hi:h:<page>: another fortnight of /history."""
-    if await history_tap(update, context):
-        await _history_page(update, context, int(context.matches[0]["page"]))
+    if (match := await history_tap(update, context)) is not None:
+        await _history_page(update, context, int(match["page"]))
 
 
 async def notes_pressed(update: Update, context: BotContext) -> None:
     """hi:n:<page>: that fortnight's notes in full."""
-    if await history_tap(update, context):
-        await _notes_of_page(update, context, int(context.matches[0]["page"]))
+    if (match := await history_tap(update, context)) is not None:
+        await _notes_of_page(update, context, int(match["page"]))
 
 
 async def period_pressed(update: Update, context: BotContext) -> None:
     """hi:p:<7|30|90|all>: /progress over another period."""
-    if await history_tap(update, context):
-        await _progress_period(update, context, context.matches[0]["period"])
+    if (match := await history_tap(update, context)) is not None:
+        await _progress_period(update, context, match["period"])
 
 
 async def summary_day_pressed(update: Update, context: BotContext) -> None:
     """hi:wd:<weekday|off>: the weekly summary's day, or none."""
-    if await history_tap(update, context):
-        await _summary_day(update, context, context.matches[0]["day"])
+    if (match := await history_tap(update, context)) is not None:
+        await _summary_day(update, context, match["day"])
 
 
 async def delete_pressed(update: Update, context: BotContext) -> None:
     """hi:del:<stamp>: yes, delete everything (if asked recently enough)."""
-    if await history_tap(update, context):
-        await _delete_answer(update, context, int(context.matches[0]["stamp"]))
+    if (match := await history_tap(update, context)) is not None:
+        await _delete_answer(update, context, int(match["stamp"]))
 
 
 async def keep_pressed(update: Update, context: BotContext) -> None:
     """hi:keep: no, keep my data."""
-    if await history_tap(update, context):
+    if await history_tap(update, context) is not None:
         await _delete_answer(update, context, None)

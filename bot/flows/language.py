@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot import i18n, texts
 from bot.buttons import LanguageButton
-from bot.flows.replies import chat_id_of, reply
+from bot.flows.replies import chat_id_of, message_of, query_of, reply
 from bot.runtime import BotContext, runtime_of
 from bot.views.telegram_io import strip_buttons
 
@@ -59,7 +59,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 async def language_command(update: Update, context: BotContext) -> None:
     """/language: asks which language to speak, a button per language."""
-    await update.effective_message.reply_text(texts.t("lang_ask"), reply_markup=language_keyboard())
+    await message_of(update).reply_text(texts.t("lang_ask"), reply_markup=language_keyboard())
 
 
 async def ask_language(context: BotContext, chat_id: int) -> None:
@@ -69,7 +69,7 @@ async def ask_language(context: BotContext, chat_id: int) -> None:
 
 async def language_button(update: Update, context: BotContext) -> None:
     """lang:<code>: stores the choice and answers in the new language."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     button = LanguageButton.parse(query.data)
     language = button.language if button else ""

@@ -11,10 +11,10 @@ bot/flows/timers.py, its rules in bot/session_rules.py, its messages in bot/view
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import program, session_rules, texts
@@ -23,6 +23,7 @@ from bot.content import Library, Practice
 from bot.contentops import split_message
 from bot.errors import RatingError
 from bot.flows import onboarding, safety
+from bot.flows.replies import message_of, private_chat_of, query_of
 from bot.flows.timers import cancel_timer_job
 from bot.flows.today import UNLOCK_LOOKBACK_DAYS, local_today, program_day, todays_plan
 from bot.models import SessionKind
@@ -45,18 +46,18 @@ AWAITING = "practice"  # subscribers.awaiting while a session is open: typed ten
 
 async def today_command(update: Update, context: BotContext) -> None:
     """/today: starts today's practice, or resumes the one in progress."""
-    await begin_program(context, update.effective_chat.id, kind="daily")
+    await begin_program(context, private_chat_of(update), kind="daily")
 
 
 async def practices_command(update: Update, context: BotContext) -> None:
     """/practices: the whole library, grouped by category, a button per practice."""
     text, markup = views.library_view(context.library)
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    await message_of(update).reply_text(text, reply_markup=markup)
 
 
 async def practice_command(update: Update, context: BotContext) -> None:
     """/practice NAME: starts one practice outside the program; unknown names get the list."""
-    chat_id = update.effective_chat.id
+    chat_id = private_chat_of(update)
     name = " ".join(context.args or ()).strip()
     library = context.library
     found = program.find_practices(library, name) if name else []
@@ -71,11 +72,11 @@ async def practice_command(update: Update, context: BotContext) -> None:
         return
     if found:
         text = texts.t("pr_choose_practice", name=name[:60])
-        await update.effective_message.reply_text(text, reply_markup=views.practice_buttons(found))
+        await message_of(update).reply_text(text, reply_markup=views.practice_buttons(found))
         return
     lead = texts.t("pr_unknown_practice", name=name[:60]) if name else None
     text, markup = views.library_view(library, lead=lead)
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    await message_of(update).reply_text(text, reply_markup=markup)
 
 
 async def begin_program(
@@ -131,7 +132,11 @@ async def begin_library(
         return
     active = store.active_session(chat_id)
     today = local_today(subscriber, now)
-    if not switch and session_rules.should_ask_switch(active, title=practice.title, today=today):
+    if (
+        not switch
+        and active is not None
+        and session_rules.should_ask_switch(active, title=practice.title, today=today)
+    ):
         text, markup = views.ask_switch(active.title, active.id, active.step, practice)
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
@@ -252,70 +257,61 @@ async def resume(context: BotContext, session: Session, *, lead: str = "") -> No
 
 async def today_pressed(update: Update, context: BotContext) -> None:
     """`pr:today|short|again`: today's practice, its 5-minute version, or today's again."""
-    query = update.callback_query
-    if (button := await _start_button(update, context)) is None:
+    if (pressed := await _start_button(update, context)) is None:
         return
-    chat_id = query.message.chat.id
-    await query.answer()
+    action, chat_id = pressed.button.action, pressed.chat_id
+    await pressed.query.answer()
     # The reminder (or offer) has done its job: a Skip or Later left on it would contradict
     # the practice now under way. /today always reaches the practice again.
-    await strip_keyboard(context.bot, chat_id, query.message.message_id)
-    kind = "short" if button.action == "short" else "daily"
-    await begin_program(context, chat_id, kind=kind, again=button.action == "again")
+    await strip_keyboard(context.bot, chat_id, pressed.message_id)
+    kind = "short" if action == "short" else "daily"
+    await begin_program(context, chat_id, kind=kind, again=action == "again")
 
 
 async def list_pressed(update: Update, context: BotContext) -> None:
     """`pr:list`: the library as a new message."""
-    query = update.callback_query
-    if await _start_button(update, context) is None:
+    if (pressed := await _start_button(update, context)) is None:
         return
-    chat_id = query.message.chat.id
-    await query.answer()
+    await pressed.query.answer()
     text, markup = views.library_view(context.library)
-    await context.bot.send_message(chat_id, text, reply_markup=markup)
+    await context.bot.send_message(pressed.chat_id, text, reply_markup=markup)
 
 
 async def about_pressed(update: Update, context: BotContext) -> None:
     """`pr:about`: the list in full, in place; the buttons stay where they were."""
-    query = update.callback_query
-    if await _start_button(update, context) is None:
+    if (pressed := await _start_button(update, context)) is None:
         return
-    chat_id = query.message.chat.id
-    await query.answer()
+    await pressed.query.answer()
     text, markup = views.library_view(context.library, full=True)
-    await edit_or_send(context, chat_id, query.message.message_id, text, markup)
+    await edit_or_send(context, pressed.chat_id, pressed.message_id, text, markup)
 
 
 async def open_pressed(update: Update, context: BotContext) -> None:
     """`pr:open:<practice id>`: starts that practice from the library."""
-    query = update.callback_query
-    if (button := await _start_button(update, context)) is None:
+    if (pressed := await _start_button(update, context)) is None:
         return
-    chat_id = query.message.chat.id
-    if (practice := context.library.practice(button.value or "")) is None:
-        await query.answer(texts.t("pr_practice_gone"))
+    if (practice := context.library.practice(pressed.button.value or "")) is None:
+        await pressed.query.answer(texts.t("pr_practice_gone"))
         return
-    await query.answer()
-    await begin_library(context, chat_id, practice)
+    await pressed.query.answer()
+    await begin_library(context, pressed.chat_id, practice)
 
 
 async def swap_pressed(update: Update, context: BotContext) -> None:
     """`pr:swap:<practice id>`: the answer "switch" to "carry on, or switch?"."""
-    query = update.callback_query
-    if (button := await _start_button(update, context)) is None:
+    if (pressed := await _start_button(update, context)) is None:
         return
-    chat_id = query.message.chat.id
-    if (practice := context.library.practice(button.value or "")) is None:
-        await query.answer(texts.t("pr_practice_gone"))
+    if (practice := context.library.practice(pressed.button.value or "")) is None:
+        await pressed.query.answer(texts.t("pr_practice_gone"))
         return
-    await query.answer()
-    await strip_keyboard(context.bot, chat_id, query.message.message_id)
-    await begin_library(context, chat_id, practice, switch=True)
+    await pressed.query.answer()
+    await strip_keyboard(context.bot, pressed.chat_id, pressed.message_id)
+    await begin_library(context, pressed.chat_id, practice, switch=True)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
     """Anything else under `pr:` (forged, garbage, or from a version long gone)."""
-    await update.callback_query.answer(texts.t("button_expired"))
+    await query_of(update).answer(texts.t("button_expired"))
 
 
 # --- typing during a session -----------------------------------------------------------------
@@ -323,7 +319,7 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 async def typed_during_session(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """A typed tension number is taken; anything else while a session is open gets a nudge."""
-    message = update.effective_message
+    message = message_of(update)
     store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
     session = store.active_session(chat_id)
     if session is None or session.id != subscriber.awaiting_data.get("session"):
@@ -339,7 +335,8 @@ async def typed_during_session(update: Update, context: BotContext, subscriber: 
         if store.begin_steps(session.id, now, value):
             noted = texts.t("pr_tension_noted", value=value)
             await strip_keyboard(context.bot, chat_id, session.message_id, text=noted)
-            await show_step(context, store.session(session.id), None)
+            if (begun := store.session(session.id)) is not None:  # gone only with /delete
+                await show_step(context, begun, None)
         return
     due = session.timer_due_utc
     nudge = views.typing_nudge(
@@ -353,15 +350,25 @@ async def typed_during_session(update: Update, context: BotContext, subscriber: 
 # --- helpers -----------------------------------------------------------------------------------
 
 
-async def _start_button(update: Update, context: BotContext) -> PracticeButton | None:
+@dataclass(frozen=True, slots=True)
+class StartPressed:
+    """A start button that passed `_start_button`: the query, its chat and message, the button."""
+
+    query: CallbackQuery
+    chat_id: int
+    message_id: int
+    button: PracticeButton
+
+
+async def _start_button(update: Update, context: BotContext) -> StartPressed | None:
     """The pressed start button; a button with no message (inline), or data that only looks
     like one (a final newline), is answered here and None returned."""
-    query = update.callback_query
-    button = PracticeButton.from_match(context.matches[0])
+    query = query_of(update)
+    button = PracticeButton.from_match(context.match)
     if query.message is None or button is None:
         await query.answer(texts.t("button_expired"))
         return None
-    return button
+    return StartPressed(query, query.message.chat.id, query.message.message_id, button)
 
 
 def _practised_today(store: Store, chat_id: int, today: date) -> bool:

@@ -27,6 +27,7 @@ from bot.flows.practice import (
     show_step,
     tension_question,
 )
+from bot.flows.replies import query_of
 from bot.flows.timers import cancel_timer_job, schedule_timer_job
 from bot.flows.today import local_today
 from bot.runtime import BotContext
@@ -43,16 +44,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Pressed:
-    """A session's button that passed the guard: the query, its chat and the session."""
+    """A session's button that passed the guard: the query, its chat and message, the session."""
 
     query: CallbackQuery
     chat_id: int
+    message_id: int  # of the message the button is on
     session: Session
     value: str | None  # the step, a rating or "skip"
-
-    @property
-    def message_id(self) -> int:
-        return self.query.message.message_id
 
 
 async def _still_current(
@@ -61,20 +59,21 @@ async def _still_current(
     """Is this session button still current? The session must exist in this chat, be active
     (unless `active=False`), and be at the button's step (`step=True`); if not, the press is
     answered and None returned, so the handler stops there."""
-    query = update.callback_query
-    button = PracticeButton.from_match(context.matches[0])
+    query = query_of(update)
+    button = PracticeButton.from_match(context.match)
     session = context.store.session(button.session_id) if button and button.session_id else None
-    if query.message is None or session is None or session.chat_id != query.message.chat.id:
+    message = query.message
+    if button is None or message is None or session is None or session.chat_id != message.chat.id:
         await query.answer(texts.t("button_expired"))  # forged, garbage, or another chat's
         return None
     if active and not session.active:
         await query.answer(texts.t("pr_session_over"))
-        await strip_keyboard(context.bot, session.chat_id, query.message.message_id)
+        await strip_keyboard(context.bot, session.chat_id, message.message_id)
         return None
     if step and not session_rules.step_button_is_current(session, button.value):
         await query.answer(texts.t("pr_old_button"))
         return None
-    return Pressed(query, session.chat_id, session, button.value)
+    return Pressed(query, session.chat_id, message.message_id, session, button.value)
 
 
 # --- the session's buttons ----------------------------------------------------------------------
@@ -97,7 +96,7 @@ async def tension_pressed(update: Update, context: BotContext) -> None:
         "practice.tension chat=%s session=%s skipped=%s", session.chat_id, session.id, value is None
     )
     lead = texts.t("pr_tension_noted", value=value) if value is not None else ""
-    await show_step(context, context.store.session(session.id), pressed.message_id, lead=lead)
+    await _show_as_saved(context, pressed, lead=lead)
 
 
 async def pain_pressed(update: Update, context: BotContext) -> None:
@@ -212,7 +211,7 @@ async def timer_pressed(update: Update, context: BotContext) -> None:
     log.info(
         "practice.timer_started chat=%s session=%s seconds=%s", session.chat_id, session.id, seconds
     )
-    await show_step(context, context.store.session(session.id), pressed.message_id)
+    await _show_as_saved(context, pressed)
 
 
 async def add_pressed(update: Update, context: BotContext) -> None:
@@ -227,7 +226,7 @@ async def add_pressed(update: Update, context: BotContext) -> None:
     context.store.set_timer(session.id, session.step, due)
     await query.answer(texts.t("pr_timer_added", minutes=ADD_MINUTES))
     schedule_timer_job(context.application, session.id, due)
-    await show_step(context, context.store.session(session.id), pressed.message_id)
+    await _show_as_saved(context, pressed)
 
 
 async def end_pressed(update: Update, context: BotContext) -> None:
@@ -242,12 +241,7 @@ async def end_pressed(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     cancel_timer_job(context.application, session.id)
-    await show_step(
-        context,
-        context.store.session(session.id),
-        pressed.message_id,
-        lead=texts.t("pr_timer_ended"),
-    )
+    await _show_as_saved(context, pressed, lead=texts.t("pr_timer_ended"))
 
 
 async def stop_pressed(update: Update, context: BotContext) -> None:
@@ -297,8 +291,8 @@ async def keep_pressed(update: Update, context: BotContext) -> None:
         return
     await pressed.query.answer()
     await strip_keyboard(context.bot, pressed.chat_id, pressed.message_id)
-    session = context.store.session(pressed.session.id)
-    await resume(context, session, lead=texts.t("pr_resume"))
+    if (session := context.store.session(pressed.session.id)) is not None:  # see _show_as_saved
+        await resume(context, session, lead=texts.t("pr_resume"))
 
 
 async def resume_pressed(update: Update, context: BotContext) -> None:
@@ -317,7 +311,8 @@ async def resume_pressed(update: Update, context: BotContext) -> None:
     await pressed.query.answer()
     await strip_keyboard(context.bot, session.chat_id, pressed.message_id)
     log.info("practice.reopened chat=%s session=%s", session.chat_id, session.id)
-    await resume(context, store.session(session.id))
+    if (reopened := store.session(session.id)) is not None:  # see _show_as_saved
+        await resume(context, reopened)
 
 
 async def checkin_pressed(update: Update, context: BotContext) -> None:
@@ -351,7 +346,7 @@ async def _move(pressed: Pressed, context: BotContext, to_step: int) -> None:
         return
     await pressed.query.answer()
     cancel_timer_job(context.application, session.id)
-    await show_step(context, context.store.session(session.id), pressed.message_id)
+    await _show_as_saved(context, pressed)
 
 
 async def _finish(pressed: Pressed, context: BotContext) -> None:
@@ -364,6 +359,15 @@ async def _finish(pressed: Pressed, context: BotContext) -> None:
     await context.bot.send_message(chat_id, done)
     if session.kind != "preview":
         await checkin.begin_checkin(context, chat_id, session_id=session.id)
+
+
+async def _show_as_saved(context: BotContext, pressed: Pressed, *, lead: str = "") -> None:
+    """Shows the session's step as just written, on the pressed button's message. Only /delete
+    removes a session, and one person's updates run one at a time, so it is there; were it
+    gone, there would be nothing left to show."""
+    session = context.store.session(pressed.session.id)
+    if session is not None:
+        await show_step(context, session, pressed.message_id, lead=lead)
 
 
 async def _end(pressed: Pressed, context: BotContext, status: str) -> bool:

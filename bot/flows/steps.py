@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from telegram import Update
 
 from bot import keyboards, texts
+from bot.flows.replies import message_of
 from bot.runtime import BotContext
 from bot.store import Subscriber
 
@@ -31,8 +32,7 @@ class StepRouter:
 
     async def route_message(self, update: Update, context: BotContext) -> None:
         """Hands a message to the step the person is in, or answers it kindly."""
-        message = update.effective_message
-        assert message is not None, "wired for messages only"
+        message = message_of(update)
         subscriber = context.store.subscriber(message.chat_id)
         handler = self.handler_for(subscriber.awaiting if subscriber else None)
         if handler is not None and subscriber is not None and subscriber.awaiting is not None:

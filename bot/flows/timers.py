@@ -38,13 +38,19 @@ async def finish_due_timers(application: Application, now: datetime | None = Non
     context = BotContext(application)
     said = 0
     for session in store.due_timers(now):
-        if not store.claim_timer(session.id, session.timer_due_utc):
+        due = session.timer_due_utc
+        if due is None or not store.claim_timer(session.id, due):
+            continue
+        # Read again after the claim; gone only if the person deleted their data meanwhile
+        # (a job or the tick runs beside their updates): nobody left to tell.
+        claimed = store.session(session.id)
+        if claimed is None:
             continue
         subscriber = store.subscriber(session.chat_id)
         try:
             # Run by a job or the tick, for many people: each in their own language.
             with i18n.use_language(subscriber.language if subscriber else None):
-                await _say_times_up(context, store.session(session.id))
+                await _say_times_up(context, claimed)
             said += 1
         except (Forbidden, BadRequest) as err:
             log.warning(
@@ -99,9 +105,12 @@ def cancel_timer_job(application: Application, session_id: int) -> None:
 async def rebuild_timers(application: Application) -> None:
     """Start-up: every stored timer gets its job again, so a restart mid-rest still ends it."""
     store = runtime_of(application).store
+    if store is None:
+        return
     timers = store.running_timers()
     for session in timers:
-        schedule_timer_job(application, session.id, session.timer_due_utc)
+        if session.timer_due_utc is not None:  # always, for a running timer
+            schedule_timer_job(application, session.id, session.timer_due_utc)
     if timers:
         log.info("practice.timers_rebuilt count=%s", len(timers))
 

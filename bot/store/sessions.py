@@ -151,8 +151,9 @@ class SessionQueries(Tables):
         )
         return cursor.rowcount == 1
 
-    def set_session_message(self, session_id: int, message_id: int) -> None:
-        """The message that shows the session now (edited in place by Next and Back)."""
+    def set_session_message(self, session_id: int, message_id: int | None) -> None:
+        """The message that shows the session now (edited in place by Next and Back); None
+        once no message shows it."""
         self.db.execute("UPDATE sessions SET message_id = ? WHERE id = ?", (message_id, session_id))
 
     def set_timer(self, session_id: int, step: int, due: datetime | None) -> bool:
