@@ -56,6 +56,13 @@ class Runtime:
         return library.in_language(language or i18n.current_language())
 
     @property
+    def open_store(self) -> Store:
+        """The store, for what runs after post_init opened it (jobs, composers, start-up)."""
+        if self.store is None:
+            raise RuntimeError("the store opens in post_init")
+        return self.store
+
+    @property
     def places_ready(self) -> bool:
         return self.places_task is None or self.places_task.done()
 

@@ -16,7 +16,7 @@ from telegram import CallbackQuery, Chat, InaccessibleMessage, User
 
 from bot import texts
 from bot.flows.replies import chat_id_of, reply, shown_message
-from tests.harness import USER_ID, Harness, subscribe
+from tests.harness import ADMIN_ID, USER_ID, Harness, opening, subscribe
 
 REMINDER = "Time for today's practice"
 
@@ -34,12 +34,14 @@ def data_of(message: dict, label: str) -> str:
     )
 
 
-async def tap_inaccessible(bot: Harness, message: dict, label: str) -> list[str]:
+async def tap_inaccessible(
+    bot: Harness, message: dict, label: str, user_id: int = USER_ID
+) -> list[str]:
     """Taps `label` as Telegram sends a tap on an unreachable message; returns what was said."""
     query = await bot.emu.press(
-        USER_ID, message["message_id"], data_of(message, label), inaccessible=True
+        user_id, message["message_id"], data_of(message, label), inaccessible=True
     )
-    said = [m.get("text") or "" for m in await bot.settle()]
+    said = [m.get("text") or "" for m in await bot.settle(user_id)]
     assert bot.emu.callback_answers[query] is not None  # the spinner stops
     assert not [text for text in said if first_line("internal_error") in text], said
     return said
@@ -104,3 +106,40 @@ async def test_stop_buttons_on_an_inaccessible_message_are_still_answered(bot, c
     question = await bot.say(command)
     said = await tap_inaccessible(bot, question, label)
     assert any(first_line(key) in text for text in said), said
+
+
+async def test_a_time_button_on_an_inaccessible_question_still_subscribes(bot):
+    await bot.emu.send_text(USER_ID, "/start")
+    await bot.expect("time zone")
+    await bot.emu.send_text(USER_ID, "Berlin")
+    question = await bot.expect(opening("ask_time"))
+    said = await tap_inaccessible(bot, question, "07:30")
+    assert any(opening("subscribed") in text for text in said), said
+    assert bot.store.subscriber(USER_ID).remind_at == "07:30"
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("Change time", "ask_time"), ("Pause", "ask_pause")],
+    ids=["time", "pause"],
+)
+async def test_settings_buttons_on_an_inaccessible_message_are_still_answered(bot, label, key):
+    await subscribe(bot)
+    screen = await bot.say("/settings")
+    said = await tap_inaccessible(bot, screen, label)
+    assert any(opening(key) in text for text in said), said
+
+
+async def test_the_red_flag_screen_on_an_inaccessible_message_is_still_answered(bot):
+    after = await subscribe(bot)
+    screen = next(m for m in after if opening("sf_screen") in (m.get("text") or ""))
+    said = await tap_inaccessible(bot, screen, texts.t("sf_btn_no"))
+    assert any(opening("sf_no_thanks") in text for text in said), said
+
+
+async def test_an_admin_question_on_an_inaccessible_message_is_still_closed(bot):
+    await subscribe(bot)  # someone to broadcast to
+    question = await bot.say("/broadcast", ADMIN_ID)
+    assert opening("ad_broadcast_ask") in question["text"]
+    said = await tap_inaccessible(bot, question, texts.t("ad_btn_cancel"), ADMIN_ID)
+    assert any(opening("ad_broadcast_cancelled") in text for text in said), said

@@ -26,7 +26,7 @@ from bot import i18n, keyboards, schedule, texts, timeparse, zones
 from bot import subscription as status_rules
 from bot.errors import BotError
 from bot.flows.common import more_keyboard
-from bot.flows.replies import reply
+from bot.flows.replies import chat_id_of, match_of, message_of, private_chat_of, query_of, reply
 from bot.flows.today import local_today
 from bot.places import CityMatch
 from bot.runtime import BotContext
@@ -52,10 +52,10 @@ async def start(update: Update, context: BotContext) -> None:
     asked only for the time, with their old one a tap away.
     """
     store, now = context.store, context.clock.now()
-    chat_id = update.effective_chat.id
+    chat_id = private_chat_of(update)
     # First contact: the language this update is in (bot/flows/language.py) is theirs now.
     subscriber, created = store.ensure_subscriber(chat_id, now, i18n.current_language())
-    message = update.effective_message
+    message = message_of(update)
     first_name = update.effective_user.first_name if update.effective_user else ""
     name_part = f", {first_name}" if first_name else ""
     log.info("start chat=%s new=%s status=%s", chat_id, created, subscriber.status.value)
@@ -93,12 +93,12 @@ async def ask_zone(context: BotContext, chat_id: int) -> None:
 
 async def zone_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a shared location, a city or an offset, then confirms the zone."""
-    message = update.effective_message
+    message = message_of(update)
     place = None  # the city the zone was found from, named in the confirmation
     try:
         if message.location:
             zone = zones.zone_from_location(message.location.latitude, message.location.longitude)
-        elif message.text in texts.in_every_language("btn_pick_from_list"):
+        elif message.text and message.text in texts.in_every_language("btn_pick_from_list"):
             await message.reply_text(
                 texts.t("pick_zone"), reply_markup=views.common_zones_keyboard()
             )
@@ -155,13 +155,15 @@ async def ask_time(context: BotContext, chat_id: int) -> None:
     """The time question; someone who had a time already can keep it with one tap (a mistaken
     "Change time" is then no dead end)."""
     context.store.set_awaiting(chat_id, context.clock.now(), "time")
-    keyboard = views.time_keyboard(COMMON_TIMES, context.store.subscriber(chat_id).remind_at)
+    subscriber = context.store.subscriber(chat_id)
+    current = subscriber.remind_at if subscriber is not None else None
+    keyboard = views.time_keyboard(COMMON_TIMES, current)
     await context.bot.send_message(chat_id, texts.t("ask_time"), reply_markup=keyboard)
 
 
 async def time_answer(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """Reads a typed reminder time in any usual form."""
-    message = update.effective_message
+    message = message_of(update)
     if not message.text:
         await message.reply_text(texts.t("time_not_text"))
         return
@@ -196,18 +198,18 @@ async def set_time(context: BotContext, subscriber: Subscriber, at: time) -> Non
 async def setup_tap(update: Update, context: BotContext) -> Subscriber:
     """The guard of the zone and time buttons: answered, and a row to save the choice on (a
     button from before /start still works)."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    subscriber, _ = context.store.ensure_subscriber(query.message.chat.id, context.clock.now())
+    subscriber, _ = context.store.ensure_subscriber(chat_id_of(query), context.clock.now())
     return subscriber
 
 
 async def zone_pressed(update: Update, context: BotContext) -> None:
     """ob:z:<zone>: saves the zone; an empty one is "none of these", asked again."""
     subscriber = await setup_tap(update, context)
-    zone = context.matches[0]["zone"]
+    zone = match_of(context)["zone"]
     if not zone:
-        await reply(update.callback_query, texts.t("zone_retry"))
+        await reply(query_of(update), texts.t("zone_retry"))
         return
     if zone not in _zone_names():
         return  # forged data: nothing to change
@@ -219,7 +221,7 @@ async def time_pressed(update: Update, context: BotContext) -> None:
     """ob:t:<HH:MM>: saves the reminder time."""
     subscriber = await setup_tap(update, context)
     try:
-        at = time.fromisoformat(context.matches[0]["at"])
+        at = time.fromisoformat(match_of(context)["at"])
     except ValueError:  # 25:99 fits the grammar
         return
     await set_time(context, subscriber, at)
@@ -228,7 +230,9 @@ async def time_pressed(update: Update, context: BotContext) -> None:
 
 async def _close_question(update: Update, context: BotContext) -> None:
     """Answered: the question's buttons go, so no later tap can answer it again."""
-    message = update.callback_query.message
+    message = query_of(update).message
+    if message is None:  # a button on an inline message: no question of ours to close
+        return
     await keyboards.close(
         context.bot, context.store, message.chat.id, message.message_id, context.clock.now()
     )
@@ -245,7 +249,7 @@ def _zone_names() -> frozenset[str]:
 async def reschedule(context: BotContext, chat_id: int, *, announce: bool = False) -> Subscriber:
     """Recomputes the next reminder after a change; today counts if the time is still ahead."""
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
+    subscriber = existing_subscriber(context, chat_id)
     if subscriber.status is Status.ACTIVE and subscriber.zone and subscriber.remind_at:
         due = status_rules.next_reminder(
             time.fromisoformat(subscriber.remind_at),
@@ -254,7 +258,7 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
             reminded_today=store.has_delivery(chat_id, local_today(subscriber, now), "reminder"),
         )
         store.set_next_due(chat_id, now, due)
-        subscriber = store.subscriber(chat_id)
+        subscriber = existing_subscriber(context, chat_id)
     if announce:
         await context.bot.send_message(
             chat_id, texts.t("settings_saved", next=next_text(subscriber, now))
@@ -264,7 +268,15 @@ async def reschedule(context: BotContext, chat_id: int, *, announce: bool = Fals
 
 async def require_subscriber(update: Update, context: BotContext) -> Subscriber | None:
     """The person's subscription, or None after saying what to do first (see `subscription`)."""
-    return await subscription(context, update.effective_chat.id)
+    return await subscription(context, private_chat_of(update))
+
+
+def existing_subscriber(context: BotContext, chat_id: int) -> Subscriber:
+    """The person's row, for code that runs after this update's guard found or made it."""
+    subscriber = context.store.subscriber(chat_id)
+    if subscriber is None:  # only if the row went in the middle of the update
+        raise LookupError("the subscriber row went during the update")
+    return subscriber
 
 
 async def subscription(

@@ -15,7 +15,7 @@ from telegram.ext import Application
 
 from bot import schedule, sender, texts
 from bot.delivery_policy import why_not_send
-from bot.flows.replies import reply
+from bot.flows.replies import chat_id_of, match_of, query_of, reply
 from bot.flows.today import local_today, todays_plan
 from bot.program import note_of_the_day
 from bot.runtime import BotContext, runtime_of
@@ -42,7 +42,7 @@ def reminder_text(application: Application, subscriber: Subscriber, now: datetim
     runtime = runtime_of(application)
     today = local_today(subscriber, now)
     library = runtime.library_in()  # the subscriber's language, set by the fan-out
-    plan = todays_plan(runtime.store, library, subscriber, today)
+    plan = todays_plan(runtime.open_store, library, subscriber, today)
     note = note_of_the_day(library, today)
     if plan.gentle:
         return texts.t("reminder_gentle", title=plan.title, minutes=plan.minutes, note=note)
@@ -76,7 +76,7 @@ class _DayInStore:
 
 def _why_not(application: Application, delivery: Delivery, subscriber: Subscriber) -> str | None:
     """The reason a reminder-like message should not go out any more (bot/delivery_policy.py)."""
-    store = runtime_of(application).store
+    store = runtime_of(application).open_store
     return why_not_send(
         delivery.kind,
         subscriber.status,
@@ -114,14 +114,14 @@ def plan_followup(
     """With the day's reminder, records the one optional follow-up a few hours later."""
     if not subscriber.followup:
         return
-    zone = schedule.zone(subscriber.zone)
+    zone = schedule.zone(subscriber.zone or "UTC")  # UTC until chosen, as local_today
     local_due = schedule.local_now(zone, due)
     wall = schedule.followup_time(local_due.time().replace(second=0, microsecond=0))
     if wall is None:
         return  # so close to midnight that it would land on the next day (settings say so)
     at = schedule.next_due_utc(wall, zone, due)
     if schedule.local_date(at, zone) == local_due.date():
-        runtime_of(application).store.add_delivery(
+        runtime_of(application).open_store.add_delivery(
             subscriber.chat_id, local_due.date(), "followup", at
         )
 
@@ -141,10 +141,10 @@ async def reminder_tap(update: Update, context: BotContext) -> ReminderTap | Non
     """The guard of the reminder's buttons: a delivery that is gone or another chat's is an
     expired button; yesterday's reminder loses its buttons and says so. The tap is left
     unanswered for the action, which may answer it with an alert."""
-    query = update.callback_query
+    query = query_of(update)
     store, now = context.store, context.clock.now()
-    chat_id = query.message.chat.id
-    delivery = store.delivery(int(context.matches[0]["id"]))
+    chat_id = chat_id_of(query)
+    delivery = store.delivery(int(match_of(context)["id"]))
     subscriber = store.subscriber(chat_id)
     if delivery is None or delivery.chat_id != chat_id or subscriber is None:
         await query.answer(texts.t("button_expired"))
@@ -155,7 +155,7 @@ async def reminder_tap(update: Update, context: BotContext) -> ReminderTap | Non
         await strip_buttons(query)
         await reply(query, texts.t("old_reminder"))
         return None
-    local_now = schedule.local_now(schedule.zone(subscriber.zone), now)
+    local_now = schedule.local_now(schedule.zone(subscriber.zone or "UTC"), now)
     return ReminderTap(query, delivery, subscriber, today, snooze_choices(local_now))
 
 
@@ -187,14 +187,15 @@ async def snooze_pressed(update: Update, context: BotContext) -> None:
         return
     query, chat_id, now = tap.query, tap.subscriber.chat_id, context.clock.now()
     await query.answer()
-    minutes = int(context.matches[0]["minutes"] or 0)
+    minutes = int(match_of(context)["minutes"] or 0)
     if minutes not in tap.choices:  # forged, or it got too late meanwhile
         await query.edit_message_reply_markup(reminder_keyboard(tap.delivery.id))
         return
     at = now + timedelta(minutes=minutes)
     context.store.add_delivery(chat_id, tap.today, "snooze", at, replace=True)
     await strip_buttons(query)
-    local = formats.time_label(schedule.local_now(schedule.zone(tap.subscriber.zone), at).time())
+    zone = schedule.zone(tap.subscriber.zone or "UTC")
+    local = formats.time_label(schedule.local_now(zone, at).time())
     await reply(query, texts.t("snoozed", time=local))
     log.info("reminder.snoozed chat=%s minutes=%s", chat_id, minutes)
 

@@ -15,10 +15,12 @@ on our side), which these callers never read.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Message, Update, User
 from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram.ext import CallbackContext
 
 # What a handler's registration promises about its update, as types: PTB's Update makes every
 # part Optional, and a handler only runs for the updates its filter lets through. Each raises
@@ -102,3 +104,10 @@ async def edit_keyboard(bot: Bot, chat_id: int, message_id: int, reply_markup: A
     data = {"chat_id": chat_id, "message_id": message_id, "reply_markup": reply_markup}
     # parse_mode too, though no text goes with it: exactly what PTB's method sends.
     await bot._post("editMessageReplyMarkup", {**data, "parse_mode": DEFAULT_NONE})
+
+
+def match_of(context: CallbackContext[Any, Any, Any, Any]) -> re.Match[str]:
+    """The pattern's match, for a handler registered with a regex pattern (`context.matches`)."""
+    if not context.matches:
+        raise TypeError("a pattern handler ran without a match")
+    return context.matches[0]

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import safety, texts
+from bot.flows.replies import chat_id_of, match_of, message_of, private_chat_of, query_of
 from bot.flows.today import local_today
 from bot.runtime import BotContext
 from bot.store import Subscriber
@@ -56,7 +57,9 @@ async def reply_to_pain(
     if signal is safety.PainSignal.NONE:
         return signal
     subscriber = store.subscriber(chat_id)
-    until = safety.extend_gentle(subscriber.gentle_until, today, signal)
+    # A row gone meanwhile still gets the pain reply below: safety first.
+    current = subscriber.gentle_until if subscriber is not None else None
+    until = safety.extend_gentle(current, today, signal)
     store.set_gentle_until(chat_id, now, until)
     log.info("safety.pain_reply chat=%s", chat_id)  # never the rating or the signal
     if before_practice:
@@ -123,11 +126,12 @@ async def screen_tap(update: Update, context: BotContext) -> Subscriber | None:
     """The guard of the red-flag screen's buttons: the tap answered, and the person's row, or
     None after saying the button has expired. However old the screen, an answer reaches its
     action (bot/keyboards.ALWAYS_CURRENT): "Yes" must get the urgent advice."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    subscriber = context.store.subscriber(query.message.chat.id)
+    chat_id = chat_id_of(query)
+    subscriber = context.store.subscriber(chat_id)
     if subscriber is None:
-        await context.bot.send_message(query.message.chat.id, texts.t("button_expired"))
+        await context.bot.send_message(chat_id, texts.t("button_expired"))
     return subscriber
 
 
@@ -146,7 +150,7 @@ async def red_flag_pressed(update: Update, context: BotContext) -> None:
         store.abandon_sessions(chat_id)
     log.info("safety.screen_answered chat=%s", chat_id)  # never the answer
     await context.bot.send_message(chat_id, safety_message("sf_urgent", subscriber.zone))
-    await strip_buttons(update.callback_query)
+    await strip_buttons(query_of(update))
     if session is not None:
         await strip_keyboard(context.bot, chat_id, session.message_id)
     await context.bot.send_message(
@@ -160,10 +164,11 @@ async def no_red_flag_pressed(update: Update, context: BotContext) -> None:
     if (subscriber := await screen_tap(update, context)) is None:
         return
     store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
-    action, then = context.matches[0]["action"], context.matches[0]["then"] or ""
+    match = match_of(context)
+    action, then = match["action"], match["then"] or ""
     store.record_screen(chat_id, now, action)
     log.info("safety.screen_answered chat=%s", chat_id)
-    await strip_buttons(update.callback_query)
+    await strip_buttons(query_of(update))
     thanks = "sf_no_thanks" if action == "no" else "sf_see_doctor"
     await context.bot.send_message(chat_id, texts.t(thanks))
     if subscriber.on_hold:  # a "No" today does not undo an earlier "Yes": they choose
@@ -180,7 +185,7 @@ async def continue_pressed(update: Update, context: BotContext) -> None:
     if (subscriber := await screen_tap(update, context)) is None:
         return
     store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
-    await strip_buttons(update.callback_query)
+    await strip_buttons(query_of(update))
     if not subscriber.on_hold:
         await context.bot.send_message(chat_id, texts.t("sf_not_on_hold"))
         return
@@ -194,5 +199,5 @@ async def continue_pressed(update: Update, context: BotContext) -> None:
 
 async def safety_command(update: Update, context: BotContext) -> None:
     """/safety: the disclaimer, the urgent and see-a-doctor signs, and when to ask first."""
-    zone = _zone(context, update.effective_chat.id)
-    await update.effective_message.reply_text(safety_message("safety_info", zone))
+    zone = _zone(context, private_chat_of(update))
+    await message_of(update).reply_text(safety_message("safety_info", zone))

@@ -19,10 +19,11 @@ from bot.flows.onboarding import (
     SETTING_UP,
     ask_time,
     ask_zone,
+    existing_subscriber,
     require_subscriber,
     reschedule,
 )
-from bot.flows.replies import reply
+from bot.flows.replies import chat_id_of, match_of, message_of, query_of, reply
 from bot.flows.today import local_today
 from bot.runtime import BotContext
 from bot.store import Subscriber
@@ -43,7 +44,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
     subscriber = await require_subscriber(update, context)
     if subscriber is None:
         return
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         views.settings_text(subscriber, context.clock.now()),
         reply_markup=views.settings_keyboard(subscriber),
     )
@@ -52,9 +53,9 @@ async def settings_command(update: Update, context: BotContext) -> None:
 async def subscriber_tap(update: Update, context: BotContext) -> Subscriber | None:
     """The guard of the /settings, /pause and /stop buttons: the tap answered, and the person's
     subscription, or None after telling them it is not set up (a button from before /stop)."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    subscriber = context.store.subscriber(query.message.chat.id)
+    subscriber = context.store.subscriber(chat_id_of(query))
     if subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("not_subscribed"))
         return None
@@ -79,8 +80,8 @@ async def followup_pressed(update: Update, context: BotContext) -> None:
         return
     store, now, chat_id = context.store, context.clock.now(), subscriber.chat_id
     store.set_followup(chat_id, now, not subscriber.followup)
-    subscriber = store.subscriber(chat_id)
-    query = update.callback_query
+    subscriber = existing_subscriber(context, chat_id)
+    query = query_of(update)
     await query.edit_message_text(
         views.settings_text(subscriber, now), reply_markup=views.settings_keyboard(subscriber)
     )
@@ -147,8 +148,8 @@ async def pause_pressed(update: Update, context: BotContext) -> None:
     """pz:<days>, 0 meaning until /resume."""
     if (subscriber := await subscriber_tap(update, context)) is None:
         return
-    days = int(context.matches[0]["days"])
-    await strip_buttons(update.callback_query)
+    days = int(match_of(context)["days"])
+    await strip_buttons(query_of(update))
     await pause(context, subscriber.chat_id, days if 0 < days <= MAX_PAUSE_DAYS else None)
 
 
@@ -157,7 +158,7 @@ async def pause(context: BotContext, chat_id: int, days: int | None) -> None:
     as missed. A timed pause keeps `next_due_utc` at the first reminder after it, so the
     engine resumes by itself."""
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
+    subscriber = existing_subscriber(context, chat_id)
     today = local_today(subscriber, now)
     change = status_rules.pause(subscriber, today, days, schedule.zone(subscriber.zone or "UTC"))
     with store.atomic():
@@ -181,7 +182,7 @@ async def resume_command(update: Update, context: BotContext) -> None:
 
 async def resume(context: BotContext, chat_id: int) -> None:
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id)
+    subscriber = existing_subscriber(context, chat_id)
     if not status_rules.allows(status_rules.Transition.RESUME, subscriber.status):
         await context.bot.send_message(
             chat_id, texts.t("not_paused", next=next_text(subscriber, now))
@@ -211,10 +212,10 @@ async def ask_stop(context: BotContext, chat_id: int) -> None:
 async def stop_tap(update: Update, context: BotContext) -> Subscriber | None:
     """The guard of the stop question's buttons: answered, the question's buttons gone (either
     answer closes it), and the subscription, or None after saying nothing was stopped."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     await strip_buttons(query)
-    subscriber = context.store.subscriber(query.message.chat.id)
+    subscriber = context.store.subscriber(chat_id_of(query))
     if subscriber is None or subscriber.status in SETTING_UP:
         await reply(query, texts.t("stop_cancelled"))
         return None
@@ -229,10 +230,10 @@ async def stop_confirmed(update: Update, context: BotContext) -> None:
     with store.atomic():
         store.apply(chat_id, status_rules.stop(local_today(subscriber, now)), now)
     log.info("stopped chat=%s", chat_id)
-    await reply(update.callback_query, texts.t("stopped"))
+    await reply(query_of(update), texts.t("stopped"))
 
 
 async def stop_declined(update: Update, context: BotContext) -> None:
     """sp:no keeps the reminders."""
     if await stop_tap(update, context) is not None:
-        await reply(update.callback_query, texts.t("stop_cancelled"))
+        await reply(query_of(update), texts.t("stop_cancelled"))

@@ -14,6 +14,7 @@ from bot import sender, texts
 from bot.buttons import AdminButton
 from bot.delivery_policy import why_not_send
 from bot.flows.admin.shared import admin_tap, audit, close_question
+from bot.flows.replies import chat_id_of, message_of, query_of, user_of
 from bot.runtime import BotContext, Runtime, runtime_of
 from bot.store import Broadcast, Delivery, Subscriber
 from bot.views.admin import broadcast_body, confirm_keyboard
@@ -29,7 +30,7 @@ FIRST_CHAT = -(2**63)  # below every chat id: a broadcast's first batch starts a
 
 async def broadcast_command(update: Update, context: BotContext) -> None:
     """Asks for the text (or takes it from `/broadcast TEXT`), then shows a preview."""
-    message = update.effective_message
+    message = message_of(update)
     store, now = context.store, context.clock.now()
     subscriber, _ = store.ensure_subscriber(message.chat_id, now)
     _, _, text = (message.text or "").partition(" ")
@@ -59,8 +60,8 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
 
 async def broadcast_text(update: Update, context: BotContext, subscriber: Subscriber) -> None:
     """The admin typed the broadcast: preview it with Send / Cancel."""
-    message = update.effective_message
-    if not context.is_admin(update.effective_user.id):  # no longer an admin: forget the step
+    message = message_of(update)
+    if not context.is_admin(user_of(update).id):  # no longer an admin: forget the step
         _restore_awaiting(context, subscriber)
         await message.reply_text(texts.t("free_text_idle"))
         return
@@ -73,7 +74,7 @@ async def broadcast_text(update: Update, context: BotContext, subscriber: Subscr
 async def _draft_broadcast(
     update: Update, context: BotContext, subscriber: Subscriber, text: str
 ) -> None:
-    message = update.effective_message
+    message = message_of(update)
     store, now = context.store, context.clock.now()
     length = len(text.encode("utf-16-le")) // 2
     if length > BROADCAST_MAX_CHARS:
@@ -86,7 +87,7 @@ async def _draft_broadcast(
     if count == 0:
         await message.reply_text(texts.t("ad_broadcast_nobody"))
         return
-    broadcast_id = store.create_broadcast(update.effective_user.id, text, now)
+    broadcast_id = store.create_broadcast(user_of(update).id, text, now)
     await message.reply_text(broadcast_body(text))  # exactly what subscribers will get
     keyboard = confirm_keyboard(
         texts.t("ad_btn_send", count=count),
@@ -102,17 +103,17 @@ async def _draft_broadcast(
 async def _broadcast_button(
     update: Update, context: BotContext, action: str, broadcast_id: int
 ) -> None:
-    query = update.callback_query
+    query = query_of(update)
     store = context.store
     if broadcast_id == 0:  # Cancel while the bot waited for the text
-        subscriber = store.subscriber(query.message.chat.id)
+        subscriber = store.subscriber(chat_id_of(query))
         if subscriber is not None and subscriber.awaiting == AWAITING_BROADCAST:
             _restore_awaiting(context, subscriber)
         audit(update, context, "broadcast", "cancelled before typing")
         await close_question(query, texts.t("ad_broadcast_cancelled"))
         return
     broadcast = store.broadcast(broadcast_id)
-    if broadcast is None or broadcast.admin_id != update.effective_user.id:
+    if broadcast is None or broadcast.admin_id != user_of(update).id:
         await close_question(query, texts.t("ad_broadcast_gone"))
         return
     if action == "no":
@@ -159,7 +160,7 @@ async def queue_broadcast(
             break
         batch += 1
         await asyncio.sleep(0)  # let the sender, timers and updates run between batches
-    runtime.store.move_broadcast(broadcast.id, "sending", "done")
+    runtime.open_store.move_broadcast(broadcast.id, "sending", "done")
     log.info("broadcast.queued id=%s batches=%s", broadcast.id, batch + 1)
 
 
@@ -167,7 +168,7 @@ def _queue_batch(runtime: Runtime, broadcast: Broadcast, after: int, batch: int)
     """Later batches are due a little later, at BROADCAST_PACE, so a large broadcast is
     spread out and every row is sent well inside the grace window."""
     due = runtime.clock.now() + timedelta(seconds=batch * BROADCAST_BATCH / BROADCAST_PACE)
-    _, after_next = runtime.store.queue_broadcast_batch(
+    _, after_next = runtime.open_store.queue_broadcast_batch(
         broadcast.id, broadcast.created_utc.date(), due, after_chat=after, size=BROADCAST_BATCH
     )
     return after_next
@@ -177,7 +178,7 @@ async def compose_broadcast(
     application: Application, delivery: Delivery, subscriber: Subscriber
 ) -> sender.Outgoing | sender.Skip:
     _, _, number = delivery.kind.partition(":")
-    store = runtime_of(application).store
+    store = runtime_of(application).open_store
     broadcast = store.broadcast(int(number)) if number.isdigit() else None
     if broadcast is None or broadcast.status not in {"sending", "done"}:
         return sender.Skip("not sent: the broadcast is gone")

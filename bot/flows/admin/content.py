@@ -33,7 +33,7 @@ from bot.flows.admin.shared import (
     send_problems,
     write_content,
 )
-from bot.flows.replies import reply
+from bot.flows.replies import message_of, query_of, reply, user_of
 from bot.program import DayPlan, plan_for_day, short_plan, single_plan
 from bot.runtime import BotContext
 from bot.views.admin import change_lines, confirm_keyboard, unreloaded_warning, upload_mode
@@ -47,7 +47,7 @@ VERSIONS_SHOWN = 10
 
 async def reload_command(update: Update, context: BotContext) -> None:
     """Validates the content folder (the check-content validator) and applies it if valid."""
-    message = update.effective_message
+    message = message_of(update)
     runtime = context.runtime
     try:
         files = await asyncio.to_thread(read_folder, context.settings.content_dir)
@@ -62,7 +62,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.t("ad_reload_same", version=runtime.content_version))
         return
     summary = diff_summary(runtime.library, library)
-    version = await activate(context, library, summary, update.effective_user.id)
+    version = await activate(context, library, summary, user_of(update).id)
     audit(update, context, "reload", f"applied version {version}", "; ".join(summary))
     await message.reply_text(
         texts.t("ad_reload_ok", version=version, changes=change_lines(summary))
@@ -72,7 +72,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
 
 async def preview_command(update: Update, context: BotContext) -> None:
     """Runs a practice, a program day or the short version as a subscriber sees it."""
-    message = update.effective_message
+    message = message_of(update)
     library = context.content
     args = [arg.lower() for arg in context.args or []]
     upload_id, content_version = None, None
@@ -135,7 +135,7 @@ async def _pending_library(update: Update, context: BotContext, upload_id: int) 
     pending = await off_loop(context, "pending_upload", upload_id)
     if (
         pending is None
-        or pending.admin_id != update.effective_user.id
+        or pending.admin_id != user_of(update).id
         or pending.status != "pending"
         or context.clock.now() - pending.created_utc > UPLOAD_TTL
     ):
@@ -148,8 +148,10 @@ async def _pending_library(update: Update, context: BotContext, upload_id: int) 
 
 async def document_received(update: Update, context: BotContext) -> None:
     """Checks an uploaded .md or .zip against the folder and offers Apply / Cancel."""
-    message = update.effective_message
+    message = message_of(update)
     document = message.document
+    if document is None:
+        raise TypeError("the upload handler got a message without a document")
     name = document.file_name or "upload"
     try:
         contentops.check_size(name, document.file_size)  # before downloading a single byte
@@ -166,7 +168,7 @@ async def document_received(update: Update, context: BotContext) -> None:
         await message.reply_text(err.user_message)
         return
     except TelegramError:
-        log.warning("admin.upload_download_failed admin=%s", update.effective_user.id)
+        log.warning("admin.upload_download_failed admin=%s", user_of(update).id)
         audit(update, context, "upload", "download failed", name)
         await message.reply_text(texts.t("ad_upload_download_failed", name=name))
         return
@@ -180,7 +182,7 @@ async def document_received(update: Update, context: BotContext) -> None:
 
 
 async def _check_upload(update: Update, context: BotContext, upload: contentops.Upload) -> None:
-    message = update.effective_message
+    message = message_of(update)
     runtime, now = context.runtime, context.clock.now()
     folder = context.settings.content_dir
     current = await asyncio.to_thread(contentops.current_files, folder)
@@ -209,7 +211,7 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
     upload_id = await off_loop(
         context,
         "add_pending_upload",
-        update.effective_user.id,
+        user_of(update).id,
         upload.name,
         contentops.fingerprint(current),
         dict(library.files),
@@ -236,12 +238,12 @@ async def _check_upload(update: Update, context: BotContext, upload: contentops.
 
 
 async def _upload_button(update: Update, context: BotContext, action: str, upload_id: int) -> None:
-    query = update.callback_query
+    query = query_of(update)
     now = context.clock.now()
     pending = await off_loop(context, "pending_upload", upload_id)
     if (
         pending is None
-        or pending.admin_id != update.effective_user.id
+        or pending.admin_id != user_of(update).id
         or pending.status != "pending"
         or now - pending.created_utc > UPLOAD_TTL
     ):
@@ -275,7 +277,7 @@ async def _upload_button(update: Update, context: BotContext, action: str, uploa
         return
     await off_loop(context, "close_pending_upload", upload_id, "applied")
     summary = diff_summary(context.content, library)
-    version = await activate(context, library, summary, update.effective_user.id)
+    version = await activate(context, library, summary, user_of(update).id)
     audit(update, context, "upload_apply", f"applied version {version}", pending.file_name)
     await close_question(query, texts.t("ad_upload_applied", version=version))
 
@@ -290,7 +292,7 @@ def _folder_matches(current: dict[str, bytes], library: Library) -> bool:
 
 async def versions_command(update: Update, context: BotContext) -> None:
     """Lists recent content versions: id, time, admin, checksum and what changed."""
-    message = update.effective_message
+    message = message_of(update)
     versions = context.store.content_versions(VERSIONS_SHOWN)
     audit(update, context, "versions", f"listed {len(versions)}")
     if not versions:
@@ -323,7 +325,7 @@ async def versions_command(update: Update, context: BotContext) -> None:
 
 async def rollback_command(update: Update, context: BotContext) -> None:
     """Asks to confirm restoring an archived version (files and serving content)."""
-    message = update.effective_message
+    message = message_of(update)
     args = context.args or []
     number = args[0].lstrip("#") if len(args) == 1 else ""
     if not number.isdigit() or len(number) > 12:
@@ -334,6 +336,9 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     if library is None:
         return
     info = context.store.content_version_info(version_id)
+    if info is None:  # archived versions are never deleted; this only guards the type
+        await message.reply_text(texts.t("ad_rollback_unknown", version=version_id))
+        return
     summary = diff_summary(context.content, library)
     current = await asyncio.to_thread(contentops.current_files, context.settings.content_dir)
     lost = contentops.unreloaded_edits(current, context.content, library.files)
@@ -364,7 +369,7 @@ def _translations(library: Library) -> str:
 async def _rollback_button(
     update: Update, context: BotContext, action: str, version_id: int
 ) -> None:
-    query = update.callback_query
+    query = query_of(update)
     if action == "no":
         audit(update, context, "rollback", "cancelled", f"version {version_id}")
         await close_question(query, texts.t("ad_rollback_cancelled"))
@@ -375,7 +380,7 @@ async def _rollback_button(
         return
     summary = [texts.t("ad_rollback_summary", version=version_id)]
     summary += diff_summary(context.content, library)
-    version = await activate(context, library, summary, update.effective_user.id)
+    version = await activate(context, library, summary, user_of(update).id)
     audit(update, context, "rollback", f"restored as version {version}", f"version {version_id}")
     await reply(query, texts.t("ad_rollback_done", version=version_id, new=version))
 
@@ -409,7 +414,7 @@ async def content_command(update: Update, context: BotContext) -> None:
     library, version = context.content, context.runtime.content_version
     data = await asyncio.to_thread(content_zip, library)
     audit(update, context, "content", f"sent version {version}")
-    await update.effective_message.reply_document(
+    await message_of(update).reply_document(
         InputFile(io.BytesIO(data), filename=f"content-v{version}.zip"),
         caption=texts.t("ad_content_caption", version=version),
     )

@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationHandlerStop
 from bot import i18n, texts
 from bot.content import Problem
 from bot.flows.admin.broadcast import queue_broadcast
+from bot.flows.replies import message_of
 from bot.runtime import BotContext, Runtime, runtime_of
 from bot.texts.menus import ADMIN_COMMANDS
 from bot.views.admin import problem_chunks
@@ -26,7 +27,7 @@ async def admin_help(update: Update, context: BotContext) -> None:
     def lines(commands: Sequence[tuple[str, str]]) -> texts.Safe:
         return texts.Safe("\n".join(f"/{name} — {texts.escape(about)}" for name, about in commands))
 
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.t(
             "ad_help",
             commands=lines(texts.menu(ADMIN_COMMANDS)),
@@ -39,7 +40,7 @@ async def admin_help(update: Update, context: BotContext) -> None:
 async def resume_at_startup(application: Application) -> None:
     """Finishes queueing broadcasts a restart interrupted; gives admins their command menu."""
     runtime = runtime_of(application)
-    for broadcast in runtime.store.broadcasts_with_status("sending"):
+    for broadcast in runtime.open_store.broadcasts_with_status("sending"):
         await queue_broadcast(runtime, broadcast)
         log.warning("broadcast.resumed id=%s", broadcast.id)
     for admin_id in sorted(runtime.settings.admin_ids):
@@ -57,7 +58,7 @@ async def _set_admin_menu(application: Application, admin_id: int) -> None:
         return
     done.add(admin_id)
     # In the admin's own language: at start-up no update has set it (bot/flows/language.py).
-    admin = runtime_of(application).store.subscriber(admin_id)
+    admin = runtime_of(application).open_store.subscriber(admin_id)
     with i18n.use_language(admin.language if admin else i18n.current_language()):
         menu = texts.menu((*texts.COMMANDS, *ADMIN_COMMANDS))
     commands = [BotCommand(name, about) for name, about in menu]

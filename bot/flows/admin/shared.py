@@ -13,7 +13,7 @@ from telegram import CallbackQuery, Message, Update
 from bot import contentops, texts
 from bot.content import Library, Problem
 from bot.flows import common
-from bot.flows.replies import reply
+from bot.flows.replies import match_of, message_of, query_of, reply, user_of
 from bot.runtime import BotContext
 from bot.store import Store
 from bot.views.admin import problem_chunks
@@ -25,12 +25,12 @@ log = logging.getLogger(__name__)
 async def admin_tap(update: Update, context: BotContext) -> tuple[str, int] | None:
     """The guard of the admin's confirmations: from anyone but an admin it is an expired
     button. The tap answered, and its answer ("ok" or "no") and item id."""
-    query = update.callback_query
+    query = query_of(update)
     if not context.is_admin(query.from_user.id) or query.message is None:
         await common.stale_button(update, context)
         return None
     await query.answer()
-    match = context.matches[0]
+    match = match_of(context)
     return match["answer"], int(match["id"])
 
 
@@ -75,9 +75,9 @@ async def write_content(update: Update, context: BotContext, library: Library) -
             contentops.write_content_set, context.settings.content_dir, library.files
         )
     except OSError as err:
-        log.error("content.write_failed admin=%s error=%s", update.effective_user.id, err.errno)
+        log.error("content.write_failed admin=%s error=%s", user_of(update).id, err.errno)
         audit(update, context, "write", f"failed: {err.strerror or 'error'}")
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             texts.t(
                 "ad_write_failed",
                 reason=err.strerror or "error",
@@ -89,7 +89,7 @@ async def write_content(update: Update, context: BotContext, library: Library) -
 
 
 def audit(update: Update, context: BotContext, action: str, result: str, detail: str = "") -> None:
-    admin_id = update.effective_user.id
+    admin_id = user_of(update).id
     context.store.record_audit(admin_id, action, result, context.clock.now(), detail)
     log.info("admin.%s admin=%s", action, admin_id)
 
@@ -105,4 +105,4 @@ async def send_problems(
 async def close_question(query: CallbackQuery, result: str) -> None:
     """Takes the buttons off the question and answers with the result below it."""
     await strip_buttons(query)
-    await query.message.reply_text(result)
+    await reply(query, result)

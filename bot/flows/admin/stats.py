@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot import texts
 from bot.flows.admin.shared import audit
+from bot.flows.replies import message_of
 from bot.runtime import BotContext
 from bot.store import Status
 from bot.texts import formats
@@ -46,7 +47,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         )
     counts = stats.subscribers
     audit(update, context, "stats", "shown")
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.t(
             "ad_stats",
             now=now.strftime("%Y-%m-%d %H:%M"),
