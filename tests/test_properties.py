@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bot import texts
+from bot import texts, typed
 from bot.app import build_application, polling
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -361,9 +361,10 @@ async def any_text_everywhere(bot: Harness, text: str) -> tuple[str | None, str]
             if "Go on with the check-in" in _labels(reply):
                 await bot.tap(reply, "Go on with the check-in")
     await bot.emu.send_text(USER_ID, text)  # at the body-area buttons
-    areas = await bot.expect("Where do you feel it")
-    kept.append(text)
-    await bot.tap(areas, "Nowhere")
+    if not typed.means_skip(text):  # "none", "skip": the same as Done with nothing ticked
+        areas = await bot.expect("Where do you feel it")
+        kept.append(text)
+        await bot.tap(areas, "Nowhere")
     await bot.expect("How did today's practice go")
     await bot.emu.send_text(USER_ID, text)
     if parse_completion(text) is None:
@@ -375,7 +376,7 @@ async def any_text_everywhere(bot: Harness, text: str) -> tuple[str | None, str]
     note = await bot.expect("Anything you'd like to add")
     await bot.tap(note, 0)  # keep the note as it stands
     await bot.expect("Thank you for checking in")
-    return bot.store.checkin_for_day(USER_ID, bot.clock.now().date()).note, "\n".join(kept)
+    return bot.store.checkin_for_day(USER_ID, bot.clock.now().date()).note, "\n".join(kept) or None
 
 
 def test_any_text_at_any_checkin_question_is_answered_and_kept_where_it_is_words(tmp_path, caplog):
@@ -395,6 +396,7 @@ def test_any_text_at_any_checkin_question_is_answered_and_kept_where_it_is_words
             @example("7")
             @example("9")  # high pain: the safety reply comes before the next question
             @example("did part of it")
+            @example("NONE")  # a skip word: at the body areas, the same as Done with none ticked
             def check(text):
                 tried.append(text)
                 stored, expected = runner.run(any_text_everywhere(bot, text))
