@@ -151,6 +151,28 @@ def print_machine() -> None:
         print(line, flush=True)
 
 
+def cpu_ticks() -> list[int] | None:
+    """The machine's CPU time so far by kind (/proc/stat's first line), or None off Linux."""
+    try:
+        return [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+
+
+def machine_busy(before: list[int] | None) -> str:
+    """How the whole machine's CPU went since `before` (cpu_ticks()): a figure from a
+    virtual machine whose host takes CPU away ("steal") or where other work runs is not
+    comparable with one from a quiet machine."""
+    after = cpu_ticks()
+    if before is None or after is None:
+        return "machine shares unknown"
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    user, nice, system, idle, iowait, _, _, steal = (100 * n / total for n in spent)
+    busy, waiting = user + nice + system, idle + iowait
+    return f"machine: {busy:.0f}% busy, {waiting:.0f}% idle, {steal:.0f}% steal"
+
+
 def rss_mb() -> float:
     """Resident memory of this process now, in MB (VmRSS)."""
     return _status_kb("VmRSS") / 1024

@@ -1,7 +1,7 @@
 """Updates: 100 people checking in at once, end to end through the real bot and SQLite.
 
 Run: .venv/bin/python bench/updates.py [--quick] [--users 100] [--seconds 20]
-     [--paced-only] [--profile out.pstats]
+     [--paced-only [--floor]] [--profile out.pstats]
 
 The people live in the emulator's process (bench/common.py EmulatorProcess, limits off) and
 go through the check-in flow (bot/flows/checkin.py) again and again: /checkin, the tension
@@ -20,8 +20,12 @@ Loads: `saturated` (nobody waits between actions: the most updates a second the 
 handles) and `paced` (each person waits 0.27 s on average between actions, an offered load
 of about 350 updates a second: the goals apply there), both with BOT_HTTP_CLIENT=aiohttp and
 the default BOT_CONCURRENT_UPDATES (bot/concurrency.py: chats at once, each chat in order).
-For comparison, the paced load again with PTB's default client (httpx) and with one update
-at a time (BOT_CONCURRENT_UPDATES=1, as the bot was before).
+`paced_floor` is the paced load on PTB alone (bare_application): the same calls a step
+through the same HTTP client, none of the bot's own work. It is the least CPU an update can
+cost while PTB parses the updates and makes the calls, on this machine. For comparison, the
+paced load again with PTB's default client (httpx) and with one update at a time
+(BOT_CONCURRENT_UPDATES=1, as the bot was before). Each CPU figure says how busy the whole
+machine was meanwhile: on a virtual machine the host's "steal" slows everything.
 """
 
 from __future__ import annotations
@@ -45,8 +49,10 @@ from common import (
     Report,
     bench_settings,
     count_rows,
+    cpu_ticks,
     fresh_db,
     generate_subscribers,
+    machine_busy,
     percentile,
     print_machine,
     quiet_logging,
@@ -168,6 +174,56 @@ async def drive(
 
 
 # ---------------------------------------------------------------------------- in the bot process
+def bare_application(emulator: Any, concurrent: int) -> Any:
+    """PTB alone, for the floor: the same people and the same Bot API calls a step as the
+    bot makes (a tap: answer it, edit the tapped message, send the next question; a typed
+    answer: take the keyboard off the question, send the next), through the same HTTP client
+    and request building (bot/request.py, the limiter's direct_post with pacing off), with no
+    store, no texts, no keyboard ledger and two handlers. What the bot costs above this is
+    ours; this much is PTB's and the HTTP client's."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+    from telegram.ext import ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
+
+    from bot.concurrency import PerChatUpdateProcessor
+    from bot.ratelimit import PacedRateLimiter
+    from bot.request import AiohttpRequest
+
+    buttons = [InlineKeyboardButton(str(v), callback_data=f"ci:1:t:{v}") for v in range(11)]
+    keypad = InlineKeyboardMarkup([buttons[:6], buttons[6:]])  # 0-10, as the bot's keypad
+    asked: dict[int, int] = {}  # chat -> message id of the question on screen
+
+    async def typed(update: Update, context: Any) -> None:
+        chat = update.effective_chat.id  # type: ignore[union-attr]
+        if chat in asked:
+            await context.bot.edit_message_reply_markup(chat, asked[chat], reply_markup=None)
+        sent = await context.bot.send_message(chat, "Pain now, 0 to 10?", reply_markup=keypad)
+        asked[chat] = sent.message_id
+
+    async def tapped(update: Update, context: Any) -> None:
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        chat = query.message.chat.id
+        await query.answer()
+        await context.bot.edit_message_text("Tension: 5", chat, query.message.message_id)
+        sent = await context.bot.send_message(chat, "Pain now, 0 to 10?", reply_markup=keypad)
+        asked[chat] = sent.message_id
+
+    application = (
+        ApplicationBuilder()
+        .token(emulator.token)
+        .base_url(emulator.base_url)
+        .base_file_url(emulator.base_file_url)
+        .request(AiohttpRequest(connection_pool_size=8))
+        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=40))
+        .concurrent_updates(PerChatUpdateProcessor(concurrent))
+        .rate_limiter(PacedRateLimiter(per_second=None))
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, typed))
+    application.add_handler(CallbackQueryHandler(tapped))
+    return application
+
+
 def make_db(n: int, now: datetime) -> Path:
     path = fresh_db("updates.db")
     later = now + timedelta(hours=12)  # no reminder falls due during the bench
@@ -191,6 +247,7 @@ async def run(
     http: str = "aiohttp",
     concurrent: int | None = None,
     profile: str = "",
+    floor: bool = False,
 ) -> None:
     now = datetime.now(UTC)
     db = make_db(users, now)
@@ -200,13 +257,16 @@ async def run(
         settings = bench_settings(emulator, db, max_per_second=None, http_client=http)
         if concurrent is not None:
             settings = replace(settings, concurrent_updates=concurrent)
-        application = build_application(settings, clock=Clock())
-        add_startup_hook(application, freeze_long_lived)  # as `python -m bot run` does
+        if floor:
+            application = bare_application(emulator, settings.concurrent_updates)
+        else:
+            application = build_application(settings, clock=Clock())
+            add_startup_hook(application, freeze_long_lived)  # as `python -m bot run` does
         async with polling(application, poll_timeout=10):
             await asyncio.sleep(0.5)  # the first tick and the first long poll
             emulator_cpu0 = (await emulator.acall("stats"))["cpu_seconds"]
             profiler = cProfile.Profile(time.process_time) if profile else None
-            cpu0 = time.process_time()
+            cpu0, ticks0 = time.process_time(), cpu_ticks()
             if profiler is not None:  # where the bot's CPU goes (cProfile adds its own cost)
                 profiler.enable()
             result = await emulator.acall("run", "updates:drive", ids, seconds, think, 7)
@@ -214,6 +274,7 @@ async def run(
                 profiler.disable()
                 profiler.dump_stats(profile)
             cpu = time.process_time() - cpu0
+            shares = machine_busy(ticks0)
         stats = emulator.stats()
     emulator_cpu = stats["cpu_seconds"] - emulator_cpu0
     # The first WARMUP seconds (everyone's first /checkin, new connections) are left out of
@@ -261,7 +322,7 @@ async def run(
         1000 * cpu / max(counts["actions"], 1),
         "ms",
         note=f"bot process CPU {cpu:.1f} s; the emulator and the people's "
-        f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s",
+        f"process {emulator_cpu:.1f} s, over {result['seconds']:.1f} s; {shares}",
     )
     # Calls the bot made to answer people (polling and start-up left out), per update.
     answering = {m: n for m, n in stats["methods"].items() if m not in NOT_ANSWERS}
@@ -287,9 +348,13 @@ async def main(args: argparse.Namespace) -> int:
     print(f"-- {args.users} people checking in, {seconds:g} s per load", flush=True)
     if args.paced_only or args.profile:
         await run(args.users, seconds, args.think, "paced", report, True, profile=args.profile)
+        if args.floor:
+            await run(args.users, seconds, args.think, "paced_floor", report, False, floor=True,
+                      profile=args.profile and args.profile + ".floor")  # fmt: skip
         return report.summary()
     await run(args.users, seconds, 0.0, "saturated", report, goals=False)
     await run(args.users, seconds, args.think, "paced", report, goals=True)
+    await run(args.users, seconds, args.think, "paced_floor", report, False, floor=True)
     if not args.quick:
         # For comparison: PTB's default HTTP client, and one update at a time (as before).
         await run(args.users, seconds, args.think, "paced_httpx", report, False, http="httpx")
@@ -311,5 +376,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--paced-only", action="store_true", help="only the paced load")
     parser.add_argument("--profile", default="", help="cProfile the paced load into this file")
+    parser.add_argument(
+        "--floor", action="store_true", help="with --paced-only: the floor load too"
+    )
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(main(parser.parse_args())))
