@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import html
-import io
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from apscheduler.events import (
     EVENT_JOB_ADDED,
@@ -74,11 +74,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _awaiting(coro: Any) -> list[str]:
+    """Where a suspended coroutine waits, outermost first: Task.get_stack gives one frame."""
+    where = []
+    while (frame := getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)) is not None:
+        where.append(f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    if coro is not None:
+        where.append(repr(coro))  # the future or lock it waits on
+    return where
+
+
 class FirstTickTimeout(AssertionError):
     """The engine's first tick never reported; the message says how far it got."""
 
 
-class _FirstTick:
+class FirstTick:
     """Waits for the scheduler to report the end of the first "tick" job, keeping what it saw
     on the way, so a wait that runs out says where the tick stopped instead of a bare
     TimeoutError."""
@@ -125,10 +136,14 @@ class _FirstTick:
                 f"next run {job.job.next_run_time}, trigger {trigger}"
             )
         for task in asyncio.all_tasks():  # a tick that started and hangs: where it waits
-            if getattr(task.get_coro(), "__qualname__", "") == "run_coroutine_job":
-                stack = io.StringIO()
-                task.print_stack(file=stack)
-                lines.append(f"a job still running:\n{stack.getvalue()}")
+            # PTB runs a job's callback in its own task (Job.run shields Job._run).
+            coro = task.get_coro()
+            frame = getattr(coro, "cr_frame", None)
+            its_job = frame.f_locals.get("self") if frame is not None else None
+            if getattr(coro, "__qualname__", "") == "Job._run" and its_job in jobs:
+                lines.append(
+                    "the tick still running, waiting at:\n    " + "\n    ".join(_awaiting(coro))
+                )
         return "\n  ".join(lines)
 
 
@@ -138,10 +153,11 @@ async def running(application: Application) -> AsyncIterator[Application]:
 
     The scheduler runs that tick ~0.1 s after start-up, which under load has landed in the
     middle of a test (after a broadcast was queued: it sent the rows before the test put a
-    person on hold). Tests drive every later tick by hand, so they start after this one."""
+    person on hold). Tests drive every later tick by hand, so they start after this one. A
+    first tick that never reports fails with FirstTickTimeout, saying how far it got."""
     job_queue = application.job_queue
     assert job_queue is not None, "installed with python-telegram-bot[job-queue]"
-    first_tick = _FirstTick(job_queue)
+    first_tick = FirstTick(job_queue)
     scheduler = job_queue.scheduler
     scheduler.add_listener(first_tick.on_event, EVENT_SCHEDULER_STARTED | sum(_JOB_EVENTS))
     try:
