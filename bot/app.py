@@ -9,6 +9,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -416,11 +417,19 @@ async def _post_init(application: Application, *, engine_wiring: EngineWiring) -
     runtime.engine.start()
     interval = runtime.settings.tick_seconds
     assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
+    # The scheduler counts real time, whatever clock the bot's "now" comes from (tests).
+    first = datetime.now(UTC) + timedelta(seconds=first_tick_delay(runtime.clock.now(), interval))
     application.job_queue.run_repeating(
         _tick,
         interval=interval,
-        first=first_tick_delay(runtime.clock.now(), interval),
+        first=first,
         name="tick",
+        # The job is added before the scheduler starts (Application.start, after the updater's
+        # first call to Telegram). Given only `first`, APScheduler reckons the first run at that
+        # start and, if `first` has passed, skips to `first + interval`: a start-up slower than
+        # the delay lost the first tick for a whole interval (an hour in tests). With the first
+        # run fixed and no misfire limit, a late tick runs once, as soon as it can, instead.
+        job_kwargs={"next_run_time": first, "misfire_grace_time": None},
     )
     log.info("bot.started content_version=%s", runtime.content_version)
 

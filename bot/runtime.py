@@ -51,9 +51,14 @@ class Runtime:
         """The content a person speaking `language` is served (default: the language of the
         update or message being composed, i18n.current_language()); English fills in
         whatever that language has no translation of."""
-        library = self.library
-        assert library is not None, "content loads in post_init"
-        return library.in_language(language or i18n.current_language())
+        return self.loaded_library.in_language(language or i18n.current_language())
+
+    @property
+    def loaded_library(self) -> Library:
+        """The whole content tree, for what runs after post_init loaded it."""
+        if self.library is None:
+            raise RuntimeError("content loads in post_init")
+        return self.library
 
     @property
     def open_store(self) -> Store:
@@ -83,9 +88,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def store(self) -> Store:
-        store = self.runtime.store
-        assert store is not None, "the store opens in post_init"
-        return store
+        return self.runtime.open_store
 
     @property
     def clock(self) -> Clock:
@@ -103,9 +106,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def content(self) -> Library:
         """The whole content tree (every language, one version): what admins edit."""
-        library = self.runtime.library
-        assert library is not None, "content loads in post_init"
-        return library
+        return self.runtime.loaded_library
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

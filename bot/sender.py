@@ -149,9 +149,7 @@ class Engine:
 
     @property
     def store(self) -> Store:
-        store = self.runtime.store
-        assert store is not None, "the store opens in post_init, before the engine starts"
-        return store
+        return self.runtime.open_store  # opened in post_init, before the engine starts
 
     def start(self) -> None:
         recovered = self.store.recover_interrupted(self.runtime.clock.now())
@@ -288,7 +286,8 @@ class Engine:
         With `send_after` (an early release) the first reminder, not yet due, leaves then."""
         store = self.store
         # due_reminders selects only subscribers with a zone, a time and a next due instant.
-        assert subscriber.zone and subscriber.remind_at and subscriber.next_due_utc
+        if not (subscriber.zone and subscriber.remind_at and subscriber.next_due_utc):
+            raise RuntimeError("a due subscriber without a zone, a time or a due instant")
         zone = schedule.zone(subscriber.zone)
         at = time.fromisoformat(subscriber.remind_at)
         due = subscriber.next_due_utc

@@ -16,6 +16,7 @@ from telegram import CallbackQuery, Chat, InaccessibleMessage, User
 
 from bot import texts
 from bot.flows.replies import chat_id_of, reply, shown_message
+from bot.views.telegram_io import edit_or_send
 from tests.harness import ADMIN_ID, USER_ID, Harness, opening, subscribe
 
 REMINDER = "Time for today's practice"
@@ -65,6 +66,14 @@ async def test_reply_to_a_tap_on_an_inaccessible_message_sends_to_its_chat(bot):
     assert not hasattr(query.message, "reply_text")  # what the helper is for
     sent = await reply(query, "Still here for you.")
     assert sent.chat.id == USER_ID
+    assert (await bot.reply())["text"] == "Still here for you."
+
+
+async def test_an_edit_on_an_inaccessible_message_is_sent_as_a_new_one(bot):
+    """edit_or_send, handed a real InaccessibleMessage: PTB's edit shortcut refuses it with a
+    TypeError before any request, so the text goes to the chat as a new message."""
+    await subscribe(bot)
+    await edit_or_send(inaccessible_query(bot), "Still here for you.")
     assert (await bot.reply())["text"] == "Still here for you."
 
 
@@ -128,6 +137,16 @@ async def test_settings_buttons_on_an_inaccessible_message_are_still_answered(bo
     screen = await bot.say("/settings")
     said = await tap_inaccessible(bot, screen, label)
     assert any(opening(key) in text for text in said), said
+
+
+async def test_the_follow_up_toggle_on_an_inaccessible_settings_screen_still_turns_it_on(bot):
+    await subscribe(bot)
+    screen = await bot.say("/settings")
+    # Inaccessible because the person deleted it: Telegram refuses the redraw, as it says.
+    bot.emu.fail_next("editMessageText", 400, description="Bad Request: message to edit not found")
+    said = await tap_inaccessible(bot, screen, "follow-up on")
+    assert bot.store.subscriber(USER_ID).followup
+    assert any(opening("followup_on") in text for text in said), said
 
 
 async def test_the_red_flag_screen_on_an_inaccessible_message_is_still_answered(bot):

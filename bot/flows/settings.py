@@ -29,7 +29,7 @@ from bot.runtime import BotContext
 from bot.store import Subscriber
 from bot.views import settings as views
 from bot.views.settings import next_text
-from bot.views.telegram_io import strip_buttons
+from bot.views.telegram_io import edit_or_send, strip_buttons
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,8 @@ async def followup_pressed(update: Update, context: BotContext) -> None:
     store.set_followup(chat_id, now, not subscriber.followup)
     subscriber = existing_subscriber(context, chat_id)
     query = query_of(update)
-    await query.edit_message_text(
-        views.settings_text(subscriber, now), reply_markup=views.settings_keyboard(subscriber)
+    await edit_or_send(
+        query, views.settings_text(subscriber, now), views.settings_keyboard(subscriber)
     )
     await reply(query, views.followup_text(subscriber))
 

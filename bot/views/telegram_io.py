@@ -13,7 +13,7 @@ from typing import Any
 from telegram import Bot, CallbackQuery
 from telegram.error import BadRequest
 
-from bot.flows.replies import chat_id_of, edit_keyboard, edit_text, reply
+from bot.flows.replies import chat_id_of, edit_keyboard, edit_text, reply, shown_message
 
 # Where it is defined: bot/ratelimit.py reads it too, and it imports nothing of the flows.
 from bot.telegram_errors import is_not_modified
@@ -46,6 +46,10 @@ async def edit_or_send(query: CallbackQuery, text: str, reply_markup: Any = None
     """Shows `text` in place of the pressed button's message; a double tap (the message shows
     it already) changes nothing. A message that cannot take the text (a chart's caption, one
     deleted or too old) gets it as a new message instead, so the answer is never lost."""
+    if shown_message(query) is None and query.inline_message_id is None:
+        # An InaccessibleMessage: PTB's edit shortcut would raise TypeError before asking.
+        await reply(query, text, reply_markup=reply_markup)
+        return
     try:
         await query.edit_message_text(text, reply_markup=reply_markup)
     except BadRequest as err:
