@@ -528,6 +528,8 @@ async def area_button(tap: CheckinTap, context: BotContext) -> None:
 def close_abandoned(context: BotContext, subscriber: Subscriber, today: date) -> int:
     """Closes the person's check-ins left open on an earlier day as partial (answers kept);
     returns how many."""
+    if context.store.none_abandoned(subscriber.chat_id, today):
+        return 0  # every update asks; only a person's first of the day needs the sweep
     return _close_abandoned(context.store, subscriber, today, context.clock.now())
 
 

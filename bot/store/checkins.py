@@ -11,6 +11,8 @@ from bot.store.records import (
     CheckInRow,
 )
 
+NONE_ABANDONED_REMEMBERED = 10_000  # chats whose last empty sweep is remembered (~1 MB)
+
 # A check-in with whether its session (if any) was finished: that answers "how did it go".
 _CHECKIN_SELECT = (
     "SELECT c.*, (SELECT s.status = 'done' FROM sessions s WHERE s.id = c.session_id) "
@@ -19,6 +21,8 @@ _CHECKIN_SELECT = (
 
 
 class CheckinQueries(Tables):
+    _none_abandoned: dict[int, date]  # chat -> the local date it last had none (memory)
+
     def open_checkin(
         self,
         chat_id: int,
@@ -125,7 +129,23 @@ class CheckinQueries(Tables):
             "WHERE chat_id = ? AND status = 'open' AND local_date < ?",
             (to_db(now), chat_id, today.isoformat()),
         )
+        if cursor.rowcount == 0:
+            # Remembered only when nothing was closed: that holds even if a caller's
+            # transaction rolls back, so a rolled-back close is simply tried again.
+            if len(self._none_abandoned) >= NONE_ABANDONED_REMEMBERED:
+                self._none_abandoned.clear()  # a bound on memory; the next updates sweep again
+            self._none_abandoned[chat_id] = today
         return cursor.rowcount
+
+    def none_abandoned(self, chat_id: int, today: date) -> bool:
+        """Whether the person is known to have no check-in open from before `today`, so that
+        `close_abandoned` would change nothing (kept in memory).
+
+        A check-in is only ever opened for the person's local today, so one is left behind
+        only when their date moves on: `today` changes, and the next update sweeps again. Every
+        check-in update asked; this saves a transaction of three statements on all but the
+        first update of a person's day. After a restart each chat is swept once more."""
+        return self._none_abandoned.get(chat_id) == today
 
     def open_checkins_before(
         self, latest_day: date, limit: int = 1000

@@ -1,0 +1,78 @@
+"""What a busy bot does not repeat on every update (issue 20, bench/updates.py), and that the
+work left out changes nothing a person sees or has stored.
+
+The SQL an update runs is read from sqlite3's own trace of the store's connection: the
+statements as SQLite ran them, nothing of ours replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from bot.store import Store
+from tests.harness import USER_ID, Harness
+from tests.test_flow_checkin import TODAY, row, start_checkin, subscribed
+
+CLOSE_ABANDONED = "status = 'partial', step = NULL"  # the sweep's UPDATE
+
+
+@contextmanager
+def statements(store: Store) -> Iterator[list[str]]:
+    """The SQL statements the store runs meanwhile, as run (values filled in)."""
+    run: list[str] = []
+    store.db.conn.set_trace_callback(run.append)
+    try:
+        yield run
+    finally:
+        store.db.conn.set_trace_callback(None)
+
+
+def sweeps(run: list[str]) -> int:
+    return sum(CLOSE_ABANDONED in sql for sql in run)
+
+
+async def test_abandoned_checkins_are_swept_on_a_persons_first_update_of_the_day_only(
+    bot: Harness,
+):
+    """Each check-in update asked whether an earlier day's check-in was left open, in a
+    transaction of its own. A check-in is only opened for the person's today, so once a sweep
+    found none, none can appear before their date moves on."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    with statements(bot.store) as run:
+        assert "pain" in (await bot.say("6"))["text"]
+        await bot.settle()
+    assert sweeps(run) == 0
+    assert row(bot).tension == 6
+
+    bot.clock.advance(timedelta(days=1))
+    with statements(bot.store) as run:
+        await start_checkin(bot)  # the first update of the new day: yesterday's is closed
+        await bot.settle()
+    assert sweeps(run) >= 1
+    yesterday = row(bot)
+    assert (yesterday.status, yesterday.tension, yesterday.step) == ("partial", 6, None)
+
+    with statements(bot.store) as run:
+        assert "pain" in (await bot.say("5"))["text"]
+        await bot.settle()
+    assert sweeps(run) == 0
+    assert row(bot, TODAY + timedelta(days=1)).tension == 5
+
+
+async def test_a_check_in_left_open_is_closed_when_the_person_comes_back_a_day_later(
+    bot: Harness,
+):
+    """The remembered "none left open" is for one local date: the next day's first typed
+    answer to yesterday's question closes it and says so, as before."""
+    await subscribed(bot)
+    await start_checkin(bot)
+    assert "pain" in (await bot.say("6"))["text"]
+    bot.clock.advance(timedelta(days=1))
+    reply = await bot.say("4")  # yesterday's pain question, answered a day late
+    assert "/checkin" in reply["text"]
+    saved = row(bot)
+    assert (saved.status, saved.pain) == ("partial", None)
+    assert bot.store.subscriber(USER_ID).awaiting is None
