@@ -7,10 +7,15 @@ statements as SQLite ran them, nothing of ours replaced.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from telegram.ext import CallbackQueryHandler
+
+from bot.app import build_application
+from bot.buttons import CheckinButton, PracticeButton
 from bot.store import Store
 from tests.harness import USER_ID, Harness
 from tests.test_flow_checkin import TODAY, row, start_checkin, subscribed
@@ -76,3 +81,27 @@ async def test_a_check_in_left_open_is_closed_when_the_person_comes_back_a_day_l
     saved = row(bot)
     assert (saved.status, saved.pain) == ("partial", None)
     assert bot.store.subscriber(USER_ID).awaiting is None
+
+
+def test_check_in_and_practice_buttons_are_tried_before_the_other_families(settings):
+    """PTB tries a group's handlers one by one until one matches (a regex each): the busiest
+    families come right after /help and "more" (which answers a button with empty data), and
+    each of their buttons still reaches its own handler."""
+    from bot.flows import checkin, practice_session
+
+    handlers = build_application(settings).handlers[0]
+    taps = [
+        (CheckinButton(12, "t", "5").pack(), checkin.rating_pressed, 10),
+        (CheckinButton(12, "a", "none").pack(), checkin.areas_pressed, 10),
+        (PracticeButton("next", 7, "1").pack(), practice_session.next_pressed, 40),
+    ]
+    for data, callback, within in taps:
+        tried = next(
+            index
+            for index, handler in enumerate(handlers)
+            if isinstance(handler, CallbackQueryHandler)
+            and handler.pattern is not None
+            and re.match(handler.pattern, data)
+        )
+        assert handlers[tried].callback is callback, data
+        assert tried < within, (data, tried)
