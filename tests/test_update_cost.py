@@ -105,3 +105,32 @@ def test_check_in_and_practice_buttons_are_tried_before_the_other_families(setti
         )
         assert handlers[tried].callback is callback, data
         assert tried < within, (data, tried)
+
+
+async def test_typed_answers_read_without_query_savepoints(bot: Harness):
+    """sqlite-utils' query() wraps each SELECT in a savepoint (two statements more); the reads
+    of a typed answer (the keyboards it closes) and of a pain answer (the recent pains) use a
+    plain cursor, and still find what they look for."""
+    await subscribed(bot)
+    tension = await start_checkin(bot)
+    with statements(bot.store) as run:
+        assert "pain" in (await bot.say("6"))["text"]
+        assert "Where" in (await bot.say("2"))["text"]
+        await bot.settle()
+    assert not [sql for sql in run if "SAVEPOINT" in sql]
+    assert bot.store.keyboard_state(USER_ID, tension["message_id"]) is False  # closed
+    assert (row(bot).tension, row(bot).pain) == (6, 2)
+
+
+def test_english_messages_are_what_englishs_catalog_would_give():
+    """gettext answers English from the source text without asking babel: the same text as
+    English's (empty) catalog, for every message."""
+    from bot import i18n, texts
+
+    with i18n.use_language("en"):
+        for key, english in texts.MESSAGES.items():
+            if isinstance(english, texts.Plural):
+                continue
+            domain = texts.DOMAIN_OF[key]
+            expected = str(i18n.translations("en", domain).pgettext(key, english))
+            assert i18n.gettext(domain, key, english) == expected == english, key

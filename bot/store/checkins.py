@@ -177,8 +177,9 @@ class CheckinQueries(Tables):
         return [CheckInRow.from_row(row).as_model(practised=bool(row["practised"])) for row in rows]
 
     def recent_pains(self, chat_id: int, since: date) -> list[tuple[date, int]]:
-        """(local date, pain) of every check-in with a pain rating on or after `since`."""
-        rows = self.db.query(
+        """(local date, pain) of every check-in with a pain rating on or after `since`. Read
+        at every pain answer: a plain cursor (see Tables._one), not query()'s savepoint."""
+        rows = self._rows(
             "SELECT local_date, pain FROM checkins WHERE chat_id = ? AND local_date >= ? "
             "AND pain IS NOT NULL ORDER BY local_date, id",
             (chat_id, since.isoformat()),
