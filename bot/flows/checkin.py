@@ -68,13 +68,14 @@ async def begin_checkin(
     store, now = context.store, context.clock.now()
     subscriber = store.subscriber(chat_id) or store.ensure_subscriber(chat_id, now)[0]
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    # Read again by ask() only when closing an old check-in may have changed it.
+    fresh = None if close_abandoned(context, subscriber, today) else subscriber
+    # The row comes back read in the transaction that wrote it: fresh, not read again.
     row = store.open_checkin(chat_id, today, now, step=TENSION, session_id=session_id)
     log.info(
         "checkin.begin chat=%s checkin=%s from_session=%s", chat_id, row.id, session_id is not None
     )
-    if (opened := store.checkin(row.id)) is not None:  # read again: see the module docstring
-        await ask(context, chat_id, opened, TENSION)
+    await ask(context, chat_id, row, TENSION, subscriber=fresh)
 
 
 async def checkin_command(update: Update, context: BotContext) -> None:
@@ -219,7 +220,8 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     with store.atomic():
         store.close_checkin(row.id, now, "done")
         store.set_awaiting(chat_id, now, None)
-    saved, subscriber = store.checkin(row.id), store.subscriber(chat_id)
+    # The subscriber is not read again: the write changed only its awaited answer.
+    saved = store.checkin(row.id)
     if saved is None or subscriber is None:  # see the module docstring
         return
     row = saved
@@ -496,14 +498,17 @@ async def area_button(tap: CheckinTap, context: BotContext) -> None:
     query, row, value = tap.query, tap.row, tap.value
     store, now = context.store, context.clock.now()
     chat_id = row.chat_id
-    if value == "none":
+    if value in ("none", "done"):
         await query.answer()
-        await save_and_continue(context, chat_id, row, AREAS, areas=[])
-        return
-    if value == "done":
-        await query.answer()
-        chosen = sorted(row.areas or (), key=area_order)
-        await save_and_continue(context, chat_id, row, AREAS, areas=[a.value for a in chosen])
+        chosen = [] if value == "none" else sorted(row.areas or (), key=area_order)
+        await save_and_continue(
+            context,
+            chat_id,
+            row,
+            AREAS,
+            subscriber=tap.subscriber,
+            areas=[a.value for a in chosen],
+        )
         return
     if value not in {a.value for a in BodyArea}:
         await query.answer(texts.t("button_expired"))
