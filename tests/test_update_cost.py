@@ -164,3 +164,15 @@ def test_a_check_in_row_keeps_only_the_body_areas_still_known(tmp_path):
     store.save_answer(checkin.id, now, step=None, areas=stored)
     assert store.checkin(checkin.id).areas == (BodyArea.LOWER_BACK, BodyArea.HIP_FRONT_LEFT)
     store.close()
+
+
+def test_the_awaited_step_reads_alone_as_in_the_whole_row(tmp_path):
+    """After a typed answer the router reads only `awaiting` to see whether it was taken."""
+    store = Store(tmp_path / "bot.db")
+    now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    assert store.awaiting_step(USER_ID) is None  # nobody yet
+    store.ensure_subscriber(USER_ID, now)
+    assert store.awaiting_step(USER_ID) is None
+    store.set_awaiting(USER_ID, now, "checkin_pain", {"id": 3})
+    assert store.awaiting_step(USER_ID) == "checkin_pain" == store.subscriber(USER_ID).awaiting
+    store.close()
