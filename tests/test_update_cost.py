@@ -176,3 +176,23 @@ def test_the_awaited_step_reads_alone_as_in_the_whole_row(tmp_path):
     store.set_awaiting(USER_ID, now, "checkin_pain", {"id": 3})
     assert store.awaiting_step(USER_ID) == "checkin_pain" == store.subscriber(USER_ID).awaiting
     store.close()
+
+
+def test_an_answer_saved_comes_back_as_a_read_would_give_it(tmp_path):
+    """save_answer returns the check-in from its own UPDATE ... RETURNING: the same row a
+    read after it gives (session_done included), and None once the check-in is gone."""
+    from tests import factories
+
+    store = Store(tmp_path / "bot.db")
+    now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    store.ensure_subscriber(USER_ID, now)
+    session = factories.add_session(store, USER_ID, TODAY, now, tension_before=6, status="done")
+    checkin = store.open_checkin(USER_ID, TODAY, now, step="tension", session_id=session.id)
+    saved = store.save_answer(checkin.id, now, step="pain", tension=4)
+    assert saved is not None and saved.session_done and saved.tension == 4
+    assert saved == store.checkin(checkin.id)
+    saved = store.save_answer(checkin.id, now, step=None, areas=["lower_back"])
+    assert saved == store.checkin(checkin.id)
+    assert (saved.step, saved.areas) == ("pain", (BodyArea.LOWER_BACK,))
+    assert store.save_answer(checkin.id + 1, now, step=None, note="x") is None
+    store.close()

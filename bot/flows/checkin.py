@@ -5,8 +5,9 @@ asked next is kept both in `checkins.step` and in the person's `awaiting` step, 
 an abandoned check-in loses nothing. A check-in still open on a later local date is closed as
 `partial`: lazily when the person next talks to the check-in, and from the engine's tick.
 
-A check-in read again after a write is there: only /delete removes it, and one person's updates
-run one at a time. Were it gone, the handler would stop, with nothing left to ask or show.
+A check-in read back after a write (the write's own RETURNING, or a read) is there: only
+/delete removes it, and one person's updates run one at a time. Were it gone, the handler
+would stop, with nothing left to ask or show.
 
 Buttons carry `ci:<check-in id>:<question>:<value>`; a button whose question is not the one
 being asked (an old keypad, yesterday's message, another chat's id) changes nothing.
@@ -191,9 +192,8 @@ async def save_and_continue(
     `subscriber`, when the caller has read it fresh, is not read again."""
     store, now = context.store, context.clock.now()
     nxt = next_question(row, question)
-    store.save_answer(row.id, now, step=nxt or question, **answer)
-    if (saved := store.checkin(row.id)) is None:  # see the module docstring
-        return
+    if (saved := store.save_answer(row.id, now, step=nxt or question, **answer)) is None:
+        return  # see the module docstring
     row = saved
     if question == PAIN and nxt is not None and row.pain is not None:
         # High or rising pain: the reply points to the urgent signs and offers to stop here;
@@ -315,12 +315,13 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
             # Words typed where buttons were asked for are still the person's words: kept as
             # (part of) the note rather than lost.
             note = f"{row.note}\n{text}" if row.note else text
-            store.save_answer(row.id, now, step=None, note=note)
+            saved = store.save_answer(row.id, now, step=None, note=note)
             hint = texts.t("ci_kept_as_note") + " " + hint
             log.info("checkin.note_kept chat=%s checkin=%s", chat_id, row.id)
         else:
+            saved = row
             hint = texts.t("ci_not_text_buttons") + " " + hint
-        if (saved := store.checkin(row.id)) is not None:  # see the module docstring
+        if saved is not None:  # see the module docstring
             await ask(context, chat_id, saved, question, lead=hint)
         return
     if not text:
@@ -517,11 +518,9 @@ async def area_button(tap: CheckinTap, context: BotContext) -> None:
     area = BodyArea(value)
     picked = set(row.areas or ())
     picked ^= {area}
-    store.save_answer(
-        row.id, now, step=None, areas=[a.value for a in sorted(picked, key=area_order)]
-    )
-    if (saved := store.checkin(row.id)) is None:  # see the module docstring
-        return
+    areas = [a.value for a in sorted(picked, key=area_order)]
+    if (saved := store.save_answer(row.id, now, step=None, areas=areas)) is None:
+        return  # see the module docstring
     with contextlib.suppress(BadRequest):  # "not modified" after a very fast double tap
         keyboard = areas_keyboard(saved)
         await edit_keyboard(context.bot, chat_id, tap.message_id, keyboard)

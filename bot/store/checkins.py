@@ -18,6 +18,11 @@ _CHECKIN_SELECT = (
     "SELECT c.*, (SELECT s.status = 'done' FROM sessions s WHERE s.id = c.session_id) "
     "AS session_done FROM checkins c "
 )
+# The same columns, from an UPDATE's RETURNING (which names the table itself, not an alias).
+_CHECKIN_RETURNING = (
+    " RETURNING *, (SELECT s.status = 'done' FROM sessions s WHERE s.id = checkins.session_id) "
+    "AS session_done"
+)
 
 
 class CheckinQueries(Tables):
@@ -96,11 +101,13 @@ class CheckinQueries(Tables):
 
     def save_answer(
         self, checkin_id: int, now: datetime, *, step: str | None, **answers: Any
-    ) -> None:
+    ) -> CheckInRow | None:
         """Writes answers (columns tension, pain, areas, completion, note) and the next step.
 
         Each answer is written as it is given, so a restart or an abandoned check-in loses
-        nothing. `step=None` leaves the step as it is; use `close_checkin` to finish.
+        nothing. `step=None` leaves the step as it is; use `close_checkin` to finish. Returns
+        the check-in as written (None if it is gone): the statement's own RETURNING, so the
+        caller need not read it again with a second statement.
         """
         allowed = {"tension", "pain", "areas", "completion", "note"}
         if not answers.keys() <= allowed:
@@ -110,9 +117,11 @@ class CheckinQueries(Tables):
             values["step"] = step
         values["updated_utc"] = to_db(now)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
-        self.db.execute(
-            f"UPDATE checkins SET {assignments} WHERE id = :id", {**values, "id": checkin_id}
+        row = self._one(
+            f"UPDATE checkins SET {assignments} WHERE id = :id" + _CHECKIN_RETURNING,
+            {**values, "id": checkin_id},
         )
+        return None if row is None else CheckInRow.from_row(row)
 
     def close_checkin(
         self, checkin_id: int, now: datetime, status: str = CheckinStatus.DONE
