@@ -167,7 +167,8 @@ def test_a_check_in_row_keeps_only_the_body_areas_still_known(tmp_path):
 
 
 def test_the_awaited_step_reads_alone_as_in_the_whole_row(tmp_path):
-    """After a typed answer the router reads only `awaiting` to see whether it was taken."""
+    """After a typed answer the router reads only `awaiting` to see whether it was taken;
+    set_awaiting writes it and its data in one fixed statement."""
     store = Store(tmp_path / "bot.db")
     now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
     assert store.awaiting_step(USER_ID) is None  # nobody yet
@@ -175,6 +176,10 @@ def test_the_awaited_step_reads_alone_as_in_the_whole_row(tmp_path):
     assert store.awaiting_step(USER_ID) is None
     store.set_awaiting(USER_ID, now, "checkin_pain", {"id": 3})
     assert store.awaiting_step(USER_ID) == "checkin_pain" == store.subscriber(USER_ID).awaiting
+    assert store.subscriber(USER_ID).awaiting_data == {"id": 3}
+    store.set_awaiting(USER_ID, now, None)
+    assert store.awaiting_step(USER_ID) is None
+    assert store.subscriber(USER_ID).awaiting_data == {}
     store.close()
 
 
