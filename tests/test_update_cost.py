@@ -201,3 +201,53 @@ def test_an_answer_saved_comes_back_as_a_read_would_give_it(tmp_path):
     assert (saved.step, saved.areas) == ("pain", (BodyArea.LOWER_BACK,))
     assert store.save_answer(checkin.id + 1, now, step=None, note="x") is None
     store.close()
+
+
+def reads(run: list[str], table: str) -> int:
+    """Whole-row reads of `table` (the check-in's read names its alias)."""
+    prefix = {"subscribers": "SELECT * FROM subscribers", "checkins": "SELECT c.*,"}[table]
+    return sum(sql.startswith(prefix) for sql in run)
+
+
+async def test_each_check_in_step_reads_the_person_and_the_check_in_at_most_once(bot: Harness):
+    """A row read once in an update is passed on, not read again, and a row written comes
+    back from its write: /checkin, a tapped answer, a typed one, Nowhere, "Edit today's"."""
+    await subscribed(bot)
+    steps = []
+    await bot.settle()  # the update before has finished its writes
+    with statements(bot.store) as run:
+        tension = await start_checkin(bot)
+    steps.append(("/checkin", run))
+    await bot.settle()  # the update before has finished its writes
+    with statements(bot.store) as run:
+        await bot.tap(tension, "4")
+        await bot.expect("pain")
+    steps.append(("tap", run))
+    await bot.settle()  # the update before has finished its writes
+    with statements(bot.store) as run:
+        areas = await bot.say("2")
+    steps.append(("typed", run))
+    await bot.settle()  # the update before has finished its writes
+    with statements(bot.store) as run:
+        await bot.tap(areas, "Nowhere")
+        completion = await bot.expect("How did today's practice go")
+    steps.append(("nowhere", run))
+    await bot.tap(completion, "Did it all")
+    await bot.tap(await bot.expect("Anything"), "Skip")
+    await bot.expect("Thank you")
+    await bot.settle()  # the update before has finished its writes
+    with statements(bot.store) as run:
+        await bot.emu.send_text(USER_ID, "/checkin")
+        offer = await bot.expect("already")
+    steps.append(("/checkin again", run))
+    await bot.settle()  # the update before has finished its writes
+    with statements(bot.store) as run:
+        await bot.tap(offer, "Edit today's")
+        await bot.expect("tension")
+    steps.append(("edit", run))
+    for name, run in steps:
+        assert reads(run, "subscribers") <= 1, name
+        # Opening one (/checkin, "Edit today's") reads today's once more inside open_checkin's
+        # transaction (one row a day); the row it writes comes back from the write itself.
+        assert reads(run, "checkins") <= (2 if name in ("/checkin", "edit") else 1), name
+    assert row(bot).status == "open" and row(bot).tension == 4

@@ -58,16 +58,22 @@ STEP_PREFIX = "checkin_"  # the person's awaited step while a check-in question 
 
 
 async def begin_checkin(
-    context: BotContext, chat_id: int, *, session_id: int | None = None
+    context: BotContext,
+    chat_id: int,
+    *,
+    session_id: int | None = None,
+    subscriber: Subscriber | None = None,
 ) -> None:
     """Opens (or reopens) today's check-in and asks the first question, about tension.
 
     With `session_id`, the session's `tension_before` is copied so the change shows; if that
     session is finished (`done`), "how did the practice go" is answered already (fully) and
-    skipped. A stopped session may be passed too: the question is then asked.
+    skipped. A stopped session may be passed too: the question is then asked. `subscriber`,
+    when the caller has read it fresh, is not read again.
     """
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id) or store.ensure_subscriber(chat_id, now)[0]
+    if subscriber is None:
+        subscriber = store.subscriber(chat_id) or store.ensure_subscriber(chat_id, now)[0]
     today = local_today(subscriber, now)
     # Read again by ask() only when closing an old check-in may have changed it.
     fresh = None if close_abandoned(context, subscriber, today) else subscriber
@@ -89,12 +95,14 @@ async def checkin_command(update: Update, context: BotContext) -> None:
         await onboarding.require_subscriber(update, context)
         return
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    # Read again only when closing an old check-in may have changed it.
+    fresh = None if close_abandoned(context, subscriber, today) else subscriber
     row = store.checkin_for_day(chat_id, today)
     if row is None:
-        await begin_checkin(context, chat_id)
+        await begin_checkin(context, chat_id, subscriber=fresh)
     elif row.status == "open":
-        await ask(context, chat_id, row, row.step or TENSION, lead=texts.t("ci_resume"))
+        step = row.step or TENSION
+        await ask(context, chat_id, row, step, lead=texts.t("ci_resume"), subscriber=fresh)
     else:
         await offer_edit(context, chat_id, row)
 
@@ -420,7 +428,7 @@ async def edit_pressed(update: Update, context: BotContext) -> None:
     if tap.value == "edit":
         row = store.open_checkin(chat_id, tap.today, now, step=TENSION)
         log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)
-        await ask(context, chat_id, row, TENSION)
+        await ask(context, chat_id, row, TENSION, subscriber=tap.subscriber)
     else:
         await context.bot.send_message(chat_id, texts.t("ci_left_as_is"))
 

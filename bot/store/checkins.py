@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.models import CheckIn, CheckinStatus, Completion
-from bot.store.connection import Tables, inserted_id, to_column, to_db
+from bot.store.connection import Tables, to_column, to_db
 from bot.store.records import (
     CheckInRow,
 )
@@ -57,10 +57,11 @@ class CheckinQueries(Tables):
         with self.db.atomic():
             existing = self.checkin_for_day(chat_id, local_day)
             if existing is None:
-                cursor = self.db.execute(
+                # Each write returns the row as written (RETURNING): no read after it.
+                written = self._one(
                     "INSERT INTO checkins (chat_id, session_id, local_date, step, status, "
                     "tension_before, completion, created_utc, updated_utc) "
-                    "VALUES (?,?,?,?,'open',?,?,?,?)",
+                    "VALUES (?,?,?,?,'open',?,?,?,?)" + _CHECKIN_RETURNING,
                     (
                         chat_id,
                         session_id,
@@ -72,20 +73,16 @@ class CheckinQueries(Tables):
                         to_db(now),
                     ),
                 )
-                return self._existing_checkin(inserted_id(cursor))
-            self.db.execute(
-                "UPDATE checkins SET step = ?, status = 'open', updated_utc = ?, "
-                "session_id = COALESCE(?, session_id), "
-                "tension_before = COALESCE(?, tension_before), "
-                "completion = COALESCE(?, completion) WHERE id = ?",
-                (step, to_db(now), session_id, tension_before, completion, existing.id),
-            )
-            return self._existing_checkin(existing.id)
-
-    def _existing_checkin(self, checkin_id: int) -> CheckInRow:
-        row = self.checkin(checkin_id)
-        assert row is not None, "read in the transaction that wrote it"
-        return row
+            else:
+                written = self._one(
+                    "UPDATE checkins SET step = ?, status = 'open', updated_utc = ?, "
+                    "session_id = COALESCE(?, session_id), "
+                    "tension_before = COALESCE(?, tension_before), "
+                    "completion = COALESCE(?, completion) WHERE id = ?" + _CHECKIN_RETURNING,
+                    (step, to_db(now), session_id, tension_before, completion, existing.id),
+                )
+            assert written is not None, "written in this transaction"
+            return CheckInRow.from_row(written)
 
     def checkin(self, checkin_id: int) -> CheckInRow | None:
         row = self._one(_CHECKIN_SELECT + "WHERE c.id = ?", (checkin_id,))
