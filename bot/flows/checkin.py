@@ -77,7 +77,7 @@ async def begin_checkin(
     today = local_today(subscriber, now)
     # Read again by ask() only when closing an old check-in may have changed it.
     fresh = None if close_abandoned(context, subscriber, today) else subscriber
-    # The row comes back read in the transaction that wrote it: fresh, not read again.
+    # The row comes back from its own write (RETURNING): fresh, not read again.
     row = store.open_checkin(chat_id, today, now, step=TENSION, session_id=session_id)
     log.info(
         "checkin.begin chat=%s checkin=%s from_session=%s", chat_id, row.id, session_id is not None
