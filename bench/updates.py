@@ -1,7 +1,7 @@
 """Updates: 100 people checking in at once, end to end through the real bot and SQLite.
 
 Run: .venv/bin/python bench/updates.py [--quick] [--users 100] [--seconds 20]
-     [--paced-only [--floor]] [--profile out.pstats]
+     [--paced-only [--floor]] [--profile out.pstats] [--sql]
 
 The people live in the emulator's process (bench/common.py EmulatorProcess, limits off) and
 go through the check-in flow (bot/flows/checkin.py) again and again: /checkin, the tension
@@ -248,6 +248,7 @@ async def run(
     concurrent: int | None = None,
     profile: str = "",
     floor: bool = False,
+    sql: bool = False,
 ) -> None:
     now = datetime.now(UTC)
     db = make_db(users, now)
@@ -265,6 +266,7 @@ async def run(
         async with polling(application, poll_timeout=10):
             await asyncio.sleep(0.5)  # the first tick and the first long poll
             emulator_cpu0 = (await emulator.acall("stats"))["cpu_seconds"]
+            statements = _count_statements(application) if sql else None
             profiler = cProfile.Profile(time.process_time) if profile else None
             cpu0, ticks0 = time.process_time(), cpu_ticks()
             if profiler is not None:  # where the bot's CPU goes (cProfile adds its own cost)
@@ -332,12 +334,44 @@ async def run(
         "calls",
         note=", ".join(f"{m} {n}" for m, n in sorted(answering.items())),
     )
+    if statements is not None:
+        _print_statements(statements, counts["actions"])
     clean = counts["timeouts"] == 0 and counts["extra_messages"] == 0
     report.check(
         f"updates.{label}.every_update_answered_once",
         clean,
         f"timeouts {counts['timeouts']}, unexpected extra messages {counts['extra_messages']}",
     )
+
+
+def _count_statements(application: Any) -> dict[str, int]:
+    """Counts the SQL statements the bot's store runs from now on, by shape: sqlite3 hands
+    the trace the statement with its values filled in, so they are blanked (no health data
+    printed, and one line per statement rather than per value)."""
+    import re
+
+    from bot.runtime import runtime_of
+
+    values = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+    statements: dict[str, int] = {}
+    store = runtime_of(application).store
+    if store is not None:
+
+        def traced(sql: str) -> None:
+            shape = values.sub("?", " ".join(sql.split()))[:110]
+            statements[shape] = statements.get(shape, 0) + 1
+
+        store.db.conn.set_trace_callback(traced)
+    return statements
+
+
+def _print_statements(statements: dict[str, int], updates: int) -> None:
+    total = sum(statements.values())
+    print(f"SQL statements: {total} over {updates} updates, "
+          f"{total / max(updates, 1):.2f} an update; the most run:")  # fmt: skip
+    for shape, n in sorted(statements.items(), key=lambda item: -item[1])[:15]:
+        print(f"  {n / max(updates, 1):5.2f}  {shape}")
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -347,7 +381,8 @@ async def main(args: argparse.Namespace) -> int:
     seconds = 5.0 if args.quick else args.seconds
     print(f"-- {args.users} people checking in, {seconds:g} s per load", flush=True)
     if args.paced_only or args.profile:
-        await run(args.users, seconds, args.think, "paced", report, True, profile=args.profile)
+        await run(args.users, seconds, args.think, "paced", report, True, profile=args.profile,
+                  sql=args.sql)  # fmt: skip
         if args.floor:
             await run(args.users, seconds, args.think, "paced_floor", report, False, floor=True,
                       profile=args.profile and args.profile + ".floor")  # fmt: skip
@@ -376,6 +411,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--paced-only", action="store_true", help="only the paced load")
     parser.add_argument("--profile", default="", help="cProfile the paced load into this file")
+    parser.add_argument(
+        "--sql", action="store_true", help="count the SQL statements of the paced load"
+    )
     parser.add_argument(
         "--floor", action="store_true", help="with --paced-only: the floor load too"
     )

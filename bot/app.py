@@ -216,9 +216,86 @@ def _add_handlers(application: Application, settings: Settings) -> None:
     # and garbage data always got; other malformed data reaches stale_button at the end.
     application.add_handlers(
         [
-            # Common: /help and the "more" button of a long message.
+            # Common: /help and the "more" button of a long message. First: PTB gives a button
+            # with empty data to the first handler that has a pattern, and more_pressed answers it.
             CommandHandler("help", common.help_command, filters=PRIVATE_MESSAGES),
             CallbackQueryHandler(common.more_pressed, pattern=MoreButton.pattern()),
+            # Then the busiest families: nearly every update is a check-in or practice step, and
+            # PTB tries a group's handlers one by one (a regex each) until one matches. Their
+            # commands and their data (ci:, pr:) match no other handler here, so coming early
+            # changes no answer, only how many handlers an update is tried against.
+            # The check-in.
+            CommandHandler("checkin", checkin.checkin_command, filters=PRIVATE_MESSAGES),
+            # A handler per question code, each behind checkin.checkin_tap (the person's own
+            # check-in, today's) and, for the answers, checkin.question_tap (still open, this
+            # question the one asked). Then any other code, and malformed ci: data.
+            CallbackQueryHandler(checkin.edit_pressed, pattern=CheckinButton.pattern("e")),
+            CallbackQueryHandler(checkin.after_pain_pressed, pattern=CheckinButton.pattern("x")),
+            CallbackQueryHandler(checkin.rating_pressed, pattern=CheckinButton.pattern("t", "p")),
+            CallbackQueryHandler(checkin.areas_pressed, pattern=CheckinButton.pattern("a")),
+            CallbackQueryHandler(checkin.completion_pressed, pattern=CheckinButton.pattern("c")),
+            CallbackQueryHandler(checkin.note_pressed, pattern=CheckinButton.pattern("n")),
+            CallbackQueryHandler(checkin.checkin_other, pattern=CheckinButton.pattern()),
+            CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ci")),
+            # The practice.
+            CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
+            CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
+            # One handler per button action (bot/buttons.py PracticeButton): first those that
+            # start something, then a session's own (each passes the session guard). The
+            # actions' patterns never overlap, so their order is free; the `pr:` catch-all
+            # comes after them and answers forged or garbage data kindly.
+            CallbackQueryHandler(
+                practice.today_pressed, pattern=PracticeButton.pattern("today", "short", "again")
+            ),
+            CallbackQueryHandler(practice.list_pressed, pattern=PracticeButton.pattern("list")),
+            CallbackQueryHandler(practice.about_pressed, pattern=PracticeButton.pattern("about")),
+            CallbackQueryHandler(practice.open_pressed, pattern=PracticeButton.pattern("open")),
+            CallbackQueryHandler(practice.swap_pressed, pattern=PracticeButton.pattern("swap")),
+            CallbackQueryHandler(
+                practice_session.checkin_pressed, pattern=PracticeButton.pattern("checkin")
+            ),
+            CallbackQueryHandler(
+                practice_session.resume_pressed, pattern=PracticeButton.pattern("resume")
+            ),
+            CallbackQueryHandler(
+                practice_session.keep_pressed, pattern=PracticeButton.pattern("keep")
+            ),
+            CallbackQueryHandler(
+                practice_session.stop_pressed, pattern=PracticeButton.pattern("stop")
+            ),
+            CallbackQueryHandler(
+                practice_session.stopyes_pressed, pattern=PracticeButton.pattern("stopyes")
+            ),
+            CallbackQueryHandler(
+                practice_session.stay_pressed, pattern=PracticeButton.pattern("stay")
+            ),
+            CallbackQueryHandler(
+                practice_session.tension_pressed, pattern=PracticeButton.pattern("tension")
+            ),
+            CallbackQueryHandler(
+                practice_session.pain_pressed, pattern=PracticeButton.pattern("pain")
+            ),
+            CallbackQueryHandler(
+                practice_session.rest_pressed, pattern=PracticeButton.pattern("rest")
+            ),
+            CallbackQueryHandler(practice_session.go_pressed, pattern=PracticeButton.pattern("go")),
+            CallbackQueryHandler(
+                practice_session.next_pressed, pattern=PracticeButton.pattern("next")
+            ),
+            CallbackQueryHandler(
+                practice_session.back_pressed, pattern=PracticeButton.pattern("back")
+            ),
+            CallbackQueryHandler(
+                practice_session.timer_pressed, pattern=PracticeButton.pattern("timer")
+            ),
+            CallbackQueryHandler(
+                practice_session.add_pressed, pattern=PracticeButton.pattern("add")
+            ),
+            CallbackQueryHandler(
+                practice_session.end_pressed, pattern=PracticeButton.pattern("end")
+            ),
+            CallbackQueryHandler(practice.unknown_button, pattern=prefix_pattern("pr")),
             # Admin, before the other flows: an admin's document is an upload, whatever step
             # they are in.
             CommandHandler("reload", admin_content.reload_command, filters=only_admins),
@@ -285,19 +362,6 @@ def _add_handlers(application: Application, settings: Settings) -> None:
                 reminders.snooze_pressed, pattern=ReminderButton.pattern("snooze")
             ),
             CallbackQueryHandler(reminders.skip_pressed, pattern=ReminderButton.pattern("skip")),
-            # The check-in.
-            CommandHandler("checkin", checkin.checkin_command, filters=PRIVATE_MESSAGES),
-            # A handler per question code, each behind checkin.checkin_tap (the person's own
-            # check-in, today's) and, for the answers, checkin.question_tap (still open, this
-            # question the one asked). Then any other code, and malformed ci: data.
-            CallbackQueryHandler(checkin.edit_pressed, pattern=CheckinButton.pattern("e")),
-            CallbackQueryHandler(checkin.after_pain_pressed, pattern=CheckinButton.pattern("x")),
-            CallbackQueryHandler(checkin.rating_pressed, pattern=CheckinButton.pattern("t", "p")),
-            CallbackQueryHandler(checkin.areas_pressed, pattern=CheckinButton.pattern("a")),
-            CallbackQueryHandler(checkin.completion_pressed, pattern=CheckinButton.pattern("c")),
-            CallbackQueryHandler(checkin.note_pressed, pattern=CheckinButton.pattern("n")),
-            CallbackQueryHandler(checkin.checkin_other, pattern=CheckinButton.pattern()),
-            CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("ci")),
             # Safety: the red-flag screen; its answers, each behind safety.screen_tap, reach
             # their handler however old the screen (bot/keyboards.ALWAYS_CURRENT).
             CommandHandler("safety", safety.safety_command, filters=PRIVATE_MESSAGES),
@@ -321,65 +385,6 @@ def _add_handlers(application: Application, settings: Settings) -> None:
             CallbackQueryHandler(history.delete_pressed, pattern=HistoryButton.pattern("del")),
             CallbackQueryHandler(history.keep_pressed, pattern=HistoryButton.pattern("keep")),
             CallbackQueryHandler(common.stale_button, pattern=prefix_pattern("hi")),
-            # The practice.
-            CommandHandler("today", practice.today_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("practices", practice.practices_command, filters=PRIVATE_MESSAGES),
-            CommandHandler("practice", practice.practice_command, filters=PRIVATE_MESSAGES),
-            # One handler per button action (bot/buttons.py PracticeButton): first those that
-            # start something, then a session's own (each passes the session guard). The
-            # actions' patterns never overlap, so their order is free; the `pr:` catch-all
-            # comes after them and answers forged or garbage data kindly.
-            CallbackQueryHandler(
-                practice.today_pressed, pattern=PracticeButton.pattern("today", "short", "again")
-            ),
-            CallbackQueryHandler(practice.list_pressed, pattern=PracticeButton.pattern("list")),
-            CallbackQueryHandler(practice.about_pressed, pattern=PracticeButton.pattern("about")),
-            CallbackQueryHandler(practice.open_pressed, pattern=PracticeButton.pattern("open")),
-            CallbackQueryHandler(practice.swap_pressed, pattern=PracticeButton.pattern("swap")),
-            CallbackQueryHandler(
-                practice_session.checkin_pressed, pattern=PracticeButton.pattern("checkin")
-            ),
-            CallbackQueryHandler(
-                practice_session.resume_pressed, pattern=PracticeButton.pattern("resume")
-            ),
-            CallbackQueryHandler(
-                practice_session.keep_pressed, pattern=PracticeButton.pattern("keep")
-            ),
-            CallbackQueryHandler(
-                practice_session.stop_pressed, pattern=PracticeButton.pattern("stop")
-            ),
-            CallbackQueryHandler(
-                practice_session.stopyes_pressed, pattern=PracticeButton.pattern("stopyes")
-            ),
-            CallbackQueryHandler(
-                practice_session.stay_pressed, pattern=PracticeButton.pattern("stay")
-            ),
-            CallbackQueryHandler(
-                practice_session.tension_pressed, pattern=PracticeButton.pattern("tension")
-            ),
-            CallbackQueryHandler(
-                practice_session.pain_pressed, pattern=PracticeButton.pattern("pain")
-            ),
-            CallbackQueryHandler(
-                practice_session.rest_pressed, pattern=PracticeButton.pattern("rest")
-            ),
-            CallbackQueryHandler(practice_session.go_pressed, pattern=PracticeButton.pattern("go")),
-            CallbackQueryHandler(
-                practice_session.next_pressed, pattern=PracticeButton.pattern("next")
-            ),
-            CallbackQueryHandler(
-                practice_session.back_pressed, pattern=PracticeButton.pattern("back")
-            ),
-            CallbackQueryHandler(
-                practice_session.timer_pressed, pattern=PracticeButton.pattern("timer")
-            ),
-            CallbackQueryHandler(
-                practice_session.add_pressed, pattern=PracticeButton.pattern("add")
-            ),
-            CallbackQueryHandler(
-                practice_session.end_pressed, pattern=PracticeButton.pattern("end")
-            ),
-            CallbackQueryHandler(practice.unknown_button, pattern=prefix_pattern("pr")),
             # The catch-alls, last: groups and channels, edits, unknown commands, free text
             # (the conversation step the person is in) and buttons no flow recognised.
             MessageHandler(~PRIVATE, common.not_private),

@@ -5,8 +5,9 @@ asked next is kept both in `checkins.step` and in the person's `awaiting` step, 
 an abandoned check-in loses nothing. A check-in still open on a later local date is closed as
 `partial`: lazily when the person next talks to the check-in, and from the engine's tick.
 
-A check-in read again after a write is there: only /delete removes it, and one person's updates
-run one at a time. Were it gone, the handler would stop, with nothing left to ask or show.
+A check-in read back after a write (the write's own RETURNING, or a read) is there: only
+/delete removes it, and one person's updates run one at a time. Were it gone, the handler
+would stop, with nothing left to ask or show.
 
 Buttons carry `ci:<check-in id>:<question>:<value>`; a button whose question is not the one
 being asked (an old keypad, yesterday's message, another chat's id) changes nothing.
@@ -57,24 +58,31 @@ STEP_PREFIX = "checkin_"  # the person's awaited step while a check-in question 
 
 
 async def begin_checkin(
-    context: BotContext, chat_id: int, *, session_id: int | None = None
+    context: BotContext,
+    chat_id: int,
+    *,
+    session_id: int | None = None,
+    subscriber: Subscriber | None = None,
 ) -> None:
     """Opens (or reopens) today's check-in and asks the first question, about tension.
 
     With `session_id`, the session's `tension_before` is copied so the change shows; if that
     session is finished (`done`), "how did the practice go" is answered already (fully) and
-    skipped. A stopped session may be passed too: the question is then asked.
+    skipped. A stopped session may be passed too: the question is then asked. `subscriber`,
+    when the caller has read it fresh, is not read again.
     """
     store, now = context.store, context.clock.now()
-    subscriber = store.subscriber(chat_id) or store.ensure_subscriber(chat_id, now)[0]
+    if subscriber is None:
+        subscriber = store.subscriber(chat_id) or store.ensure_subscriber(chat_id, now)[0]
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    # Read again by ask() only when closing an old check-in may have changed it.
+    fresh = None if close_abandoned(context, subscriber, today) else subscriber
+    # The row comes back from its own write (RETURNING): fresh, not read again.
     row = store.open_checkin(chat_id, today, now, step=TENSION, session_id=session_id)
     log.info(
         "checkin.begin chat=%s checkin=%s from_session=%s", chat_id, row.id, session_id is not None
     )
-    if (opened := store.checkin(row.id)) is not None:  # read again: see the module docstring
-        await ask(context, chat_id, opened, TENSION)
+    await ask(context, chat_id, row, TENSION, subscriber=fresh)
 
 
 async def checkin_command(update: Update, context: BotContext) -> None:
@@ -87,12 +95,14 @@ async def checkin_command(update: Update, context: BotContext) -> None:
         await onboarding.require_subscriber(update, context)
         return
     today = local_today(subscriber, now)
-    close_abandoned(context, subscriber, today)
+    # Read again only when closing an old check-in may have changed it.
+    fresh = None if close_abandoned(context, subscriber, today) else subscriber
     row = store.checkin_for_day(chat_id, today)
     if row is None:
-        await begin_checkin(context, chat_id)
+        await begin_checkin(context, chat_id, subscriber=fresh)
     elif row.status == "open":
-        await ask(context, chat_id, row, row.step or TENSION, lead=texts.t("ci_resume"))
+        step = row.step or TENSION
+        await ask(context, chat_id, row, step, lead=texts.t("ci_resume"), subscriber=fresh)
     else:
         await offer_edit(context, chat_id, row)
 
@@ -190,9 +200,8 @@ async def save_and_continue(
     `subscriber`, when the caller has read it fresh, is not read again."""
     store, now = context.store, context.clock.now()
     nxt = next_question(row, question)
-    store.save_answer(row.id, now, step=nxt or question, **answer)
-    if (saved := store.checkin(row.id)) is None:  # see the module docstring
-        return
+    if (saved := store.save_answer(row.id, now, step=nxt or question, **answer)) is None:
+        return  # see the module docstring
     row = saved
     if question == PAIN and nxt is not None and row.pain is not None:
         # High or rising pain: the reply points to the urgent signs and offers to stop here;
@@ -219,7 +228,8 @@ async def finish(context: BotContext, chat_id: int, row: CheckInRow) -> None:
     with store.atomic():
         store.close_checkin(row.id, now, "done")
         store.set_awaiting(chat_id, now, None)
-    saved, subscriber = store.checkin(row.id), store.subscriber(chat_id)
+    # The subscriber is not read again: the write changed only its awaited answer.
+    saved = store.checkin(row.id)
     if saved is None or subscriber is None:  # see the module docstring
         return
     row = saved
@@ -313,12 +323,13 @@ async def typed_answer(update: Update, context: BotContext, subscriber: Subscrib
             # Words typed where buttons were asked for are still the person's words: kept as
             # (part of) the note rather than lost.
             note = f"{row.note}\n{text}" if row.note else text
-            store.save_answer(row.id, now, step=None, note=note)
+            saved = store.save_answer(row.id, now, step=None, note=note)
             hint = texts.t("ci_kept_as_note") + " " + hint
             log.info("checkin.note_kept chat=%s checkin=%s", chat_id, row.id)
         else:
+            saved = row
             hint = texts.t("ci_not_text_buttons") + " " + hint
-        if (saved := store.checkin(row.id)) is not None:  # see the module docstring
+        if saved is not None:  # see the module docstring
             await ask(context, chat_id, saved, question, lead=hint)
         return
     if not text:
@@ -417,7 +428,7 @@ async def edit_pressed(update: Update, context: BotContext) -> None:
     if tap.value == "edit":
         row = store.open_checkin(chat_id, tap.today, now, step=TENSION)
         log.info("checkin.edit chat=%s checkin=%s", chat_id, row.id)
-        await ask(context, chat_id, row, TENSION)
+        await ask(context, chat_id, row, TENSION, subscriber=tap.subscriber)
     else:
         await context.bot.send_message(chat_id, texts.t("ci_left_as_is"))
 
@@ -496,14 +507,17 @@ async def area_button(tap: CheckinTap, context: BotContext) -> None:
     query, row, value = tap.query, tap.row, tap.value
     store, now = context.store, context.clock.now()
     chat_id = row.chat_id
-    if value == "none":
+    if value in ("none", "done"):
         await query.answer()
-        await save_and_continue(context, chat_id, row, AREAS, areas=[])
-        return
-    if value == "done":
-        await query.answer()
-        chosen = sorted(row.areas or (), key=area_order)
-        await save_and_continue(context, chat_id, row, AREAS, areas=[a.value for a in chosen])
+        chosen = [] if value == "none" else sorted(row.areas or (), key=area_order)
+        await save_and_continue(
+            context,
+            chat_id,
+            row,
+            AREAS,
+            subscriber=tap.subscriber,
+            areas=[a.value for a in chosen],
+        )
         return
     if value not in {a.value for a in BodyArea}:
         await query.answer(texts.t("button_expired"))
@@ -512,11 +526,9 @@ async def area_button(tap: CheckinTap, context: BotContext) -> None:
     area = BodyArea(value)
     picked = set(row.areas or ())
     picked ^= {area}
-    store.save_answer(
-        row.id, now, step=None, areas=[a.value for a in sorted(picked, key=area_order)]
-    )
-    if (saved := store.checkin(row.id)) is None:  # see the module docstring
-        return
+    areas = [a.value for a in sorted(picked, key=area_order)]
+    if (saved := store.save_answer(row.id, now, step=None, areas=areas)) is None:
+        return  # see the module docstring
     with contextlib.suppress(BadRequest):  # "not modified" after a very fast double tap
         keyboard = areas_keyboard(saved)
         await edit_keyboard(context.bot, chat_id, tap.message_id, keyboard)
@@ -528,6 +540,8 @@ async def area_button(tap: CheckinTap, context: BotContext) -> None:
 def close_abandoned(context: BotContext, subscriber: Subscriber, today: date) -> int:
     """Closes the person's check-ins left open on an earlier day as partial (answers kept);
     returns how many."""
+    if context.store.none_abandoned(subscriber.chat_id, today):
+        return 0  # every update asks; only a person's first of the day needs the sweep
     return _close_abandoned(context.store, subscriber, today, context.clock.now())
 
 

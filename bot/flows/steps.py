@@ -37,8 +37,7 @@ class StepRouter:
         handler = self.handler_for(subscriber.awaiting if subscriber else None)
         if handler is not None and subscriber is not None and subscriber.awaiting is not None:
             await handler(update, context, subscriber)
-            after = context.store.subscriber(message.chat_id)
-            if after is None or after.awaiting != subscriber.awaiting:
+            if context.store.awaiting_step(message.chat_id) != subscriber.awaiting:
                 # The typed answer was taken: the buttons that asked the same question go, or
                 # a later tap on them would answer it again (a stale "Keep 07:30").
                 await keyboards.close_answered(

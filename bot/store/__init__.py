@@ -102,6 +102,7 @@ class Store(
         migrations.apply(self.db)
         self._languages: dict[int, str] = {}  # see SubscriberQueries.language_of
         self._keyboards_swept = {}  # see KeyboardQueries._prune_due
+        self._none_abandoned = {}  # see CheckinQueries.none_abandoned
 
     def close(self) -> None:
         self.db.close()

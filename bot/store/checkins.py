@@ -6,19 +6,28 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.models import CheckIn, CheckinStatus, Completion
-from bot.store.connection import Tables, inserted_id, to_column, to_db
+from bot.store.connection import Tables, to_column, to_db
 from bot.store.records import (
     CheckInRow,
 )
+
+NONE_ABANDONED_REMEMBERED = 10_000  # chats whose last empty sweep is remembered (~1 MB)
 
 # A check-in with whether its session (if any) was finished: that answers "how did it go".
 _CHECKIN_SELECT = (
     "SELECT c.*, (SELECT s.status = 'done' FROM sessions s WHERE s.id = c.session_id) "
     "AS session_done FROM checkins c "
 )
+# The same columns, from an UPDATE's RETURNING (which names the table itself, not an alias).
+_CHECKIN_RETURNING = (
+    " RETURNING *, (SELECT s.status = 'done' FROM sessions s WHERE s.id = checkins.session_id) "
+    "AS session_done"
+)
 
 
 class CheckinQueries(Tables):
+    _none_abandoned: dict[int, date]  # chat -> the local date it last had none (memory)
+
     def open_checkin(
         self,
         chat_id: int,
@@ -48,10 +57,11 @@ class CheckinQueries(Tables):
         with self.db.atomic():
             existing = self.checkin_for_day(chat_id, local_day)
             if existing is None:
-                cursor = self.db.execute(
+                # Each write returns the row as written (RETURNING): no read after it.
+                written = self._one(
                     "INSERT INTO checkins (chat_id, session_id, local_date, step, status, "
                     "tension_before, completion, created_utc, updated_utc) "
-                    "VALUES (?,?,?,?,'open',?,?,?,?)",
+                    "VALUES (?,?,?,?,'open',?,?,?,?)" + _CHECKIN_RETURNING,
                     (
                         chat_id,
                         session_id,
@@ -63,20 +73,16 @@ class CheckinQueries(Tables):
                         to_db(now),
                     ),
                 )
-                return self._existing_checkin(inserted_id(cursor))
-            self.db.execute(
-                "UPDATE checkins SET step = ?, status = 'open', updated_utc = ?, "
-                "session_id = COALESCE(?, session_id), "
-                "tension_before = COALESCE(?, tension_before), "
-                "completion = COALESCE(?, completion) WHERE id = ?",
-                (step, to_db(now), session_id, tension_before, completion, existing.id),
-            )
-            return self._existing_checkin(existing.id)
-
-    def _existing_checkin(self, checkin_id: int) -> CheckInRow:
-        row = self.checkin(checkin_id)
-        assert row is not None, "read in the transaction that wrote it"
-        return row
+            else:
+                written = self._one(
+                    "UPDATE checkins SET step = ?, status = 'open', updated_utc = ?, "
+                    "session_id = COALESCE(?, session_id), "
+                    "tension_before = COALESCE(?, tension_before), "
+                    "completion = COALESCE(?, completion) WHERE id = ?" + _CHECKIN_RETURNING,
+                    (step, to_db(now), session_id, tension_before, completion, existing.id),
+                )
+            assert written is not None, "written in this transaction"
+            return CheckInRow.from_row(written)
 
     def checkin(self, checkin_id: int) -> CheckInRow | None:
         row = self._one(_CHECKIN_SELECT + "WHERE c.id = ?", (checkin_id,))
@@ -92,11 +98,13 @@ class CheckinQueries(Tables):
 
     def save_answer(
         self, checkin_id: int, now: datetime, *, step: str | None, **answers: Any
-    ) -> None:
+    ) -> CheckInRow | None:
         """Writes answers (columns tension, pain, areas, completion, note) and the next step.
 
         Each answer is written as it is given, so a restart or an abandoned check-in loses
-        nothing. `step=None` leaves the step as it is; use `close_checkin` to finish.
+        nothing. `step=None` leaves the step as it is; use `close_checkin` to finish. Returns
+        the check-in as written (None if it is gone): the statement's own RETURNING, so the
+        caller need not read it again with a second statement.
         """
         allowed = {"tension", "pain", "areas", "completion", "note"}
         if not answers.keys() <= allowed:
@@ -106,9 +114,11 @@ class CheckinQueries(Tables):
             values["step"] = step
         values["updated_utc"] = to_db(now)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
-        self.db.execute(
-            f"UPDATE checkins SET {assignments} WHERE id = :id", {**values, "id": checkin_id}
+        row = self._one(
+            f"UPDATE checkins SET {assignments} WHERE id = :id" + _CHECKIN_RETURNING,
+            {**values, "id": checkin_id},
         )
+        return None if row is None else CheckInRow.from_row(row)
 
     def close_checkin(
         self, checkin_id: int, now: datetime, status: str = CheckinStatus.DONE
@@ -125,7 +135,23 @@ class CheckinQueries(Tables):
             "WHERE chat_id = ? AND status = 'open' AND local_date < ?",
             (to_db(now), chat_id, today.isoformat()),
         )
+        if cursor.rowcount == 0:
+            # Remembered only when nothing was closed: that holds even if a caller's
+            # transaction rolls back, so a rolled-back close is simply tried again.
+            if len(self._none_abandoned) >= NONE_ABANDONED_REMEMBERED:
+                self._none_abandoned.clear()  # a bound on memory; the next updates sweep again
+            self._none_abandoned[chat_id] = today
         return cursor.rowcount
+
+    def none_abandoned(self, chat_id: int, today: date) -> bool:
+        """Whether the person is known to have no check-in open from before `today`, so that
+        `close_abandoned` would change nothing (kept in memory).
+
+        A check-in is only ever opened for the person's local today, so one is left behind
+        only when their date moves on: `today` changes, and the next update sweeps again. Every
+        check-in update asked; this saves a transaction of three statements on all but the
+        first update of a person's day. After a restart each chat is swept once more."""
+        return self._none_abandoned.get(chat_id) == today
 
     def open_checkins_before(
         self, latest_day: date, limit: int = 1000
@@ -157,8 +183,9 @@ class CheckinQueries(Tables):
         return [CheckInRow.from_row(row).as_model(practised=bool(row["practised"])) for row in rows]
 
     def recent_pains(self, chat_id: int, since: date) -> list[tuple[date, int]]:
-        """(local date, pain) of every check-in with a pain rating on or after `since`."""
-        rows = self.db.query(
+        """(local date, pain) of every check-in with a pain rating on or after `since`. Read
+        at every pain answer: a plain cursor (see Tables._one), not query()'s savepoint."""
+        rows = self._rows(
             "SELECT local_date, pain FROM checkins WHERE chat_id = ? AND local_date >= ? "
             "AND pain IS NOT NULL ORDER BY local_date, id",
             (chat_id, since.isoformat()),

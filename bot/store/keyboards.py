@@ -76,10 +76,11 @@ class KeyboardQueries(Tables):
         return None if row is None else bool(row["live"])
 
     def live_keyboards(self, chat_id: int, kind: str) -> list[int]:
-        """Current keyboards in the chat holding buttons of `kind` (e.g. 'ob:t'), oldest first."""
+        """Current keyboards in the chat holding buttons of `kind` (e.g. 'ob:t'), oldest first.
+        Read at every typed answer: a plain cursor (see Tables._one), not query()'s savepoint."""
         return [
             row["message_id"]
-            for row in self.db.query(
+            for row in self._rows(
                 "SELECT message_id, signature FROM keyboards WHERE chat_id = ? AND live = 1 "
                 "ORDER BY message_id",
                 (chat_id,),

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.models import (
     BodyArea,
@@ -46,6 +46,25 @@ __all__ = [
     "Subscriber",
     "UploadStatus",
 ]
+
+
+# Each row read converts a few stored values to enum members; an Enum call costs ~1 us
+# (EnumType.__call__), a dict lookup a tenth of that. An unknown value still goes to the Enum
+# call and raises its ValueError, as before.
+_BY_VALUE: dict[type[StrEnum], dict[str, Any]] = {}
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _member(enum: type[_E], value: str) -> _E:
+    members = _BY_VALUE.get(enum)
+    if members is None:
+        members = _BY_VALUE[enum] = {member.value: member for member in enum}
+    member = members.get(value)
+    return member if member is not None else enum(value)
+
+
+# Body areas by stored value: a check-in's `areas` keeps only the ones still known.
+_AREAS = {area.value: area for area in BodyArea}
 
 
 class UploadStatus(StrEnum):
@@ -99,13 +118,13 @@ class Session:
             id=row["id"],
             chat_id=row["chat_id"],
             local_date=date.fromisoformat(row["local_date"]),
-            kind=SessionKind(row["kind"]),
+            kind=_member(SessionKind, row["kind"]),
             title=row["title"],
             content_version=row["content_version"],
             steps=tuple(PlannedStep.from_json(step) for step in json.loads(row["plan"])),
             day_number=row["day_number"],
             step=row["step"],
-            status=SessionStatus(row["status"]),
+            status=_member(SessionStatus, row["status"]),
             timer_due_utc=from_db(row["timer_due_utc"]),
             tension_before=row["tension_before"],
             message_id=row["message_id"],
@@ -138,7 +157,7 @@ class Subscriber:
     def from_row(cls, row: dict[str, Any]) -> Subscriber:
         return cls(
             chat_id=row["chat_id"],
-            status=Status(row["status"]),
+            status=_member(Status, row["status"]),
             zone=row["zone"],
             remind_at=row["remind_at"],
             next_due_utc=from_db(row["next_due_utc"]),
@@ -175,7 +194,7 @@ class Delivery:
             chat_id=row["chat_id"],
             local_date=date.fromisoformat(row["local_date"]),
             kind=row["kind"],
-            status=DeliveryStatus(row["status"]),
+            status=_member(DeliveryStatus, row["status"]),
             due_utc=from_db_required(row["due_utc"]),
             attempts=row["attempts"],
             reason=row["reason"],
@@ -207,20 +226,19 @@ class CheckInRow:
     def from_row(cls, row: dict[str, Any]) -> CheckInRow:
         areas = None
         if row["areas"] is not None:
-            known = {a.value for a in BodyArea}
-            areas = tuple(BodyArea(a) for a in json.loads(row["areas"]) if a in known)
+            areas = tuple(_AREAS[a] for a in json.loads(row["areas"]) if a in _AREAS)
         return cls(
             id=row["id"],
             chat_id=row["chat_id"],
             session_id=row["session_id"],
             local_date=date.fromisoformat(row["local_date"]),
             step=row["step"],
-            status=CheckinStatus(row["status"]),
+            status=_member(CheckinStatus, row["status"]),
             tension_before=row["tension_before"],
             tension=row["tension"],
             pain=row["pain"],
             areas=areas,
-            completion=Completion(row["completion"]) if row["completion"] else None,
+            completion=_member(Completion, row["completion"]) if row["completion"] else None,
             note=row["note"],
             created_utc=from_db_required(row["created_utc"]),
             updated_utc=from_db_required(row["updated_utc"]),

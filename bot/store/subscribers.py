@@ -67,10 +67,24 @@ class SubscriberQueries(Tables):
             fields["awaiting"] = None
         self._update_subscriber(chat_id, now, **fields)
 
+    def awaiting_step(self, chat_id: int) -> str | None:
+        """The step the person's typed answers go to; None when none is awaited or there is
+        no such person. Read after every typed answer to see whether it was taken: one column,
+        where the whole row costs ~5x as much to read and convert."""
+        row = self._one("SELECT awaiting FROM subscribers WHERE chat_id = ?", (chat_id,))
+        return None if row is None else row["awaiting"]
+
     def set_awaiting(
         self, chat_id: int, now: datetime, step: str | None, data: dict[str, Any] | None = None
     ) -> None:
-        self._update_subscriber(chat_id, now, awaiting=step, awaiting_data=data or {})
+        """The step the person's typed answers go to, with its data (ids, the message asked).
+        Written about 1.5 times an update: one fixed statement, as _update_subscriber would
+        build it."""
+        self.db.execute(
+            "UPDATE subscribers SET awaiting = ?, awaiting_data = ?, updated_utc = ? "
+            "WHERE chat_id = ?",
+            (step, to_column(data or {}), to_db(now), chat_id),
+        )
 
     # --- one named write per setting: the flows, the engine and the demo call these ---------
 
